@@ -1,0 +1,3 @@
+from papertui.cli import main
+
+raise SystemExit(main())

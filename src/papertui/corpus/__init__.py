@@ -1,0 +1,17 @@
+"""The corpus core: parsing input files and merging their records into papers. No Textual."""
+
+from papertui.corpus.loader import discover_files, load_corpus
+from papertui.corpus.model import Corpus, FileReport, Paper, Record, Source
+from papertui.corpus.sniff import FORMATS, sniff_format
+
+__all__ = [
+    "FORMATS",
+    "Corpus",
+    "FileReport",
+    "Paper",
+    "Record",
+    "Source",
+    "discover_files",
+    "load_corpus",
+    "sniff_format",
+]

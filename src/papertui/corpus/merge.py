@@ -1,0 +1,86 @@
+"""Merging records that describe the same paper into one `Paper`."""
+
+from __future__ import annotations
+
+import re
+
+from papertui.corpus.model import FileReport, Paper, Record, Source
+from papertui.corpus.text import derive_title
+
+_NON_WORD = re.compile(r"[\W_]+")
+# Keys shorter than this are too generic to prove two records are the same paper.
+MIN_ABSTRACT_KEY = 40
+MIN_TITLE_KEY = 10
+
+
+def text_key(text: str) -> str:
+    """Case, punctuation and spacing folded away: 'Masked Thought:' == 'masked thought'."""
+    return _NON_WORD.sub(" ", text.casefold()).strip()
+
+
+class CorpusBuilder:
+    """Adds records one at a time; a record joins the paper it shares an id, abstract or title with.
+
+    Papers keep the order in which they first appeared.
+    """
+
+    def __init__(self) -> None:
+        self.papers: list[Paper] = []
+        self._by_key: dict[tuple[str, str], Paper] = {}
+
+    def add(self, record: Record, source: Source, report: FileReport) -> tuple[Paper, bool]:
+        """Add one record; return its paper and whether that paper existed already."""
+        keys = _keys(record)
+        paper = next((self._by_key[key] for key in keys if key in self._by_key), None)
+        merged = paper is not None
+        if paper is None:
+            paper = Paper(
+                title=record.title or derive_title(record.abstract),
+                abstract=record.abstract,
+                title_derived=record.title is None,
+                arxiv_id=record.arxiv_id,
+                listed=record.listed,
+                links=record.links,
+            )
+            self.papers.append(paper)
+        else:
+            _merge_into(paper, record, source, report)
+        paper.sources.append(source)
+        for key in keys:
+            self._by_key.setdefault(key, paper)
+        return paper, merged
+
+
+def _keys(record: Record) -> list[tuple[str, str]]:
+    keys = []
+    if record.arxiv_id:
+        keys.append(("id", record.arxiv_id))
+    abstract = text_key(record.abstract)
+    if len(abstract) >= MIN_ABSTRACT_KEY:
+        keys.append(("abstract", abstract))
+    if record.title:
+        title = text_key(record.title)
+        if len(title) >= MIN_TITLE_KEY:
+            keys.append(("title", title))
+    return keys
+
+
+def _merge_into(paper: Paper, record: Record, source: Source, report: FileReport) -> None:
+    if record.title and paper.title_derived:
+        paper.title, paper.title_derived = record.title, False
+    if record.abstract and not paper.abstract:
+        paper.abstract = record.abstract
+        if paper.title_derived:
+            paper.title = derive_title(paper.abstract)
+    if record.arxiv_id:
+        if paper.arxiv_id is None:
+            paper.arxiv_id = record.arxiv_id
+        elif paper.arxiv_id != record.arxiv_id:
+            report.warn(
+                f"record {source.record}: arXiv id {record.arxiv_id} differs from "
+                f"{paper.arxiv_id} of the same paper; kept {paper.arxiv_id}"
+            )
+    if record.listed and not paper.listed:
+        paper.listed = record.listed
+    if record.links:
+        paper.links = tuple(dict.fromkeys(paper.links + record.links))

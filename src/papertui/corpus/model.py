@@ -1,0 +1,73 @@
+"""The data model: records as parsers produce them, papers as the app shows them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where one record came from: a file and the record's 1-based number in it."""
+
+    path: str
+    record: int
+    format: str
+
+
+@dataclass(slots=True)
+class Record:
+    """One entry of one input file, already cleaned, before merging."""
+
+    abstract: str
+    title: str | None = None
+    arxiv_id: str | None = None
+    listed: str | None = None
+    links: tuple[str, ...] = ()
+    source: Source | None = None
+
+
+@dataclass(eq=False, slots=True)
+class Paper:
+    """One paper, merged from every record that describes it.
+
+    `eq=False`: papers compare by identity, so widgets can hold them in reactives cheaply.
+    """
+
+    title: str
+    abstract: str
+    title_derived: bool = False
+    arxiv_id: str | None = None
+    listed: str | None = None
+    links: tuple[str, ...] = ()
+    sources: list[Source] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FileReport:
+    """What loading one file gave: for `papertui stats` and the app's warnings."""
+
+    path: str
+    format: str | None = None
+    records: int = 0
+    papers: int = 0
+    merged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, reason: str) -> None:
+        self.warnings.append(f"{self.path}: {reason}")
+
+
+@dataclass(slots=True)
+class Corpus:
+    """Every paper loaded, in corpus order (file order, then record order)."""
+
+    papers: list[Paper] = field(default_factory=list)
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [warning for report in self.files for warning in report.warnings]
+
+    @property
+    def record_count(self) -> int:
+        return sum(report.records for report in self.files)

@@ -1,0 +1,206 @@
+"""arXiv ids and URLs, and getting a link to the user: clipboard and browser with fallbacks.
+
+Nothing here imports Textual; the app supplies the OSC 52 fallback for the clipboard.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import webbrowser
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Mapping
+from urllib.parse import quote_plus
+
+if TYPE_CHECKING:  # the core imports links at run time; links needs Paper only for types
+    from papertui.corpus.model import Paper
+
+ARXIV = "https://arxiv.org"
+
+# New style: YYMM.NNNN (2007-2014) or YYMM.NNNNN (2015 on), optional version.
+_NEW_ID = r"(?P<new>(?:0[7-9]|[1-9]\d)(?:0[1-9]|1[0-2])\.\d{4,5})(?:v\d+)?"
+# Old style: archive(.SUBJECT-CLASS)/YYMMNNN, e.g. hep-th/9901001, math.GT/0309136.
+_OLD_ID = r"(?P<old>[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
+_ID_IN_URL = re.compile(
+    rf"arxiv\.org/(?:abs|pdf|html)/(?:{_NEW_ID}|{_OLD_ID})(?![\d])", re.IGNORECASE
+)
+_BARE_ID = re.compile(rf"^(?:arxiv:)?(?:{_NEW_ID}|{_OLD_ID})$", re.IGNORECASE)
+
+# A URL ends at whitespace, quotes, angle brackets or braces (LaTeX \href{..}{..} debris).
+_URL = re.compile(r"https?://[^\s<>\"'{}\\]+", re.IGNORECASE)
+_TRAILING = ".,;:!?'\"]}*"
+
+
+def arxiv_id_from_url(url: str) -> str | None:
+    """The arXiv id in an arxiv.org abs/pdf URL, without its version; None if there is none."""
+    match = _ID_IN_URL.search(url)
+    return _canonical(match) if match else None
+
+
+def parse_arxiv_id(text: str) -> str | None:
+    """A bare id (`2406.16845`, `arXiv:2406.16845v2`, `hep-th/9901001`) or an arXiv URL."""
+    text = text.strip()
+    match = _BARE_ID.match(text)
+    if match:
+        return _canonical(match)
+    return arxiv_id_from_url(text)
+
+
+def _canonical(match: re.Match[str]) -> str:
+    if match.group("new"):
+        return match.group("new")
+    archive, number = match.group("old").split("/")
+    # Archive names are lower case; the subject class (math.GT) keeps its capitals.
+    name, dot, subject = archive.partition(".")
+    return f"{name.lower()}{dot}{subject.upper()}/{number}"
+
+
+def urls_in(text: str) -> tuple[str, ...]:
+    """Every http(s) URL in a text, trailing punctuation removed, first occurrence order."""
+    found: dict[str, None] = {}
+    for raw in _URL.findall(text):
+        url = _trim_url(raw)
+        if len(url) > len("https://x."):
+            found.setdefault(url, None)
+    return tuple(found)
+
+
+def _trim_url(url: str) -> str:
+    while url:
+        if url[-1] in _TRAILING:
+            url = url[:-1]
+        elif url[-1] == ")" and url.count(")") > url.count("("):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def abs_url(arxiv_id: str) -> str:
+    return f"{ARXIV}/abs/{arxiv_id}"
+
+
+def pdf_url(arxiv_id: str) -> str:
+    return f"{ARXIV}/pdf/{arxiv_id}"
+
+
+SEARCH_WORDS = 20
+
+
+def search_url(paper: Paper) -> str:
+    """An arXiv search for a paper with no id: by title, or by abstract when the title is derived."""
+    if paper.title_derived:
+        words = paper.abstract.split()[:SEARCH_WORDS]
+        return f"{ARXIV}/search/?query={quote_plus(' '.join(words))}&searchtype=abstract"
+    return f"{ARXIV}/search/?query={quote_plus(paper.title)}&searchtype=title"
+
+
+LinkKind = Literal["abs", "pdf"]
+
+
+@dataclass(frozen=True)
+class PaperLink:
+    url: str
+    is_search: bool
+    label: str
+
+
+def paper_link(paper: Paper, kind: LinkKind) -> PaperLink:
+    """The link `o`/`O`/`y`/`Y` act on: built only from a validated id, or an arXiv search."""
+    if paper.arxiv_id and parse_arxiv_id(paper.arxiv_id) == paper.arxiv_id:
+        if kind == "pdf":
+            return PaperLink(pdf_url(paper.arxiv_id), False, "PDF link")
+        return PaperLink(abs_url(paper.arxiv_id), False, "arXiv link")
+    return PaperLink(search_url(paper), True, "arXiv search link (no arXiv id)")
+
+
+# --- clipboard -------------------------------------------------------------------------
+
+
+def copy_with_pyperclip(text: str) -> bool:
+    """Copy with pyperclip; False when it has no working backend (no xclip/xsel/wl-copy)."""
+    try:
+        import pyperclip
+
+        pyperclip.copy(text)
+    except Exception:  # pyperclip raises its own exception types, and OSError from backends
+        return False
+    return True
+
+
+# --- browser ---------------------------------------------------------------------------
+
+_CONSOLE_BROWSERS = {"www-browser", "links", "links2", "elinks", "lynx", "w3m"}
+
+
+def has_display(environ: Mapping[str, str] | None = None, platform: str | None = None) -> bool:
+    """Whether a graphical browser can show up where the user is looking."""
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if platform == "darwin" or platform.startswith("win"):
+        return True
+    over_ssh = any(environ.get(name) for name in ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"))
+    return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY")) and not over_ssh
+
+
+@dataclass(frozen=True)
+class OpenOutcome:
+    opened: bool
+    how: str  # what was used, or why nothing was
+
+
+def open_in_browser(
+    url: str, environ: Mapping[str, str] | None = None, platform: str | None = None
+) -> OpenOutcome:
+    """Open an arxiv.org URL: `$BROWSER` if set, else the system browser where there is a display.
+
+    Never starts a console browser, which would take over the terminal the app is drawing on.
+    """
+    if not url.startswith(ARXIV + "/"):
+        return OpenOutcome(False, "refused to open a URL that is not on arxiv.org")
+    environ = os.environ if environ is None else environ
+    if environ.get("BROWSER"):
+        return _open_with_browser_variable(url, environ["BROWSER"])
+    if not has_display(environ, platform):
+        return OpenOutcome(False, "no display to show a browser (set $BROWSER to choose one)")
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return OpenOutcome(False, "no graphical browser found (set $BROWSER to choose one)")
+    if getattr(browser, "name", "") in _CONSOLE_BROWSERS:
+        return OpenOutcome(False, "only a console browser found (set $BROWSER to choose one)")
+    try:
+        opened = browser.open(url)
+    except Exception as error:  # webbrowser surfaces OSError and its own errors
+        return OpenOutcome(False, f"the browser failed: {error}")
+    return OpenOutcome(opened, "system browser" if opened else "the browser refused the link")
+
+
+def _open_with_browser_variable(url: str, value: str) -> OpenOutcome:
+    # $BROWSER is a os.pathsep-separated list of commands; "%s" marks where the URL goes.
+    for command in filter(None, value.split(os.pathsep)):
+        try:
+            words = shlex.split(command)
+        except ValueError:
+            continue
+        if not words or shutil.which(words[0]) is None:
+            continue
+        args = [word.replace("%s", url) for word in words]
+        if not any("%s" in word for word in words):
+            args.append(url)
+        try:
+            subprocess.Popen(
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError as error:
+            return OpenOutcome(False, f"$BROWSER ({words[0]}) failed: {error.strerror}")
+        return OpenOutcome(True, f"$BROWSER ({words[0]})")
+    return OpenOutcome(False, f"$BROWSER names no program that exists ({value})")
