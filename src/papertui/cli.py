@@ -1,0 +1,224 @@
+"""The command line: the browser, `list` and `stats`, and the `make_app()` factory."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, Sequence, TextIO
+
+from papertui import __version__, bundled_seeds
+from papertui.corpus import Corpus, load_corpus
+from papertui.corpus.sniff import FORMATS
+from papertui.export import link_line, paper_record, text_line
+from papertui.search import SearchIndex
+
+if TYPE_CHECKING:
+    from papertui.ui.app import PaperApp
+
+PROG = "papertui"
+SUBCOMMANDS = ("list", "stats")
+LIST_FORMATS = ("text", "json", "jsonl", "links")
+
+
+class UsageError(Exception):
+    """A mistake in the command line: one line on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _formats_help() -> str:
+    return "\n".join(f"  {name:<18} {fmt.description}" for name, fmt in FORMATS.items())
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        type=Path,
+        help="files or directories (read recursively); default: the bundled seed corpus",
+    )
+
+
+def _browse_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        usage=(
+            f"{PROG} [PATH ...] [--query TEXT]\n"
+            f"       {PROG} list [PATH ...] [--query TEXT] [--limit N] [--format {'|'.join(LIST_FORMATS)}]\n"
+            f"       {PROG} stats [PATH ...]"
+        ),
+        description=(
+            "A keyboard-first terminal browser for research papers: filter live while typing, "
+            "read abstracts, open PDFs, copy arXiv links."
+        ),
+        epilog=(
+            "commands:\n"
+            f"  {PROG} [PATH ...]     browse the papers (press ? or F1 in the app for every key)\n"
+            f"  {PROG} list ...       print the matching papers, best first (same search as the app)\n"
+            f"  {PROG} stats ...      per file: format, records, papers, merged duplicates, warnings\n"
+            f"  '{PROG} COMMAND --help' explains a command.\n\n"
+            "input formats (detected from content, not the file name):\n"
+            f"{_formats_help()}\n\n"
+            "exit status: 0 when anything loaded, 1 when nothing could be loaded, 2 on a usage error.\n"
+            "Warnings about bad input go to stderr; everything else in the input still loads."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_common(parser)
+    parser.add_argument("-q", "--query", default="", metavar="TEXT", help="start with this filter")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    return parser
+
+
+def _list_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=f"{PROG} list",
+        description="Print the matching papers, best first, with the same search as the app.",
+        epilog=(
+            "formats:\n"
+            "  text   arXiv id (or -) and title, one paper a line; ~ marks a title derived from the abstract\n"
+            "  json   one array of objects: title, title_derived, abstract, arxiv_id, abs_url,\n"
+            "         pdf_url, listed, links, sources\n"
+            "  jsonl  the same objects, one a line\n"
+            "  links  the arXiv abs link, one a line (an arXiv search link for a paper with no id)"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_common(parser)
+    parser.add_argument("-q", "--query", default="", metavar="TEXT", help="filter and rank (default: every paper in corpus order)")
+    parser.add_argument("-n", "--limit", type=_count, metavar="N", help="print at most N papers")
+    parser.add_argument("-f", "--format", choices=LIST_FORMATS, default="text", help="output format (default: text)")
+    return parser
+
+
+def _stats_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=f"{PROG} stats",
+        description="Per file: the detected format, records, papers, merged duplicates and warnings; then totals.",
+    )
+    _add_common(parser)
+    return parser
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
+    return value
+
+
+def resolve_paths(paths: Sequence[Path]) -> tuple[list[Path], Path | None]:
+    """The paths to load and the root to show them relative to (the bundled seeds by default)."""
+    if paths:
+        return list(paths), None
+    seeds = bundled_seeds()
+    return [seeds], seeds.parent
+
+
+def load(paths: Sequence[Path], stderr: TextIO) -> Corpus:
+    """Load for a non-interactive command, with every warning on stderr."""
+    resolved, display_root = resolve_paths(paths)
+    corpus = load_corpus(resolved, display_root=display_root)
+    for warning in corpus.warnings:
+        print(f"{PROG}: warning: {warning}", file=stderr)
+    return corpus
+
+
+def run_list(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    corpus = load(args.paths, stderr)
+    if not corpus.papers:
+        print(f"{PROG}: error: no papers loaded", file=stderr)
+        return 1
+    rows = SearchIndex(corpus.papers).search(args.query).rows
+    if args.limit is not None:
+        rows = rows[: args.limit]
+    papers = [corpus.papers[index] for index in rows]
+    if args.format == "json":
+        json.dump([paper_record(p) for p in papers], stdout, ensure_ascii=False, indent=2)
+        stdout.write("\n")
+    elif args.format == "jsonl":
+        for paper in papers:
+            stdout.write(json.dumps(paper_record(paper), ensure_ascii=False) + "\n")
+    else:
+        line = link_line if args.format == "links" else text_line
+        for paper in papers:
+            stdout.write(line(paper) + "\n")
+    return 0
+
+
+def run_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    corpus = load(args.paths, stderr)
+    width = max([len("total"), *(len(report.path) for report in corpus.files)])
+    header = f"{'FILE':<{width}}  {'FORMAT':<18} {'RECORDS':>7} {'PAPERS':>7} {'MERGED':>7} {'WARNINGS':>8}"
+    print(header, file=stdout)
+    for report in corpus.files:
+        print(
+            f"{report.path:<{width}}  {report.format or '-':<18} {report.records:>7} "
+            f"{report.papers:>7} {report.merged:>7} {len(report.warnings):>8}",
+            file=stdout,
+        )
+    records = corpus.record_count
+    print(
+        f"{'total':<{width}}  {f'{len(corpus.files)} files':<18} {records:>7} "
+        f"{len(corpus.papers):>7} {records - len(corpus.papers):>7} {len(corpus.warnings):>8}",
+        file=stdout,
+    )
+    if not corpus.papers:
+        print(f"{PROG}: error: no papers loaded", file=stderr)
+        return 1
+    return 0
+
+
+def make_app(
+    paths: Sequence[Path] = (), query: str = "", corpus: Corpus | None = None
+) -> PaperApp:
+    """The one way to build the app, for the CLI and the tests alike.
+
+    With `corpus`, the app shows it as given; otherwise it loads `paths` (default: the seeds).
+    """
+    from papertui.ui.app import PaperApp
+
+    resolved, display_root = resolve_paths(paths)
+    return PaperApp(paths=resolved, display_root=display_root, query=query, corpus=corpus)
+
+
+def run_browser(args: argparse.Namespace, stderr: TextIO) -> int:
+    missing = [path for path in args.paths if not path.exists()]
+    if args.paths and len(missing) == len(args.paths):
+        names = ", ".join(str(path) for path in missing)
+        print(f"{PROG}: error: nothing to load: no such file or directory: {names}", file=stderr)
+        return 1
+    make_app(args.paths, args.query).run()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    stdout, stderr = sys.stdout, sys.stderr
+    try:
+        if argv and argv[0] == "list":
+            return run_list(_list_parser().parse_args(argv[1:]), stdout, stderr)
+        if argv and argv[0] == "stats":
+            return run_stats(_stats_parser().parse_args(argv[1:]), stdout, stderr)
+        return run_browser(_browse_parser().parse_args(argv), stderr)
+    except UsageError as error:
+        print(f"{PROG}: error: {error}", file=stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=stderr)
+        return 130
+    except BrokenPipeError:
+        # `papertui list | head`: the reader left; say nothing more.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0

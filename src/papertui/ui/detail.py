@@ -1,0 +1,97 @@
+"""The detail pane: everything known about the highlighted paper."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from papertui.corpus.model import Paper
+from papertui.links import abs_url, pdf_url
+from papertui.search import match_spans
+from papertui.ui.keys import PAPER_KEYS
+
+MATCH_STYLE = "bold underline $text-accent"
+LABEL_WIDTH = 9
+
+
+def highlighted(text: str, terms: frozenset[str], style: str = "") -> Content:
+    """`text` taken literally (never as markup), matched words styled."""
+    content = Content(text)
+    if style:
+        content = content.stylize(style)
+    for start, end in match_spans(text, terms):
+        content = content.stylize(MATCH_STYLE, start, end)
+    return content
+
+
+def _field(label: str, value: Content | str, style: str = "") -> Content:
+    value = Content(value) if isinstance(value, str) else value
+    if style:
+        value = value.stylize(style)
+    return Content.assemble((f"{label:<{LABEL_WIDTH}}", "$text-muted"), value, "\n")
+
+
+def paper_details(paper: Paper, terms: frozenset[str] = frozenset()) -> Content:
+    """The detail pane's text for one paper."""
+    parts: list[Content] = [highlighted(paper.title, terms, "bold"), Content("\n")]
+    if paper.title_derived:
+        parts.append(Content.styled("(no title in the source: derived from the abstract)\n", "italic $text-muted"))
+    parts.append(Content("\n"))
+    if paper.arxiv_id:
+        parts.append(_field("arXiv", paper.arxiv_id, "bold $text-success"))
+        parts.append(_field("abs", abs_url(paper.arxiv_id)))
+        parts.append(_field("PDF", pdf_url(paper.arxiv_id)))
+    else:
+        parts.append(_field("arXiv", "no id: open and copy use an arXiv search link", "$text-warning"))
+    if paper.listed:
+        parts.append(_field("Listed", paper.listed))
+    for number, source in enumerate(paper.sources):
+        parts.append(_field("Source" if number == 0 else "", f"{source.path} #{source.record}"))
+    for number, link in enumerate(paper.links):
+        parts.append(_field("Links" if number == 0 else "", link, "$text-primary"))
+    parts.append(Content("\n"))
+    parts.append(highlighted(paper.abstract or "(no abstract in the source)", terms))
+    return Content("").join(parts)
+
+
+class DetailPane(VerticalScroll, can_focus=True):
+    """Shows `paper`, with the words in `terms` highlighted."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter", "app.focus_list", "Back to list", id="detail.back"),
+        *PAPER_KEYS,
+    ]
+
+    DEFAULT_CSS = """
+    DetailPane {
+        padding: 0 1;
+        & > #detail-text { width: 1fr; }
+    }
+    """
+
+    paper: reactive[Paper | None] = reactive(None, init=False)
+    terms: reactive[frozenset[str]] = reactive(frozenset(), init=False)
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.styled("Loading papers…", "italic $text-muted"), id="detail-text")
+
+    def watch_paper(self, old: Paper | None, new: Paper | None) -> None:
+        self._update()
+        if old is not new:
+            self.scroll_home(animate=False)
+
+    def watch_terms(self) -> None:
+        self._update()
+
+    def _update(self) -> None:
+        text = self.query_one("#detail-text", Static)
+        if self.paper is None:
+            text.update(Content.styled("No paper selected", "italic $text-muted"))
+        else:
+            text.update(paper_details(self.paper, self.terms))

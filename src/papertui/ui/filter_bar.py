@@ -1,0 +1,26 @@
+"""The filter bar: an Input whose arrows and paging keys steer the paper list."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.widgets import Input
+
+
+class FilterBar(Input):
+    """Typing filters; ↑/↓/PgUp/PgDn move the list's selection without leaving the bar."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "app.in_list('cursor_up')", "Previous paper", show=False, id="filter.up"),
+        Binding("down", "app.in_list('cursor_down')", "Next paper", show=False, id="filter.down"),
+        Binding("pageup", "app.in_list('page_up')", "Page up in the list", show=False, id="filter.page_up"),
+        Binding("pagedown", "app.in_list('page_down')", "Page down in the list", show=False, id="filter.page_down"),
+        Binding("enter", "app.focus_list", "To list", tooltip="Move to the paper list", id="filter.to_list"),
+        Binding("escape", "clear", "Clear", tooltip="Clear the filter: every paper", id="filter.clear"),
+        Binding("ctrl+o", "app.open('pdf')", "Open PDF", tooltip="Open the PDF in the browser", id="filter.open_pdf"),
+        Binding("ctrl+y", "app.copy('abs')", "Copy link", tooltip="Copy the arXiv abs link", id="filter.copy_abs"),
+    ]
+
+    def action_clear(self) -> None:
+        self.value = ""

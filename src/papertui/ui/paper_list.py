@@ -1,0 +1,228 @@
+"""The paper list: a Line-API virtual list over an array of paper indices.
+
+Only visible rows are rendered, and `show()` swaps the rows in O(1), so it holds a million.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from papertui.corpus.model import Paper
+from papertui.search import match_spans
+from papertui.ui.keys import PAPER_KEYS
+
+ID_MARKER = "●"
+DERIVED_MARKER = "~ "
+DATE_WIDTH = 8
+
+
+class PaperList(ScrollView, can_focus=True):
+    """One row per paper: arXiv-id marker, title (matches highlighted), listing date."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Previous paper", show=False, id="list.up"),
+        Binding("down,j", "cursor_down", "Next paper", show=False, id="list.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("home,g", "first", "First paper", show=False, id="list.first"),
+        Binding("end,G", "last", "Last paper", show=False, id="list.last"),
+        Binding("enter", "read", "Read", tooltip="Move to the detail pane to scroll the abstract", id="list.read"),
+        Binding("escape", "app.focus_filter", "Filter", show=False, tooltip="Back to the filter bar", id="list.filter"),
+        *PAPER_KEYS,
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "paper-list--cursor",
+        "paper-list--match",
+        "paper-list--id-marker",
+        "paper-list--derived",
+        "paper-list--date",
+        "paper-list--placeholder",
+    }
+
+    DEFAULT_CSS = """
+    PaperList {
+        overflow-x: hidden;
+        overflow-y: auto;
+        background: $surface;
+        & > .paper-list--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+        }
+        &:focus > .paper-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .paper-list--match { color: $text-accent; text-style: bold underline; }
+        & > .paper-list--id-marker { color: $text-success; }
+        & > .paper-list--derived { color: $text-muted; text-style: italic; }
+        & > .paper-list--date { color: $text-muted; }
+        & > .paper-list--placeholder { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    """The highlighted row (an index into the rows, not into the corpus)."""
+
+    @dataclass
+    class Highlighted(Message):
+        """The highlighted paper changed (None: the list is empty)."""
+
+        paper_list: PaperList
+        paper_index: int | None
+
+        @property
+        def control(self) -> PaperList:
+            return self.paper_list
+
+        def can_replace(self, message: Message) -> bool:
+            # Holding ↓ queues many of these; only the newest matters.
+            return isinstance(message, PaperList.Highlighted)
+
+    @dataclass
+    class Read(Message):
+        """Enter on a paper: the user wants to read it."""
+
+        paper_list: PaperList
+        paper_index: int
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._papers: Sequence[Paper] = ()
+        self._rows: Sequence[int] = ()
+        self._terms: frozenset[str] = frozenset()
+        self._placeholder = "Loading papers…"
+        self._row_cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
+
+    # --- attributes down -------------------------------------------------------------
+
+    def show(
+        self,
+        papers: Sequence[Paper],
+        rows: Sequence[int],
+        terms: frozenset[str] = frozenset(),
+        placeholder: str = "No papers match the filter",
+    ) -> None:
+        """Display `rows` (indices into `papers`), best first; the cursor returns to the top."""
+        self._papers, self._rows, self._terms = papers, rows, terms
+        self._placeholder = placeholder
+        self._row_cache.clear()
+        self.virtual_size = Size(0, len(rows))
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.cursor = 0
+        self.refresh()
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def paper_index(self) -> int | None:
+        """The corpus index of the highlighted paper."""
+        return self._rows[self.cursor] if self._rows else None
+
+    # --- cursor ---------------------------------------------------------------------
+
+    def validate_cursor(self, cursor: int) -> int:
+        return max(0, min(cursor, len(self._rows) - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
+        self.post_message(self.Highlighted(self, self.paper_index))
+
+    @property
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_page_up(self) -> None:
+        self.cursor -= self._page
+
+    def action_page_down(self) -> None:
+        self.cursor += self._page
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self._rows) - 1
+
+    def action_read(self) -> None:
+        if self.paper_index is not None:
+            self.post_message(self.Read(self, self.paper_index))
+
+    def on_click(self, event: events.Click) -> None:
+        row = self.scroll_offset.y + event.y
+        if 0 <= row < len(self._rows):
+            self.cursor = row
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._row_cache.clear()
+
+    def on_focus(self) -> None:
+        self.refresh_line(self.cursor)
+
+    def on_blur(self) -> None:
+        self.refresh_line(self.cursor)
+
+    # --- rendering ------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row = self.scroll_offset.y + y
+        base = self.rich_style
+        if not self._rows:
+            if y == 0:
+                style = base + self.get_component_rich_style("paper-list--placeholder")
+                return Strip([Segment(f" {self._placeholder}", style)]).adjust_cell_length(width, base)
+            return Strip.blank(width, base)
+        if row >= len(self._rows):
+            return Strip.blank(width, base)
+        is_cursor = row == self.cursor
+        key = (self._rows[row], width, is_cursor, self.has_focus)
+        strip = self._row_cache.get(key)
+        if strip is None:
+            strip = self._render_row(self._papers[self._rows[row]], width, is_cursor)
+            self._row_cache[key] = strip
+        return strip
+
+    def _render_row(self, paper: Paper, width: int, is_cursor: bool) -> Strip:
+        style = self.get_component_rich_style
+        base = self.rich_style
+        if is_cursor:
+            base = base + style("paper-list--cursor")
+        line = Text(no_wrap=True, end="")
+        line.append(f" {ID_MARKER} " if paper.arxiv_id else "   ", style("paper-list--id-marker"))
+        # A Text built from a plain string is never parsed as markup.
+        prefix = DERIVED_MARKER if paper.title_derived else ""
+        title = Text(prefix + paper.title, style("paper-list--derived") if prefix else "")
+        for start, end in match_spans(paper.title, self._terms):
+            title.stylize(style("paper-list--match"), start + len(prefix), end + len(prefix))
+        title_width = max(1, width - 3 - DATE_WIDTH)
+        title.truncate(title_width, overflow="ellipsis", pad=True)
+        line.append_text(title)
+        line.append((paper.listed or "")[: DATE_WIDTH - 1].rjust(DATE_WIDTH - 1) + " ", style("paper-list--date"))
+        segments = line.render(self.app.console)
+        return Strip(Segment.apply_style(segments, base)).adjust_cell_length(width, base)
