@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 
@@ -34,30 +35,44 @@ def clean(text: str) -> str:
 def decode(data: bytes) -> tuple[str, str | None]:
     """Decode file bytes; return the text and a warning when it was not UTF-8.
 
-    A UTF-8 BOM is dropped. Other encodings are guessed: GB18030 when the bytes decode
-    strictly as such and read mostly as CJK, else Windows-1252, else Latin-1 (never fails).
+    A UTF-8 BOM is dropped; UTF-16 is read by its BOM. Other encodings are guessed:
+    GB18030 when the bytes are shaped like Chinese double-byte text, else Windows-1252,
+    else Latin-1 (which never fails).
     """
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
         pass
-    for encoding in ("gb18030", "cp1252", "latin-1"):
+    candidates = ["cp1252", "latin-1"]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates.insert(0, "utf-16")
+    elif _shaped_like_gb(data):
+        candidates.insert(0, "gb18030")
+    for encoding in candidates:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
-            continue
-        if encoding == "gb18030" and not _mostly_cjk(text):
             continue
         return text, f"not UTF-8; read as {encoding}, some characters may be wrong"
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
-def _mostly_cjk(text: str) -> bool:
-    non_ascii = [char for char in text if ord(char) > 0x7F]
-    if not non_ascii:
-        return False
-    cjk = sum(1 for char in non_ascii if "\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef")
-    return cjk / len(non_ascii) > 0.8
+def _shaped_like_gb(data: bytes, sample: int = 65536) -> bool:
+    """Chinese double-byte text: a byte >= 0x80 nearly always pairs with another >= 0x80.
+
+    Latin-1 accents (é = 0xE9) are followed by ASCII letters, which GB18030 would
+    otherwise happily read as Chinese characters.
+    """
+    data = data[:sample]
+    pairs = ascii_trails = index = 0
+    while index < len(data) - 1:
+        if data[index] < 0x80:
+            index += 1
+            continue
+        pairs += 1
+        ascii_trails += data[index + 1] < 0x80
+        index += 2
+    return pairs > 0 and ascii_trails <= pairs // 10
 
 
 def normalise_lines(text: str) -> str:
@@ -65,9 +80,24 @@ def normalise_lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_BINARY_MAGIC = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF")
+# Bytes that text never needs (tab, line ends, form feed and ESC are left out).
+_BINARY_BYTES = bytes(set(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B})
+BINARY_SHARE = 0.05
+
+
 def is_binary(data: bytes) -> bool:
-    """A NUL byte in the first 8 KiB marks a file that is not text."""
-    return b"\x00" in data[:8192]
+    """A known binary signature, or more than 5% control bytes in the first 8 KiB.
+
+    A stray NUL in a text file does not make it binary: its records still load.
+    """
+    if data.startswith(_BINARY_MAGIC):
+        return True
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    sample = data[:8192]
+    controls = len(sample) - len(sample.translate(None, _BINARY_BYTES))
+    return controls > BINARY_SHARE * len(sample)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")

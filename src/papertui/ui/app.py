@@ -154,7 +154,6 @@ class PaperApp(App[None]):
         parts: list[str | tuple[str, str]] = [(f"{shown:,}", "bold"), f" of {total:,} papers"]
         if self.result.query.strip():
             parts += ["  ·  filter: ", (self.result.query.strip(), "bold $text-accent")]
-            parts.append(f"  ·  {self.result.seconds * 1000:.1f} ms")
         self._set_status(Content.assemble(*parts))
 
     def _set_status(self, content: Content) -> None:

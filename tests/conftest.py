@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from papertui import bundled_seeds
+from papertui.corpus import Corpus, load_corpus
+
+SEED_FILES = {
+    "000_103f6ea6dde5f7c3.txt": ("abstract-lines", 10),
+    "001_602c7d0816f9df68.txt": ("title-pdf-summary", 50),
+    "002_cfc4404bc4ac16ab.txt": ("hf-daily-page", 174),
+    "003_88a3d9c88f37e9f2.txt": ("hf-daily-page", 81),
+    "004_b89e5043be7b9009.txt": ("abstract-lines", 10),
+}
+SEED_RECORDS = sum(count for _, count in SEED_FILES.values())  # 325
+SEED_PAPERS = 321  # four papers appear in two files each
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return bundled_seeds()
+
+
+@pytest.fixture(scope="session")
+def seed_corpus(seeds_dir: Path) -> Corpus:
+    return load_corpus([seeds_dir], display_root=seeds_dir.parent)
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """Write a file under tmp_path (str as UTF-8, bytes as given) and return its path."""
+
+    def _write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return _write

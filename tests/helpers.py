@@ -1,0 +1,16 @@
+"""Small builders shared by the tests."""
+
+from __future__ import annotations
+
+from papertui.corpus import Corpus, Paper
+from papertui.corpus.model import Source
+
+
+def make_paper(title: str, abstract: str = "An abstract long enough to be a real one.", **fields) -> Paper:
+    paper = Paper(title=title, abstract=abstract, **fields)
+    paper.sources.append(Source("test.txt", 1, "test"))
+    return paper
+
+
+def make_corpus(*papers: Paper) -> Corpus:
+    return Corpus(papers=list(papers))

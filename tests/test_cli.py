@@ -1,0 +1,107 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SEED_PAPERS, SEED_RECORDS
+from papertui.cli import main
+
+KEYS = {"title", "title_derived", "abstract", "arxiv_id", "abs_url", "pdf_url", "listed", "links", "sources"}
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_stats_accounts_for_every_seed_record(capsys):
+    code, out, err = run(capsys, "stats")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0].split() == ["FILE", "FORMAT", "RECORDS", "PAPERS", "MERGED", "WARNINGS"]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[1:-1]}
+    assert rows["seeds/002_cfc4404bc4ac16ab.txt"] == ["hf-daily-page", "174", "174", "1", "0"]
+    assert rows["seeds/001_602c7d0816f9df68.txt"] == ["title-pdf-summary", "50", "50", "0", "0"]
+    assert sum(int(row[1]) for row in rows.values()) == SEED_RECORDS
+    assert lines[-1].split() == ["total", "5", "files", str(SEED_RECORDS), str(SEED_PAPERS), "4", "0"]
+
+
+def test_list_json_shows_merged_papers_with_all_sources(capsys):
+    code, out, _ = run(capsys, "list", "--format", "json")
+    papers = json.loads(out)
+    assert code == 0 and len(papers) == SEED_PAPERS
+    assert all(set(p) == KEYS for p in papers)
+    merged = [p for p in papers if len(p["sources"]) > 1]
+    assert len(merged) == 4
+    teaching = next(p for p in merged if p["title"].startswith("Can LLMs Learn by Teaching"))
+    assert teaching["abs_url"] == "https://arxiv.org/abs/2406.14629"
+    assert teaching["pdf_url"] == "https://arxiv.org/pdf/2406.14629"
+    assert [s["file"] for s in teaching["sources"]] == ["seeds/001_602c7d0816f9df68.txt", "seeds/003_88a3d9c88f37e9f2.txt"]
+
+
+def test_list_query_ranks_like_the_app(capsys):
+    code, out, _ = run(capsys, "list", "--query", "masked thought", "--format", "jsonl", "--limit", "1")
+    (paper,) = [json.loads(line) for line in out.splitlines()]
+    assert paper["title"].startswith("Masked Thought")
+    assert paper["arxiv_id"] is None and paper["abs_url"] is None
+
+
+def test_list_text_and_links(capsys):
+    _, out, _ = run(capsys, "list", "-q", "RaTEScore", "-n", "1")
+    assert out == "2406.16845    RaTEScore: A Metric for Radiology Report Generation\n"
+    _, out, _ = run(capsys, "list", "-q", "RaTEScore", "-n", "1", "-f", "links")
+    assert out == "https://arxiv.org/abs/2406.16845\n"
+    _, out, _ = run(capsys, "list", "-n", "1")
+    assert out.startswith("-             ~ We give a detailed overview")
+
+
+def test_list_on_files_with_warnings(capsys, write, tmp_path):
+    write("good.txt", "Abstract: A perfectly fine abstract about graph neural networks.\n")
+    write("bad.bin", b"\x00\x01\x02\x03" * 100)
+    code, out, err = run(capsys, "list", str(tmp_path))
+    assert code == 0
+    assert "graph neural networks" in out
+    assert err.strip() == f"papertui: warning: {tmp_path / 'bad.bin'}: not a text file (binary data); skipped"
+
+
+def test_nothing_loaded_exits_1(capsys, tmp_path):
+    code, out, err = run(capsys, "list", str(tmp_path / "missing.txt"))
+    assert code == 1 and out == ""
+    assert "no such file or directory" in err and "error: no papers loaded" in err
+
+
+def test_browser_with_only_missing_paths_exits_1(capsys, tmp_path):
+    code, _, err = run(capsys, str(tmp_path / "nope"))
+    assert code == 1
+    assert err.count("\n") == 1 and "nothing to load" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["list", "--limit", "-1"], ["list", "--format", "xml"], ["--bogus"], ["stats", "--query", "x"], ["list", "-n", "many"]],
+)
+def test_usage_errors_exit_2_with_one_line(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("papertui: error: ")
+
+
+def test_help_explains_everything(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert exit_info.value.code == 0
+    for text in ["papertui list", "papertui stats", "--query", "hf-daily-page", "title-pdf-summary", "abstract-lines", "exit status"]:
+        assert text in out
+
+
+def test_module_entry_point_runs_on_the_bundled_seeds(tmp_path):
+    # From another directory: the installed package carries its seed corpus.
+    result = subprocess.run(
+        [sys.executable, "-m", "papertui", "list", "-q", "arboretum", "-f", "links", "-n", "1"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "https://arxiv.org/abs/2406.17720\n"
