@@ -64,6 +64,9 @@ class Corpus:
     papers: list[Paper] = field(default_factory=list)
     files: list[FileReport] = field(default_factory=list)
 
+    def __repr__(self) -> str:  # the generated one would print every paper
+        return f"Corpus({len(self.papers)} papers from {len(self.files)} files)"
+
     @property
     def warnings(self) -> list[str]:
         return [warning for report in self.files for warning in report.warnings]

@@ -18,8 +18,8 @@ ABSTRACT_WEIGHT = 0.5
 @dataclass(frozen=True)
 class SearchResult:
     query: str
-    rows: Sequence[int]  # paper indices, best first
-    terms: frozenset[str] = frozenset()  # every corpus word that matched: for highlighting
+    rows: Sequence[int] = field(repr=False)  # paper indices, best first
+    terms: frozenset[str] = field(default=frozenset(), repr=False)  # every matched corpus word
     seconds: float = 0.0
 
 
@@ -61,6 +61,9 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return len(self.papers)
+
+    def __repr__(self) -> str:  # the generated one would print every paper
+        return f"SearchIndex({len(self.papers)} papers, {len(self._vocabulary)} words)"
 
     def _terms_for(self, query_word: str) -> dict[str, float]:
         """Every vocabulary word that matches `query_word`, with its score."""

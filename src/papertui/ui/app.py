@@ -101,7 +101,8 @@ class PaperApp(App[None]):
 
     # --- loading --------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False, name="loading papers")
+    # A fixed description: by default Textual builds one from repr() of every argument.
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, name="loading papers", description="load papers")
     def load_papers(self) -> None:
         corpus = load_corpus(self.paths, display_root=self.display_root)
         self.post_message(self.CorpusLoaded(corpus, SearchIndex(corpus.papers)))
@@ -132,7 +133,7 @@ class PaperApp(App[None]):
         self._generation += 1
         self.run_filter(self.index, query, self._generation)
 
-    @work(thread=True, exclusive=True, group="filter", exit_on_error=False, name="filtering")
+    @work(thread=True, exclusive=True, group="filter", exit_on_error=False, name="filtering", description="filter")
     def run_filter(self, index: SearchIndex, query: str, generation: int) -> None:
         result = index.search(query)
         if not get_current_worker().is_cancelled:
@@ -204,7 +205,7 @@ class PaperApp(App[None]):
             return
         self._open_link(paper_link(paper, kind))
 
-    @work(thread=True, group="open", exit_on_error=False, name="opening the browser")
+    @work(thread=True, group="open", exit_on_error=False, name="opening the browser", description="open link")
     def _open_link(self, link: PaperLink) -> None:
         # Browsers can take a moment to start: never on the UI thread.
         outcome = open_in_browser(link.url)
