@@ -342,3 +342,34 @@ async def test_load_warnings_are_notified(rec, write, tmp_path):
         await settle(pilot)
         assert app.paper_list.row_count == 1
         assert any("junk.txt: matches no known format" in message for _, message, _ in rec.notes)
+
+
+async def test_clicking_a_row_selects_it():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click(PaperList, offset=(10, 4))
+        await pilot.pause()
+        assert app.paper_list.cursor == 4
+        assert app.detail.paper is app.corpus.papers[4]
+
+
+async def test_small_terminal_stays_usable():
+    app = make_app(query="masked thought")
+    async with app.run_test(size=(60, 14)) as pilot:
+        await settle(pilot)
+        assert app.detail.paper.title.startswith("Masked Thought")
+        await pilot.press("enter", "G", "f1")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_cursor_row_background_spans_every_cell():
+    app = make_app(query="reinforcement")  # derived titles, matches and dates on the rows
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        cursor_bg = app.paper_list.get_component_rich_style("paper-list--cursor").bgcolor
+        for row in range(app.paper_list.row_count)[:5]:
+            app.paper_list.cursor = row
+            strip = app.paper_list.render_line(row)
+            assert {segment.style.bgcolor for segment in strip if segment.text} == {cursor_bg}

@@ -26,7 +26,7 @@ from papertui.ui.keys import PAPER_KEYS
 
 ID_MARKER = "●"
 DERIVED_MARKER = "~ "
-DATE_WIDTH = 8
+DATE_WIDTH = 8  # " Mar 14 "
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -57,6 +57,7 @@ class PaperList(ScrollView, can_focus=True):
     PaperList {
         overflow-x: hidden;
         overflow-y: auto;
+        scrollbar-size-vertical: 1;
         background: $surface;
         & > .paper-list--cursor {
             background: $block-cursor-blurred-background;
@@ -209,10 +210,15 @@ class PaperList(ScrollView, can_focus=True):
         return strip
 
     def _render_row(self, paper: Paper, width: int, is_cursor: bool) -> Strip:
-        style = self.get_component_rich_style
+        def style(name: str) -> Style:
+            # Spans keep their colour and attributes but not their background, so they never
+            # paint over the cursor row. (partial=True would skip blending $text-muted.)
+            full = self.get_component_rich_style(name)
+            return full.without_color + Style.from_color(full.color)
+
         base = self.rich_style
         if is_cursor:
-            base = base + style("paper-list--cursor")
+            base = base + self.get_component_rich_style("paper-list--cursor")
         line = Text(no_wrap=True, end="")
         line.append(f" {ID_MARKER} " if paper.arxiv_id else "   ", style("paper-list--id-marker"))
         # A Text built from a plain string is never parsed as markup.
