@@ -1,4 +1,4 @@
-"""Small builders shared by the tests."""
+"""Small builders and waits shared by the tests."""
 
 from __future__ import annotations
 
@@ -14,3 +14,10 @@ def make_paper(title: str, abstract: str = "An abstract long enough to be a real
 
 def make_corpus(*papers: Paper) -> Corpus:
     return Corpus(papers=list(papers))
+
+
+async def settle(pilot) -> None:
+    """Let the app's workers finish and their messages land."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.geometry import Region
 
 from conftest import SEED_PAPERS
-from helpers import make_corpus, make_paper
+from helpers import make_corpus, make_paper, settle
 from papertui.cli import make_app
 from papertui.search import SearchResult
 from papertui.ui.app import PaperApp
@@ -22,12 +22,6 @@ from papertui.ui.paper_list import PaperList
 SIZE = (120, 40)
 MASKED = "Masked Thought: Simply Masking Partial Reasoning Steps Can Improve Mathematical Reasoning Learning of Language Models"
 
-
-async def settle(pilot) -> None:
-    """Let the workers finish and their messages land."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 class Recorder:

@@ -1,15 +1,10 @@
 """Snapshots of the main screens at a fixed size (SVGs under tests/__snapshots__)."""
 
-from helpers import make_corpus, make_paper
+from helpers import make_corpus, make_paper, settle
 from papertui.cli import make_app
 
 SIZE = (120, 36)
 
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def test_browser_with_a_query(snap_compare):

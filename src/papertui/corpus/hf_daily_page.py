@@ -29,9 +29,9 @@ _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 TITLE_MAX_CHARS = 300
 
 
-def looks_like(paragraphs: list[str]) -> bool:
-    """The page chrome near the top, or a date line first."""
-    head = paragraphs[:10]
+def looks_like(lines: list[str]) -> bool:
+    """The page chrome near the top, or a date line first (`lines`: the non-blank ones)."""
+    head = lines[:10]
     return any(p in PAGE_CHROME for p in head) or bool(head and DATE_LINE.fullmatch(head[0]))
 
 

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from papertui.corpus.merge import CorpusBuilder
 from papertui.corpus.model import Corpus, FileReport, Source
 from papertui.corpus.sniff import FORMATS, sniff_format
 from papertui.corpus.text import decode, is_binary, normalise_lines
-
-ProgressCallback = Callable[[FileReport, int, int], None]
-
 
 def discover_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
     """Each file to load, or a path with the reason it cannot be (missing, …).
@@ -37,7 +34,6 @@ def discover_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
 
 def load_corpus(
     paths: Iterable[Path],
-    on_file: ProgressCallback | None = None,
     display_root: Path | None = None,
 ) -> Corpus:
     """Load every file under `paths`. Bad files get a warning; the rest always loads.
@@ -46,16 +42,13 @@ def load_corpus(
     """
     builder = CorpusBuilder()
     corpus = Corpus(papers=builder.papers)
-    files = list(discover_files(paths))
-    for done, (path, problem) in enumerate(files, start=1):
+    for path, problem in discover_files(paths):
         report = FileReport(path=_display(path, display_root))
         if problem:
             report.warn(problem)
         else:
             load_file(path, report, builder)
         corpus.files.append(report)
-        if on_file:
-            on_file(report, done, len(files))
     return corpus
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
@@ -20,7 +19,6 @@ class SearchResult:
     query: str
     rows: Sequence[int] = field(repr=False)  # paper indices, best first
     terms: frozenset[str] = field(default=frozenset(), repr=False)  # every matched corpus word
-    seconds: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,16 +79,15 @@ class SearchIndex:
         return {word: score for word, score in scored if score > 0}
 
     def search(self, query: str) -> SearchResult:
-        started = time.perf_counter()
         words = query_words(query)
         if not words:
-            return SearchResult(query, range(len(self.papers)), frozenset(), 0.0)
+            return SearchResult(query, range(len(self.papers)), frozenset())
         per_word = [self.terms_for(word) for word in words]
         candidates = self._candidates(per_word)
         ranked = sorted((self._rank(index, per_word) for index in candidates), key=_Ranked.key)
         terms = frozenset().union(*per_word)
         rows = [entry.index for entry in ranked]
-        return SearchResult(query, rows, terms, time.perf_counter() - started)
+        return SearchResult(query, rows, terms)
 
     def _candidates(self, per_word: list[dict[str, float]]) -> set[int]:
         """Papers in which every query word matches some word."""
