@@ -1,0 +1,108 @@
+"""Write a synthetic corpus of N papers in the seed formats, for benchmarks.
+
+    python bench/make_corpus.py N OUT [--seed S] [--per-file K]
+
+Deterministic for a given N, seed and file size. Words are drawn from the seed corpus's own
+vocabulary with its frequencies; titles run 8–12 words, abstracts 150–250 words in sentences.
+Files rotate through the three seed formats: `title-pdf-summary` (every paper with an arXiv id),
+`hf-daily-page` (with a date line) and `abstract-lines` (no title, no link), so about a third
+of the papers carry an id and a third have a derived title.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from collections import Counter
+from pathlib import Path
+
+from papertui import bundled_seeds
+from papertui.corpus import load_corpus
+from papertui.search import tokenize
+
+FORMATS = ("title-pdf-summary", "hf-daily-page", "abstract-lines")
+HF_HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nbyAK and the research community\n\n"
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def seed_vocabulary() -> tuple[list[str], list[int]]:
+    corpus = load_corpus([bundled_seeds()])
+    counts = Counter(word for paper in corpus.papers for word in tokenize(f"{paper.title} {paper.abstract}"))
+    words = sorted(counts)
+    return words, [counts[word] for word in words]
+
+
+class PaperWriter:
+    def __init__(self, seed: int) -> None:
+        self.random = random.Random(seed)
+        self.words, weights = seed_vocabulary()
+        # Cumulative weights once, so each draw is a bisect, not a re-sum.
+        self.cumulative = [0] * len(weights)
+        total = 0
+        for index, weight in enumerate(weights):
+            total += weight
+            self.cumulative[index] = total
+
+    def _words(self, count: int) -> list[str]:
+        return self.random.choices(self.words, cum_weights=self.cumulative, k=count)
+
+    def title(self) -> str:
+        return " ".join(word.capitalize() for word in self._words(self.random.randint(8, 12)))
+
+    def abstract(self) -> str:
+        remaining = self.random.randint(150, 250)
+        sentences = []
+        while remaining > 0:
+            size = min(remaining, self.random.randint(12, 30))
+            words = self._words(size)
+            words[0] = words[0].capitalize()
+            sentences.append(" ".join(words) + ".")
+            remaining -= size
+        return " ".join(sentences)
+
+
+def arxiv_id(number: int) -> str:
+    year, month = 20 + (number // 99_999) // 12 % 6, (number // 99_999) % 12 + 1
+    return f"{year:02d}{month:02d}.{number % 99_999 + 1:05d}"
+
+
+def write_corpus(count: int, out: Path, seed: int = 0, per_file: int = 5000) -> list[Path]:
+    writer = PaperWriter(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for file_number, start in enumerate(range(0, count, per_file)):
+        size = min(per_file, count - start)
+        fmt = FORMATS[file_number % len(FORMATS)]
+        path = out / f"{file_number:05d}_{fmt}.txt"
+        with path.open("w", encoding="utf-8") as handle:
+            if fmt == "title-pdf-summary":
+                for number in range(start, start + size):
+                    handle.write(
+                        f"Title: {writer.title()}\nPDF: https://arxiv.org/pdf/{arxiv_id(number)}\n"
+                        f"Summary: {writer.abstract()}\n---\n"
+                    )
+            elif fmt == "hf-daily-page":
+                handle.write(HF_HEADER + f"{MONTHS[file_number % 12]} {file_number % 28 + 1}\n\n")
+                for _ in range(size):
+                    handle.write(f"{writer.title()}\n\n{writer.abstract()}\n\n")
+            else:
+                for _ in range(size):
+                    handle.write(f"Abstract:{writer.abstract()}\n\n")
+        paths.append(path)
+    return paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", type=int, metavar="N", help="number of papers")
+    parser.add_argument("out", type=Path, metavar="OUT", help="directory to write the files into")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--per-file", type=int, default=5000, help="papers per file (default 5000)")
+    args = parser.parse_args()
+    paths = write_corpus(args.count, args.out, args.seed, args.per_file)
+    size = sum(path.stat().st_size for path in paths)
+    print(f"{args.count:,} papers in {len(paths)} files, {size / 1e6:.1f} MB, under {args.out}")
+
+
+if __name__ == "__main__":
+    main()
