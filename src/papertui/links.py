@@ -61,6 +61,8 @@ def _canonical(match: re.Match[str]) -> str:
 
 def urls_in(text: str) -> tuple[str, ...]:
     """Every http(s) URL in a text, trailing punctuation removed, first occurrence order."""
+    if "://" not in text:  # the regex scan is the slow part of loading plain abstracts
+        return ()
     found: dict[str, None] = {}
     for raw in _URL.findall(text):
         url = _trim_url(raw)

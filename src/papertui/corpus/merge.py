@@ -13,9 +13,14 @@ MIN_ABSTRACT_KEY = 40
 MIN_TITLE_KEY = 10
 
 
+_ASCII_NON_WORD = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum()))
+
+
 def text_key(text: str) -> str:
-    """Case, punctuation and spacing folded away: 'Masked Thought:' == 'masked thought'."""
-    return _NON_WORD.sub(" ", text.casefold()).strip()
+    """Only letters and digits, case-folded: 'Masked Thought:' == 'masked thought'."""
+    if text.isascii():  # one C pass instead of the regex
+        return text.lower().translate(_ASCII_NON_WORD)
+    return _NON_WORD.sub("", text.casefold())
 
 
 class CorpusBuilder:
@@ -26,7 +31,9 @@ class CorpusBuilder:
 
     def __init__(self) -> None:
         self.papers: list[Paper] = []
-        self._by_key: dict[tuple[str, str], Paper] = {}
+        # Keys: an arXiv id (always holds '.' or '/'), or the hash of an abstract's or a
+        # title's text_key; hashes keep a million abstracts from being held twice.
+        self._by_key: dict[str | int, Paper] = {}
 
     def add(self, record: Record, source: Source, report: FileReport) -> tuple[Paper, bool]:
         """Add one record; return its paper and whether that paper existed already."""
@@ -51,17 +58,17 @@ class CorpusBuilder:
         return paper, merged
 
 
-def _keys(record: Record) -> list[tuple[str, str]]:
-    keys = []
+def _keys(record: Record) -> list[str | int]:
+    keys: list[str | int] = []
     if record.arxiv_id:
-        keys.append(("id", record.arxiv_id))
+        keys.append(record.arxiv_id)
     abstract = text_key(record.abstract)
     if len(abstract) >= MIN_ABSTRACT_KEY:
-        keys.append(("abstract", abstract))
+        keys.append(hash(("abstract", abstract)))
     if record.title:
         title = text_key(record.title)
         if len(title) >= MIN_TITLE_KEY:
-            keys.append(("title", title))
+            keys.append(hash(("title", title)))
     return keys
 
 

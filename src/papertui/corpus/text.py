@@ -15,7 +15,6 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 # C0 and C1 controls, DEL, and the bidi overrides and isolates that can reorder what is shown.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-_WHITESPACE = re.compile(r"\s+")
 
 
 def strip_controls(text: str) -> str:
@@ -28,8 +27,12 @@ def strip_controls(text: str) -> str:
 
 def clean(text: str) -> str:
     """One line of display text: NFC, no controls, runs of whitespace folded to one space."""
-    text = unicodedata.normalize("NFC", strip_controls(text))
-    return _WHITESPACE.sub(" ", text).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", strip_controls(text))
+    if text.isprintable() and "  " not in text:  # the common case: at most an outer space
+        return text.strip()
+    # str.split() folds the same whitespace as `\s+`, several times faster than re.sub.
+    return " ".join(strip_controls(text).split())
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
