@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from papertui.corpus import Corpus, Paper
 from papertui.corpus.model import Source
+from papertui.search import match_score, query_words, tokenize
 
 
 def make_paper(title: str, abstract: str = "An abstract long enough to be a real one.", **fields) -> Paper:
@@ -21,3 +24,28 @@ async def settle(pilot) -> None:
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def brute_force_search(papers: Sequence[Paper], query: str) -> list[int]:
+    """The ranking rule, applied paper by paper and word by word: what the index must return.
+
+    Every query word must match a word of the title or abstract; more title hits first, then
+    the higher sum of each word's best score (an abstract hit counts half), then corpus order.
+    """
+    words = query_words(query)[:24]
+    if not words:
+        return list(range(len(papers)))
+    ranked = []
+    for index, paper in enumerate(papers):
+        title_words, abstract_words = set(tokenize(paper.title)), set(tokenize(paper.abstract))
+        title_hits, score = 0, 0.0
+        for query_word in words:
+            in_title = max((match_score(query_word, w) for w in title_words), default=0.0)
+            in_abstract = max((match_score(query_word, w) for w in abstract_words), default=0.0)
+            if not (in_title or in_abstract):
+                break
+            title_hits += in_title > 0
+            score += max(in_title, 0.5 * in_abstract)
+        else:
+            ranked.append((-title_hits, -round(score * 40), index))
+    return [index for *_, index in sorted(ranked)]

@@ -1,120 +1,278 @@
-"""The search index: vocabulary and postings built once, queries ranked against them."""
+"""The search index: segments of postings, grown while the corpus loads, queried with numpy.
+
+A query word is matched against the vocabulary once (`vocabulary.py`); each segment then
+marks, per paper, the best score of that word in the title and in the abstract. A paper
+matches when every query word scores somewhere. Ranking: more title hits first, then the
+higher summed score (an abstract hit counts half), then corpus order.
+"""
 
 from __future__ import annotations
 
-import bisect
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Sequence
+from typing import Iterator, Sequence, overload
+
+import numpy as np
 
 from papertui.corpus.model import Paper
-from papertui.search.matching import match_score, query_words, tokenize, typo_budget
+from papertui.search.matching import match_score, query_words
+from papertui.search.segment import MAX_SEGMENT, Segment
+from papertui.search.vocabulary import Vocabulary, VocabularyView, units, word_set
 
 # An abstract match counts for this share of a title match, so title hits rank first.
-ABSTRACT_WEIGHT = 0.5
+ABSTRACT_WEIGHT = 0.5  # applied as `abstract_units >> 1`
+MAX_QUERY_WORDS = 24  # keeps the rank key in 16 bits: 24 words × 40 units < 1024
+HEAD = 256  # rows ranked at once; the rest only when the list scrolls that far
+WORD_CACHE = 16
+RESULT_CACHE = 32
+
+
+class Terms:
+    """The corpus words a query matched, for highlighting: `word in terms`."""
+
+    def __init__(self, words: Sequence[str] = ()) -> None:
+        self.words = tuple(words)
+        self._seen: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str) or not self.words:
+            return False
+        hit = self._seen.get(word)
+        if hit is None:
+            hit = self._seen[word] = any(match_score(q, word) > 0 for q in self.words)
+        return hit
+
+    def __bool__(self) -> bool:
+        return bool(self.words)
+
+    def __repr__(self) -> str:
+        return f"Terms({self.words!r})"
+
+
+NO_TERMS = Terms()
+
+
+class RankedRows(Sequence[int]):
+    """Matching paper indices, best first. Only the first `HEAD` are sorted up front."""
+
+    def __init__(self, papers: np.ndarray, keys: np.ndarray) -> None:
+        self._papers = papers  # ascending paper indices
+        self._keys = keys  # uint16, higher is better
+        self._order: np.ndarray | None = None
+        self._head = self._rank_head() if len(papers) > 4 * HEAD else None
+
+    def _rank_head(self) -> np.ndarray:
+        # The HEAD-th best key; every paper above it, then the first ties in corpus order.
+        keys = self._keys
+        kth = np.partition(keys, len(keys) - HEAD)[len(keys) - HEAD]
+        above = np.flatnonzero(keys > kth)
+        ties = np.flatnonzero(keys == kth)[: HEAD - len(above)]
+        chosen = np.concatenate([above, ties])
+        chosen.sort()
+        return chosen[np.argsort(-keys[chosen].astype(np.int32), kind="stable")]
+
+    def _full_order(self) -> np.ndarray:
+        if self._order is None:
+            # Stable radix sort on 16-bit keys: ties stay in corpus order.
+            self._order = np.argsort(np.uint16(0xFFFF) - self._keys, kind="stable")
+        return self._order
+
+    def __len__(self) -> int:
+        return len(self._papers)
+
+    @overload
+    def __getitem__(self, position: int) -> int: ...
+    @overload
+    def __getitem__(self, position: slice) -> list[int]: ...
+    def __getitem__(self, position: int | slice) -> int | list[int]:
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError(position)
+        if self._head is not None and position < HEAD:
+            return int(self._papers[self._head[position]])
+        return int(self._papers[self._full_order()[position]])
+
+    def __iter__(self) -> Iterator[int]:
+        order = self._full_order()
+        for chunk in range(0, len(order), 4096):
+            yield from self._papers[order[chunk : chunk + 4096]].tolist()
 
 
 @dataclass(frozen=True)
 class SearchResult:
     query: str
     rows: Sequence[int] = field(repr=False)  # paper indices, best first
-    terms: frozenset[str] = field(default=frozenset(), repr=False)  # every matched corpus word
+    terms: Terms = field(default=NO_TERMS, repr=False)  # membership: a matched corpus word
+    searched: int = 0  # how many papers the index covered (fewer while still loading)
 
 
-@dataclass(frozen=True, slots=True)
-class _Ranked:
-    title_hits: int
-    score: float
-    index: int
+@dataclass(frozen=True, eq=False)
+class _State:
+    """What a search sees: replaced whole when the index grows, never changed in place."""
 
-    def key(self) -> tuple[int, float, int]:
-        return (-self.title_hits, -self.score, self.index)
+    segments: tuple[Segment, ...] = ()
+    vocabulary: VocabularyView | None = None
+    # Papers whose text changed after they were indexed (a later record merged into them):
+    # paper index -> (title words, abstract words), scored directly instead.
+    patched: dict[int, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return self.segments[-1].stop if self.segments else 0
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
+class _WordHits:
+    title: np.ndarray  # per paper: best score units of the word in the title (uint8)
+    abstract: np.ndarray
+
+    def matched(self) -> np.ndarray:
+        return (self.title | self.abstract) != 0
+
+
+@dataclass(frozen=True, eq=False)
+class _Matched:
+    words: tuple[str, ...]
+    papers: np.ndarray  # ascending
+    result: SearchResult
+
+
 class SearchIndex:
-    """Search over titles and abstracts: every query word must match; title hits rank first."""
+    """Every query word must match; see the module docstring for ranking.
 
-    papers: Sequence[Paper]
-    _title_words: list[frozenset[str]] = field(init=False)
-    _abstract_words: list[frozenset[str]] = field(init=False)
-    _postings: dict[str, list[int]] = field(init=False)
-    _vocabulary: list[str] = field(init=False)
-    _by_first_letter: dict[str, list[str]] = field(init=False)
+    `add()` grows the index from one thread while `search()` runs in another.
+    """
 
-    def __post_init__(self) -> None:
-        self._title_words = [frozenset(tokenize(paper.title)) for paper in self.papers]
-        self._abstract_words = [frozenset(tokenize(paper.abstract)) for paper in self.papers]
-        postings: dict[str, list[int]] = {}
-        for index, (title, abstract) in enumerate(zip(self._title_words, self._abstract_words)):
-            for word in title | abstract:
-                postings.setdefault(word, []).append(index)
-        self._postings = postings
-        self._vocabulary = sorted(postings)
-        by_first: dict[str, list[str]] = {}
-        for word in self._vocabulary:
-            by_first.setdefault(word[0], []).append(word)
-        self._by_first_letter = by_first
-        self.terms_for = lru_cache(maxsize=4096)(self._terms_for)
+    def __init__(self, papers: Sequence[Paper] = ()) -> None:
+        self._vocabulary = Vocabulary()
+        self._state = _State()
+        self._search_lock = threading.Lock()
+        self._word_cache: OrderedDict[str, _WordHits] = OrderedDict()
+        self._result_cache: OrderedDict[tuple[str, ...], _Matched] = OrderedDict()
+        self._cached_for: _State | None = None
+        self._last: _Matched | None = None
+        if papers:
+            self.add(papers, 0, len(papers))
 
     def __len__(self) -> int:
-        return len(self.papers)
+        return self._state.size
 
-    def __repr__(self) -> str:  # the generated one would print every paper
-        return f"SearchIndex({len(self.papers)} papers, {len(self._vocabulary)} words)"
+    def __repr__(self) -> str:
+        return f"SearchIndex({len(self)} papers, {len(self._vocabulary)} words, {len(self._state.segments)} segments)"
 
-    def _terms_for(self, query_word: str) -> dict[str, float]:
-        """Every vocabulary word that matches `query_word`, with its score."""
-        candidates: set[str] = set()
-        start = bisect.bisect_left(self._vocabulary, query_word)
-        for word in self._vocabulary[start:]:
-            if not word.startswith(query_word):
-                break
-            candidates.add(word)
-        if len(query_word) >= 3:
-            candidates.update(word for word in self._vocabulary if query_word in word)
-        if typo_budget(len(query_word)):
-            candidates.update(self._by_first_letter.get(query_word[0], ()))
-        scored = ((word, match_score(query_word, word)) for word in candidates)
-        return {word: score for word, score in scored if score > 0}
+    @property
+    def nbytes(self) -> int:
+        """Bytes held in postings arrays (not counting the vocabulary's strings)."""
+        return sum(s.title.nbytes + s.abstract.nbytes for s in self._state.segments)
+
+    # --- building -----------------------------------------------------------------------
+
+    def add(self, papers: Sequence[Paper], start: int, stop: int, changed: Sequence[int] = ()) -> None:
+        """Index papers[start:stop], which must follow what is indexed already.
+
+        `changed`: indexed papers whose title or abstract has changed since.
+        """
+        state = self._state
+        if start != state.size:
+            raise ValueError(f"papers from {start} cannot follow the {state.size} indexed")
+        segments = list(state.segments)
+        for low in range(start, stop, MAX_SEGMENT):
+            high = min(stop, low + MAX_SEGMENT)
+            batch = papers[low:high]
+            segments.append(
+                Segment.build(low, [p.title for p in batch], [p.abstract for p in batch], self._vocabulary)
+            )
+        patched = state.patched
+        stale = [i for i in changed if i < start]
+        if stale:
+            patched = dict(patched)
+            for i in stale:
+                patched[i] = (_decoded(word_set(papers[i].title)), _decoded(word_set(papers[i].abstract)))
+        self._state = _State(tuple(segments), self._vocabulary.publish(), patched)
+
+    # --- searching ----------------------------------------------------------------------
 
     def search(self, query: str) -> SearchResult:
-        words = query_words(query)
+        with self._search_lock:  # the caches below are not shared between threads
+            return self._search(query)
+
+    def _search(self, query: str) -> SearchResult:
+        state = self._state
+        if state is not self._cached_for:  # the index grew: earlier answers are incomplete
+            self._word_cache.clear()
+            self._result_cache.clear()
+            self._last = None
+            self._cached_for = state
+        words = tuple(query_words(query)[:MAX_QUERY_WORDS])
         if not words:
-            return SearchResult(query, range(len(self.papers)), frozenset())
-        per_word = [self.terms_for(word) for word in words]
-        candidates = self._candidates(per_word)
-        ranked = sorted((self._rank(index, per_word) for index in candidates), key=_Ranked.key)
-        terms = frozenset().union(*per_word)
-        rows = [entry.index for entry in ranked]
-        return SearchResult(query, rows, terms)
+            return SearchResult(query, range(state.size), NO_TERMS, state.size)
+        cached = self._result_cache.get(words)
+        if cached is not None:  # backspace, or a change that did not alter the words
+            self._result_cache.move_to_end(words)
+            self._last = cached
+            return SearchResult(query, cached.result.rows, cached.result.terms, state.size)
+        hits = [self._word_hits(state, word) for word in words]
+        papers = self._matching(hits, self._narrowed_from(words))
+        keys = np.zeros(len(papers), dtype=np.uint16)
+        for word_hits in hits:
+            title, abstract = word_hits.title[papers], word_hits.abstract[papers]
+            keys += np.maximum(title, abstract >> 1)
+            keys += (title != 0).astype(np.uint16) << 10  # a title hit outranks any score
+        result = SearchResult(query, RankedRows(papers, keys), Terms(words), state.size)
+        self._last = self._result_cache[words] = _Matched(words, papers, result)
+        if len(self._result_cache) > RESULT_CACHE:
+            self._result_cache.popitem(last=False)
+        return result
 
-    def _candidates(self, per_word: list[dict[str, float]]) -> set[int]:
-        """Papers in which every query word matches some word."""
-        result: set[int] | None = None
-        for terms in sorted(per_word, key=len):
-            papers: set[int] = set()
-            for word in terms:
-                papers.update(self._postings[word])
-            result = papers if result is None else result & papers
-            if not result:
-                return set()
-        return result or set()
+    def _narrowed_from(self, words: tuple[str, ...]) -> np.ndarray | None:
+        """The last result's papers when this query only adds words to it: with every word
+        required, the answer can only shrink, so there is no need to start over."""
+        last = self._last
+        if last is not None and len(words) > len(last.words) and words[: len(last.words)] == last.words:
+            return last.papers
+        return None
 
-    def _rank(self, index: int, per_word: list[dict[str, float]]) -> _Ranked:
-        title_words = self._title_words[index]
-        abstract_words = self._abstract_words[index]
-        title_hits = 0
-        score = 0.0
-        for terms in per_word:
-            in_title = _best(terms, title_words)
-            in_abstract = _best(terms, abstract_words)
-            title_hits += in_title > 0
-            score += max(in_title, ABSTRACT_WEIGHT * in_abstract)
-        return _Ranked(title_hits, score, index)
+    @staticmethod
+    def _matching(hits: list[_WordHits], candidates: np.ndarray | None) -> np.ndarray:
+        if candidates is not None:
+            keep = np.ones(len(candidates), dtype=bool)
+            for word_hits in hits:
+                keep &= (word_hits.title[candidates] | word_hits.abstract[candidates]) != 0
+            return candidates[keep]
+        mask = hits[0].matched()
+        for word_hits in hits[1:]:
+            mask &= word_hits.matched()
+        return np.flatnonzero(mask)
+
+    def _word_hits(self, state: _State, word: str) -> _WordHits:
+        cached = self._word_cache.get(word)
+        if cached is not None:
+            self._word_cache.move_to_end(word)
+            return cached
+        assert state.vocabulary is not None
+        other_ids, other_units = state.vocabulary.other_candidates(word)
+        title = np.zeros(state.size, dtype=np.uint8)
+        abstract = np.zeros(state.size, dtype=np.uint8)
+        for segment in state.segments:
+            window = slice(segment.start, segment.stop)
+            segment.title.mark(word, other_ids, other_units, title[window])
+            segment.abstract.mark(word, other_ids, other_units, abstract[window])
+        for paper, (title_words, abstract_words) in state.patched.items():
+            title[paper] = _best_units(word, title_words)
+            abstract[paper] = _best_units(word, abstract_words)
+        hits = self._word_cache[word] = _WordHits(title, abstract)
+        if len(self._word_cache) > WORD_CACHE:
+            self._word_cache.popitem(last=False)
+        return hits
 
 
-def _best(terms: dict[str, float], words: frozenset[str]) -> float:
-    if len(terms) < len(words):
-        return max((score for word, score in terms.items() if word in words), default=0.0)
-    return max((terms[word] for word in words if word in terms), default=0.0)
+def _decoded(words: set[bytes]) -> frozenset[str]:
+    return frozenset(word.decode() for word in words)
+
+
+def _best_units(query_word: str, words: frozenset[str]) -> int:
+    return max((units(match_score(query_word, word)) for word in words), default=0)

@@ -1,0 +1,125 @@
+"""One segment of the index: the postings of up to 65,536 consecutive papers.
+
+Each field (title, abstract) keeps its words in alphabetical order and the papers of each word
+in one uint16 array, so every word starting with a prefix is one contiguous slice: typing one
+letter marks a million papers with one numpy assignment, not one per word.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from itertools import chain
+from typing import Sequence
+
+import numpy as np
+
+from papertui.search.vocabulary import Vocabulary, units, word_set
+
+MAX_SEGMENT = 1 << 16  # local paper numbers are uint16
+PREFIX_UNITS = units(0.9)
+EXACT_UNITS = units(1.0)
+_LAST_CHAR = chr(0x10FFFF)
+
+
+@dataclass(frozen=True, eq=False)
+class FieldPostings:
+    words: list[str]  # this segment's words, alphabetical
+    ids: np.ndarray  # their vocabulary ids, ascending (int32)
+    alpha: np.ndarray  # ids[i] is words[alpha[i]] (int32)
+    offsets: np.ndarray  # papers of words[k]: papers[offsets[k]:offsets[k + 1]] (int64)
+    papers: np.ndarray  # local paper numbers (uint16)
+
+    @classmethod
+    def build(cls, texts: Sequence[str], vocabulary: Vocabulary) -> FieldPostings:
+        sets = [word_set(text) for text in texts]
+        counts = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+        ids = vocabulary.ids_of(chain.from_iterable(sets), int(counts.sum()))
+        del sets
+        local = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
+        present = np.unique(ids)
+        words = vocabulary.words
+        by_word = sorted(present.tolist(), key=words.__getitem__)
+        rank = np.empty(len(words), dtype=np.int32)  # vocabulary id -> alphabetical rank here
+        rank[by_word] = np.arange(len(by_word), dtype=np.int32)
+        keys = rank[ids]
+        del ids
+        # One sort orders by word, then by paper (paper numbers fit in the low 16 bits).
+        pairs = (keys.astype(np.int64) << 16) | local
+        del local
+        pairs.sort()
+        offsets = np.zeros(len(by_word) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys, minlength=len(by_word)), out=offsets[1:])
+        return cls(
+            words=[words[i] for i in by_word],
+            ids=present.astype(np.int32),
+            alpha=rank[present],
+            offsets=offsets,
+            papers=(pairs & 0xFFFF).astype(np.uint16),
+        )
+
+    def mark(self, query_word: str, other_ids: np.ndarray, other_units: np.ndarray, out: np.ndarray) -> None:
+        """Write into `out` (this segment's slice of a per-paper array) the best score units
+        of `query_word` against each paper's words of this field."""
+        if len(other_ids):
+            self._mark_others(other_ids, other_units, out)
+        low = bisect.bisect_left(self.words, query_word)
+        high = bisect.bisect_left(self.words, query_word + _LAST_CHAR, low)
+        if low == high:
+            return
+        out[self.papers[self.offsets[low] : self.offsets[high]]] = PREFIX_UNITS
+        if self.words[low] == query_word:
+            out[self.papers[self.offsets[low] : self.offsets[low + 1]]] = EXACT_UNITS
+
+    def _mark_others(self, ids: np.ndarray, scores: np.ndarray, out: np.ndarray) -> None:
+        where = np.searchsorted(self.ids, ids)
+        where[where == len(self.ids)] = 0
+        here = self.ids[where] == ids
+        if not here.any():
+            return
+        positions, scores = self.alpha[where[here]], scores[here]
+        for score in np.unique(scores):  # ascending, so a paper keeps its best score
+            chosen = positions[scores == score]
+            starts, ends = self.offsets[chosen], self.offsets[chosen + 1]
+            out[self.papers[_ranges(starts, ends)]] = score
+
+    @property
+    def nbytes(self) -> int:
+        return self.ids.nbytes + self.alpha.nbytes + self.offsets.nbytes + self.papers.nbytes + 8 * len(self.words)
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The concatenation of arange(start, end) for each pair, without a Python loop."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    steps = np.ones(total, dtype=np.int64)
+    if total == 0:
+        return steps
+    heads = np.zeros(len(lengths), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=heads[1:])
+    nonempty = lengths > 0
+    # At each range's first slot, jump from the previous range's end to this range's start.
+    jumps = starts[nonempty].copy()
+    jumps[1:] -= ends[nonempty][:-1] - 1
+    steps[heads[nonempty]] = jumps
+    return np.cumsum(steps)
+
+
+@dataclass(frozen=True, eq=False)
+class Segment:
+    """Papers start .. stop - 1 of the corpus."""
+
+    start: int
+    stop: int
+    title: FieldPostings
+    abstract: FieldPostings
+
+    @classmethod
+    def build(cls, start: int, titles: Sequence[str], abstracts: Sequence[str], vocabulary: Vocabulary) -> Segment:
+        assert 0 < len(titles) == len(abstracts) <= MAX_SEGMENT
+        return cls(
+            start,
+            start + len(titles),
+            FieldPostings.build(titles, vocabulary),
+            FieldPostings.build(abstracts, vocabulary),
+        )

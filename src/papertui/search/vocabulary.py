@@ -1,0 +1,185 @@
+"""Every distinct word of the corpus, and the words a query word matches.
+
+Typo tolerance and substring matching are decided here, once per query word, against the
+vocabulary (a few hundred thousand words), never against each paper.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from papertui.search.matching import MIN_INFIX, match_score, tokenize, typo_budget
+
+# Bytes of ASCII text to word bytes: letters lowercased, digits kept, everything else a space.
+# For ASCII this splits exactly as `matching.WORD` + casefold does.
+_ASCII_WORD_BYTES = bytes(
+    (ord(chr(c).lower()) if chr(c).isalnum() else 0x20) if c < 128 else c for c in range(256)
+)
+
+
+def word_set(text: str) -> set[bytes]:
+    """The distinct words of `text`, as UTF-8 bytes of the case-folded word."""
+    if text.isascii():  # the fast path: one C pass to translate, one to split
+        return set(text.encode("ascii").translate(_ASCII_WORD_BYTES).split())
+    return {word.encode() for word in tokenize(text)}
+
+
+def units(score: float) -> int:
+    """A match score in integer units of 1/40: every tier and its half are whole units."""
+    return round(score * 40)
+
+
+class _Ids(dict[bytes, int]):
+    """word bytes -> id; an unseen word gets the next id as it is looked up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.new: list[bytes] = []
+
+    def __missing__(self, word: bytes) -> int:
+        self[word] = value = len(self)
+        self.new.append(word)
+        return value
+
+
+@dataclass(frozen=True, eq=False)
+class VocabularyView:
+    """The first `size` words, with the lookups query matching needs. Never changed once made,
+    so a search thread can use it while the loader adds words; its caches die with it."""
+
+    words: list[str]  # append-only, shared; only words[:size] belong to this view
+    size: int
+    by_first: dict[str, tuple[list[str], np.ndarray]]  # first letter -> (words, ids)
+    blobs: tuple[tuple[str, np.ndarray, int], ...]  # ("\n"-joined words, starts, first id)
+    _candidates: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _containing: dict[str, list[int]] = field(default_factory=dict)
+    _cut_words: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+
+    def other_candidates(self, query_word: str) -> tuple[np.ndarray, np.ndarray]:
+        """Ids and score units of matching words that do not start with `query_word`
+        (substring and typo matches); words that start with it are found per segment."""
+        found = self._candidates.get(query_word)
+        if found is None:
+            found = _bounded(self._candidates)[query_word] = _other_candidates(self, query_word)
+        return found
+
+    def containing(self, query_word: str) -> list[int]:
+        """Ids of words containing `query_word`; narrowed from the previous keystroke's answer."""
+        found = self._containing.get(query_word)
+        if found is None:
+            shorter = self._containing.get(query_word[:-1])
+            if shorter is not None:
+                words = self.words
+                found = [i for i in shorter if query_word in words[i]]
+            else:
+                found = _scan_containing(self, query_word)
+            _bounded(self._containing)[query_word] = found
+        return found
+
+    def cut_words(self, letter: str, cut: int) -> list[str]:
+        """The words starting with `letter`, each cut to `cut` characters."""
+        key = (letter, cut)
+        found = self._cut_words.get(key)
+        if found is None:
+            found = _bounded(self._cut_words, 8)[key] = [word[:cut] for word in self.by_first[letter][0]]
+        return found
+
+
+def _bounded(cache: dict, size: int = 256) -> dict:
+    if len(cache) >= size:
+        cache.pop(next(iter(cache)))  # the oldest entry
+    return cache
+
+
+class Vocabulary:
+    """Word ids for the index builder (one thread); views for searches (any thread)."""
+
+    def __init__(self) -> None:
+        self._ids = _Ids()
+        self.words: list[str] = []
+        self.view = VocabularyView(self.words, 0, {}, ())
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def ids_of(self, words: Iterable[bytes], count: int) -> np.ndarray:
+        """The id of each word (new words get new ids), as an int32 array."""
+        ids = np.fromiter(map(self._ids.__getitem__, words), dtype=np.int32, count=count)
+        new = self._ids.new
+        if new:
+            self.words.extend(word.decode() for word in new)
+            self._ids.new = []
+        return ids
+
+    def publish(self) -> VocabularyView:
+        """Make the words added since the last call visible to searches."""
+        old = self.view
+        if old.size == len(self.words):
+            return old
+        added = self.words[old.size :]
+        first_ids = np.arange(old.size, len(self.words), dtype=np.int32)
+        by_first = dict(old.by_first)
+        groups: dict[str, list[int]] = {}
+        for offset, word in enumerate(added):
+            groups.setdefault(word[0], []).append(offset)
+        for letter, offsets in groups.items():
+            words, ids = by_first.get(letter, ([], np.empty(0, np.int32)))
+            by_first[letter] = (words + [added[i] for i in offsets], np.concatenate([ids, first_ids[offsets]]))
+        blob = "\n".join(added) + "\n"
+        starts = np.zeros(len(added), dtype=np.int64)
+        np.cumsum([len(word) + 1 for word in added[:-1]], out=starts[1:])
+        self.view = VocabularyView(self.words, len(self.words), by_first, (*old.blobs, (blob, starts, old.size)))
+        return self.view
+
+
+def _other_candidates(view: VocabularyView, query_word: str) -> tuple[np.ndarray, np.ndarray]:
+    found: set[int] = set()
+    if len(query_word) >= MIN_INFIX:
+        found.update(view.containing(query_word))
+    budget = typo_budget(len(query_word))
+    if budget:
+        found.update(_typo_candidates(view, query_word, budget))
+    words = view.words
+    ids, scores = [], []
+    for word_id in found:
+        word = words[word_id]
+        if word.startswith(query_word):
+            continue
+        score = match_score(query_word, word)
+        if score > 0:
+            ids.append(word_id)
+            scores.append(units(score))
+    return np.array(ids, dtype=np.int32), np.array(scores, dtype=np.uint8)
+
+
+def _scan_containing(view: VocabularyView, query_word: str) -> list[int]:
+    pattern = re.compile(re.escape(query_word))
+    found: list[int] = []
+    for blob, starts, first_id in view.blobs:
+        positions = np.fromiter((m.start() for m in pattern.finditer(blob)), dtype=np.int64)
+        if len(positions):
+            found.extend((np.searchsorted(starts, positions, side="right") - 1 + first_id).tolist())
+    return list(dict.fromkeys(found))
+
+
+def _typo_candidates(view: VocabularyView, query_word: str, budget: int) -> Iterable[int]:
+    """Ids of words within `budget` edits of `query_word`, whole or cut near its length.
+
+    A superset of the typo matches (same first letter); `match_score` then decides."""
+    bucket = view.by_first.get(query_word[0])
+    if bucket is None:
+        return []
+    words, ids = bucket
+    size = len(query_word)
+    near = np.zeros(len(words), dtype=bool)
+    for cut in (None, size - 1, size, size + 1):
+        choices = words if cut is None else view.cut_words(query_word[0], cut)
+        distances = process.cdist([query_word], choices, scorer=OSA.distance, score_cutoff=budget, dtype=np.int32)[0]
+        near |= distances <= budget
+    return ids[near].tolist()
