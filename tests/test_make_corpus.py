@@ -9,9 +9,9 @@ from papertui.corpus import load_corpus
 SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "make_corpus.py"
 
 
-def make(count: int, out: Path, per_file: int = 100) -> Path:
+def make(count: int, out: Path, per_file: int = 100, jobs: int = 1) -> Path:
     subprocess.run(
-        [sys.executable, str(SCRIPT), str(count), str(out), "--per-file", str(per_file)],
+        [sys.executable, str(SCRIPT), str(count), str(out), "--per-file", str(per_file), "--jobs", str(jobs)],
         check=True, capture_output=True, text=True, timeout=120,
     )
     return out
@@ -31,9 +31,9 @@ def test_generated_corpus_loads_every_paper_in_every_format(tmp_path):
             assert 8 <= len(paper.title.split()) <= 12
 
 
-def test_generator_is_deterministic(tmp_path):
+def test_generator_is_deterministic_whatever_the_number_of_jobs(tmp_path):
     first = make(120, tmp_path / "a", per_file=50)
-    second = make(120, tmp_path / "b", per_file=50)
+    second = make(120, tmp_path / "b", per_file=50, jobs=2)
     names = sorted(p.name for p in first.iterdir())
     assert names == sorted(p.name for p in second.iterdir())
     assert all((first / n).read_bytes() == (second / n).read_bytes() for n in names)

@@ -20,6 +20,7 @@ MAX_SEGMENT = 1 << 16  # local paper numbers are uint16
 PREFIX_UNITS = units(0.9)
 EXACT_UNITS = units(1.0)
 _LAST_CHAR = chr(0x10FFFF)
+TOKENIZE_CHUNK = 2048
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,10 +33,16 @@ class FieldPostings:
 
     @classmethod
     def build(cls, texts: Sequence[str], vocabulary: Vocabulary) -> FieldPostings:
-        sets = [word_set(text) for text in texts]
-        counts = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
-        ids = vocabulary.ids_of(chain.from_iterable(sets), int(counts.sum()))
-        del sets
+        # Word sets are large Python objects: hold only one chunk of them at a time.
+        id_chunks, count_chunks = [], []
+        for low in range(0, len(texts), TOKENIZE_CHUNK):
+            sets = [word_set(text) for text in texts[low : low + TOKENIZE_CHUNK]]
+            counts = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+            id_chunks.append(vocabulary.ids_of(chain.from_iterable(sets), int(counts.sum())))
+            count_chunks.append(counts)
+        ids = np.concatenate(id_chunks)
+        counts = np.concatenate(count_chunks)
+        del id_chunks
         local = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
         present = np.unique(ids)
         words = vocabulary.words
