@@ -201,3 +201,8 @@ def test_match_spans_find_words_literally():
     spans = match_spans(text, frozenset({"cls", "bold", "masked"}))
     assert [text[s:e] for s, e in spans] == ["CLS", "bold", "Masked"]
     assert match_spans(text, frozenset()) == []
+
+
+def test_an_empty_index_answers_with_nothing():
+    result = SearchIndex().search("anything")
+    assert list(result.rows) == [] and result.searched == 0

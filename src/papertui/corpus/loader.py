@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -32,27 +33,86 @@ def discover_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
             yield path, "no such file or directory"
 
 
-def load_corpus(
-    paths: Iterable[Path],
-    display_root: Path | None = None,
-) -> Corpus:
+@dataclass(frozen=True)
+class LoadProgress:
+    """How far a load has come. The corpus grows in place: papers[:papers_loaded] are final
+    except for those in `changed`, whose text a later record changed."""
+
+    corpus: Corpus
+    papers_loaded: int
+    files_done: int
+    files_total: int
+    bytes_done: int
+    bytes_total: int
+    changed: tuple[int, ...] = ()
+
+    @property
+    def done(self) -> bool:
+        return self.files_done == self.files_total
+
+
+PROGRESS_EVERY = 5000  # records between progress reports inside one file
+
+
+def load_corpus(paths: Iterable[Path], display_root: Path | None = None) -> Corpus:
     """Load every file under `paths`. Bad files get a warning; the rest always loads.
 
     `display_root`: paths under it are shown relative to it (the bundled seeds).
     """
-    builder = CorpusBuilder()
-    corpus = Corpus(papers=builder.papers)
-    for path, problem in discover_files(paths):
-        report = FileReport(path=_display(path, display_root))
-        if problem:
-            report.warn(problem)
-        else:
-            load_file(path, report, builder)
-        corpus.files.append(report)
+    corpus = Corpus()
+    for _ in iter_load(paths, display_root, corpus):
+        pass
     return corpus
 
 
-def load_file(path: Path, report: FileReport, builder: CorpusBuilder) -> None:
+def iter_load(
+    paths: Iterable[Path],
+    display_root: Path | None = None,
+    corpus: Corpus | None = None,
+) -> Iterator[LoadProgress]:
+    """Load like `load_corpus`, reporting progress as files and records come in.
+
+    The first report comes before any file is read (it gives the totals), the last when
+    every file is done.
+    """
+    corpus = Corpus() if corpus is None else corpus
+    builder = CorpusBuilder(corpus.papers)
+    found = list(discover_files(paths))
+    sizes = [_size(path) if problem is None else 0 for path, problem in found]
+    bytes_total = sum(sizes)
+    bytes_done = 0
+    reported_changes = 0
+
+    def progress(files_done: int) -> LoadProgress:
+        nonlocal reported_changes
+        changed = tuple(builder.changed[reported_changes:])
+        reported_changes = len(builder.changed)
+        return LoadProgress(
+            corpus, len(corpus.papers), files_done, len(found), bytes_done, bytes_total, changed
+        )
+
+    yield progress(0)
+    for number, ((path, problem), size) in enumerate(zip(found, sizes)):
+        report = FileReport(path=_display(path, display_root))
+        corpus.files.append(report)
+        if problem:
+            report.warn(problem)
+        else:
+            for _ in load_file(path, report, builder):
+                yield progress(number)
+        bytes_done += size
+        yield progress(number + 1)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def load_file(path: Path, report: FileReport, builder: CorpusBuilder) -> Iterator[None]:
+    """Parse one file into `builder`, yielding every `PROGRESS_EVERY` records."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -65,6 +125,7 @@ def load_file(path: Path, report: FileReport, builder: CorpusBuilder) -> None:
         report.warn("not a text file (binary data); skipped")
         return
     text, encoding_warning = decode(data)
+    del data
     if encoding_warning:
         report.warn(encoding_warning)
     text = normalise_lines(text)
@@ -81,6 +142,9 @@ def load_file(path: Path, report: FileReport, builder: CorpusBuilder) -> None:
         paper, merged = builder.add(record, source, report)
         papers.add(id(paper))
         report.merged += merged
+        if report.records % PROGRESS_EVERY == 0:
+            report.papers = len(papers)
+            yield
     report.papers = len(papers)
     if report.records == 0:
         report.warn(f"looks like {fmt.name} but holds no records")

@@ -29,18 +29,22 @@ class CorpusBuilder:
     Papers keep the order in which they first appeared.
     """
 
-    def __init__(self) -> None:
-        self.papers: list[Paper] = []
+    def __init__(self, papers: list[Paper] | None = None) -> None:
+        self.papers: list[Paper] = [] if papers is None else papers
+        # Papers whose title or abstract a later record changed, by index: an index built
+        # over them earlier must look at them again.
+        self.changed: list[int] = []
         # Keys: an arXiv id (always holds '.' or '/'), or the hash of an abstract's or a
         # title's text_key; hashes keep a million abstracts from being held twice.
-        self._by_key: dict[str | int, Paper] = {}
+        self._by_key: dict[str | int, int] = {}
 
     def add(self, record: Record, source: Source, report: FileReport) -> tuple[Paper, bool]:
         """Add one record; return its paper and whether that paper existed already."""
         keys = _keys(record)
-        paper = next((self._by_key[key] for key in keys if key in self._by_key), None)
-        merged = paper is not None
-        if paper is None:
+        number = next((self._by_key[key] for key in keys if key in self._by_key), None)
+        merged = number is not None
+        if number is None:
+            number = len(self.papers)
             paper = Paper(
                 title=record.title or derive_title(record.abstract),
                 abstract=record.abstract,
@@ -51,10 +55,14 @@ class CorpusBuilder:
             )
             self.papers.append(paper)
         else:
+            paper = self.papers[number]
+            text = (paper.title, paper.abstract)
             _merge_into(paper, record, source, report)
+            if (paper.title, paper.abstract) != text:
+                self.changed.append(number)
         paper.sources.append(source)
         for key in keys:
-            self._by_key.setdefault(key, paper)
+            self._by_key.setdefault(key, number)
         return paper, merged
 
 

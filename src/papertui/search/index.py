@@ -210,6 +210,8 @@ class SearchIndex:
         words = tuple(query_words(query)[:MAX_QUERY_WORDS])
         if not words:
             return SearchResult(query, range(state.size), NO_TERMS, state.size)
+        if state.vocabulary is None:  # nothing indexed yet
+            return SearchResult(query, (), Terms(words), 0)
         cached = self._result_cache.get(words)
         if cached is not None:  # backspace, or a change that did not alter the words
             self._result_cache.move_to_end(words)
@@ -253,7 +255,7 @@ class SearchIndex:
         if cached is not None:
             self._word_cache.move_to_end(word)
             return cached
-        assert state.vocabulary is not None
+        assert state.vocabulary is not None  # checked by _search
         other_ids, other_units = state.vocabulary.other_candidates(word)
         title = np.zeros(state.size, dtype=np.uint8)
         abstract = np.zeros(state.size, dtype=np.uint8)

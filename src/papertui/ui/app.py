@@ -13,12 +13,14 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from papertui.corpus import Corpus, Paper, load_corpus
+from papertui.corpus import Corpus, Paper
+from papertui.loading import LoadStep, load_and_index
 from papertui.links import LinkKind, PaperLink, copy_with_pyperclip, open_in_browser, paper_link
 from papertui.search import SearchIndex, SearchResult
+from papertui.search.index import NO_TERMS
 from papertui.ui.detail import DetailPane
 from papertui.ui.filter_bar import FilterBar
 from papertui.ui.help_screen import HelpScreen
@@ -39,14 +41,16 @@ class PaperApp(App[None]):
     ]
 
     @dataclass
-    class CorpusLoaded(Message):
-        corpus: Corpus
-        index: SearchIndex
+    class Loaded(Message):
+        """More of the corpus is loaded or indexed (posted by the loading worker)."""
+
+        step: LoadStep
 
     @dataclass
     class Filtered(Message):
         result: SearchResult
         generation: int
+        keep_cursor: bool = False
 
     def __init__(
         self,
@@ -54,6 +58,7 @@ class PaperApp(App[None]):
         display_root: Path | None = None,
         query: str = "",
         corpus: Corpus | None = None,
+        index: SearchIndex | None = None,
     ) -> None:
         super().__init__()
         self.paths = list(paths)
@@ -62,8 +67,12 @@ class PaperApp(App[None]):
         self.corpus: Corpus | None = None
         self.index: SearchIndex | None = None
         self.result: SearchResult | None = None
-        self._given_corpus = corpus
+        self._given = (corpus, index)
         self._generation = 0
+        self._shown_papers = 0  # papers the list shows with an empty filter
+        self._filtered_with = 0  # papers the index covered for the current result
+        self.loading = True
+        self._loading_line = ""
 
     # --- layout ---------------------------------------------------------------------
 
@@ -76,7 +85,9 @@ class PaperApp(App[None]):
         with Horizontal(id="main"):
             yield PaperList(id="papers")
             yield DetailPane(id="detail")
-        yield Static(id="status")
+        with Horizontal(id="statusbar"):
+            yield Static(id="status")
+            yield ProgressBar(id="progress", show_eta=False)
         yield Footer()
 
     @property
@@ -94,31 +105,69 @@ class PaperApp(App[None]):
     def on_mount(self) -> None:
         self.filter_bar.focus()
         self._set_status(Content.styled("Loading papers…", "italic"))
-        if self._given_corpus is not None:
-            self.post_message(self.CorpusLoaded(self._given_corpus, SearchIndex(self._given_corpus.papers)))
+        corpus, index = self._given
+        if corpus is not None:
+            self.index_given_corpus(corpus, index)
         else:
             self.load_papers()
 
     # --- loading --------------------------------------------------------------------
 
-    # A fixed description: by default Textual builds one from repr() of every argument.
+    # Fixed descriptions: by default Textual builds one from repr() of every argument.
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, name="loading papers", description="load papers")
     def load_papers(self) -> None:
-        corpus = load_corpus(self.paths, display_root=self.display_root)
-        self.post_message(self.CorpusLoaded(corpus, SearchIndex(corpus.papers)))
+        worker = get_current_worker()
+        for step in load_and_index(self.paths, display_root=self.display_root):
+            if worker.is_cancelled:
+                return
+            self.post_message(self.Loaded(step))
 
-    @on(CorpusLoaded)
-    def _corpus_loaded(self, message: CorpusLoaded) -> None:
-        self.corpus, self.index = message.corpus, message.index
-        self._request_filter(self.filter_bar.value)
-        warnings = message.corpus.warnings
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, name="indexing papers", description="index papers")
+    def index_given_corpus(self, corpus: Corpus, index: SearchIndex | None) -> None:
+        from papertui.corpus import LoadProgress
+
+        count = len(corpus.papers)
+        progress = LoadProgress(corpus, count, len(corpus.files), len(corpus.files), 0, 0)
+        if index is None:
+            index = SearchIndex(corpus.papers)
+        self.post_message(self.Loaded(LoadStep(progress, index, len(index))))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        step = message.step
+        first = self.corpus is None
+        self.corpus, self.index = step.corpus, step.index
+        self._show_progress(step)
+        query_words_typed = bool(self.filter_bar.value.strip())
+        if first or (not query_words_typed and step.progress.papers_loaded != self._shown_papers):
+            self._request_filter(self.filter_bar.value, keep_cursor=not first)
+        elif query_words_typed and step.indexed != self._filtered_with:
+            self._request_filter(self.filter_bar.value, keep_cursor=True)
+        if step.done:
+            self.loading = False
+            self._loading_finished(step.corpus)
+
+    def _show_progress(self, step: LoadStep) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        bar.display = not step.done
+        p = step.progress
+        if p.bytes_total:
+            # Reading is most of the work up to the last file; indexing is the rest.
+            read = p.bytes_done / p.bytes_total
+            indexed = step.indexed / p.papers_loaded if p.papers_loaded else 0.0
+            bar.update(total=100, progress=round(70 * read + 30 * indexed * read))
+        self._loading_line = step.describe()
+        self._update_status()
+
+    def _loading_finished(self, corpus: Corpus) -> None:
+        warnings = corpus.warnings
         if warnings:
             shown = "\n".join(warnings[:WARNINGS_SHOWN])
             more = len(warnings) - WARNINGS_SHOWN
             if more > 0:
                 shown += f"\n… and {more} more: run 'papertui stats' for all of them"
             self.notify(shown, title=f"{len(warnings)} warnings while loading", severity="warning", markup=False, timeout=10)
-        if not message.corpus.papers:
+        if not corpus.papers:
             self.notify("No papers could be loaded.", severity="error", markup=False, timeout=10)
 
     # --- filtering ------------------------------------------------------------------
@@ -127,34 +176,49 @@ class PaperApp(App[None]):
     def _filter_changed(self, event: Input.Changed) -> None:
         self._request_filter(event.value)
 
-    def _request_filter(self, query: str) -> None:
+    def _request_filter(self, query: str, keep_cursor: bool = False) -> None:
         if self.index is None:
             return  # the load will filter with the latest query when it lands
         self._generation += 1
-        self.run_filter(self.index, query, self._generation)
+        if not query.strip() and self.corpus is not None:
+            # No filter: every loaded paper in corpus order, indexed or not. No worker needed.
+            self._shown_papers = len(self.corpus.papers)
+            result = SearchResult(query, range(self._shown_papers), searched=len(self.index))
+            self._show_result(result, keep_cursor)
+            return
+        self.run_filter(self.index, query, self._generation, keep_cursor)
 
     @work(thread=True, exclusive=True, group="filter", exit_on_error=False, name="filtering", description="filter")
-    def run_filter(self, index: SearchIndex, query: str, generation: int) -> None:
+    def run_filter(self, index: SearchIndex, query: str, generation: int, keep_cursor: bool) -> None:
         result = index.search(query)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Filtered(result, generation))
+            self.post_message(self.Filtered(result, generation, keep_cursor))
 
     @on(Filtered)
     def _show_filtered(self, message: Filtered) -> None:
         if message.generation != self._generation or self.corpus is None:
             return  # a newer keystroke is on its way: drop this stale result
-        self.result = message.result
-        self.paper_list.show(self.corpus.papers, message.result.rows, message.result.terms)
+        self._show_result(message.result, message.keep_cursor)
+
+    def _show_result(self, result: SearchResult, keep_cursor: bool) -> None:
+        assert self.corpus is not None
+        self.result = result
+        self._filtered_with = result.searched
+        self.paper_list.show(self.corpus.papers, result.rows, result.terms, keep_cursor=keep_cursor)
         self._update_status()
 
     def _update_status(self) -> None:
         if self.corpus is None or self.result is None:
+            if self.loading and self._loading_line:
+                self._set_status(Content.styled(self._loading_line, "italic"))
             return
         total = len(self.corpus.papers)
         shown = len(self.result.rows)
         parts: list[str | tuple[str, str]] = [(f"{shown:,}", "bold"), f" of {total:,} papers"]
         if self.result.query.strip():
             parts += ["  ·  filter: ", (self.result.query.strip(), "bold $text-accent")]
+        if self.loading:
+            parts += ["  ·  ", (self._loading_line, "italic")]
         self._set_status(Content.assemble(*parts))
 
     def _set_status(self, content: Content) -> None:
@@ -163,7 +227,7 @@ class PaperApp(App[None]):
     @on(PaperList.Highlighted)
     def _paper_highlighted(self, message: PaperList.Highlighted) -> None:
         detail = self.detail
-        detail.terms = self.result.terms if self.result else frozenset()
+        detail.terms = self.result.terms if self.result else NO_TERMS
         paper = None
         if message.paper_index is not None and self.corpus is not None:
             paper = self.corpus.papers[message.paper_index]

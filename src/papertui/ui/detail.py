@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Container
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -20,7 +20,7 @@ MATCH_STYLE = "bold underline $text-accent"
 LABEL_WIDTH = 9
 
 
-def highlighted(text: str, terms: frozenset[str], style: str = "") -> Content:
+def highlighted(text: str, terms: Container[str], style: str = "") -> Content:
     """`text` taken literally (never as markup), matched words styled."""
     content = Content(text)
     if style:
@@ -37,7 +37,7 @@ def _field(label: str, value: Content | str, style: str = "") -> Content:
     return Content.assemble((f"{label:<{LABEL_WIDTH}}", "$text-muted"), value, "\n")
 
 
-def paper_details(paper: Paper, terms: frozenset[str] = frozenset()) -> Content:
+def paper_details(paper: Paper, terms: Container[str] = frozenset()) -> Content:
     """The detail pane's text for one paper."""
     parts: list[Content] = [highlighted(paper.title, terms, "bold"), Content("\n")]
     if paper.title_derived:
@@ -76,7 +76,7 @@ class DetailPane(VerticalScroll, can_focus=True):
     """
 
     paper: reactive[Paper | None] = reactive(None, init=False)
-    terms: reactive[frozenset[str]] = reactive(frozenset(), init=False)
+    terms: reactive[Container[str]] = reactive(frozenset(), init=False)
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("Loading papers…", "italic $text-muted"), id="detail-text")

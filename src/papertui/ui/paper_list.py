@@ -6,7 +6,7 @@ Only visible rows are rendered, and `show()` swaps the rows in O(1), so it holds
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Sequence
+from typing import ClassVar, Container, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -105,7 +105,7 @@ class PaperList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._papers: Sequence[Paper] = ()
         self._rows: Sequence[int] = ()
-        self._terms: frozenset[str] = frozenset()
+        self._terms: Container[str] = frozenset()
         self._placeholder = "Loading papers…"
         self._row_cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
 
@@ -115,16 +115,21 @@ class PaperList(ScrollView, can_focus=True):
         self,
         papers: Sequence[Paper],
         rows: Sequence[int],
-        terms: frozenset[str] = frozenset(),
+        terms: Container[str] = frozenset(),
         placeholder: str = "No papers match the filter",
+        keep_cursor: bool = False,
     ) -> None:
-        """Display `rows` (indices into `papers`), best first; the cursor returns to the top."""
+        """Display `rows` (indices into `papers`), best first; the cursor returns to the top
+        unless `keep_cursor` (more papers arrived while loading: do not yank the reader)."""
         self._papers, self._rows, self._terms = papers, rows, terms
         self._placeholder = placeholder
         self._row_cache.clear()
         self.virtual_size = Size(0, len(rows))
-        self.scroll_to(y=0, animate=False, immediate=True)
-        self.cursor = 0
+        if keep_cursor:
+            self.cursor = self.cursor  # re-validated against the new rows; always_update posts it
+        else:
+            self.scroll_to(y=0, animate=False, immediate=True)
+            self.cursor = 0
         self.refresh()
 
     @property

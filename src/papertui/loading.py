@@ -1,0 +1,58 @@
+"""Loading and indexing together, step by step: what the app's loader and the CLI both run.
+
+Papers are indexed in batches as they load, so a search covers most of what has loaded
+while the rest is still on its way. Batches grow with the index (small ones first, for a
+quick start; 32,768 papers once the corpus is large), which keeps the segments few.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from papertui.corpus import Corpus, LoadProgress, iter_load
+from papertui.search import SearchIndex
+
+FIRST_BATCH = 2048
+LARGEST_BATCH = 32768
+
+
+@dataclass(frozen=True)
+class LoadStep:
+    progress: LoadProgress
+    index: SearchIndex
+    indexed: int  # papers the index covers
+    indexing: bool = False  # True just before a batch is indexed: that takes a moment
+
+    @property
+    def corpus(self) -> Corpus:
+        return self.progress.corpus
+
+    @property
+    def done(self) -> bool:
+        return self.progress.done and self.indexed == self.progress.papers_loaded and not self.indexing
+
+    def describe(self) -> str:
+        """One line for a status bar or stderr."""
+        p = self.progress
+        if self.done:
+            return f"{p.papers_loaded:,} papers from {p.files_total:,} files"
+        if self.indexing:
+            return f"indexing papers {self.indexed + 1:,}–{p.papers_loaded:,} · {p.files_done:,}/{p.files_total:,} files read"
+        return f"reading files: {p.files_done:,}/{p.files_total:,} · {p.papers_loaded:,} papers · {self.indexed:,} searchable"
+
+
+def load_and_index(paths: Iterable[Path], display_root: Path | None = None) -> Iterator[LoadStep]:
+    index = SearchIndex()
+    indexed = 0
+    changed: list[int] = []
+    for progress in iter_load(paths, display_root):
+        changed.extend(progress.changed)
+        pending = progress.papers_loaded - indexed
+        batch = min(LARGEST_BATCH, max(FIRST_BATCH, indexed))
+        if (pending and pending >= batch) or (progress.done and (pending or changed)):
+            yield LoadStep(progress, index, indexed, indexing=True)
+            index.add(progress.corpus.papers, indexed, progress.papers_loaded, changed)
+            indexed, changed = progress.papers_loaded, []
+        yield LoadStep(progress, index, indexed)
