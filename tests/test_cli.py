@@ -105,3 +105,25 @@ def test_module_entry_point_runs_on_the_bundled_seeds(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "https://arxiv.org/abs/2406.17720\n"
+
+
+class FakeTerminal(__import__("io").StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize("argv", [["stats"], ["list", "--query", "masked thought"]])
+def test_progress_is_shown_on_a_terminal_and_erased(monkeypatch, argv):
+    terminal, out = FakeTerminal(), FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(sys, "stdout", out)
+    assert main(argv) == 0
+    progress = terminal.getvalue()
+    assert progress.startswith("\rpapertui: ") and "files" in progress
+    assert progress.endswith("\r") and progress.rsplit("\r", 2)[-2].strip() == ""  # erased
+    assert "\r" not in out.getvalue()
+
+
+def test_no_progress_when_stderr_is_not_a_terminal(capsys):
+    code, out, err = run(capsys, "list", "--query", "masked thought")
+    assert code == 0 and err == "" and "Masked Thought" in out.splitlines()[0]

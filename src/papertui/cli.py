@@ -6,13 +6,15 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, Sequence, TextIO
 
 from papertui import __version__, bundled_seeds
-from papertui.corpus import Corpus, load_corpus
+from papertui.corpus import Corpus, iter_load
 from papertui.corpus.sniff import FORMATS
 from papertui.export import link_line, paper_record, text_line
+from papertui.loading import load_and_index
 from papertui.search import SearchIndex
 
 if TYPE_CHECKING:
@@ -125,24 +127,69 @@ def resolve_paths(paths: Sequence[Path]) -> tuple[list[Path], Path | None]:
     return [seeds], seeds.parent
 
 
-def load(paths: Sequence[Path], stderr: TextIO) -> Corpus:
-    """Load for a non-interactive command, with every warning on stderr."""
+def load(paths: Sequence[Path], stderr: TextIO, *, indexed: bool = False) -> tuple[Corpus, SearchIndex | None]:
+    """Load for a non-interactive command: progress on stderr when it is a terminal, then
+    every warning on stderr. With `indexed`, papers are indexed for search as they load."""
     resolved, display_root = resolve_paths(paths)
-    corpus = load_corpus(resolved, display_root=display_root)
+    meter = ProgressLine(stderr)
+    if indexed:
+        step = None
+        for step in load_and_index(resolved, display_root=display_root):
+            meter.show(step.describe())
+        assert step is not None  # load_and_index always reports at least once
+        corpus, index = step.corpus, step.index
+    else:
+        corpus, index = Corpus(), None
+        for progress in iter_load(resolved, display_root=display_root, corpus=corpus):
+            meter.show(f"{progress.files_done:,}/{progress.files_total:,} files · {progress.papers_loaded:,} papers")
+    meter.clear()
     for warning in corpus.warnings:
         print(f"{PROG}: warning: {warning}", file=stderr)
-    return corpus
+    return corpus, index
+
+
+class ProgressLine:
+    """One self-overwriting line on a terminal, at most ten times a second; silent otherwise."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.live = _is_terminal(stream)
+        self._width = 0
+        self._last = 0.0
+
+    def show(self, text: str) -> None:
+        now = time.monotonic()
+        if not self.live or now - self._last < 0.1:
+            return
+        self._last = now
+        line = f"{PROG}: {text}"
+        self.stream.write("\r" + line.ljust(self._width))
+        self.stream.flush()
+        self._width = max(self._width, len(line))
+
+    def clear(self) -> None:
+        if self.live and self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def run_list(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    corpus = load(args.paths, stderr)
+    searching = bool(args.query.strip())
+    corpus, index = load(args.paths, stderr, indexed=searching)
     if not corpus.papers:
         print(f"{PROG}: error: no papers loaded", file=stderr)
         return 1
-    rows = SearchIndex(corpus.papers).search(args.query).rows
+    rows: Sequence[int] = index.search(args.query).rows if index is not None else range(len(corpus.papers))
     if args.limit is not None:
         rows = rows[: args.limit]
-    papers = [corpus.papers[index] for index in rows]
+    papers = (corpus.papers[index] for index in rows)
     if args.format == "json":
         json.dump([paper_record(p) for p in papers], stdout, ensure_ascii=False, indent=2)
         stdout.write("\n")
@@ -157,7 +204,7 @@ def run_list(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def run_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    corpus = load(args.paths, stderr)
+    corpus, _ = load(args.paths, stderr)
     width = max([len("total"), *(len(report.path) for report in corpus.files)])
     header = f"{'FILE':<{width}}  {'FORMAT':<18} {'RECORDS':>7} {'PAPERS':>7} {'MERGED':>7} {'WARNINGS':>8}"
     print(header, file=stdout)
@@ -180,16 +227,20 @@ def run_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def make_app(
-    paths: Sequence[Path] = (), query: str = "", corpus: Corpus | None = None
+    paths: Sequence[Path] = (),
+    query: str = "",
+    corpus: Corpus | None = None,
+    index: SearchIndex | None = None,
 ) -> PaperApp:
-    """The one way to build the app, for the CLI and the tests alike.
+    """The one way to build the app, for the CLI, the tests and the benchmark alike.
 
-    With `corpus`, the app shows it as given; otherwise it loads `paths` (default: the seeds).
+    With `corpus` (and optionally its `index`), the app shows it as given; otherwise it
+    loads `paths` (default: the seeds).
     """
     from papertui.ui.app import PaperApp
 
     resolved, display_root = resolve_paths(paths)
-    return PaperApp(paths=resolved, display_root=display_root, query=query, corpus=corpus)
+    return PaperApp(paths=resolved, display_root=display_root, query=query, corpus=corpus, index=index)
 
 
 def run_browser(args: argparse.Namespace, stderr: TextIO) -> int:

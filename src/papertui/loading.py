@@ -38,9 +38,10 @@ class LoadStep:
         p = self.progress
         if self.done:
             return f"{p.papers_loaded:,} papers from {p.files_total:,} files"
+        files = f"{p.files_done:,}/{p.files_total:,} files"
         if self.indexing:
-            return f"indexing papers {self.indexed + 1:,}–{p.papers_loaded:,} · {p.files_done:,}/{p.files_total:,} files read"
-        return f"reading files: {p.files_done:,}/{p.files_total:,} · {p.papers_loaded:,} papers · {self.indexed:,} searchable"
+            return f"{files} · indexing {self.indexed + 1:,}–{p.papers_loaded:,}"
+        return f"{files} · {self.indexed:,} searchable"
 
 
 def load_and_index(paths: Iterable[Path], display_root: Path | None = None) -> Iterator[LoadStep]:

@@ -63,9 +63,12 @@ class RankedRows(Sequence[int]):
         self._head = self._rank_head() if len(papers) > 4 * HEAD else None
 
     def _rank_head(self) -> np.ndarray:
-        # The HEAD-th best key; every paper above it, then the first ties in corpus order.
+        # The smallest key among the best HEAD, from a histogram of the 16-bit keys (linear,
+        # where a partition degrades on many ties); then every paper above it, and the
+        # first ties in corpus order.
         keys = self._keys
-        kth = np.partition(keys, len(keys) - HEAD)[len(keys) - HEAD]
+        at_least = np.cumsum(np.bincount(keys)[::-1])  # at_least[j]: papers with key >= max - j
+        kth = len(at_least) - 1 - int(np.searchsorted(at_least, HEAD))
         above = np.flatnonzero(keys > kth)
         ties = np.flatnonzero(keys == kth)[: HEAD - len(above)]
         chosen = np.concatenate([above, ties])
