@@ -59,8 +59,13 @@ def startup_once(timeout: float = 20.0) -> tuple[float, float]:
                 first_frame = now
             if b"of 321 papers" in output:
                 usable = now
-        os.write(leader, b"\x11")  # ctrl+q
-        process.wait(timeout=10)
+        for _ in range(5):  # ctrl+q; sent again if it arrived before the app read input
+            os.write(leader, b"\x11")
+            try:
+                process.wait(timeout=2)
+                break
+            except subprocess.TimeoutExpired:
+                continue
     finally:
         if process.poll() is None:
             process.kill()

@@ -60,6 +60,7 @@ class VocabularyView:
     _candidates: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     _containing: dict[str, list[int]] = field(default_factory=dict)
     _cut_words: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    _by_length: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def other_candidates(self, query_word: str) -> tuple[np.ndarray, np.ndarray]:
         """Ids and score units of matching words that do not start with `query_word`
@@ -82,12 +83,26 @@ class VocabularyView:
             _bounded(self._containing)[query_word] = found
         return found
 
+    def by_length(self, letter: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The words starting with `letter`, shortest first: (words, ids, lengths)."""
+        found = self._by_length.get(letter)
+        if found is None:
+            words, ids = self.by_first[letter]
+            lengths = np.fromiter(map(len, words), dtype=np.int32, count=len(words))
+            order = np.argsort(lengths, kind="stable")
+            found = ([words[i] for i in order.tolist()], ids[order], lengths[order])
+            self._by_length[letter] = found
+        return found
+
     def cut_words(self, letter: str, cut: int) -> list[str]:
-        """The words starting with `letter`, each cut to `cut` characters."""
+        """The words starting with `letter` and longer than `cut`, cut to `cut` characters,
+        in `by_length` order (they are its tail)."""
         key = (letter, cut)
         found = self._cut_words.get(key)
         if found is None:
-            found = _bounded(self._cut_words, 8)[key] = [word[:cut] for word in self.by_first[letter][0]]
+            words, _, lengths = self.by_length(letter)
+            start = int(np.searchsorted(lengths, cut + 1))
+            found = _bounded(self._cut_words, 16)[key] = [word[:cut] for word in words[start:]]
         return found
 
 
@@ -171,15 +186,28 @@ def _scan_containing(view: VocabularyView, query_word: str) -> list[int]:
 def _typo_candidates(view: VocabularyView, query_word: str, budget: int) -> Iterable[int]:
     """Ids of words within `budget` edits of `query_word`, whole or cut near its length.
 
-    A superset of the typo matches (same first letter); `match_score` then decides."""
-    bucket = view.by_first.get(query_word[0])
-    if bucket is None:
+    A superset of the typo matches (same first letter); `match_score` then decides. Only
+    words of a fitting length are compared: within `budget` of the query's for a whole
+    word, longer than the cut for a cut one (shorter ones are compared whole).
+    """
+    letter = query_word[0]
+    if letter not in view.by_first:
         return []
-    words, ids = bucket
+    words, ids, lengths = view.by_length(letter)
     size = len(query_word)
-    near = np.zeros(len(words), dtype=bool)
-    for cut in (None, size - 1, size, size + 1):
-        choices = words if cut is None else view.cut_words(query_word[0], cut)
-        distances = process.cdist([query_word], choices, scorer=OSA.distance, score_cutoff=budget, dtype=np.int32)[0]
-        near |= distances <= budget
-    return ids[near].tolist()
+    found: list[np.ndarray] = []
+    low, high = np.searchsorted(lengths, [size - budget, size + budget + 1])
+    found.append(low + _near(query_word, words[low:high], budget))
+    for cut in (size - 1, size, size + 1):
+        start = int(np.searchsorted(lengths, cut + 1))
+        found.append(start + _near(query_word, view.cut_words(letter, cut), budget))
+    return ids[np.concatenate(found)].tolist()
+
+
+def _near(query_word: str, choices: list[str], budget: int) -> np.ndarray:
+    """Positions of the choices within `budget` edits, compared on every core."""
+    if not choices:
+        return np.empty(0, dtype=np.int64)
+    # Choices as the rows: cdist spreads rows over its worker threads.
+    distances = process.cdist(choices, [query_word], scorer=OSA.distance, score_cutoff=budget, dtype=np.int32, workers=-1)
+    return np.flatnonzero(distances[:, 0] <= budget)
