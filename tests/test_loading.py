@@ -1,0 +1,46 @@
+"""Loading and indexing in batches: every step consistent, the end complete and searchable."""
+
+from helpers import brute_force_search
+from papertui import loading
+from papertui.loading import load_and_index
+
+
+def write_files(tmp_path, count: int, per_file: int):
+    for number in range(0, count, per_file):
+        records = [
+            f"Title: Paper {n} about {'zebras' if n % 7 == 0 else 'quokkas'} and item{n}\n"
+            f"PDF: https://arxiv.org/pdf/2401.{n + 10000:05d}\n"
+            f"Summary: Abstract number {n} describing experiment{n} in some detail, long enough to count.\n---\n"
+            for n in range(number, min(count, number + per_file))
+        ]
+        (tmp_path / f"{number:05d}.txt").write_text("".join(records))
+    return tmp_path
+
+
+def test_steps_grow_until_everything_is_indexed(tmp_path, monkeypatch):
+    monkeypatch.setattr(loading, "FIRST_BATCH", 40)
+    steps = list(load_and_index([write_files(tmp_path, 300, 50)]))
+    assert steps[0].progress.files_done == 0 and steps[0].progress.files_total == 6
+    loaded = [s.progress.papers_loaded for s in steps]
+    indexed = [s.indexed for s in steps]
+    assert loaded == sorted(loaded) and indexed == sorted(indexed)
+    assert all(s.indexed <= s.progress.papers_loaded for s in steps)
+    assert any(s.indexing for s in steps) and len({i for i in indexed if i}) > 1  # several batches
+    assert 0 < min(i for i in indexed if i) < 300  # searchable before the load ended
+    last = steps[-1]
+    assert last.done and last.indexed == 300 and "300 papers from 6 files" in last.describe()
+    papers = last.corpus.papers
+    assert list(last.index.search("zebras item14").rows) == brute_force_search(papers, "zebras item14") == [14]
+
+
+def test_a_later_file_that_changes_an_indexed_paper_is_searched_by_its_new_title(tmp_path, monkeypatch):
+    monkeypatch.setattr(loading, "FIRST_BATCH", 1)
+    abstract = "A study of how wombats dig burrows, with measurements from forty sites across the region."
+    (tmp_path / "a.txt").write_text(f"Abstract: {abstract}\n")
+    (tmp_path / "b.txt").write_text(f"Title: Burrowing Marsupials Unearthed\nPDF: https://arxiv.org/pdf/2401.00001\nSummary: {abstract}\n---\n")
+    steps = list(load_and_index([tmp_path]))
+    last = steps[-1]
+    assert len(last.corpus.papers) == 1 and last.corpus.papers[0].title == "Burrowing Marsupials Unearthed"
+    assert any(s.indexing and s.indexed == 0 for s in steps)  # the first paper was indexed alone
+    assert list(last.index.search("marsupials").rows) == [0]
+    assert list(last.index.search("wombats").rows) == [0]
