@@ -22,20 +22,20 @@ def make_corpus(*papers: Paper) -> Corpus:
 
 
 async def settle(pilot) -> None:
-    """Let the app's workers finish and their messages land.
+    """Let the app finish loading, and its workers finish and their messages land.
 
     A filter superseded by a newer one is cancelled by design: that is not a failure here.
     """
+    for _ in range(1000):  # a load that never ends fails the test's own asserts, not a hang
+        if not pilot.app.loading:
+            break
+        await pilot.pause(0.01)
     for _ in range(3):
         try:
             await pilot.app.workers.wait_for_complete()
         except WorkerCancelled:
             continue
         await pilot.pause()
-    for _ in range(1000):  # a load that never ends fails the test's own asserts, not a hang
-        if not pilot.app.loading:
-            break
-        await pilot.pause(0.01)
 
 
 def brute_force_search(papers: Sequence[Paper], query: str) -> list[int]:

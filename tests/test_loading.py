@@ -30,7 +30,8 @@ def test_steps_grow_until_everything_is_indexed(tmp_path, monkeypatch):
     last = steps[-1]
     assert last.done and last.indexed == 300 and "300 papers from 6 files" in last.describe()
     papers = last.corpus.papers
-    assert list(last.index.search("zebras item14").rows) == brute_force_search(papers, "zebras item14") == [14]
+    rows = list(last.index.search("zebras item14").rows)
+    assert rows == brute_force_search(papers, "zebras item14") and rows[0] == 14  # item140… match as prefixes
 
 
 def test_a_later_file_that_changes_an_indexed_paper_is_searched_by_its_new_title(tmp_path, monkeypatch):
@@ -44,3 +45,17 @@ def test_a_later_file_that_changes_an_indexed_paper_is_searched_by_its_new_title
     assert any(s.indexing and s.indexed == 0 for s in steps)  # the first paper was indexed alone
     assert list(last.index.search("marsupials").rows) == [0]
     assert list(last.index.search("wombats").rows) == [0]
+
+
+async def test_the_app_hides_its_progress_bar_once_everything_is_searchable(tmp_path, monkeypatch):
+    from helpers import settle
+    from papertui.cli import make_app
+
+    monkeypatch.setattr(loading, "FIRST_BATCH", 40)
+    app = make_app([write_files(tmp_path, 300, 50)], query="zebras")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        status = str(app.query_one("#status").render())
+        assert not app.query_one("#progress").display
+        assert status.startswith("43 of 300 papers") and "files" not in status  # 0, 7, …, 294
+        assert list(app.result.rows) == brute_force_search(app.corpus.papers, "zebras")

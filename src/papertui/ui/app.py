@@ -137,6 +137,7 @@ class PaperApp(App[None]):
         step = message.step
         first = self.corpus is None
         self.corpus, self.index = step.corpus, step.index
+        self.loading = not step.done
         self._show_progress(step)
         query_words_typed = bool(self.filter_bar.value.strip())
         if first or (not query_words_typed and step.progress.papers_loaded != self._shown_papers):
@@ -144,7 +145,6 @@ class PaperApp(App[None]):
         elif query_words_typed and step.indexed != self._filtered_with:
             self._request_filter(self.filter_bar.value, keep_cursor=True)
         if step.done:
-            self.loading = False
             self._loading_finished(step.corpus)
 
     def _show_progress(self, step: LoadStep) -> None:
