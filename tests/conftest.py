@@ -18,6 +18,14 @@ SEED_RECORDS = sum(count for _, count in SEED_FILES.values())  # 325
 SEED_PAPERS = 321  # four papers appear in two files each
 
 
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test keeps its marks in its own directory, never the user's."""
+    directory = tmp_path / "data"
+    monkeypatch.setenv("PAPERTUI_DATA_DIR", str(directory))
+    return directory
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return bundled_seeds()

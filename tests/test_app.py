@@ -283,7 +283,7 @@ async def test_stale_filter_results_are_dropped():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         stale = SearchResult("old query", [0], frozenset())
-        app.post_message(PaperApp.Filtered(stale, app._generation - 1))
+        app.post_message(PaperApp.Filtered(stale, stale.rows, app._generation - 1))
         await pilot.pause()
         assert app.paper_list.row_count == SEED_PAPERS
 

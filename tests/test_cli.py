@@ -7,7 +7,7 @@ import pytest
 from conftest import SEED_PAPERS, SEED_RECORDS
 from papertui.cli import main
 
-KEYS = {"title", "title_derived", "abstract", "arxiv_id", "abs_url", "pdf_url", "listed", "links", "sources"}
+KEYS = {"title", "title_derived", "abstract", "arxiv_id", "abs_url", "pdf_url", "listed", "links", "sources", "marks"}
 
 
 def run(capsys, *argv):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -13,16 +12,25 @@ from typing import TYPE_CHECKING, NoReturn, Sequence, TextIO
 from papertui import __version__, bundled_seeds
 from papertui.corpus import Corpus, iter_load
 from papertui.corpus.sniff import FORMATS
-from papertui.export import link_line, paper_record, text_line
+from papertui.export import EXPORT_FORMATS, FORMAT_HELP, export
 from papertui.loading import load_and_index
-from papertui.search import SearchIndex
+from papertui.search import SearchIndex, SearchResult
+from papertui.search.query import parse_query
+from papertui.search.sorting import SORT_LABELS, SORT_ORDERS, Sorter
+from papertui.state import MarkStore
 
 if TYPE_CHECKING:
     from papertui.ui.app import PaperApp
 
 PROG = "papertui"
 SUBCOMMANDS = ("list", "stats")
-LIST_FORMATS = ("text", "json", "jsonl", "links")
+LIST_FORMATS = ("text", "json", "jsonl", "links", "bibtex", "markdown")
+QUERY_HELP = """query language (the same in the app; see the README for more):
+  graph neural        every word, typos forgiven     'exact  "a phrase"   substring (smart case)
+  a | b               either                          !term               without (substring)
+  ^start  end$        the title starts/ends so        title: t: abs:      only in that field
+  id:2406  source:FILE  date:mar  date:>=2024-03     is:starred is:read is:unread tag:NAME
+  has:id  has:code"""
 
 
 class UsageError(Exception):
@@ -52,8 +60,8 @@ def _browse_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         usage=(
-            f"{PROG} [PATH ...] [--query TEXT]\n"
-            f"       {PROG} list [PATH ...] [--query TEXT] [--limit N] [--format {'|'.join(LIST_FORMATS)}]\n"
+            f"{PROG} [PATH ...] [--query TEXT] [--print [--print-format FORMAT]]\n"
+            f"       {PROG} list [PATH ...] [--query TEXT] [--sort ORDER] [--limit N] [--format FORMAT]\n"
             f"       {PROG} stats [PATH ...]"
         ),
         description=(
@@ -68,13 +76,29 @@ def _browse_parser() -> argparse.ArgumentParser:
             f"  '{PROG} COMMAND --help' explains a command.\n\n"
             "input formats (detected from content, not the file name):\n"
             f"{_formats_help()}\n\n"
-            "exit status: 0 when anything loaded, 1 when nothing could be loaded, 2 on a usage error.\n"
+            f"{QUERY_HELP}\n\n"
+            "Stars, read marks, tags and notes are kept in $PAPERTUI_DATA_DIR (default: the\n"
+            "platform's data directory for papertui).\n\n"
+            "exit status: 0 when anything loaded, 1 when nothing could be loaded, 2 on a usage error;\n"
+            "with --print: 1 when no paper was chosen, 130 when the browser was left without choosing.\n"
             "Warnings about bad input go to stderr; everything else in the input still loads."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_common(parser)
     parser.add_argument("-q", "--query", default="", metavar="TEXT", help="start with this filter")
+    parser.add_argument(
+        "--print",
+        action="store_true",
+        help="as fzf: Enter quits and prints the marked papers (or the highlighted one) to stdout",
+    )
+    parser.add_argument(
+        "--print-format",
+        choices=EXPORT_FORMATS,
+        default="links",
+        metavar="FORMAT",
+        help=f"what --print prints: {', '.join(EXPORT_FORMATS)} (default: links)",
+    )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return parser
 
@@ -85,11 +109,10 @@ def _list_parser() -> argparse.ArgumentParser:
         description="Print the matching papers, best first, with the same search as the app.",
         epilog=(
             "formats:\n"
-            "  text   arXiv id (or -) and title, one paper a line; ~ marks a title derived from the abstract\n"
-            "  json   one array of objects: title, title_derived, abstract, arxiv_id, abs_url,\n"
-            "         pdf_url, listed, links, sources\n"
-            "  jsonl  the same objects, one a line\n"
-            "  links  the arXiv abs link, one a line (an arXiv search link for a paper with no id)"
+            + "\n".join(f"  {name:<9} {FORMAT_HELP[name]}" for name in LIST_FORMATS)
+            + "\n\norders:\n"
+            + "\n".join(f"  {name:<9} {SORT_LABELS[name]}" for name in SORT_ORDERS)
+            + f"\n\n{QUERY_HELP}"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -97,6 +120,10 @@ def _list_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--query", default="", metavar="TEXT", help="filter and rank (default: every paper in corpus order)")
     parser.add_argument("-n", "--limit", type=_count, metavar="N", help="print at most N papers")
     parser.add_argument("-f", "--format", choices=LIST_FORMATS, default="text", help="output format (default: text)")
+    parser.add_argument(
+        "-s", "--sort", choices=SORT_ORDERS, default="relevance",
+        help="order (default: relevance, which is corpus order without a query)",
+    )
     return parser
 
 
@@ -180,26 +207,36 @@ def _is_terminal(stream: TextIO) -> bool:
         return False
 
 
+def open_marks(stderr: TextIO) -> MarkStore:
+    marks = MarkStore.open()
+    for warning in marks.warnings:
+        print(f"{PROG}: warning: {warning}", file=stderr)
+    return marks
+
+
 def run_list(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    searching = bool(args.query.strip())
-    corpus, index = load(args.paths, stderr, indexed=searching)
+    query = parse_query(args.query)
+    for note in query.notes:
+        print(f"{PROG}: note: query: {note}", file=stderr)
+    corpus, index = load(args.paths, stderr, indexed=not query.empty)
     if not corpus.papers:
         print(f"{PROG}: error: no papers loaded", file=stderr)
         return 1
-    rows: Sequence[int] = index.search(args.query).rows if index is not None else range(len(corpus.papers))
+    marks = open_marks(stderr)
+    if index is not None:
+        result = index.search(query, marks)
+    else:
+        result = SearchResult(args.query, range(len(corpus.papers)), searched=len(corpus.papers))
+    starred = marks.mask(corpus.papers, len(corpus.papers), lambda m: m.starred) if args.sort == "starred" else None
+    rows: Sequence[int] = Sorter().sort(result, args.sort, corpus.papers, starred)
     if args.limit is not None:
         rows = rows[: args.limit]
-    papers = (corpus.papers[index] for index in rows)
-    if args.format == "json":
-        json.dump([paper_record(p) for p in papers], stdout, ensure_ascii=False, indent=2)
-        stdout.write("\n")
-    elif args.format == "jsonl":
-        for paper in papers:
-            stdout.write(json.dumps(paper_record(paper), ensure_ascii=False) + "\n")
-    else:
-        line = link_line if args.format == "links" else text_line
-        for paper in papers:
-            stdout.write(line(paper) + "\n")
+    if args.format in ("json", "jsonl", "markdown", "bibtex"):
+        stdout.write(export((corpus.papers[i] for i in rows), args.format, marks.get))
+        return 0
+    for start in range(0, len(rows), 4096):  # stream: `list | head` should not wait for a million
+        papers = [corpus.papers[i] for i in rows[start : start + 4096]]
+        stdout.write(export(papers, args.format))
     return 0
 
 
@@ -231,25 +268,45 @@ def make_app(
     query: str = "",
     corpus: Corpus | None = None,
     index: SearchIndex | None = None,
+    marks: MarkStore | None = None,
+    print_mode: bool = False,
 ) -> PaperApp:
     """The one way to build the app, for the CLI, the tests and the benchmark alike.
 
     With `corpus` (and optionally its `index`), the app shows it as given; otherwise it
-    loads `paths` (default: the seeds).
+    loads `paths` (default: the seeds). `marks` default: the store in the data directory.
+    With `print_mode`, Enter quits and the app returns the chosen papers.
     """
     from papertui.ui.app import PaperApp
 
     resolved, display_root = resolve_paths(paths)
-    return PaperApp(paths=resolved, display_root=display_root, query=query, corpus=corpus, index=index)
+    return PaperApp(
+        paths=resolved,
+        display_root=display_root,
+        query=query,
+        corpus=corpus,
+        index=index,
+        marks=marks,
+        print_mode=print_mode,
+    )
 
 
-def run_browser(args: argparse.Namespace, stderr: TextIO) -> int:
+def run_browser(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     missing = [path for path in args.paths if not path.exists()]
     if args.paths and len(missing) == len(args.paths):
         names = ", ".join(str(path) for path in missing)
         print(f"{PROG}: error: nothing to load: no such file or directory: {names}", file=stderr)
         return 1
-    make_app(args.paths, args.query).run()
+    app = make_app(args.paths, args.query, print_mode=args.print)
+    chosen = app.run()
+    if not args.print:
+        return 0
+    if chosen is None:
+        return 130  # left without choosing, as fzf
+    if not chosen:
+        return 1
+    stdout.write(export(chosen, args.print_format, app.marks.get))
+    stdout.flush()
     return 0
 
 
@@ -261,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_list(_list_parser().parse_args(argv[1:]), stdout, stderr)
         if argv and argv[0] == "stats":
             return run_stats(_stats_parser().parse_args(argv[1:]), stdout, stderr)
-        return run_browser(_browse_parser().parse_args(argv), stderr)
+        return run_browser(_browse_parser().parse_args(argv), stdout, stderr)
     except UsageError as error:
         print(f"{PROG}: error: {error}", file=stderr)
         return 2

@@ -1,14 +1,39 @@
-"""Papers as data for output: the JSON objects and one-line forms of `papertui list`."""
+"""Papers as output: JSON objects, one-line forms, BibTeX and Markdown.
+
+Used by `papertui list`, `papertui --print` and the app's export alike.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import re
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
+from papertui.corpus.facts import date_key
+from papertui.corpus.merge import text_key
 from papertui.corpus.model import Paper
 from papertui.links import abs_url, paper_link, pdf_url
 
+if TYPE_CHECKING:
+    from papertui.state import Marks
 
-def paper_record(paper: Paper) -> dict[str, Any]:
+EXPORT_FORMATS = ("links", "bibtex", "markdown", "json", "jsonl", "text")
+FORMAT_HELP = {
+    "text": "arXiv id (or -) and title, one paper a line; ~ marks a title derived from the abstract",
+    "json": "one array of objects: title, title_derived, abstract, arxiv_id, abs_url, pdf_url, listed, links, sources, marks",
+    "jsonl": "the same objects, one a line",
+    "links": "the arXiv abs link, one a line (an arXiv search link for a paper with no id)",
+    "bibtex": "@misc entries: eprint, archivePrefix and primaryClass when the arXiv id is known, else title and url",
+    "markdown": "a list: [title](link), the arXiv id, tags",
+}
+MarksOf = Callable[[Paper], "Marks | None"]
+
+
+def _no_marks(paper: Paper) -> None:
+    return None
+
+
+def paper_record(paper: Paper, marks: Marks | None = None) -> dict[str, Any]:
     """The JSON object for one paper."""
     return {
         "title": paper.title,
@@ -23,6 +48,9 @@ def paper_record(paper: Paper) -> dict[str, Any]:
             {"file": source.path, "record": source.record, "format": source.format}
             for source in paper.sources
         ],
+        "marks": None
+        if marks is None
+        else {"starred": marks.starred, "read": marks.read, "tags": list(marks.tags), "note": marks.note},
     }
 
 
@@ -38,3 +66,101 @@ def text_line(paper: Paper) -> str:
 def link_line(paper: Paper) -> str:
     """The arXiv abs link, or for a paper without an id, an arXiv search link."""
     return paper_link(paper, "abs").url
+
+
+def export(papers: Iterable[Paper], fmt: str, marks_of: MarksOf = _no_marks) -> str:
+    """The papers in one of EXPORT_FORMATS, ending in a newline (empty for no papers)."""
+    papers = list(papers)
+    if fmt == "json":
+        return json.dumps([paper_record(p, marks_of(p)) for p in papers], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps(paper_record(p, marks_of(p)), ensure_ascii=False) + "\n" for p in papers)
+    if fmt == "bibtex":
+        return bibtex(papers)
+    if fmt == "markdown":
+        return "".join(markdown_line(p, marks_of(p)) + "\n" for p in papers)
+    line = link_line if fmt == "links" else text_line
+    return "".join(line(p) + "\n" for p in papers)
+
+
+# --- Markdown ---------------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
+
+
+def markdown_line(paper: Paper, marks: Marks | None = None) -> str:
+    title = _MARKDOWN_SPECIAL.sub(r"\\\1", paper.title)
+    link = paper_link(paper, "abs")
+    line = f"- [{title}]({link.url})"
+    if paper.arxiv_id:
+        line += f" · arXiv:{paper.arxiv_id}"
+    else:
+        line += " · no arXiv id (the link searches arXiv)"
+    if marks is not None and marks.tags:
+        line += " · " + " ".join(f"`{tag}`" for tag in marks.tags)
+    return line
+
+
+# --- BibTeX -----------------------------------------------------------------------------
+
+_BIBTEX_SPECIAL = re.compile(r"(?<!\\)([&%#_])")
+_OLD_STYLE_ARCHIVE = re.compile(r"([a-z-]+(?:\.[A-Z]{2})?)/")
+_KEY_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def bibtex(papers: list[Paper]) -> str:
+    used: set[str] = set()
+    entries = []
+    for paper in papers:
+        key = base = citation_key(paper)
+        suffix = 0
+        while key in used:
+            suffix += 1
+            key = f"{base}{chr(ord('a') + suffix - 1) if suffix <= 26 else suffix}"
+        used.add(key)
+        entries.append(bibtex_entry(paper, key))
+    return "\n".join(entries)
+
+
+def citation_key(paper: Paper) -> str:
+    """`arxiv_2406_16845`; without an id, the first long word of the title and a short hash."""
+    if paper.arxiv_id:
+        return "arxiv_" + re.sub(r"[^A-Za-z0-9]", "_", paper.arxiv_id)
+    word = _KEY_WORD.search(paper.title)
+    digest = f"{sum(map(ord, text_key(paper.title))) % 100000:05d}"
+    return f"{(word.group(0).lower() if word else 'paper')}_{digest}"
+
+
+def bibtex_entry(paper: Paper, key: str) -> str:
+    fields = [("title", "{" + bibtex_text(paper.title) + "}")]
+    if paper.arxiv_id:
+        fields += [("eprint", paper.arxiv_id), ("archivePrefix", "arXiv")]
+        old_style = _OLD_STYLE_ARCHIVE.match(paper.arxiv_id)
+        if old_style:
+            fields.append(("primaryClass", old_style.group(1)))
+    fields.append(("url", paper_link(paper, "abs").url))
+    year = date_key(paper) // 10000
+    if year:
+        fields.append(("year", str(year)))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{key},\n{body}\n}}\n"
+
+
+def bibtex_text(text: str) -> str:
+    """Text safe inside BibTeX braces: LaTeX specials escaped, braces balanced, and `$` kept
+    for math only when the dollars pair up."""
+    text = _BIBTEX_SPECIAL.sub(r"\\\1", text)
+    if not _balanced(text):  # BibTeX counts braces even after a backslash: spell them out
+        text = text.replace("{", "\x00").replace("}", r"\textbraceright{}").replace("\x00", r"\textbraceleft{}")
+    if text.count("$") % 2:
+        text = text.replace("$", r"\$")
+    return text
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0

@@ -16,7 +16,9 @@ from typing import Iterator, Sequence, overload
 import numpy as np
 
 from papertui.corpus.model import Paper
-from papertui.search.matching import match_score, query_words
+from papertui.search.evaluate import Evaluation, MarkSource, filter_mask
+from papertui.search.matching import match_score
+from papertui.search.query import Query, Term, parse_query
 from papertui.search.segment import MAX_SEGMENT, Segment
 from papertui.search.vocabulary import Vocabulary, VocabularyView, units, word_set
 
@@ -26,6 +28,7 @@ MAX_QUERY_WORDS = 24  # keeps the rank key in 16 bits: 24 words × 40 units < 10
 HEAD = 256  # rows ranked at once; the rest only when the list scrolls that far
 WORD_CACHE = 16
 RESULT_CACHE = 32
+_GENERAL = "<query>"  # heads the cache key of a query with operators; never a word
 
 
 class Terms:
@@ -104,6 +107,10 @@ class RankedRows(Sequence[int]):
         for chunk in range(0, len(order), 4096):
             yield from self._papers[order[chunk : chunk + 4096]].tolist()
 
+    def array(self) -> np.ndarray:
+        """Every row, best first, as one array."""
+        return self._papers[self._full_order()]
+
 
 @dataclass(frozen=True)
 class SearchResult:
@@ -111,6 +118,8 @@ class SearchResult:
     rows: Sequence[int] = field(repr=False)  # paper indices, best first
     terms: Terms = field(default=NO_TERMS, repr=False)  # membership: a matched corpus word
     searched: int = 0  # how many papers the index covered (fewer while still loading)
+    notes: tuple[str, ...] = ()  # how a malformed query was read
+    matched: np.ndarray | None = field(default=None, repr=False)  # the rows ascending; None: all
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,7 +148,7 @@ class _WordHits:
 
 @dataclass(frozen=True, eq=False)
 class _Matched:
-    words: tuple[str, ...]
+    words: tuple  # plain words, or ("query", groups, marks version): a prefix only narrows
     papers: np.ndarray  # ascending
     result: SearchResult
 
@@ -155,7 +164,9 @@ class SearchIndex:
         self._state = _State()
         self._search_lock = threading.Lock()
         self._word_cache: OrderedDict[str, _WordHits] = OrderedDict()
-        self._result_cache: OrderedDict[tuple[str, ...], _Matched] = OrderedDict()
+        self._result_cache: OrderedDict[tuple, _Matched] = OrderedDict()
+        self._filter_cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._papers: Sequence[Paper] = ()
         self._cached_for: _State | None = None
         self._last: _Matched | None = None
         if papers:
@@ -180,6 +191,7 @@ class SearchIndex:
         `changed`: indexed papers whose title or abstract has changed since.
         """
         state = self._state
+        self._papers = papers
         if start != state.size:
             raise ValueError(f"papers from {start} cannot follow the {state.size} indexed")
         segments = list(state.segments)
@@ -199,45 +211,85 @@ class SearchIndex:
 
     # --- searching ----------------------------------------------------------------------
 
-    def search(self, query: str) -> SearchResult:
+    def search(self, query: str | Query, marks: MarkSource | None = None) -> SearchResult:
+        """The papers matching `query` (see `query.py`), best first. `marks` answers
+        `is:` and `tag:` filters (without it they match nothing)."""
+        parsed = query if isinstance(query, Query) else parse_query(query)
         with self._search_lock:  # the caches below are not shared between threads
-            return self._search(query)
+            return self._search(parsed, marks)
 
-    def _search(self, query: str) -> SearchResult:
+    def _search(self, query: Query, marks: MarkSource | None) -> SearchResult:
         state = self._state
         if state is not self._cached_for:  # the index grew: earlier answers are incomplete
             self._word_cache.clear()
             self._result_cache.clear()
+            self._filter_cache.clear()
             self._last = None
             self._cached_for = state
-        words = tuple(query_words(query)[:MAX_QUERY_WORDS])
-        if not words:
-            return SearchResult(query, range(state.size), NO_TERMS, state.size)
+        plain = query.plain_words
+        if plain is not None:
+            words: tuple = plain[:MAX_QUERY_WORDS]
+            terms = Terms(words)
+        else:
+            words = (_GENERAL, query.canonical(), marks.version if marks is not None and query.uses_marks else None)
+            terms = Terms(query.highlight_words)
+        if not query.groups or words == ():
+            return SearchResult(query.text, range(state.size), NO_TERMS, state.size, query.notes)
         if state.vocabulary is None:  # nothing indexed yet
-            return SearchResult(query, (), Terms(words), 0)
+            return SearchResult(query.text, (), terms, 0, query.notes, np.empty(0, np.int64))
         cached = self._result_cache.get(words)
         if cached is not None:  # backspace, or a change that did not alter the words
             self._result_cache.move_to_end(words)
             self._last = cached
-            return SearchResult(query, cached.result.rows, cached.result.terms, state.size)
-        hits = [self._word_hits(state, word) for word in words]
-        papers = self._matching(hits, self._narrowed_from(words))
-        keys = np.zeros(len(papers), dtype=np.uint16)
-        for word_hits in hits:
-            title, abstract = word_hits.title[papers], word_hits.abstract[papers]
-            keys += np.maximum(title, abstract >> 1)
-            keys += (title != 0).astype(np.uint16) << 10  # a title hit outranks any score
-        result = SearchResult(query, RankedRows(papers, keys), Terms(words), state.size)
+            return SearchResult(query.text, cached.result.rows, cached.result.terms, state.size, query.notes, cached.papers)
+        candidates = self._narrowed_from(words)
+        if plain is not None:
+            papers, keys = self._plain(state, words, candidates)
+        else:
+            evaluation = Evaluation(
+                state, self._papers, lambda word: self._word_hits(state, word),
+                lambda term: self._filter_mask(state, term, marks),
+            )
+            papers, keys = evaluation.run(query, candidates)
+        result = SearchResult(query.text, RankedRows(papers, keys), terms, state.size, query.notes, papers)
         self._last = self._result_cache[words] = _Matched(words, papers, result)
         if len(self._result_cache) > RESULT_CACHE:
             self._result_cache.popitem(last=False)
         return result
 
+    def _plain(self, state: _State, words: tuple[str, ...], candidates: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        hits = [self._word_hits(state, word) for word in words]
+        papers = self._matching(hits, candidates)
+        keys = np.zeros(len(papers), dtype=np.uint16)
+        for word_hits in hits:
+            title, abstract = word_hits.title[papers], word_hits.abstract[papers]
+            keys += np.maximum(title, abstract >> 1)
+            keys += (title != 0).astype(np.uint16) << 10  # a title hit outranks any score
+        return papers, keys
+
+    def _filter_mask(self, state: _State, term: Term, marks: MarkSource | None) -> np.ndarray:
+        positive = Term(term.kind, term.value, operator=term.operator)
+        key = (positive, marks.version if marks is not None and term.kind in ("is", "tag") else None)
+        mask = self._filter_cache.get(key)
+        if mask is None:
+            mask = self._filter_cache[key] = filter_mask(positive, self._papers, state.size, marks)
+            if len(self._filter_cache) > WORD_CACHE:
+                self._filter_cache.popitem(last=False)
+        return mask
+
     def _narrowed_from(self, words: tuple[str, ...]) -> np.ndarray | None:
         """The last result's papers when this query only adds words to it: with every word
         required, the answer can only shrink, so there is no need to start over."""
         last = self._last
-        if last is not None and len(words) > len(last.words) and words[: len(last.words)] == last.words:
+        if last is None:
+            return None
+        if words and words[0] == _GENERAL and last.words and last.words[0] == _GENERAL:
+            _, groups, version = words
+            _, last_groups, last_version = last.words
+            if version == last_version and len(groups) > len(last_groups) and groups[: len(last_groups)] == last_groups:
+                return last.papers
+            return None
+        if len(words) > len(last.words) and words[: len(last.words)] == last.words:
             return last.papers
         return None
 

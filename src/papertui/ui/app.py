@@ -1,4 +1,5 @@
-"""The papertui app: loads the corpus in a worker, filters in a worker, coordinates the panes."""
+"""The papertui app: loads the corpus in a worker, filters and sorts in a worker, coordinates
+the panes. What the keys do to papers (open, copy, marks, export) is in `actions.py`."""
 
 from __future__ import annotations
 
@@ -18,9 +19,12 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from papertui.corpus import Corpus, Paper
 from papertui.loading import LoadStep, load_and_index
-from papertui.links import LinkKind, PaperLink, copy_with_pyperclip, open_in_browser, paper_link
 from papertui.search import SearchIndex, SearchResult
 from papertui.search.index import NO_TERMS
+from papertui.search.query import parse_query
+from papertui.search.sorting import SORT_LABELS, Sorter, next_order
+from papertui.state import MarkStore
+from papertui.ui.actions import PaperActions
 from papertui.ui.detail import DetailPane
 from papertui.ui.filter_bar import FilterBar
 from papertui.ui.help_screen import HelpScreen
@@ -29,8 +33,11 @@ from papertui.ui.paper_list import PaperList
 WARNINGS_SHOWN = 3
 
 
-class PaperApp(App[None]):
-    """Browse papers: filter bar on top, list on the left, details on the right."""
+class PaperApp(PaperActions, App[list[Paper] | None]):
+    """Browse papers: filter bar on top, list on the left, details on the right.
+
+    Returns (with `print_mode`) the papers chosen with Enter, or None when left otherwise.
+    """
 
     CSS_PATH = "papertui.tcss"
     TITLE = "papertui"
@@ -38,6 +45,7 @@ class PaperApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+s", "cycle_sort", "Sort", tooltip="Sort by relevance, corpus order, title, date, starred first", id="app.sort"),
     ]
 
     @dataclass
@@ -49,6 +57,7 @@ class PaperApp(App[None]):
     @dataclass
     class Filtered(Message):
         result: SearchResult
+        rows: Sequence[int]  # the result's rows in the chosen order
         generation: int
         keep_cursor: bool = False
 
@@ -59,8 +68,15 @@ class PaperApp(App[None]):
         query: str = "",
         corpus: Corpus | None = None,
         index: SearchIndex | None = None,
+        marks: MarkStore | None = None,
+        print_mode: bool = False,
     ) -> None:
         super().__init__()
+        self.marks = marks if marks is not None else MarkStore.open()
+        self.print_mode = print_mode
+        self.sort_order = "relevance"
+        self.selected: set[int] = set()  # corpus indices
+        self.sorter = Sorter()
         self.paths = list(paths)
         self.display_root = display_root
         self.initial_query = query
@@ -79,7 +95,7 @@ class PaperApp(App[None]):
     def compose(self) -> ComposeResult:
         yield FilterBar(
             value=self.initial_query,
-            placeholder="Filter papers: type words (typos forgiven) · ↑/↓ move · Enter to the list · F1 help",
+            placeholder="Filter: words (typos forgiven) · 'exact · a | b · !not · title: · is:starred · tag:x · F1 help",
             id="filter",
         )
         with Horizontal(id="main"):
@@ -104,6 +120,10 @@ class PaperApp(App[None]):
 
     def on_mount(self) -> None:
         self.filter_bar.focus()
+        self.paper_list.selected = self.selected
+        self.paper_list.marks_of = self.marks.get
+        for warning in self.marks.warnings:
+            self.notify(warning, title="Marks", severity="warning", markup=False, timeout=10)
         self._set_status(Content.styled("Loading papers…", "italic"))
         corpus, index = self._given
         if corpus is not None:
@@ -177,35 +197,60 @@ class PaperApp(App[None]):
         self._request_filter(event.value)
 
     def _request_filter(self, query: str, keep_cursor: bool = False) -> None:
-        if self.index is None:
+        if self.index is None or self.corpus is None:
             return  # the load will filter with the latest query when it lands
         self._generation += 1
-        if not query.strip() and self.corpus is not None:
-            # No filter: every loaded paper in corpus order, indexed or not. No worker needed.
+        parsed = parse_query(query)
+        if parsed.empty:
             self._shown_papers = len(self.corpus.papers)
-            result = SearchResult(query, range(self._shown_papers), searched=len(self.index))
-            self._show_result(result, keep_cursor)
-            return
-        self.run_filter(self.index, query, self._generation, keep_cursor)
+            result = SearchResult(query, range(self._shown_papers), searched=len(self.index), notes=parsed.notes)
+            if self.sort_order in ("relevance", "corpus"):
+                # No filter: every loaded paper in corpus order, indexed or not. No worker needed.
+                self._show_result(result, result.rows, keep_cursor)
+                return
+        self.run_filter(self.index, self.corpus.papers, parsed, self.sort_order, self._generation, keep_cursor)
 
     @work(thread=True, exclusive=True, group="filter", exit_on_error=False, name="filtering", description="filter")
-    def run_filter(self, index: SearchIndex, query: str, generation: int, keep_cursor: bool) -> None:
-        result = index.search(query)
+    def run_filter(
+        self, index: SearchIndex, papers: list[Paper], query, order: str, generation: int, keep_cursor: bool
+    ) -> None:
+        if query.empty:
+            result = SearchResult(query.text, range(len(papers)), searched=len(index), notes=query.notes)
+        else:
+            result = index.search(query, self.marks)
+        starred = None
+        if order == "starred":
+            starred = self.marks.mask(papers, len(papers), lambda marks: marks.starred)
+        rows = self.sorter.sort(result, order, papers, starred)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Filtered(result, generation, keep_cursor))
+            self.post_message(self.Filtered(result, rows, generation, keep_cursor))
+
+    def refilter(self, keep_cursor: bool = True) -> None:
+        """Run the current filter again (the marks or the order changed)."""
+        self._request_filter(self.filter_bar.value, keep_cursor=keep_cursor)
 
     @on(Filtered)
     def _show_filtered(self, message: Filtered) -> None:
         if message.generation != self._generation or self.corpus is None:
             return  # a newer keystroke is on its way: drop this stale result
-        self._show_result(message.result, message.keep_cursor)
+        self._show_result(message.result, message.rows, message.keep_cursor)
 
-    def _show_result(self, result: SearchResult, keep_cursor: bool) -> None:
+    def _show_result(self, result: SearchResult, rows: Sequence[int], keep_cursor: bool) -> None:
         assert self.corpus is not None
         self.result = result
         self._filtered_with = result.searched
-        self.paper_list.show(self.corpus.papers, result.rows, result.terms, keep_cursor=keep_cursor)
+        self.paper_list.show(self.corpus.papers, rows, result.terms, keep_cursor=keep_cursor)
         self._update_status()
+
+    def action_cycle_sort(self) -> None:
+        self.sort_order = next_order(self.sort_order)
+        self.refilter(keep_cursor=False)
+        self.notify(f"Sorted by {self._order_label()}", markup=False, timeout=2)
+
+    def _order_label(self) -> str:
+        if self.sort_order == "relevance" and (self.result is None or parse_query(self.result.query).empty):
+            return "corpus order (relevance needs a filter)"
+        return SORT_LABELS[self.sort_order]
 
     def _update_status(self) -> None:
         if self.corpus is None or self.result is None:
@@ -215,8 +260,13 @@ class PaperApp(App[None]):
         total = len(self.corpus.papers)
         shown = len(self.result.rows)
         parts: list[str | tuple[str, str]] = [(f"{shown:,}", "bold"), f" of {total:,} papers"]
+        if self.selected:
+            parts += ["  ·  ", (f"{len(self.selected):,} selected", "bold $text-accent")]
+        parts += ["  ·  sort: ", self._order_label()]
         if self.result.query.strip():
             parts += ["  ·  filter: ", (self.result.query.strip(), "bold $text-accent")]
+        for note in self.result.notes:
+            parts += ["  ·  ", (note, "$text-warning")]
         if self.loading:
             parts += ["  ·  ", (self._loading_line, "italic")]
         self._set_status(Content.assemble(*parts))
@@ -226,67 +276,25 @@ class PaperApp(App[None]):
 
     @on(PaperList.Highlighted)
     def _paper_highlighted(self, message: PaperList.Highlighted) -> None:
+        self.show_details()
+
+    def show_details(self) -> None:
+        """Show the highlighted paper, its marks and selection in the detail pane."""
         detail = self.detail
         detail.terms = self.result.terms if self.result else NO_TERMS
-        paper = None
-        if message.paper_index is not None and self.corpus is not None:
-            paper = self.corpus.papers[message.paper_index]
-        detail.paper = paper
+        index = self.paper_list.paper_index
+        paper = None if index is None or self.corpus is None else self.corpus.papers[index]
+        with self.batch_update():
+            detail.paper = paper
+            detail.marks = self.marks.get(paper) if paper is not None else None
+            detail.selected = index in self.selected
 
     @on(PaperList.Read)
     def _read_paper(self) -> None:
+        if self.print_mode:
+            self.action_choose()
+            return
         self.detail.focus()
-
-    # --- the highlighted paper: open and copy -----------------------------------------
-
-    @property
-    def current_paper(self) -> Paper | None:
-        index = self.paper_list.paper_index
-        if index is None or self.corpus is None:
-            return None
-        return self.corpus.papers[index]
-
-    def action_copy(self, kind: LinkKind) -> None:
-        paper = self.current_paper
-        if paper is None:
-            self.notify("No paper selected.", severity="warning", markup=False)
-            return
-        link = paper_link(paper, kind)
-        via = self._copy(link.url)
-        self.notify(f"{link.url}\n{via}", title=f"Copied {link.label}", markup=False)
-
-    def _copy(self, text: str) -> str:
-        """Copy with pyperclip, else OSC 52; return a line that says which."""
-        if copy_with_pyperclip(text):
-            return "(system clipboard)"
-        self.copy_to_clipboard(text)
-        return "(terminal clipboard, OSC 52: if it did not arrive, install xclip, xsel or wl-clipboard)"
-
-    def action_open(self, kind: LinkKind) -> None:
-        paper = self.current_paper
-        if paper is None:
-            self.notify("No paper selected.", severity="warning", markup=False)
-            return
-        self._open_link(paper_link(paper, kind))
-
-    @work(thread=True, group="open", exit_on_error=False, name="opening the browser", description="open link")
-    def _open_link(self, link: PaperLink) -> None:
-        # Browsers can take a moment to start: never on the UI thread.
-        outcome = open_in_browser(link.url)
-        self.call_from_thread(self._report_open, link, outcome.opened, outcome.how)
-
-    def _report_open(self, link: PaperLink, opened: bool, how: str) -> None:
-        if opened:
-            self.notify(f"{link.url}\nwith {how}", title=f"Opened {link.label}", markup=False)
-            return
-        via = self._copy(link.url)
-        self.notify(
-            f"{how}.\nCopied the link instead {via}:\n{link.url}",
-            title=f"Could not open the {link.label}",
-            severity="warning",
-            markup=False,
-            timeout=8,
-        )
 
     # --- focus and navigation -------------------------------------------------------
 
@@ -294,6 +302,9 @@ class PaperApp(App[None]):
         self.filter_bar.focus()
 
     def action_focus_list(self) -> None:
+        if self.print_mode:  # as fzf: Enter in the query chooses
+            self.action_choose()
+            return
         self.paper_list.focus()
 
     def action_in_list(self, action: str) -> None:
@@ -317,10 +328,20 @@ class PaperApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Open PDF", "Open the highlighted paper's PDF in the browser (o)", lambda: self.action_open("pdf"))
-        yield SystemCommand("Open abstract page", "Open the highlighted paper's arXiv page (O)", lambda: self.action_open("abs"))
-        yield SystemCommand("Copy arXiv link", "Copy the highlighted paper's arXiv abs link (y)", lambda: self.action_copy("abs"))
-        yield SystemCommand("Copy PDF link", "Copy the highlighted paper's PDF link (Y)", lambda: self.action_copy("pdf"))
+        them = "the selected papers (or the highlighted one)"
+        yield SystemCommand("Open PDF", f"Open the PDF of {them} in the browser, marking it read (o)", lambda: self.action_open("pdf"))
+        yield SystemCommand("Open abstract page", f"Open the arXiv page of {them} (O)", lambda: self.action_open("abs"))
+        yield SystemCommand("Copy arXiv link", f"Copy the arXiv abs link of {them} (y)", lambda: self.action_copy("abs"))
+        yield SystemCommand("Copy PDF link", f"Copy the PDF link of {them} (Y)", lambda: self.action_copy("pdf"))
+        yield SystemCommand("Star", f"Star or unstar {them} (s)", lambda: self.action_toggle_mark("starred"))
+        yield SystemCommand("Mark read", f"Mark {them} read or unread (r)", lambda: self.action_toggle_mark("read"))
+        yield SystemCommand("Edit tags", f"Edit the tags of {them} (t)", self.action_edit_tags)
+        yield SystemCommand("Edit note", "Write a note on the highlighted paper (n)", self.action_edit_note)
+        yield SystemCommand("Export", f"Export {them} as BibTeX, Markdown, JSON or links (e)", self.action_export)
+        yield SystemCommand("Select paper", "Select or unselect the highlighted paper (space in the list)", self.action_toggle_selected)
+        yield SystemCommand("Select all", "Select every paper in the list (a in the list)", self.action_select_all)
+        yield SystemCommand("Unselect all", "Clear the selection (c in the list)", self.action_clear_selection)
+        yield SystemCommand("Sort", "Next order: relevance, corpus, title, date, starred first (Ctrl+S)", self.action_cycle_sort)
         yield SystemCommand("Focus filter", "Move to the filter bar (/)", self.action_focus_filter)
         yield SystemCommand("Clear filter", "Show every paper (Esc in the filter bar)", self.filter_bar.action_clear)
         yield SystemCommand("Focus list", "Move to the paper list (Enter in the filter bar)", self.action_focus_list)

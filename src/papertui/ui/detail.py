@@ -14,6 +14,7 @@ from textual.widgets import Static
 from papertui.corpus.model import Paper
 from papertui.links import abs_url, pdf_url
 from papertui.search import match_spans
+from papertui.state import Marks
 from papertui.ui.keys import PAPER_KEYS
 
 MATCH_STYLE = "bold underline $text-accent"
@@ -37,7 +38,28 @@ def _field(label: str, value: Content | str, style: str = "") -> Content:
     return Content.assemble((f"{label:<{LABEL_WIDTH}}", "$text-muted"), value, "\n")
 
 
-def paper_details(paper: Paper, terms: Container[str] = frozenset()) -> Content:
+def _marks_fields(marks: Marks | None, selected: bool) -> list[Content]:
+    flags = []
+    if selected:
+        flags.append(("+ selected", "bold $text-accent"))
+    if marks and marks.starred:
+        flags.append(("★ starred", "$text-warning"))
+    flags.append(("✓ read", "$text-success") if marks and marks.read else ("unread", "$text-muted"))
+    parts = []
+    for number, flag in enumerate(flags):
+        parts.extend([" · "] if number else [])
+        parts.append(flag)
+    fields = [_field("Marks", Content.assemble(*parts))]
+    if marks and marks.tags:
+        fields.append(_field("Tags", " ".join(f"#{tag}" for tag in marks.tags), "$text-secondary"))
+    if marks and marks.note:
+        fields.append(_field("Note", marks.note, "italic"))
+    return fields
+
+
+def paper_details(
+    paper: Paper, terms: Container[str] = frozenset(), marks: Marks | None = None, selected: bool = False
+) -> Content:
     """The detail pane's text for one paper."""
     parts: list[Content] = [highlighted(paper.title, terms, "bold"), Content("\n")]
     if paper.title_derived:
@@ -55,6 +77,7 @@ def paper_details(paper: Paper, terms: Container[str] = frozenset()) -> Content:
         parts.append(_field("Source" if number == 0 else "", f"{source.path} #{source.record}"))
     for number, link in enumerate(paper.links):
         parts.append(_field("Links" if number == 0 else "", link, "$text-primary"))
+    parts.extend(_marks_fields(marks, selected))
     parts.append(Content("\n"))
     parts.append(highlighted(paper.abstract or "(no abstract in the source)", terms))
     return Content("").join(parts)
@@ -77,6 +100,8 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     paper: reactive[Paper | None] = reactive(None, init=False)
     terms: reactive[Container[str]] = reactive(frozenset(), init=False)
+    marks: reactive[Marks | None] = reactive(None, init=False)
+    selected: reactive[bool] = reactive(False, init=False)
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("Loading papers…", "italic $text-muted"), id="detail-text")
@@ -89,9 +114,15 @@ class DetailPane(VerticalScroll, can_focus=True):
     def watch_terms(self) -> None:
         self._update()
 
+    def watch_marks(self) -> None:
+        self._update()
+
+    def watch_selected(self) -> None:
+        self._update()
+
     def _update(self) -> None:
         text = self.query_one("#detail-text", Static)
         if self.paper is None:
             text.update(Content.styled("No paper selected", "italic $text-muted"))
         else:
-            text.update(paper_details(self.paper, self.terms))
+            text.update(paper_details(self.paper, self.terms, self.marks, self.selected))

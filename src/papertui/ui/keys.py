@@ -1,15 +1,21 @@
-"""Keys that act on the highlighted paper, shared by the list and the detail pane."""
+"""Keys that act on the highlighted paper (or on the selected papers, when there are any),
+shared by the list and the detail pane."""
 
 from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
 PAPER_KEYS: list[BindingType] = [
-    Binding("o", "app.open('pdf')", "Open PDF", tooltip="Open the PDF in the browser", id="paper.open_pdf"),
-    Binding("O", "app.open('abs')", "Open abs", tooltip="Open the arXiv abstract page", id="paper.open_abs"),
+    Binding("o", "app.open('pdf')", "Open PDF", tooltip="Open the PDF in the browser (marks it read)", id="paper.open_pdf"),
+    Binding("O", "app.open('abs')", "Open abs", show=False, tooltip="Open the arXiv abstract page", id="paper.open_abs"),
     Binding("y", "app.copy('abs')", "Copy link", tooltip="Copy the arXiv abs link", id="paper.copy_abs"),
-    Binding("Y", "app.copy('pdf')", "Copy PDF link", tooltip="Copy the PDF link", id="paper.copy_pdf"),
-    Binding("slash", "app.focus_filter", "Filter", tooltip="Back to the filter bar", id="paper.filter"),
+    Binding("Y", "app.copy('pdf')", "Copy PDF link", show=False, tooltip="Copy the PDF link", id="paper.copy_pdf"),
+    Binding("s", "app.toggle_mark('starred')", "Star", tooltip="Star or unstar", id="paper.star"),
+    Binding("r", "app.toggle_mark('read')", "Read", show=False, tooltip="Mark read or unread", id="paper.read"),
+    Binding("t", "app.edit_tags", "Tags", show=False, tooltip="Edit tags", id="paper.tags"),
+    Binding("n", "app.edit_note", "Note", show=False, tooltip="Write a one-paragraph note (the highlighted paper)", id="paper.note"),
+    Binding("e", "app.export", "Export", tooltip="Export as BibTeX, Markdown, JSON or links, to the clipboard or a file", id="paper.export"),
+    Binding("slash", "app.focus_filter", "Filter", show=False, tooltip="Back to the filter bar", id="paper.filter"),
     Binding("question_mark", "app.help", "Help", key_display="?", show=False, id="paper.help"),
     Binding("q", "app.quit", "Quit", show=False, id="paper.quit"),
 ]

@@ -6,7 +6,7 @@ Only visible rows are rendered, and `show()` swaps the rows in O(1), so it holds
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Container, Sequence
+from typing import Callable, ClassVar, Container, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -22,15 +22,22 @@ from textual.strip import Strip
 
 from papertui.corpus.model import Paper
 from papertui.search import match_spans
+from papertui.state import Marks
 from papertui.ui.keys import PAPER_KEYS
 
 ID_MARKER = "●"
+SELECTED_MARKER = "+"
+STAR_MARKER = "★"
+READ_MARKER = "✓"
+NOTE_MARKER = "✎"
 DERIVED_MARKER = "~ "
 DATE_WIDTH = 8  # " Mar 14 "
+PREFIX_WIDTH = 5  # selected, id, star, read, space
 
 
 class PaperList(ScrollView, can_focus=True):
-    """One row per paper: arXiv-id marker, title (matches highlighted), listing date."""
+    """One row per paper: selection, arXiv-id, star and read markers, title (matches
+    highlighted) and tags, listing date."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Previous paper", show=False, id="list.up"),
@@ -41,6 +48,9 @@ class PaperList(ScrollView, can_focus=True):
         Binding("end,G", "last", "Last paper", show=False, id="list.last"),
         Binding("enter", "read", "Read", tooltip="Move to the detail pane to scroll the abstract", id="list.read"),
         Binding("escape", "app.focus_filter", "Filter", show=False, tooltip="Back to the filter bar", id="list.filter"),
+        Binding("space", "app.toggle_selected", "Select", tooltip="Select or unselect the paper (then move down)", id="list.select"),
+        Binding("a", "app.select_all", "Select all", show=False, tooltip="Select every paper in the list", id="list.select_all"),
+        Binding("c", "app.clear_selection", "Unselect all", show=False, tooltip="Unselect every paper", id="list.clear_selection"),
         *PAPER_KEYS,
     ]
 
@@ -51,6 +61,10 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--derived",
         "paper-list--date",
         "paper-list--placeholder",
+        "paper-list--selected",
+        "paper-list--star",
+        "paper-list--read",
+        "paper-list--tags",
     }
 
     DEFAULT_CSS = """
@@ -73,6 +87,10 @@ class PaperList(ScrollView, can_focus=True):
         & > .paper-list--derived { color: $text-muted; text-style: italic; }
         & > .paper-list--date { color: $text-muted; }
         & > .paper-list--placeholder { color: $text-muted; text-style: italic; }
+        & > .paper-list--selected { color: $text-accent; text-style: bold; }
+        & > .paper-list--star { color: $text-warning; }
+        & > .paper-list--read { color: $text-muted; }
+        & > .paper-list--tags { color: $text-secondary; }
     }
     """
 
@@ -108,6 +126,10 @@ class PaperList(ScrollView, can_focus=True):
         self._terms: Container[str] = frozenset()
         self._placeholder = "Loading papers…"
         self._row_cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
+        self.selected: Container[int] = frozenset()
+        """Corpus indices of the selected papers (the app owns the set)."""
+        self.marks_of: Callable[[Paper], Marks | None] = lambda paper: None
+        """Where a paper's stars, read mark and tags come from."""
 
     # --- attributes down -------------------------------------------------------------
 
@@ -131,6 +153,15 @@ class PaperList(ScrollView, can_focus=True):
             self.scroll_to(y=0, animate=False, immediate=True)
             self.cursor = 0
         self.refresh()
+
+    def refresh_marks(self) -> None:
+        """Selection or marks changed: draw the rows again."""
+        self._row_cache.clear()
+        self.refresh()
+
+    @property
+    def rows(self) -> Sequence[int]:
+        return self._rows
 
     @property
     def row_count(self) -> int:
@@ -207,14 +238,17 @@ class PaperList(ScrollView, can_focus=True):
         if row >= len(self._rows):
             return Strip.blank(width, base)
         is_cursor = row == self.cursor
-        key = (self._rows[row], width, is_cursor, self.has_focus)
+        index = self._rows[row]
+        key = (index, width, is_cursor, self.has_focus)
         strip = self._row_cache.get(key)
         if strip is None:
-            strip = self._render_row(self._papers[self._rows[row]], width, is_cursor)
+            strip = self._render_row(index, width, is_cursor)
             self._row_cache[key] = strip
         return strip
 
-    def _render_row(self, paper: Paper, width: int, is_cursor: bool) -> Strip:
+    def _render_row(self, index: int, width: int, is_cursor: bool) -> Strip:
+        paper = self._papers[index]
+
         def style(name: str) -> Style:
             # Spans keep their colour and attributes but not their background, so they never
             # paint over the cursor row. (partial=True would skip blending $text-muted.)
@@ -224,16 +258,32 @@ class PaperList(ScrollView, can_focus=True):
         base = self.rich_style
         if is_cursor:
             base = base + self.get_component_rich_style("paper-list--cursor")
+        marks = self.marks_of(paper)
         line = Text(no_wrap=True, end="")
-        line.append(f" {ID_MARKER} " if paper.arxiv_id else "   ", style("paper-list--id-marker"))
+        line.append(SELECTED_MARKER if index in self.selected else " ", style("paper-list--selected"))
+        line.append(ID_MARKER if paper.arxiv_id else " ", style("paper-list--id-marker"))
+        line.append(STAR_MARKER if marks and marks.starred else " ", style("paper-list--star"))
+        line.append(READ_MARKER if marks and marks.read else " ", style("paper-list--read"))
+        line.append(" ")
         # A Text built from a plain string is never parsed as markup.
         prefix = DERIVED_MARKER if paper.title_derived else ""
-        title = Text(prefix + paper.title, style("paper-list--derived") if prefix else "")
+        title_style = "paper-list--derived" if prefix else ("paper-list--read" if marks and marks.read else "")
+        title = Text(prefix + paper.title, style(title_style) if title_style else "")
         for start, end in match_spans(paper.title, self._terms):
             title.stylize(style("paper-list--match"), start + len(prefix), end + len(prefix))
-        title_width = max(1, width - 3 - DATE_WIDTH)
+        title_width = max(1, width - PREFIX_WIDTH - DATE_WIDTH)
+        # Tags and the note marker sit right of the title, taking at most a third of it.
+        suffix = Text(no_wrap=True, end="")
+        if marks and marks.tags:
+            suffix.append(" " + " ".join(f"#{tag}" for tag in marks.tags), style("paper-list--tags"))
+        if marks and marks.note:
+            suffix.append(f" {NOTE_MARKER}", style("paper-list--tags"))
+        if suffix.cell_len:
+            suffix.truncate(max(2, title_width // 3), overflow="ellipsis")
+            title_width = max(1, title_width - suffix.cell_len)
         title.truncate(title_width, overflow="ellipsis", pad=True)
         line.append_text(title)
+        line.append_text(suffix)
         line.append((paper.listed or "")[: DATE_WIDTH - 1].rjust(DATE_WIDTH - 1) + " ", style("paper-list--date"))
         segments = line.render(self.app.console)
         return Strip(Segment.apply_style(segments, base)).adjust_cell_length(width, base)

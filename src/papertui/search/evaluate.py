@@ -1,0 +1,184 @@
+"""Evaluating a full query (operators, fields, filters) over one snapshot of the index.
+
+Plain word queries take the index's faster path; this one handles everything else, with
+the same rank key: more title hits first, then the summed score (an abstract hit counts half).
+Each term becomes a bool per paper (and a rank key when it scores); groups OR their terms,
+the query ANDs its groups. Substring terms are first narrowed with the vocabulary (every word
+of the needle lies inside a word of the paper), then checked on the survivors' text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, Protocol, Sequence
+
+import numpy as np
+
+from papertui.corpus.facts import date_key, date_text, has_code
+from papertui.corpus.model import Paper
+from papertui.search.matching import MIN_INFIX, tokenize
+from papertui.search.query import Query, Term, date_matches
+from papertui.search.vocabulary import units
+
+if TYPE_CHECKING:
+    from papertui.search.index import _State, _WordHits
+    from papertui.state import Marks
+
+TITLE_HIT = 1 << 10
+EXACT_UNITS = units(1.0)
+MAX_SCORING_WORDS = 24  # as the plain path: keeps the summed key within 16 bits
+
+
+class MarkSource(Protocol):
+    version: int
+
+    def mask(self, papers: Sequence[Paper], size: int, wanted: Callable[[Marks], bool]) -> np.ndarray: ...
+
+
+class Evaluation:
+    """One query over one snapshot. `filter_mask` gives (cached) masks of filter terms."""
+
+    def __init__(
+        self,
+        state: _State,
+        papers: Sequence[Paper],
+        word_hits: Callable[[str], _WordHits],
+        filter_mask: Callable[[Term], np.ndarray],
+    ) -> None:
+        self.state = state
+        self.size = state.size
+        self.papers = papers
+        self.word_hits = word_hits
+        self.filter_mask = filter_mask
+        self._scoring_words = 0
+
+    def run(self, query: Query, candidates: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """The matching papers (ascending) and their rank keys (uint16)."""
+        alive = np.zeros(self.size, dtype=bool)
+        if candidates is None:
+            alive[:] = True
+        else:
+            alive[candidates] = True
+        total = np.zeros(self.size, dtype=np.int32)
+        # Cheap groups first, so substring checks only look at papers still in the running.
+        for group in sorted(query.groups, key=lambda g: any(t.kind == "text" for t in g)):
+            matched = np.zeros(self.size, dtype=bool)
+            best = np.zeros(self.size, dtype=np.int32)
+            for term in group:
+                mask, key = self._term(term, alive)
+                matched |= mask
+                if key is not None:
+                    np.maximum(best, key, out=best)
+            alive &= matched
+            total += best
+        papers = np.flatnonzero(alive)
+        return papers, np.minimum(total[papers], 0xFFFF).astype(np.uint16)
+
+    def _term(self, term: Term, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        if term.kind == "words":
+            return self._words(term)
+        if term.kind == "text":
+            return self._text(term, alive)
+        mask = self.filter_mask(term)
+        return (~mask if term.negated else mask), None
+
+    def _words(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
+        mask = np.ones(self.size, dtype=bool)
+        key = np.zeros(self.size, dtype=np.int32)
+        for word in term.words:
+            hits = self.word_hits(word)
+            title, abstract = hits.title.astype(np.int32), hits.abstract.astype(np.int32)
+            if term.field == "title":
+                found, score = title != 0, title + (title != 0) * TITLE_HIT
+            elif term.field == "abstract":
+                found, score = abstract != 0, abstract >> 1
+            else:
+                found = (title | abstract) != 0
+                score = np.maximum(title, abstract >> 1) + (title != 0) * TITLE_HIT
+            mask &= found
+            if self._scoring_words < MAX_SCORING_WORDS:
+                self._scoring_words += 1
+                key += score
+        key[~mask] = 0
+        return mask, key
+
+    def _text(self, term: Term, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        in_title = np.zeros(self.size, dtype=bool)
+        in_abstract = np.zeros(self.size, dtype=bool)
+        fields = ("title",) if term.anchor and term.field == "any" else _FIELDS[term.field]
+        needle = term.value if term.case_sensitive else term.value.lower()
+        test = _TESTS[term.anchor]
+        for field, found in zip(("title", "abstract"), (in_title, in_abstract)):
+            if field not in fields:
+                continue
+            maybe = alive & self._may_contain(term.value, field)
+            for index in np.flatnonzero(maybe).tolist():
+                text = getattr(self.papers[index], field)
+                if test(text if term.case_sensitive else text.lower(), needle):
+                    found[index] = True
+        mask = in_title | in_abstract
+        if term.negated:
+            return ~mask, None
+        key = None
+        if self._scoring_words < MAX_SCORING_WORDS:
+            self._scoring_words += 1
+            key = np.where(in_title, EXACT_UNITS + TITLE_HIT, np.where(in_abstract, EXACT_UNITS >> 1, 0)).astype(np.int32)
+        return mask, key
+
+    def _may_contain(self, needle: str, field: str) -> np.ndarray:
+        """False for papers that cannot contain `needle`: a word of it is in none of theirs."""
+        possible = np.ones(self.size, dtype=bool)
+        vocabulary = self.state.vocabulary
+        if vocabulary is None:
+            return possible
+        for token in tokenize(needle):
+            if len(token) < MIN_INFIX:
+                continue  # too short to look up cheaply; the text check decides
+            ids = np.asarray(vocabulary.containing(token), dtype=np.int32)
+            ones = np.ones(len(ids), dtype=np.uint8)
+            hits = np.zeros(self.size, dtype=np.uint8)
+            for segment in self.state.segments:
+                postings = segment.title if field == "title" else segment.abstract
+                postings.mark(token, ids, ones, hits[segment.start : segment.stop])
+            for paper, (title_words, abstract_words) in self.state.patched.items():
+                words = title_words if field == "title" else abstract_words
+                hits[paper] = any(token in word for word in words)
+            possible &= hits != 0
+        return possible
+
+
+_FIELDS = {"any": ("title", "abstract"), "title": ("title",), "abstract": ("abstract",)}
+_TESTS: dict[str, Callable[[str, str], bool]] = {
+    "": lambda text, needle: needle in text,
+    "start": lambda text, needle: text.startswith(needle),
+    "end": lambda text, needle: text.endswith(needle),
+    "whole": lambda text, needle: text == needle,
+}
+
+
+def filter_mask(term: Term, papers: Sequence[Paper], size: int, marks: MarkSource | None) -> np.ndarray:
+    """The papers a filter term (id, source, date, has, is, tag) selects, before negation."""
+    if term.kind in ("is", "tag"):
+        if marks is None:
+            return np.zeros(size, dtype=bool)
+        if term.kind == "tag":
+            return marks.mask(papers, size, lambda m: term.value in m.tags)
+        if term.value == "starred":
+            return marks.mask(papers, size, lambda m: m.starred)
+        return marks.mask(papers, size, lambda m: m.read)
+    test = _paper_test(term)
+    return np.fromiter((test(papers[i]) for i in range(size)), dtype=bool, count=size)
+
+
+def _paper_test(term: Term) -> Callable[[Paper], bool]:
+    value = term.value
+    if term.kind == "id":
+        return lambda p: bool(p.arxiv_id) and value in p.arxiv_id.lower()
+    if term.kind == "source":
+        return lambda p: any(value in source.path.lower() for source in p.sources)
+    if term.kind == "date":
+        if term.operator:
+            return lambda p: date_matches(date_key(p), term.operator, value)
+        return lambda p: value in date_text(p)
+    if term.kind == "has":
+        return (lambda p: bool(p.arxiv_id)) if value == "id" else has_code
+    raise ValueError(f"not a filter term: {term}")

@@ -1,0 +1,293 @@
+"""The query language: fzf's operators, plus fields and filters on the marks.
+
+A query is a conjunction of groups; a group is one term or several joined by ` | ` (OR).
+
+    graph neural          both words, typos forgiven (the default term)
+    'exact  "a phrase"    a substring, case-insensitive unless it holds a capital (smart case)
+    ^prefix  suffix$      the title starts / ends with it
+    !term                 NOT: the paper does not contain it (a substring, as in fzf)
+    title: t: abstract: abs:   the term only in that field
+    id: source: date:     substring of the arXiv id / a source file name / the date
+    date:>=2024-03        compare dates (>, >=, <, <=)
+    is:starred is:read is:unread  tag:NAME  has:id  has:code
+
+Parsing never fails: what cannot be read as an operator is read literally, and `notes`
+says so, for the status line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from papertui.search.matching import query_words, tokenize
+
+FIELD_NAMES = {
+    "title": "title",
+    "t": "title",
+    "abstract": "abstract",
+    "abs": "abstract",
+    "id": "id",
+    "source": "source",
+    "date": "date",
+    "is": "is",
+    "tag": "tag",
+    "has": "has",
+}
+IS_VALUES = ("starred", "read", "unread")
+HAS_VALUES = ("id", "code")
+_FIELD = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
+_DATE_BOUND = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+DATE_OPERATORS = (">=", "<=", ">", "<", "=")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One condition on a paper.
+
+    kind: "words" (fuzzy words), "text" (a substring), "id", "source", "date", "is", "tag", "has".
+    """
+
+    kind: str
+    value: str
+    field: str = "any"  # words and text: any, title or abstract
+    anchor: str = ""  # text: "", "start", "end" or "whole"
+    negated: bool = False
+    case_sensitive: bool = False
+    operator: str = ""  # date: one of DATE_OPERATORS, or "" for a substring
+
+    @property
+    def words(self) -> list[str]:
+        return query_words(self.value)
+
+    @property
+    def scores(self) -> bool:
+        """Does this term add to a paper's rank? (Filters only select.)"""
+        return self.kind in ("words", "text") and not self.negated
+
+    def __str__(self) -> str:
+        prefix = "!" if self.negated else ""
+        if self.kind in ("words", "text"):
+            field = "" if self.field == "any" else f"{self.field}:"
+            value = self.value
+            if self.kind == "text":
+                value = {"start": f"^{value}", "end": f"{value}$", "whole": f"^{value}$"}.get(
+                    self.anchor, f'"{value}"' if " " in value else f"'{value}"
+                )
+            return f"{prefix}{field}{value}"
+        return f"{prefix}{self.kind}:{self.operator}{self.value}"
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    groups: tuple[tuple[Term, ...], ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups
+
+    @property
+    def plain_words(self) -> tuple[str, ...] | None:
+        """The words, when the query is only words to match anywhere (the fast path)."""
+        terms = []
+        for group in self.groups:
+            if len(group) != 1:
+                return None
+            term = group[0]
+            if term.kind != "words" or term.field != "any" or term.negated:
+                return None
+            terms.append(term.value)
+        return tuple(query_words(" ".join(terms)))
+
+    @property
+    def uses_marks(self) -> bool:
+        return any(term.kind in ("is", "tag") for group in self.groups for term in group)
+
+    @property
+    def highlight_words(self) -> tuple[str, ...]:
+        """Words to highlight in the list and detail pane: those of the positive text terms."""
+        found: dict[str, None] = {}
+        for group in self.groups:
+            for term in group:
+                if term.scores:
+                    found.update(dict.fromkeys(tokenize(term.value)))
+        return tuple(found)
+
+    def canonical(self) -> tuple:
+        """Equal for queries that select and rank the same way (a cache key)."""
+        return self.groups
+
+
+def parse_query(text: str) -> Query:
+    notes: list[str] = []
+    tokens = _split(text, notes)
+    groups: list[list[Term]] = []
+    joining = False
+    for position, token in enumerate(tokens):
+        if token == "|":
+            has_next = position + 1 < len(tokens) and tokens[position + 1] != "|"
+            if groups and has_next and not joining:
+                joining = True
+            else:
+                _note(notes, "a lone '|' was ignored")
+            continue
+        term = _term(token, notes)
+        if term is None:
+            joining = False
+            continue
+        if joining and groups:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        joining = False
+    unique: dict[tuple[Term, ...], None] = {}
+    for group in groups:
+        unique[tuple(dict.fromkeys(group))] = None
+    return Query(text, tuple(unique), tuple(notes))
+
+
+def _note(notes: list[str], note: str) -> None:
+    if note not in notes:
+        notes.append(note)
+
+
+def _split(text: str, notes: list[str]) -> list[str]:
+    """Split on spaces outside double quotes; a quote with no partner is a plain character."""
+    tokens: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for position, char in enumerate(text):
+        if char == '"':
+            if quoted:
+                quoted = False
+            elif '"' in text[position + 1 :]:
+                quoted = True
+            else:
+                _note(notes, 'an unbalanced " was read literally')
+                current.append("\x00")  # a literal quote, not an operator
+                continue
+            current.append(char)
+        elif char.isspace() and not quoted:
+            if current:
+                tokens.append("".join(current))
+                current = []
+        else:
+            current.append(char)
+    if current:
+        tokens.append("".join(current))
+    return tokens
+
+
+def _term(token: str, notes: list[str]) -> Term | None:
+    negated = token.startswith("!")
+    body = token[1:] if negated else token
+    if negated and not body:
+        _note(notes, "a lone '!' was ignored")
+        return None
+    field = "any"
+    match = _FIELD.fullmatch(body)
+    if match and match.group(2):
+        name = match.group(1).lower()
+        if name in FIELD_NAMES:
+            field, body = FIELD_NAMES[name], match.group(2)
+        else:
+            _note(notes, f"'{match.group(1)}:' is not a field, read as words (fields: title: abs: id: source: date: is: tag: has:)")
+    elif match and match.group(1).lower() in FIELD_NAMES:
+        _note(notes, f"'{match.group(1)}:' needs a value")
+        return None
+    if field in ("id", "source", "date", "is", "tag", "has"):
+        return _filter_term(field, _unquoted(body), negated, notes)
+    return _text_term(body, field, negated, notes)
+
+
+def _unquoted(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    return value.replace("\x00", '"')
+
+
+def _text_term(body: str, field: str, negated: bool, notes: list[str]) -> Term | None:
+    anchor = ""
+    if len(body) >= 2 and body[0] == body[-1] == '"':
+        needle = body[1:-1]
+        if not needle.strip():
+            _note(notes, "empty quotes were ignored")
+            return None
+        return _substring(needle, field, "", negated)
+    if body.startswith("'") and len(body) > 1:
+        needle = body[1:-1] if body.endswith("'") and len(body) > 2 else body[1:]
+        return _substring(needle.replace("\x00", '"'), field, "", negated)
+    if body.startswith("^") and len(body) > 1:
+        anchor, body = "start", body[1:]
+    if body.endswith("$") and len(body) > 1:
+        anchor, body = ("whole" if anchor else "end"), body[:-1]
+    body = body.replace("\x00", '"')
+    if anchor:
+        return _substring(_unquoted(body), "title" if field == "any" else field, anchor, negated)
+    if negated:  # as in fzf, a negated term is an exact substring
+        return _substring(body, field, "", True)
+    if not tokenize(body):
+        return None  # punctuation only: nothing to match
+    return Term("words", body, field)
+
+
+def _substring(needle: str, field: str, anchor: str, negated: bool) -> Term:
+    sensitive = needle != needle.lower()  # smart case, as in fzf
+    return Term("text", needle, field, anchor, negated, case_sensitive=sensitive)
+
+
+def _filter_term(kind: str, value: str, negated: bool, notes: list[str]) -> Term | None:
+    if kind == "is":
+        value = value.lower()
+        if value not in IS_VALUES:
+            _note(notes, f"is:{value} is not a filter (is:starred, is:read, is:unread): read as words")
+            return _text_term(f"is {value}", "any", negated, notes)
+        if value == "unread":
+            value, negated = "read", not negated
+    elif kind == "has":
+        value = value.lower()
+        if value not in HAS_VALUES:
+            _note(notes, f"has:{value} is not a filter (has:id, has:code): read as words")
+            return _text_term(f"has {value}", "any", negated, notes)
+    elif kind == "tag":
+        value = value.casefold()
+    elif kind == "date":
+        operator = next((op for op in DATE_OPERATORS if value.startswith(op)), "")
+        bound = value[len(operator) :]
+        if operator and not _DATE_BOUND.fullmatch(bound):
+            _note(notes, f"date:{value}: a date to compare is YYYY, YYYY-MM or YYYY-MM-DD; read as text")
+            operator = ""
+        else:
+            value = bound
+        return Term("date", value.lower(), negated=negated, operator=operator)
+    else:
+        value = value.lower()
+    return Term(kind, value, negated=negated)
+
+
+def date_range(value: str) -> tuple[int, int]:
+    """YYYY[-MM[-DD]] as the first and last YYYYMMDD numbers it covers."""
+    match = _DATE_BOUND.fullmatch(value)
+    assert match is not None  # checked when parsed
+    year, month, day = match.groups()
+    low = int(year) * 10000 + int(month or 0) * 100 + int(day or 0)
+    high = int(year) * 10000 + (int(month) if month else 99) * 100 + (int(day) if day else 99)
+    return low, high
+
+
+def date_matches(key: int, operator: str, value: str) -> bool:
+    """Does a paper's date (YYYYMMDD, missing parts 0; 0 when unknown) satisfy the bound?"""
+    if key == 0:
+        return False
+    low, high = date_range(value)
+    if operator == ">":
+        return key > high
+    if operator == ">=":
+        return key >= low
+    if operator == "<":
+        return key < low
+    if operator == "<=":
+        return key <= high
+    return low <= key <= high

@@ -1,0 +1,106 @@
+"""Orders for a result's rows: relevance, corpus order, title, date, starred first."""
+
+from __future__ import annotations
+
+import threading
+from typing import Iterator, Sequence, overload
+
+import numpy as np
+
+from papertui.corpus.facts import date_key
+from papertui.corpus.model import Paper
+from papertui.search.index import RankedRows, SearchResult
+
+SORT_ORDERS = ("relevance", "corpus", "title", "date", "starred")
+SORT_LABELS = {
+    "relevance": "relevance",
+    "corpus": "corpus order",
+    "title": "title A–Z",
+    "date": "date, newest first",
+    "starred": "starred first",
+}
+
+
+def next_order(order: str) -> str:
+    return SORT_ORDERS[(SORT_ORDERS.index(order) + 1) % len(SORT_ORDERS)]
+
+
+class ArrayRows(Sequence[int]):
+    """Paper indices held in a numpy array, read as Python ints."""
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, position: int) -> int: ...
+    @overload
+    def __getitem__(self, position: slice) -> list[int]: ...
+    def __getitem__(self, position: int | slice) -> int | list[int]:
+        if isinstance(position, slice):
+            return self._rows[position].tolist()
+        return int(self._rows[position])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._rows.tolist())
+
+
+def rows_array(rows: Sequence[int]) -> np.ndarray:
+    if isinstance(rows, range):
+        return np.arange(rows.start, rows.stop, rows.step, dtype=np.int64)
+    if isinstance(rows, RankedRows):
+        return rows.array()
+    if isinstance(rows, ArrayRows):
+        return rows._rows
+    return np.fromiter(rows, dtype=np.int64, count=len(rows))
+
+
+class Sorter:
+    """Sorts results. The corpus-wide title and date keys are computed on first use, and
+    again when the corpus has grown (from any thread)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._keys: dict[str, np.ndarray] = {}
+
+    def sort(
+        self,
+        result: SearchResult,
+        order: str,
+        papers: Sequence[Paper],
+        starred: np.ndarray | None = None,
+    ) -> Sequence[int]:
+        """`result`'s rows in `order`; ties keep the result's own order (relevance, else
+        corpus order). `starred`: a bool per paper, for "starred"."""
+        if order == "relevance" or (order == "corpus" and result.matched is None):
+            return result.rows
+        matched = result.matched if result.matched is not None else rows_array(result.rows)
+        if order == "corpus":
+            return ArrayRows(matched)
+        if order == "starred":
+            ranked = rows_array(result.rows)
+            if starred is None or not len(ranked):
+                return result.rows
+            first = starred[ranked]
+            return ArrayRows(np.concatenate([ranked[first], ranked[~first]]))
+        size = int(matched.max()) + 1 if len(matched) else 0
+        keys = self._corpus_keys(order, papers, size)
+        # Stable sorts over corpus order: equal titles or dates stay in corpus order.
+        return ArrayRows(matched[np.argsort(keys[matched], kind="stable")])
+
+    def _corpus_keys(self, order: str, papers: Sequence[Paper], size: int) -> np.ndarray:
+        with self._lock:
+            keys = self._keys.get(order)
+            if keys is None or len(keys) < size:
+                count = len(papers)
+                if order == "title":
+                    by_title = sorted(range(count), key=lambda i: papers[i].title.casefold())
+                    keys = np.empty(count, dtype=np.int64)
+                    keys[by_title] = np.arange(count)
+                else:  # newest first; unknown dates last
+                    dates = np.fromiter((date_key(papers[i]) for i in range(count)), dtype=np.int64, count=count)
+                    keys = np.where(dates == 0, 1 << 40, -dates)
+                self._keys[order] = keys
+            return keys

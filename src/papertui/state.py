@@ -1,0 +1,367 @@
+"""Stars, read marks, tags and notes, kept on disk across sessions.
+
+One JSON file in the data directory (`platformdirs.user_data_dir("papertui")`, or
+`$PAPERTUI_DATA_DIR`). A paper's marks are found by its arXiv id, or by its normalised title,
+so they survive reloads, re-ordered files and edits elsewhere in the corpus.
+
+Writes are atomic (temp file, fsync, rename) and merge with the file as it is on disk, under
+a lock, so two running instances never lose each other's marks. A file that cannot be read as
+marks is moved aside, never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+
+from papertui.corpus.merge import text_key
+from papertui.corpus.model import Paper
+
+STATE_FILE = "state.json"
+FORMAT_VERSION = 1
+DATA_DIR_VARIABLE = "PAPERTUI_DATA_DIR"
+
+
+def data_dir() -> Path:
+    override = os.environ.get(DATA_DIR_VARIABLE)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("papertui", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What the user recorded about one paper. `title` and `arxiv_id` identify it."""
+
+    title: str
+    arxiv_id: str | None = None
+    starred: bool = False
+    read: bool = False
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    changed: float = 0.0  # when last changed (seconds since the epoch)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.starred or self.read or self.tags or self.note)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"title": self.title}
+        if self.arxiv_id:
+            data["arxiv_id"] = self.arxiv_id
+        for name in ("starred", "read"):
+            if getattr(self, name):
+                data[name] = True
+        if self.tags:
+            data["tags"] = list(self.tags)
+        if self.note:
+            data["note"] = self.note
+        data["changed"] = self.changed
+        return data
+
+    @classmethod
+    def from_json(cls, data: Any) -> Marks:
+        if not isinstance(data, dict) or not isinstance(data.get("title"), str):
+            raise ValueError("an entry is not an object with a title")
+        tags = data.get("tags", [])
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise ValueError(f"the tags of {data['title']!r} are not a list of strings")
+        arxiv_id = data.get("arxiv_id")
+        return cls(
+            title=data["title"],
+            arxiv_id=arxiv_id if isinstance(arxiv_id, str) and arxiv_id else None,
+            starred=data.get("starred") is True,
+            read=data.get("read") is True,
+            tags=normalise_tags(tags),
+            note=data.get("note") if isinstance(data.get("note"), str) else "",
+            changed=float(data.get("changed", 0.0)) if isinstance(data.get("changed", 0.0), (int, float)) else 0.0,
+        )
+
+
+def normalise_tags(tags: Sequence[str]) -> tuple[str, ...]:
+    """Lower-case words without spaces or commas, each once, in the order given."""
+    found: dict[str, None] = {}
+    for tag in tags:
+        for part in tag.replace(",", " ").split():
+            found[part.casefold()] = None
+    return tuple(found)
+
+
+def paper_key(paper: Paper) -> str:
+    """The key a paper's marks are stored under."""
+    if paper.arxiv_id:
+        return f"arxiv:{paper.arxiv_id}"
+    return f"title:{text_key(paper.title)}"
+
+
+def _title_key(title: str) -> str:
+    return f"title:{text_key(title)}"
+
+
+class StateError(Exception):
+    """The state file could not be read or written; the message says why in one line."""
+
+
+@dataclass
+class PaperLookup:
+    """Paper indices by arXiv id and by title key, extended as the corpus grows."""
+
+    by_key: dict[str, list[int]] = field(default_factory=dict)
+    size: int = 0
+
+    def extend(self, papers: Sequence[Paper], size: int) -> None:
+        for index in range(self.size, size):
+            paper = papers[index]
+            if paper.arxiv_id:
+                self.by_key.setdefault(f"arxiv:{paper.arxiv_id}", []).append(index)
+            self.by_key.setdefault(_title_key(paper.title), []).append(index)
+        self.size = max(self.size, size)
+
+
+class MarkStore:
+    """The marks of every paper, in memory and on disk at `path` (None: memory only)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.entries: dict[str, Marks] = {}
+        self.version = 0  # grows on every change: caches of searches over marks compare it
+        self.warnings: list[str] = []
+        self._dirty: set[str] = set()
+        self._by_id: dict[str, str] = {}
+        self._by_title: dict[str, str] = {}
+        self._lock = threading.RLock()
+        self._lookup = PaperLookup()
+
+    @classmethod
+    def open(cls, directory: Path | None = None) -> MarkStore:
+        """The store in `directory` (default: the data directory), read from disk.
+
+        Never raises: a problem becomes a line in `warnings` and the marks start empty.
+        """
+        store = cls((directory or data_dir()) / STATE_FILE)
+        try:
+            store.reload()
+        except StateError as error:
+            store.warnings.append(str(error))
+        return store
+
+    # --- reading --------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def key_of(self, paper: Paper) -> str | None:
+        """The key of the paper's stored marks, if it has any."""
+        if paper.arxiv_id and paper.arxiv_id in self._by_id:
+            return self._by_id[paper.arxiv_id]
+        if not self._by_title:
+            return None
+        return self._by_title.get(_title_key(paper.title))
+
+    def get(self, paper: Paper) -> Marks | None:
+        key = self.key_of(paper)
+        return self.entries.get(key) if key else None
+
+    def tags(self) -> list[str]:
+        """Every tag in use, alphabetical."""
+        return sorted({tag for marks in self.entries.values() for tag in marks.tags})
+
+    def mask(self, papers: Sequence[Paper], size: int, wanted) -> np.ndarray:
+        """A bool per paper of papers[:size]: do its marks satisfy `wanted(marks)`?
+
+        Costs the number of stored marks, not of papers (after a one-time lookup table).
+        """
+        with self._lock:
+            self._lookup.extend(papers, size)
+            chosen = np.zeros(size, dtype=bool)
+            for key, marks in self.entries.items():
+                if not wanted(marks):
+                    continue
+                for lookup_key in {key, _title_key(marks.title)}:
+                    for index in self._lookup.by_key.get(lookup_key, ()):
+                        if index < size and self.key_of(papers[index]) == key:
+                            chosen[index] = True
+            return chosen
+
+    # --- changing -------------------------------------------------------------------
+
+    def update(self, paper: Paper, **changes: Any) -> Marks:
+        """Change some of a paper's marks (starred, read, tags, note) and return them."""
+        with self._lock:
+            key = self.key_of(paper) or paper_key(paper)
+            old = self.entries.get(key) or Marks(title=paper.title, arxiv_id=paper.arxiv_id)
+            if "tags" in changes:
+                changes["tags"] = normalise_tags(changes["tags"])
+            if "note" in changes:
+                changes["note"] = " ".join(changes["note"].split())
+            new = replace(old, **changes, title=paper.title, arxiv_id=paper.arxiv_id or old.arxiv_id, changed=time.time())
+            self._put(key, None if new.empty else new)
+            self._dirty.add(key)
+            self.version += 1
+            return new
+
+    def _put(self, key: str, marks: Marks | None) -> None:
+        old = self.entries.pop(key, None)
+        if old is not None:
+            if old.arxiv_id and self._by_id.get(old.arxiv_id) == key:
+                del self._by_id[old.arxiv_id]
+            if self._by_title.get(_title_key(old.title)) == key:
+                del self._by_title[_title_key(old.title)]
+        if marks is not None:
+            self.entries[key] = marks
+            self._index(key, marks)
+
+    def _index(self, key: str, marks: Marks) -> None:
+        if marks.arxiv_id:
+            self._by_id.setdefault(marks.arxiv_id, key)
+        self._by_title.setdefault(_title_key(marks.title), key)
+
+    # --- disk -----------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the file again (marks changed here and not yet saved are kept)."""
+        if self.path is None:
+            return
+        with self._lock:
+            on_disk = self._read()
+            self._replace_all(on_disk)
+
+    def save(self) -> None:
+        """Write the changed marks: re-read the file, apply them on top, replace it atomically.
+
+        Raises StateError (the changes stay pending, to be written by the next save).
+        """
+        if self.path is None:
+            self._dirty.clear()
+            return
+        with self._lock, self._file_lock():
+            on_disk = self._read()
+            for key in self._dirty:
+                if key in self.entries:
+                    on_disk[key] = self.entries[key]
+                else:
+                    on_disk.pop(key, None)
+            self._write(on_disk)
+            self._dirty.clear()
+            self._replace_all(on_disk)
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._dirty)
+
+    def _replace_all(self, on_disk: dict[str, Marks]) -> None:
+        merged = dict(on_disk)
+        for key in self._dirty:  # ours win until saved
+            merged.pop(key, None)
+            if key in self.entries:
+                merged[key] = self.entries[key]
+        if merged != self.entries:
+            self.version += 1
+        self.entries = {}
+        self._by_id, self._by_title = {}, {}
+        for key, marks in merged.items():
+            self.entries[key] = marks
+            self._index(key, marks)
+
+    def _read(self) -> dict[str, Marks]:
+        assert self.path is not None
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        except OSError as error:
+            raise StateError(f"cannot read the marks file {self.path}: {error.strerror or error}") from None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            if not isinstance(data, dict) or not isinstance(data.get("papers"), dict):
+                raise ValueError("no 'papers' object")
+            if data.get("version", FORMAT_VERSION) > FORMAT_VERSION:
+                raise StateError(
+                    f"the marks file {self.path} was written by a newer papertui (format {data['version']}); "
+                    "it is left as it is and nothing will be saved"
+                )
+            return {key: Marks.from_json(value) for key, value in data["papers"].items()}
+        except StateError:
+            self.path = None  # never overwrite what a newer version wrote
+            raise
+        except (ValueError, TypeError, UnicodeDecodeError) as error:
+            aside = self._move_aside()
+            raise StateError(
+                f"the marks file {self.path} is damaged ({error}); it was moved aside to {aside.name}"
+            ) from None
+
+    def _move_aside(self) -> Path:
+        assert self.path is not None
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        counter = 1
+        while aside.exists():
+            counter += 1
+            aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{counter}")
+        os.replace(self.path, aside)
+        return aside
+
+    def _write(self, entries: dict[str, Marks]) -> None:
+        assert self.path is not None
+        data = {"version": FORMAT_VERSION, "papers": {key: marks.to_json() for key, marks in sorted(entries.items())}}
+        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as file:
+                    file.write(text)
+                    file.flush()
+                    os.fsync(file.fileno())
+                os.replace(temp, self.path)
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+            _fsync_directory(self.path.parent)
+        except OSError as error:
+            raise StateError(f"cannot save marks to {self.path}: {error.strerror or error}") from None
+
+    @contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        """Keep another papertui from writing between our read and our rename."""
+        assert self.path is not None
+        try:
+            import fcntl
+        except ImportError:  # Windows: the rename is still atomic
+            yield
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = open(self.path.with_name(f".{self.path.name}.lock"), "a")
+        except OSError as error:
+            raise StateError(f"cannot save marks in {self.path.parent}: {error.strerror or error}") from None
+        with lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _fsync_directory(directory: Path) -> None:
+    try:
+        handle = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return  # not supported here (Windows): the rename itself is atomic
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)

@@ -1,0 +1,263 @@
+"""What the keys do to papers: open, copy, star, read, tags, note, select, export, choose.
+
+Each acts on the selected papers when there are any, else on the highlighted one (a note is
+always for the highlighted one). Mixed into `PaperApp`, which supplies the panes and state.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+
+from papertui.corpus import Paper
+from papertui.export import export
+from papertui.links import LinkKind, PaperLink, copy_with_pyperclip, open_in_browser, paper_link
+from papertui.search.query import parse_query
+from papertui.state import StateError
+from papertui.ui.prompts import ExportRequest, ExportScreen, TextPrompt
+
+if TYPE_CHECKING:
+    from papertui.ui.app import PaperApp
+
+    _Base = PaperApp
+else:
+    _Base = object
+
+MAX_OPEN = 10  # more tabs at once is a mistake more often than a wish
+LINKS_SHOWN = 3
+
+
+class PaperActions(_Base):
+    # --- which papers -----------------------------------------------------------------
+
+    @property
+    def current_paper(self) -> Paper | None:
+        index = self.paper_list.paper_index
+        if index is None or self.corpus is None:
+            return None
+        return self.corpus.papers[index]
+
+    def targets(self) -> tuple[list[Paper], str]:
+        """The papers a key acts on, and how to name them in a message."""
+        if self.corpus is None:
+            return [], ""
+        if self.selected:
+            papers = [self.corpus.papers[i] for i in sorted(self.selected)]
+            return papers, f"{len(papers):,} selected papers" if len(papers) > 1 else "the selected paper"
+        paper = self.current_paper
+        return ([paper], "the highlighted paper") if paper is not None else ([], "")
+
+    def _no_targets(self) -> bool:
+        papers, _ = self.targets()
+        if not papers:
+            self.notify("No paper to act on: the list is empty.", severity="warning", markup=False)
+        return not papers
+
+    # --- copy and open ----------------------------------------------------------------
+
+    def action_copy(self, kind: LinkKind) -> None:
+        if self._no_targets():
+            return
+        papers, what = self.targets()
+        links = [paper_link(paper, kind) for paper in papers]
+        via = self._copy("\n".join(link.url for link in links))
+        if len(links) == 1:
+            self.notify(f"{links[0].url}\n{via}", title=f"Copied {links[0].label}", markup=False)
+            return
+        shown = "\n".join(link.url for link in links[:LINKS_SHOWN])
+        more = f"\n… and {len(links) - LINKS_SHOWN} more" if len(links) > LINKS_SHOWN else ""
+        self.notify(f"{shown}{more}\n{via}", title=f"Copied {len(links)} links ({what})", markup=False)
+
+    def _copy(self, text: str) -> str:
+        """Copy with pyperclip, else OSC 52; return a line that says which."""
+        if copy_with_pyperclip(text):
+            return "(system clipboard)"
+        self.copy_to_clipboard(text)
+        return "(terminal clipboard, OSC 52: if it did not arrive, install xclip, xsel or wl-clipboard)"
+
+    def action_open(self, kind: LinkKind) -> None:
+        if self._no_targets():
+            return
+        papers, what = self.targets()
+        if len(papers) > MAX_OPEN:
+            self.notify(
+                f"{what} would open {len(papers)} browser tabs; papertui opens {MAX_OPEN} at most. "
+                "Select fewer, or export their links with e.",
+                title="Not opened",
+                severity="warning",
+                markup=False,
+            )
+            return
+        if kind == "pdf":
+            self._set_marks(papers, read=True)
+        for paper in papers:
+            self._open_link(paper_link(paper, kind))
+
+    @work(thread=True, group="open", exit_on_error=False, name="opening the browser", description="open link")
+    def _open_link(self, link: PaperLink) -> None:
+        # Browsers can take a moment to start: never on the UI thread.
+        outcome = open_in_browser(link.url)
+        self.call_from_thread(self._report_open, link, outcome.opened, outcome.how)
+
+    def _report_open(self, link: PaperLink, opened: bool, how: str) -> None:
+        if opened:
+            self.notify(f"{link.url}\nwith {how}", title=f"Opened {link.label}", markup=False)
+            return
+        via = self._copy(link.url)
+        self.notify(
+            f"{how}.\nCopied the link instead {via}:\n{link.url}",
+            title=f"Could not open the {link.label}",
+            severity="warning",
+            markup=False,
+            timeout=8,
+        )
+
+    # --- marks ------------------------------------------------------------------------
+
+    def action_toggle_mark(self, name: str) -> None:
+        """Star (or mark read) the targets; when they all are already, undo it."""
+        if self._no_targets():
+            return
+        papers, what = self.targets()
+        every = all(getattr(self.marks.get(p), name, False) for p in papers)
+        self._set_marks(papers, **{name: not every})
+        verb = {"starred": ("Starred", "Unstarred"), "read": ("Marked read", "Marked unread")}[name][every]
+        self.notify(f"{verb}: {what}", markup=False, timeout=2)
+
+    def action_edit_tags(self) -> None:
+        if self._no_targets():
+            return
+        papers, what = self.targets()
+        tag_sets = [set(marks.tags) if (marks := self.marks.get(p)) else set() for p in papers]
+        common = set.intersection(*tag_sets)
+        own = self.marks.get(papers[0])
+        shown = [tag for tag in (own.tags if own else ()) if tag in common]
+        known = ", ".join(self.marks.tags()[:12])
+
+        def apply(answer: str | None) -> None:
+            if answer is None:
+                return
+            new = answer.replace(",", " ").split()
+            for paper in papers:
+                kept = [tag for tag in (self.marks.get(paper) or _EMPTY).tags if tag not in common]
+                self._set_marks([paper], tags=kept + new, notify=False)
+            self._marks_changed()
+
+        hint = f"Tags in use: {known}." if known else "Tags are single words: 'to-read', 'survey'."
+        self.push_screen(
+            TextPrompt(f"Tags of {what} (space-separated)", " ".join(shown), hint, "e.g. to-read survey"), apply
+        )
+
+    def action_edit_note(self) -> None:
+        paper = self.current_paper
+        if paper is None:
+            self.notify("No paper to act on: the list is empty.", severity="warning", markup=False)
+            return
+        marks = self.marks.get(paper)
+
+        def apply(answer: str | None) -> None:
+            if answer is not None:
+                self._set_marks([paper], note=answer)
+
+        self.push_screen(
+            TextPrompt(f"Note on: {paper.title[:60]}", marks.note if marks else "", "One paragraph; empty removes it."),
+            apply,
+        )
+
+    def _set_marks(self, papers: list[Paper], notify: bool = True, **changes: Any) -> None:
+        for paper in papers:
+            self.marks.update(paper, **changes)
+        if notify:
+            self._marks_changed()
+
+    def _marks_changed(self) -> None:
+        self.paper_list.refresh_marks()
+        self.show_details()
+        self.save_marks()
+        if self.sort_order == "starred" or parse_query(self.filter_bar.value).uses_marks:
+            self.refilter()
+
+    @work(thread=True, group="save", exit_on_error=False, name="saving marks", description="save marks")
+    def save_marks(self) -> None:
+        try:
+            self.marks.save()
+        except StateError as error:
+            self.call_from_thread(
+                self.notify,
+                f"{error}.\nThe marks are kept in memory and saved with the next change.",
+                title="Marks not saved",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
+            return
+        self.call_from_thread(self.paper_list.refresh_marks)  # another instance's marks, merged
+
+    # --- selection --------------------------------------------------------------------
+
+    def action_toggle_selected(self) -> None:
+        index = self.paper_list.paper_index
+        if index is None:
+            return
+        self.selected.symmetric_difference_update({index})
+        self._selection_changed()
+        self.paper_list.action_cursor_down()
+
+    def action_select_all(self) -> None:
+        self.selected.update(self.paper_list.rows)
+        self._selection_changed()
+
+    def action_clear_selection(self) -> None:
+        self.selected.clear()
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        self.paper_list.refresh_marks()
+        self.show_details()
+        self._update_status()
+
+    # --- export and --print -----------------------------------------------------------
+
+    def action_export(self) -> None:
+        if self._no_targets():
+            return
+        papers, what = self.targets()
+
+        def done(request: ExportRequest | None) -> None:
+            if request is not None:
+                self._export(papers, what, request)
+
+        self.push_screen(ExportScreen(len(papers), what, self._last_export), done)
+
+    _last_export = "bibtex"
+
+    def _export(self, papers: list[Paper], what: str, request: ExportRequest) -> None:
+        self._last_export = request.format
+        text = export(papers, request.format, self.marks.get)
+        if not request.path:
+            via = self._copy(text)
+            self.notify(f"{what} as {request.format} {via}", title="Exported to the clipboard", markup=False)
+            return
+        path = Path(request.path).expanduser()
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            self.notify(
+                f"{path}: {error.strerror or error}", title="Export failed", severity="error", markup=False, timeout=10
+            )
+            return
+        self.notify(f"{what} as {request.format} to {path}", title="Exported", markup=False)
+
+    def action_choose(self) -> None:
+        """--print: quit, handing the targets to the command line."""
+        papers, _ = self.targets()
+        self.exit(papers)
+
+
+class _NoMarks:
+    tags: tuple[str, ...] = ()
+
+
+_EMPTY = _NoMarks()

@@ -1,0 +1,117 @@
+"""Small modal screens: one line of text (tags, a note), and the export dialog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, RadioButton, RadioSet, Static
+
+from papertui.export import FORMAT_HELP
+
+EXPORT_CHOICES = ("bibtex", "markdown", "json", "links")
+EXPORT_LABELS = {"bibtex": "BibTeX", "markdown": "Markdown", "json": "JSON", "links": "Links, one a line"}
+
+_MODAL_CSS = """
+{name} {{
+    align: center middle;
+    & > Vertical {{
+        width: 80;
+        max-width: 100%;
+        height: auto;
+        border: round $accent;
+        border-title-color: $text-accent;
+        background: $surface;
+        padding: 0 1;
+    }}
+    & .prompt-hint {{ color: $text-muted; }}
+}}
+"""
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """Ask for one line of text: Enter gives it, Esc gives None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
+    DEFAULT_CSS = _MODAL_CSS.format(name="TextPrompt")
+
+    def __init__(self, title: str, value: str = "", hint: str = "", placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text, self.value, self.hint, self.placeholder = title, value, hint, placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.title_text  # a border title is plain text, not markup
+            yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Static(Content(f"{self.hint}  Enter saves · Esc cancels".strip()), classes="prompt-hint")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    format: str
+    path: str  # empty: to the clipboard
+
+
+class ExportScreen(ModalScreen[ExportRequest | None]):
+    """Choose a format and a destination (a file, or the clipboard when left empty)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("ctrl+s", "export", "Export", priority=True),
+        Binding("up", "choose(-1)", "Previous format", show=False),
+        Binding("down", "choose(1)", "Next format", show=False),
+    ]
+    DEFAULT_CSS = _MODAL_CSS.format(name="ExportScreen") + """
+    ExportScreen RadioSet { width: 100%; border: none; padding: 0; }
+    """
+
+    def __init__(self, count: int, what: str, last_format: str = "bibtex") -> None:
+        super().__init__()
+        self.count, self.what, self.last_format = count, what, last_format
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = f"Export {self.what}"
+            with RadioSet(id="export-format"):
+                for name in EXPORT_CHOICES:
+                    label = Content.assemble((EXPORT_LABELS[name], "bold"), f": {FORMAT_HELP[name]}")
+                    yield RadioButton(label, value=name == self.last_format, name=name)
+            yield Input(placeholder="File to write; leave empty to copy to the clipboard", id="export-path")
+            yield Static(
+                Content("↑/↓ choose the format · Enter (or Ctrl+S) exports · Esc cancels"),
+                classes="prompt-hint",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).focus()
+
+    def action_choose(self, step: int) -> None:
+        names = list(EXPORT_CHOICES)
+        position = (names.index(self._format()) + step) % len(names)
+        for button in self.query(RadioButton):
+            if button.name == names[position]:
+                button.value = True
+
+    def _format(self) -> str:
+        pressed = self.query_one("#export-format", RadioSet).pressed_button
+        return pressed.name if pressed is not None and pressed.name else self.last_format
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_export()
+
+    def action_export(self) -> None:
+        path = self.query_one("#export-path", Input).value.strip()
+        self.dismiss(ExportRequest(self._format(), path))
