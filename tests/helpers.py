@@ -61,3 +61,73 @@ def brute_force_search(papers: Sequence[Paper], query: str) -> list[int]:
         else:
             ranked.append((-title_hits, -round(score * 40), index))
     return [index for *_, index in sorted(ranked)]
+
+
+def brute_force_query(papers: Sequence[Paper], text: str, marks=None) -> list[int]:
+    """A parsed query (see papertui.search.query) applied paper by paper: what the index's
+    evaluation must return. Same rank key as above, in integer score units."""
+    from papertui.corpus.facts import date_key, date_text, has_code
+    from papertui.search.query import date_matches, parse_query
+
+    def units(score: float) -> int:
+        return round(score * 40)
+
+    def best(word: str, words: set[str]) -> int:
+        return max((units(match_score(word, w)) for w in words), default=0)
+
+    def term_score(term, paper) -> int | None:
+        """None: no match; else the term's contribution to the key."""
+        found, score = True, 0
+        if term.kind == "words":
+            title_words, abstract_words = set(tokenize(paper.title)), set(tokenize(paper.abstract))
+            for word in term.words:
+                t, a = best(word, title_words), best(word, abstract_words)
+                if term.field == "title":
+                    found, score = found and t > 0, score + t + (t > 0) * 1024
+                elif term.field == "abstract":
+                    found, score = found and a > 0, score + (a >> 1)
+                else:
+                    found, score = found and (t > 0 or a > 0), score + max(t, a >> 1) + (t > 0) * 1024
+        elif term.kind == "text":
+            fields = ("title",) if term.anchor and term.field == "any" else {
+                "any": ("title", "abstract"), "title": ("title",), "abstract": ("abstract",)}[term.field]
+            needle = term.value if term.case_sensitive else term.value.lower()
+            hits = {}
+            for field in fields:
+                text = getattr(paper, field)
+                text = text if term.case_sensitive else text.lower()
+                hits[field] = {
+                    "": needle in text, "start": text.startswith(needle),
+                    "end": text.endswith(needle), "whole": text == needle,
+                }[term.anchor]
+            found = any(hits.values())
+            score = 40 + 1024 if hits.get("title") else (20 if found else 0)
+        else:
+            mark = marks.get(paper) if marks is not None else None
+            value = term.value
+            found = {
+                "id": lambda: bool(paper.arxiv_id) and value in paper.arxiv_id.lower(),
+                "source": lambda: any(value in s.path.lower() for s in paper.sources),
+                "date": lambda: date_matches(date_key(paper), term.operator, value) if term.operator else value in date_text(paper),
+                "has": lambda: bool(paper.arxiv_id) if value == "id" else has_code(paper),
+                "is": lambda: bool(mark) and (mark.starred if value == "starred" else mark.read),
+                "tag": lambda: bool(mark) and value in mark.tags,
+            }[term.kind]()
+        if term.negated:
+            return None if found else 0
+        return score if found else None
+
+    query = parse_query(text)
+    if not query.groups:
+        return list(range(len(papers)))
+    ranked = []
+    for index, paper in enumerate(papers):
+        total = 0
+        for group in query.groups:
+            scores = [s for s in (term_score(term, paper) for term in group) if s is not None]
+            if not scores:
+                break
+            total += max(scores)
+        else:
+            ranked.append((-min(total, 0xFFFF), index))
+    return [index for _, index in sorted(ranked)]

@@ -127,3 +127,76 @@ def test_progress_is_shown_on_a_terminal_and_erased(monkeypatch, argv):
 def test_no_progress_when_stderr_is_not_a_terminal(capsys):
     code, out, err = run(capsys, "list", "--query", "masked thought")
     assert code == 0 and err == "" and "Masked Thought" in out.splitlines()[0]
+
+
+def test_list_filters_on_marks_saved_in_the_data_directory(capsys, seed_corpus, data_dir):
+    from papertui.state import MarkStore
+
+    masked = next(p for p in seed_corpus.papers if p.title.startswith("Masked Thought"))
+    teaching = next(p for p in seed_corpus.papers if p.title.startswith("Can LLMs Learn by Teaching"))
+    store = MarkStore.open()
+    store.update(masked, starred=True, tags=["to-read"])
+    store.update(teaching, read=True, tags=["to-read"])
+    store.save()
+    _, out, err = run(capsys, "list", "--query", "is:starred")
+    assert out == f"-             {masked.title}\n" and err == ""
+    _, out, _ = run(capsys, "list", "--query", "tag:to-read", "--format", "links")
+    teaching_link, masked_link = out.splitlines()  # corpus order: file 001 comes before 002
+    assert masked_link.startswith("https://arxiv.org/search/?query=Masked+Thought")
+    assert teaching_link == "https://arxiv.org/abs/2406.14629"
+    _, out, _ = run(capsys, "list", "--query", "tag:to-read", "--format", "json")
+    assert [p["marks"]["tags"] for p in json.loads(out)] == [["to-read"], ["to-read"]]
+    _, out, _ = run(capsys, "list", "--query", "is:unread", "--format", "links")
+    assert len(out.splitlines()) == SEED_PAPERS - 1
+
+
+def test_list_sorts_and_exports(capsys):
+    _, out, _ = run(capsys, "list", "--sort", "title", "-n", "3")
+    titles = [line[14:] for line in out.splitlines()]
+    assert titles == sorted(titles, key=str.casefold) and len(titles) == 3
+    _, out, _ = run(capsys, "list", "--sort", "date", "-q", "has:id", "-n", "2", "-f", "bibtex")
+    assert out.count("@misc{arxiv_") == 2 and "year = {2024}" in out
+    _, out, _ = run(capsys, "list", "-q", "RaTEScore", "-f", "markdown")
+    assert out == "- [RaTEScore: A Metric for Radiology Report Generation](https://arxiv.org/abs/2406.16845) · arXiv:2406.16845\n"
+
+
+def test_list_says_how_a_malformed_query_was_read(capsys):
+    code, out, err = run(capsys, "list", "-q", 'masked "thought', "-n", "1")
+    assert code == 0 and out.startswith("-             Masked Thought")
+    assert err == 'papertui: note: query: an unbalanced " was read literally\n'
+
+
+class FakeApp:
+    def __init__(self, chosen):
+        self.chosen = chosen
+        from papertui.state import MarkStore
+
+        self.marks = MarkStore(None)
+
+    def run(self):
+        return self.chosen
+
+
+@pytest.mark.parametrize(
+    "chosen, code, printed",
+    [
+        (None, 130, ""),  # left with q, Esc or Ctrl+Q
+        ([], 1, ""),  # nothing to choose
+        ("two", 0, "https://arxiv.org/abs/2406.16845\nhttps://arxiv.org/abs/2406.14629\n"),
+    ],
+)
+def test_print_mode_prints_the_chosen_papers(capsys, monkeypatch, seed_corpus, chosen, code, printed):
+    import papertui.cli as cli
+
+    if chosen == "two":
+        chosen = [p for p in seed_corpus.papers if p.arxiv_id in ("2406.16845", "2406.14629")]
+        chosen.sort(key=lambda p: p.arxiv_id, reverse=True)
+    made = {}
+
+    def fake_make_app(paths, query, print_mode):
+        made.update(query=query, print_mode=print_mode)
+        return FakeApp(chosen)
+
+    monkeypatch.setattr(cli, "make_app", fake_make_app)
+    assert run(capsys, "--print", "-q", "x")[:2] == (code, printed)
+    assert made == {"query": "x", "print_mode": True}

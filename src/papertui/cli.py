@@ -6,8 +6,9 @@ import argparse
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, Sequence, TextIO
+from typing import TYPE_CHECKING, Iterator, NoReturn, Sequence, TextIO
 
 from papertui import __version__, bundled_seeds
 from papertui.corpus import Corpus, iter_load
@@ -298,7 +299,8 @@ def run_browser(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         print(f"{PROG}: error: nothing to load: no such file or directory: {names}", file=stderr)
         return 1
     app = make_app(args.paths, args.query, print_mode=args.print)
-    chosen = app.run()
+    with drawing_on_the_terminal():
+        chosen = app.run()
     if not args.print:
         return 0
     if chosen is None:
@@ -308,6 +310,31 @@ def run_browser(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     stdout.write(export(chosen, args.print_format, app.marks.get))
     stdout.flush()
     return 0
+
+
+@contextmanager
+def drawing_on_the_terminal() -> Iterator[None]:
+    """While the app runs, point a redirected stdout or stderr at the terminal, as fzf does:
+    `papertui --print | xargs ...` then shows the browser and pipes only the choice."""
+    swapped: list[tuple[int, int]] = []
+    try:
+        for fd in (1, 2):
+            if os.isatty(fd):
+                continue
+            try:
+                terminal = os.open("/dev/tty", os.O_RDWR)
+            except OSError:
+                break  # no terminal at all: leave everything as it is
+            (sys.stdout if fd == 1 else sys.stderr).flush()
+            swapped.append((fd, os.dup(fd)))
+            os.dup2(terminal, fd)
+            os.close(terminal)
+        yield
+    finally:
+        for fd, saved in reversed(swapped):
+            (sys.stdout if fd == 1 else sys.stderr).flush()
+            os.dup2(saved, fd)
+            os.close(saved)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -225,7 +225,7 @@ def _text_term(body: str, field: str, negated: bool, notes: list[str]) -> Term |
         anchor, body = ("whole" if anchor else "end"), body[:-1]
     body = body.replace("\x00", '"')
     if anchor:
-        return _substring(_unquoted(body), "title" if field == "any" else field, anchor, negated)
+        return _substring(_unquoted(body), field, anchor, negated)  # "any" anchors to the title
     if negated:  # as in fzf, a negated term is an exact substring
         return _substring(body, field, "", True)
     if not tokenize(body):

@@ -93,11 +93,10 @@ class PaperApp(PaperActions, App[list[Paper] | None]):
     # --- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield FilterBar(
-            value=self.initial_query,
-            placeholder="Filter: words (typos forgiven) · 'exact · a | b · !not · title: · is:starred · tag:x · F1 help",
-            id="filter",
-        )
+        placeholder = "Filter: words (typos forgiven) · 'exact · a | b · !not · title: · is:starred · tag:x · F1 help"
+        if self.print_mode:
+            placeholder = "Filter, then Enter prints the highlighted paper · Tab to the list to select several · F1 help"
+        yield FilterBar(value=self.initial_query, placeholder=placeholder, id="filter")
         with Horizontal(id="main"):
             yield PaperList(id="papers")
             yield DetailPane(id="detail")
@@ -291,9 +290,6 @@ class PaperApp(PaperActions, App[list[Paper] | None]):
 
     @on(PaperList.Read)
     def _read_paper(self) -> None:
-        if self.print_mode:
-            self.action_choose()
-            return
         self.detail.focus()
 
     # --- focus and navigation -------------------------------------------------------
@@ -302,10 +298,15 @@ class PaperApp(PaperActions, App[list[Paper] | None]):
         self.filter_bar.focus()
 
     def action_focus_list(self) -> None:
-        if self.print_mode:  # as fzf: Enter in the query chooses
-            self.action_choose()
-            return
         self.paper_list.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # With --print, Enter chooses (as in fzf): its other meanings step aside.
+        if action == "choose":
+            return self.print_mode
+        if action == "focus_list" and self.print_mode and isinstance(self.focused, FilterBar):
+            return False
+        return True
 
     def action_in_list(self, action: str) -> None:
         """Run a cursor action of the paper list (the filter bar's arrows and paging keys)."""

@@ -14,13 +14,28 @@ from textual.widgets import Static
 KEY_WIDTH = 22
 
 LEGEND = (
+    ("+", "selected: the paper keys act on every selected paper (space selects)"),
     ("●", "the paper has an arXiv id (open and copy use it)"),
+    ("★", "starred (s)"),
+    ("✓", "read (r, or opening the PDF); the title is dimmed"),
+    ("#tag ✎", "its tags (t) and a note (n)"),
     ("~", "no title in the source: derived from the abstract"),
 )
-SEARCH_HELP = (
-    "Type to filter: every word must match the title or abstract, with typos forgiven "
-    "(one in words of 5–8 letters, two in longer ones) and partial words matched as you type. "
-    "Papers that match in the title come first. An empty filter shows every paper in corpus order."
+QUERY_HELP = (
+    ("graph neural", "every word must match the title or abstract; typos forgiven (one in words of 5–8 letters, two in longer ones), partial words matched as you type; title matches rank first"),
+    ("a | b", "either (| binds tighter than a space: x a | b = x and (a or b))"),
+    ("!word", "without: the paper does not contain it (a substring, as in fzf)"),
+    ("'word  \"a phrase\"", "an exact substring; case-insensitive unless it holds a capital"),
+    ("^start  end$", "the title starts / ends with it (^whole title$)"),
+    ("title: t: abs:", "the term only in the title / the abstract: t:diffusion, abs:'GSM8K"),
+    ("id: source: date:", "in the arXiv id / a source file name / the date: id:2406, source:daily, date:mar"),
+    ("date:>=2024-03", "compare dates with > >= < <= (YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("is: tag: has:", "is:starred, is:read, is:unread, tag:to-read, has:id, has:code (links to code)"),
+)
+QUERY_NOTE = (
+    "A query that cannot be read as written (an unbalanced quote, a lone ! or |) is read "
+    "literally, and the status line says how. An empty filter shows every paper in corpus order. "
+    "Ctrl+S cycles the order: relevance, corpus order, title, date, starred first."
 )
 
 
@@ -73,6 +88,8 @@ class HelpScreen(ModalScreen[None]):
         parts.append(("\nIn the list\n", "bold $text-primary"))
         for marker, meaning in LEGEND:
             parts.extend([(f"  {marker:<{KEY_WIDTH}}", "bold"), f"{meaning}\n"])
-        parts.append(("\nFiltering\n", "bold $text-primary"))
-        parts.append(f"  {SEARCH_HELP}\n")
+        parts.append(("\nFiltering (the query language)\n", "bold $text-primary"))
+        for example, meaning in QUERY_HELP:
+            parts.extend([(f"  {example:<{KEY_WIDTH}}", "bold"), f"{meaning}\n"])
+        parts.append(f"\n  {QUERY_NOTE}\n")
         return Content.assemble(*parts)

@@ -46,6 +46,7 @@ class PaperList(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
         Binding("home,g", "first", "First paper", show=False, id="list.first"),
         Binding("end,G", "last", "Last paper", show=False, id="list.last"),
+        Binding("enter", "app.choose", "Print", tooltip="With --print: quit and print the selected papers (or the highlighted one)", id="list.print"),
         Binding("enter", "read", "Read", tooltip="Move to the detail pane to scroll the abstract", id="list.read"),
         Binding("escape", "app.focus_filter", "Filter", show=False, tooltip="Back to the filter bar", id="list.filter"),
         Binding("space", "app.toggle_selected", "Select", tooltip="Select or unselect the paper (then move down)", id="list.select"),
@@ -272,14 +273,14 @@ class PaperList(ScrollView, can_focus=True):
         for start, end in match_spans(paper.title, self._terms):
             title.stylize(style("paper-list--match"), start + len(prefix), end + len(prefix))
         title_width = max(1, width - PREFIX_WIDTH - DATE_WIDTH)
-        # Tags and the note marker sit right of the title, taking at most a third of it.
+        # Tags and the note marker sit right of the title, taking at most half of its room.
         suffix = Text(no_wrap=True, end="")
         if marks and marks.tags:
             suffix.append(" " + " ".join(f"#{tag}" for tag in marks.tags), style("paper-list--tags"))
         if marks and marks.note:
             suffix.append(f" {NOTE_MARKER}", style("paper-list--tags"))
         if suffix.cell_len:
-            suffix.truncate(max(2, title_width // 3), overflow="ellipsis")
+            suffix.truncate(max(2, title_width // 2), overflow="ellipsis")
             title_width = max(1, title_width - suffix.cell_len)
         title.truncate(title_width, overflow="ellipsis", pad=True)
         line.append_text(title)

@@ -1,0 +1,63 @@
+"""Export formats: BibTeX, Markdown, JSON with marks, links."""
+
+from __future__ import annotations
+
+import json
+
+from helpers import make_paper
+from papertui.export import bibtex_text, export
+from papertui.state import Marks
+
+
+def test_bibtex_with_an_arxiv_id():
+    paper = make_paper("RaTEScore: A Metric for Radiology Report Generation", arxiv_id="2406.16845")
+    assert export([paper], "bibtex") == (
+        "@misc{arxiv_2406_16845,\n"
+        "  title = {{RaTEScore: A Metric for Radiology Report Generation}},\n"
+        "  eprint = {2406.16845},\n"
+        "  archivePrefix = {arXiv},\n"
+        "  url = {https://arxiv.org/abs/2406.16845},\n"
+        "  year = {2024}\n"
+        "}\n"
+    )
+
+
+def test_bibtex_old_style_id_has_its_primary_class():
+    entry = export([make_paper("Strings", arxiv_id="hep-th/9901001")], "bibtex")
+    assert "  primaryClass = {hep-th},\n" in entry and "  eprint = {hep-th/9901001},\n" in entry
+    assert "year = {1999}" in entry and entry.startswith("@misc{arxiv_hep_th_9901001,")
+
+
+def test_bibtex_without_an_id_has_title_and_url_and_unique_keys():
+    one, two = make_paper("Masked Thought: a study"), make_paper("Masked Thought: a study")
+    text = export([one, two], "bibtex")
+    keys = [line.split("{")[1].rstrip(",") for line in text.splitlines() if line.startswith("@misc")]
+    assert len(set(keys)) == 2 and keys[1] == keys[0] + "a"
+    assert "eprint" not in text and "url = {https://arxiv.org/search/?query=Masked+Thought" in text
+
+
+def test_bibtex_text_is_escaped_and_balanced():
+    assert bibtex_text("50% of R&D_x #1") == r"50\% of R\&D\_x \#1"
+    assert bibtex_text(r"already \& escaped") == r"already \& escaped"
+    assert bibtex_text("math $x^2$ stays") == "math $x^2$ stays"
+    assert bibtex_text("costs $5") == r"costs \$5"
+    assert bibtex_text("a } b {") == r"a \textbraceright{} b \textbraceleft{}"
+    assert bibtex_text("{BERT} stays") == "{BERT} stays"
+
+
+def test_markdown_escapes_titles_and_lists_tags():
+    paper = make_paper("Learning [CLS] *fast*", arxiv_id="2401.00001")
+    marks = Marks(title=paper.title, tags=("to-read",))
+    line = export([paper], "markdown", lambda p: marks)
+    assert line == "- [Learning \\[CLS\\] \\*fast\\*](https://arxiv.org/abs/2401.00001) · arXiv:2401.00001 · `to-read`\n"
+
+
+def test_json_carries_marks_and_links_one_a_line():
+    starred = make_paper("Zebra", arxiv_id="2401.00001")
+    plain = make_paper("Quokka")
+    marks = {id(starred): Marks(title="Zebra", starred=True, note="n")}
+    records = json.loads(export([starred, plain], "json", lambda p: marks.get(id(p))))
+    assert records[0]["marks"] == {"starred": True, "read": False, "tags": [], "note": "n"}
+    assert records[1]["marks"] is None
+    assert export([starred, plain], "links").splitlines()[0] == "https://arxiv.org/abs/2401.00001"
+    assert export([], "bibtex") == "" and export([], "links") == ""
