@@ -6,6 +6,8 @@ Drives the app with Textual's pilot at a fixed size and saves SVGs next to this 
 from __future__ import annotations
 
 import asyncio
+import os
+import tempfile
 from pathlib import Path
 
 from papertui.cli import make_app
@@ -30,8 +32,14 @@ async def shoot(filename: str, query: str = "", keys: tuple[str, ...] = ()) -> N
         print(HERE / filename)
 
 
+TRIAGE_KEYS = ("enter", "s", "t", *"to-read agents", "enter", "j", "r", "j", "space", "space", "s", "k")
+
+
 async def main() -> None:
+    # Marks made for the pictures go to a scratch directory, never the user's.
+    os.environ["PAPERTUI_DATA_DIR"] = tempfile.mkdtemp(prefix="papertui-screenshots-")
     await shoot("browser.svg", query="masked thought")
+    await shoot("triage.svg", query="agent | planning", keys=TRIAGE_KEYS)
     await shoot("list.svg", keys=("enter", "j", "j", "j"))
     await shoot("help.svg", keys=("f1",))
 

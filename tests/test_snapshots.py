@@ -37,3 +37,12 @@ def test_markup_like_text_rendered_literally(snap_compare):
         )
     )
     assert snap_compare(make_app(corpus=corpus, query="cls"), terminal_size=SIZE, run_before=settle)
+
+
+def test_marks_selection_and_an_operator_query(snap_compare):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("enter", "s", "t", *"to-read agents", "enter", "j", "r", "j", "space", "space", "s", "k")
+        await settle(pilot)
+
+    assert snap_compare(make_app(query="agent | planning"), terminal_size=SIZE, run_before=run_before)

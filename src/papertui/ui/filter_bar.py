@@ -16,7 +16,7 @@ class FilterBar(Input):
         Binding("down", "app.in_list('cursor_down')", "Next paper", show=False, id="filter.down"),
         Binding("pageup", "app.in_list('page_up')", "Page up in the list", show=False, id="filter.page_up"),
         Binding("pagedown", "app.in_list('page_down')", "Page down in the list", show=False, id="filter.page_down"),
-        Binding("enter", "app.choose", "Print", tooltip="With --print: quit and print the selected papers (or the highlighted one)", id="filter.print"),
+        Binding("enter", "app.choose", "Print", tooltip="With --print: print the selected (or highlighted) papers and quit", id="filter.print"),
         Binding("enter", "app.focus_list", "To list", tooltip="Move to the paper list", id="filter.to_list"),
         Binding("escape", "clear", "Clear", tooltip="Clear the filter: every paper", id="filter.clear"),
         Binding("ctrl+o", "app.open('pdf')", "Open PDF", tooltip="Open the PDF in the browser", id="filter.open_pdf"),

@@ -6,7 +6,7 @@ from typing import ClassVar, Iterable, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -59,7 +59,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen {
         align: center middle;
         & > VerticalScroll {
-            width: 90;
+            width: 96;
             max-width: 100%;
             height: 90%;
             border: round $accent;
@@ -67,6 +67,11 @@ class HelpScreen(ModalScreen[None]):
             background: $surface;
             padding: 0 1;
         }
+        & .help-title { color: $text-primary; text-style: bold; margin-top: 1; }
+        & .help-row { height: auto; }
+        & .help-key { width: 24; padding-left: 2; text-style: bold; }
+        & .help-text { width: 1fr; }
+        & .help-note { margin-top: 1; padding-left: 2; }
     }
     """
 
@@ -74,22 +79,30 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.groups = groups
 
+    def sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(title, [(keys or example, meaning)]) for every part of the help."""
+        found = [(title, binding_rows(self.app.get_key_display, bindings)) for title, bindings in self.groups]
+        found.append(("In the list", list(LEGEND)))
+        found.append(("Filtering (the query language)", list(QUERY_HELP)))
+        return found
+
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
             scroll.border_title = "papertui keys  (Esc closes)"
-            yield Static(self.help_text(), id="help-text")
+            # Two columns of widgets, so long meanings wrap under their own column.
+            for title, rows in self.sections():
+                yield Static(Content(title), classes="help-title")
+                for key, meaning in rows:
+                    with Horizontal(classes="help-row"):
+                        yield Static(Content(key), classes="help-key")
+                        yield Static(Content(meaning), classes="help-text")
+            yield Static(Content(QUERY_NOTE), classes="help-note")
 
     def help_text(self) -> Content:
-        parts: list[Content | str | tuple[str, str]] = []
-        for title, bindings in self.groups:
-            parts.append((f"\n{title}\n", "bold $text-primary"))
-            for keys, description in binding_rows(self.app.get_key_display, bindings):
-                parts.extend([(f"  {keys:<{KEY_WIDTH}}", "bold"), f"{description}\n"])
-        parts.append(("\nIn the list\n", "bold $text-primary"))
-        for marker, meaning in LEGEND:
-            parts.extend([(f"  {marker:<{KEY_WIDTH}}", "bold"), f"{meaning}\n"])
-        parts.append(("\nFiltering (the query language)\n", "bold $text-primary"))
-        for example, meaning in QUERY_HELP:
-            parts.extend([(f"  {example:<{KEY_WIDTH}}", "bold"), f"{meaning}\n"])
-        parts.append(f"\n  {QUERY_NOTE}\n")
-        return Content.assemble(*parts)
+        """The whole help as one text (for searching it)."""
+        lines = []
+        for title, rows in self.sections():
+            lines.append(f"\n{title}")
+            lines.extend(f"  {key:<{KEY_WIDTH}}{meaning}" for key, meaning in rows)
+        lines.append(f"\n{QUERY_NOTE}")
+        return Content("\n".join(lines))

@@ -46,7 +46,7 @@ class PaperList(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
         Binding("home,g", "first", "First paper", show=False, id="list.first"),
         Binding("end,G", "last", "Last paper", show=False, id="list.last"),
-        Binding("enter", "app.choose", "Print", tooltip="With --print: quit and print the selected papers (or the highlighted one)", id="list.print"),
+        Binding("enter", "app.choose", "Print", tooltip="With --print: print the selected (or highlighted) papers and quit", id="list.print"),
         Binding("enter", "read", "Read", tooltip="Move to the detail pane to scroll the abstract", id="list.read"),
         Binding("escape", "app.focus_filter", "Filter", show=False, tooltip="Back to the filter bar", id="list.filter"),
         Binding("space", "app.toggle_selected", "Select", tooltip="Select or unselect the paper (then move down)", id="list.select"),
