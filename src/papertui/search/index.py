@@ -16,7 +16,7 @@ from typing import Iterator, Sequence, overload
 import numpy as np
 
 from papertui.corpus.model import Paper
-from papertui.search.evaluate import Evaluation, MarkSource, filter_mask
+from papertui.search.evaluate import CorpusFacts, Evaluation, MarkSource, filter_mask
 from papertui.search.matching import match_score
 from papertui.search.query import Query, Term, parse_query
 from papertui.search.segment import MAX_SEGMENT, Segment
@@ -167,6 +167,7 @@ class SearchIndex:
         self._result_cache: OrderedDict[tuple, _Matched] = OrderedDict()
         self._filter_cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._papers: Sequence[Paper] = ()
+        self._facts = CorpusFacts()
         self._cached_for: _State | None = None
         self._last: _Matched | None = None
         if papers:
@@ -249,6 +250,7 @@ class SearchIndex:
             evaluation = Evaluation(
                 state, self._papers, lambda word: self._word_hits(state, word),
                 lambda term: self._filter_mask(state, term, marks),
+                self._facts.extend(self._papers, state),
             )
             papers, keys = evaluation.run(query, candidates)
         result = SearchResult(query.text, RankedRows(papers, keys), terms, state.size, query.notes, papers)
@@ -272,7 +274,8 @@ class SearchIndex:
         key = (positive, marks.version if marks is not None and term.kind in ("is", "tag") else None)
         mask = self._filter_cache.get(key)
         if mask is None:
-            mask = self._filter_cache[key] = filter_mask(positive, self._papers, state.size, marks)
+            facts = self._facts.extend(self._papers, state)
+            mask = self._filter_cache[key] = filter_mask(positive, self._papers, state.size, marks, facts)
             if len(self._filter_cache) > WORD_CACHE:
                 self._filter_cache.popitem(last=False)
         return mask
