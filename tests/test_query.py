@@ -235,3 +235,20 @@ def test_substrings_in_non_ascii_text_are_checked_on_the_text():
     for text in ["'models", "'naïve", "'strasse", "'straße", "'sum", "!'models", "t:'ärger", "'mod | 'ärg", '"naïve straße"']:
         assert list(index.search(text).rows) == brute_force_query(papers, text), text
     assert list(index.search("'strasse").rows) == [0, 1]  # lower() keeps ß: only the spelled-out forms
+
+
+def test_a_long_search_stops_when_cancelled_and_leaves_the_index_sound():
+    from papertui.search import SearchCancelled
+
+    papers = [make_paper(f"Paper number {n} on zebra gaits", "Zebras walk.") for n in range(9000)]
+    index = SearchIndex(papers)
+    polls = []
+
+    def cancelled() -> bool:
+        polls.append(1)
+        return True
+
+    with pytest.raises(SearchCancelled):
+        index.search('"on zebra"', cancelled=cancelled)
+    assert polls  # it was asked, part way through
+    assert len(index.search('"on zebra"').rows) == 9000

@@ -38,32 +38,46 @@ class MarkSource(Protocol):
 _PLAIN_TOKEN = re.compile(r"[a-z0-9]{3,}")
 
 
+class SearchCancelled(Exception):
+    """A newer query made this one pointless: it stopped part way."""
+
+
 class CorpusFacts:
-    """Per-paper facts as arrays, grown with the index: dates, and which texts are ASCII
-    (where a substring of letters and digits is in the text exactly when it is inside one
-    of its words, which the vocabulary already answers)."""
+    """Per-paper facts as arrays, computed on first use and grown with the index: dates, and
+    which texts are ASCII (where a substring of letters and digits is in the text exactly when
+    it is inside one of its words, which the vocabulary already answers)."""
 
-    def __init__(self) -> None:
-        self.date_keys = np.zeros(0, dtype=np.int64)
-        self.ascii = {"title": np.zeros(0, dtype=bool), "abstract": np.zeros(0, dtype=bool)}
-        self._patched: set[int] = set()
+    def __init__(self, papers: Sequence[Paper], state: _State) -> None:
+        self.papers, self.state = papers, state
+        self._arrays: dict[str, np.ndarray] = {}
+        self._patched: dict[str, set[int]] = {}
 
-    def extend(self, papers: Sequence[Paper], state: _State) -> CorpusFacts:
-        done, size = len(self.date_keys), state.size
-        if size > done:
-            new = papers[done:size]
-            dates = np.fromiter(map(date_key, new), dtype=np.int64, count=len(new))
-            self.date_keys = np.concatenate([self.date_keys, dates])
-            for field in ("title", "abstract"):
-                flags = np.fromiter((getattr(p, field).isascii() for p in new), dtype=bool, count=len(new))
-                self.ascii[field] = np.concatenate([self.ascii[field], flags])
-        for index in state.patched.keys() - self._patched:  # text changed by a later merge
-            paper = papers[index]
-            self.date_keys[index] = date_key(paper)
-            self.ascii["title"][index] = paper.title.isascii()
-            self.ascii["abstract"][index] = paper.abstract.isascii()
-            self._patched.add(index)
+    _FACTS: dict[str, Callable[[Paper], object]] = {
+        "date": date_key,
+        "title": lambda paper: paper.title.isascii(),
+        "abstract": lambda paper: paper.abstract.isascii(),
+    }
+
+    def moved_to(self, papers: Sequence[Paper], state: _State) -> CorpusFacts:
+        """The same facts for a grown snapshot (computed lazily again from where they were)."""
+        self.papers, self.state = papers, state
         return self
+
+    def get(self, name: str) -> np.ndarray:
+        """The fact for every paper of the snapshot: "date" (YYYYMMDD), "title" or "abstract"
+        (ASCII or not)."""
+        fact = self._FACTS[name]
+        array = self._arrays.get(name, np.zeros(0, dtype=np.int64 if name == "date" else bool))
+        size = self.state.size
+        if len(array) < size:
+            new = self.papers[len(array) : size]
+            array = np.concatenate([array, np.fromiter(map(fact, new), dtype=array.dtype, count=len(new))])
+        patched = self._patched.setdefault(name, set())
+        for index in self.state.patched.keys() - patched:  # text changed by a later merge
+            array[index] = fact(self.papers[index])
+            patched.add(index)
+        self._arrays[name] = array
+        return array[:size]
 
 
 class Evaluation:
@@ -76,7 +90,9 @@ class Evaluation:
         word_hits: Callable[[str], _WordHits],
         filter_mask: Callable[[Term], np.ndarray],
         facts: CorpusFacts,
+        cancelled: Callable[[], bool] = lambda: False,
     ) -> None:
+        self.cancelled = cancelled
         self.state = state
         self.facts = facts
         self.size = state.size
@@ -147,10 +163,12 @@ class Evaluation:
                 continue
             maybe = alive & self._may_contain(term.value, field)
             if one_word:  # no need to read ASCII texts: the vocabulary has answered
-                ascii = self.facts.ascii[field][: self.size]
+                ascii = self.facts.get(field)
                 found |= maybe & ascii
                 maybe &= ~ascii
-            for index in np.flatnonzero(maybe).tolist():
+            for checked, index in enumerate(np.flatnonzero(maybe).tolist()):
+                if checked % 4096 == 4095 and self.cancelled():
+                    raise SearchCancelled
                 text = getattr(self.papers[index], field)
                 if test(text if term.case_sensitive else text.lower(), needle):
                     found[index] = True
@@ -207,7 +225,7 @@ def filter_mask(
             return marks.mask(papers, size, lambda m: m.starred)
         return marks.mask(papers, size, lambda m: m.read)
     if term.kind == "date" and term.operator:
-        keys = facts.date_keys[:size]
+        keys = facts.get("date")
         low, high = date_range(term.value)
         chosen = {
             ">": keys > high, ">=": keys >= low, "<": keys < low, "<=": keys <= high, "=": (keys >= low) & (keys <= high),

@@ -11,12 +11,12 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence, overload
+from typing import Callable, Iterator, Sequence, overload
 
 import numpy as np
 
 from papertui.corpus.model import Paper
-from papertui.search.evaluate import CorpusFacts, Evaluation, MarkSource, filter_mask
+from papertui.search.evaluate import CorpusFacts, Evaluation, MarkSource, SearchCancelled, filter_mask
 from papertui.search.matching import match_score
 from papertui.search.query import Query, Term, parse_query
 from papertui.search.segment import MAX_SEGMENT, Segment
@@ -167,7 +167,7 @@ class SearchIndex:
         self._result_cache: OrderedDict[tuple, _Matched] = OrderedDict()
         self._filter_cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._papers: Sequence[Paper] = ()
-        self._facts = CorpusFacts()
+        self._facts = CorpusFacts((), self._state)
         self._cached_for: _State | None = None
         self._last: _Matched | None = None
         if papers:
@@ -212,14 +212,17 @@ class SearchIndex:
 
     # --- searching ----------------------------------------------------------------------
 
-    def search(self, query: str | Query, marks: MarkSource | None = None) -> SearchResult:
+    def search(
+        self, query: str | Query, marks: MarkSource | None = None, cancelled: Callable[[], bool] = lambda: False
+    ) -> SearchResult:
         """The papers matching `query` (see `query.py`), best first. `marks` answers
-        `is:` and `tag:` filters (without it they match nothing)."""
+        `is:` and `tag:` filters (without it they match nothing). A long search polls
+        `cancelled` and raises SearchCancelled when it turns true."""
         parsed = query if isinstance(query, Query) else parse_query(query)
         with self._search_lock:  # the caches below are not shared between threads
-            return self._search(parsed, marks)
+            return self._search(parsed, marks, cancelled)
 
-    def _search(self, query: Query, marks: MarkSource | None) -> SearchResult:
+    def _search(self, query: Query, marks: MarkSource | None, cancelled: Callable[[], bool]) -> SearchResult:
         state = self._state
         if state is not self._cached_for:  # the index grew: earlier answers are incomplete
             self._word_cache.clear()
@@ -250,7 +253,8 @@ class SearchIndex:
             evaluation = Evaluation(
                 state, self._papers, lambda word: self._word_hits(state, word),
                 lambda term: self._filter_mask(state, term, marks),
-                self._facts.extend(self._papers, state),
+                self._facts.moved_to(self._papers, state),
+                cancelled,
             )
             papers, keys = evaluation.run(query, candidates)
         result = SearchResult(query.text, RankedRows(papers, keys), terms, state.size, query.notes, papers)
@@ -274,7 +278,7 @@ class SearchIndex:
         key = (positive, marks.version if marks is not None and term.kind in ("is", "tag") else None)
         mask = self._filter_cache.get(key)
         if mask is None:
-            facts = self._facts.extend(self._papers, state)
+            facts = self._facts.moved_to(self._papers, state)
             mask = self._filter_cache[key] = filter_mask(positive, self._papers, state.size, marks, facts)
             if len(self._filter_cache) > WORD_CACHE:
                 self._filter_cache.popitem(last=False)

@@ -19,7 +19,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from papertui.corpus import Corpus, Paper
 from papertui.loading import LoadStep, load_and_index
-from papertui.search import SearchIndex, SearchResult
+from papertui.search import SearchCancelled, SearchIndex, SearchResult
 from papertui.search.index import NO_TERMS
 from papertui.search.query import parse_query
 from papertui.search.sorting import SORT_LABELS, Sorter, next_order
@@ -213,15 +213,19 @@ class PaperApp(PaperActions, App[list[Paper] | None]):
     def run_filter(
         self, index: SearchIndex, papers: list[Paper], query, order: str, generation: int, keep_cursor: bool
     ) -> None:
+        worker = get_current_worker()
         if query.empty:
             result = SearchResult(query.text, range(len(papers)), searched=len(index), notes=query.notes)
         else:
-            result = index.search(query, self.marks)
+            try:
+                result = index.search(query, self.marks, cancelled=lambda: worker.is_cancelled)
+            except SearchCancelled:
+                return  # a newer keystroke's filter is waiting for the index
         starred = None
         if order == "starred":
             starred = self.marks.mask(papers, len(papers), lambda marks: marks.starred)
         rows = self.sorter.sort(result, order, papers, starred)
-        if not get_current_worker().is_cancelled:
+        if not worker.is_cancelled:
             self.post_message(self.Filtered(result, rows, generation, keep_cursor))
 
     def refilter(self, keep_cursor: bool = True) -> None:
