@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 PROG = "papertui"
 SUBCOMMANDS = ("list", "stats")
 LIST_FORMATS = ("text", "json", "jsonl", "links", "bibtex", "markdown")
+ORDER_HELP = {**SORT_LABELS, "relevance": "best match first (corpus order without a query)"}
 QUERY_HELP = """query language (the same in the app; see the README for more):
   graph neural        every word, typos forgiven     'exact  "a phrase"   substring (smart case)
   a | b               either                          !term               without (substring)
@@ -112,7 +113,7 @@ def _list_parser() -> argparse.ArgumentParser:
             "formats:\n"
             + "\n".join(f"  {name:<9} {FORMAT_HELP[name]}" for name in LIST_FORMATS)
             + "\n\norders:\n"
-            + "\n".join(f"  {name:<9} {SORT_LABELS[name]}" for name in SORT_ORDERS)
+            + "\n".join(f"  {name:<9} {ORDER_HELP[name]}" for name in SORT_ORDERS)
             + f"\n\n{QUERY_HELP}"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -23,7 +23,7 @@ FORMAT_HELP = {
     "json": "one array of objects: title, title_derived, abstract, arxiv_id, abs_url, pdf_url, listed, links, sources, marks",
     "jsonl": "the same objects, one a line",
     "links": "the arXiv abs link, one a line (an arXiv search link for a paper with no id)",
-    "bibtex": "@misc entries: eprint, archivePrefix and primaryClass when the arXiv id is known, else title and url",
+    "bibtex": "@misc entries: eprint and archivePrefix when the arXiv id is known (primaryClass for old-style ids), else title and url",
     "markdown": "a list: [title](link), the arXiv id, tags",
 }
 MarksOf = Callable[[Paper], "Marks | None"]

@@ -13,10 +13,14 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
-from papertui.export import FORMAT_HELP
 
 EXPORT_CHOICES = ("bibtex", "markdown", "json", "links")
-EXPORT_LABELS = {"bibtex": "BibTeX", "markdown": "Markdown", "json": "JSON", "links": "Links, one a line"}
+EXPORT_LABELS = {
+    "bibtex": ("BibTeX", "@misc entries with eprint and archivePrefix, for LaTeX"),
+    "markdown": ("Markdown", "a list of [title](link) with arXiv ids and tags"),
+    "json": ("JSON", "every field of each paper, with your marks"),
+    "links": ("Links", "one arXiv link a line"),
+}
 
 _MODAL_CSS = """
 {name} {{
@@ -85,7 +89,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             box.border_title = f"Export {self.what}"
             with RadioSet(id="export-format"):
                 for name in EXPORT_CHOICES:
-                    label = Content.assemble((EXPORT_LABELS[name], "bold"), f": {FORMAT_HELP[name]}")
+                    title, meaning = EXPORT_LABELS[name]
+                    label = Content.assemble((title, "bold"), f": {meaning}")
                     yield RadioButton(label, value=name == self.last_format, name=name)
             yield Input(placeholder="File to write; leave empty to copy to the clipboard", id="export-path")
             yield Static(
