@@ -7,7 +7,10 @@ import pytest
 from conftest import SEED_PAPERS, SEED_RECORDS
 from papertui.cli import main
 
-KEYS = {"title", "title_derived", "abstract", "arxiv_id", "abs_url", "pdf_url", "listed", "links", "sources", "marks"}
+KEYS = {
+    "title", "title_derived", "abstract", "arxiv_id", "abs_url", "pdf_url", "listed", "authors", "categories",
+    "published", "upvotes", "id_resolved_from", "links", "sources", "marks",
+}
 
 
 def run(capsys, *argv):

@@ -120,14 +120,14 @@ def test_bad_files_warn_and_the_rest_loads(write, tmp_path):
 def test_unreadable_file_warns_and_the_rest_loads(write, monkeypatch):
     secret = write("secret.txt", "Abstract: x\n")
     good = write("good.txt", "Abstract: " + ABSTRACT + "\n")
-    real_read_bytes = Path.read_bytes
+    real_open = open
 
-    def read_bytes(path):  # chmod 000 does not stop root, so refuse the read here
-        if path == secret:
+    def refusing_open(path, *args, **kwargs):  # chmod 000 does not stop root, so refuse here
+        if Path(path) == secret:
             raise PermissionError(13, "Permission denied", str(path))
-        return real_read_bytes(path)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr("builtins.open", refusing_open)
     corpus = load(secret, good)
     assert [p.abstract for p in corpus.papers] == [ABSTRACT]
     assert any("secret.txt: cannot read: Permission denied" in w for w in corpus.warnings)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 EXPORT_FORMATS = ("links", "bibtex", "markdown", "json", "jsonl", "text")
 FORMAT_HELP = {
     "text": "arXiv id (or -) and title, one paper a line; ~ marks a title derived from the abstract",
-    "json": "one array of objects: title, title_derived, abstract, arxiv_id, abs_url, pdf_url, listed, links, sources, marks",
+    "json": "one array of objects: title, title_derived, abstract, arxiv_id, abs_url, pdf_url, listed, authors, categories, published, upvotes, id_resolved_from, links, sources, marks",
     "jsonl": "the same objects, one a line",
     "links": "the arXiv abs link, one a line (an arXiv search link for a paper with no id)",
     "bibtex": "@misc entries: eprint and archivePrefix when the arXiv id is known (primaryClass for old-style ids), else title and url",
@@ -43,6 +43,11 @@ def paper_record(paper: Paper, marks: Marks | None = None) -> dict[str, Any]:
         "abs_url": abs_url(paper.arxiv_id) if paper.arxiv_id else None,
         "pdf_url": pdf_url(paper.arxiv_id) if paper.arxiv_id else None,
         "listed": paper.listed,
+        "authors": list(paper.authors),
+        "categories": list(paper.categories),
+        "published": paper.published,
+        "upvotes": paper.upvotes,
+        "id_resolved_from": paper.resolved_from,
         "links": list(paper.links),
         "sources": [
             {"file": source.path, "record": source.record, "format": source.format}
@@ -133,10 +138,14 @@ def citation_key(paper: Paper) -> str:
 
 def bibtex_entry(paper: Paper, key: str) -> str:
     fields = [("title", "{" + bibtex_text(paper.title) + "}")]
+    if paper.authors:
+        fields.append(("author", " and ".join(_bibtex_name(name) for name in paper.authors)))
     if paper.arxiv_id:
         fields += [("eprint", paper.arxiv_id), ("archivePrefix", "arXiv")]
         old_style = _OLD_STYLE_ARCHIVE.match(paper.arxiv_id)
-        if old_style:
+        if paper.categories:
+            fields.append(("primaryClass", paper.categories[0]))
+        elif old_style:
             fields.append(("primaryClass", old_style.group(1)))
     fields.append(("url", paper_link(paper, "abs").url))
     year = date_key(paper) // 10000
@@ -144,6 +153,12 @@ def bibtex_entry(paper: Paper, key: str) -> str:
         fields.append(("year", str(year)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{key},\n{body}\n}}\n"
+
+
+def _bibtex_name(name: str) -> str:
+    """A name BibTeX reads as one person: a name holding ` and ` or a comma is braced."""
+    text = bibtex_text(name)
+    return "{" + text + "}" if " and " in text or "," in text else text
 
 
 def bibtex_text(text: str) -> str:

@@ -28,9 +28,13 @@ def id_month(arxiv_id: str | None) -> tuple[int, int] | None:
 def date_key(paper: Paper) -> int:
     """The paper's date as YYYYMMDD, unknown parts 0; 0 when nothing is known.
 
-    From the listing date (`Mar 14`, `Mar 14, 2024`), the year coming from the arXiv id when
-    the listing has none; else the month the arXiv id was issued in.
+    From the published date when the source gave one (arXiv, Hugging Face, BibTeX); else
+    the listing date (`Mar 14`, `Mar 14, 2024`), the year coming from the arXiv id when the
+    listing has none; else the month the arXiv id was issued in.
     """
+    if paper.published:
+        parts = paper.published.split("-")
+        return int(parts[0]) * 10000 + (int(parts[1]) * 100 if len(parts) > 1 else 0) + (int(parts[2]) if len(parts) > 2 else 0)
     issued = id_month(paper.arxiv_id)
     if paper.listed:
         match = _LISTED.fullmatch(paper.listed)
@@ -45,7 +49,7 @@ def date_key(paper: Paper) -> int:
 
 def date_text(paper: Paper) -> str:
     """What `date:TEXT` searches: the listing date and the id's month, lower case."""
-    parts = [paper.listed or ""]
+    parts = [paper.published or "", paper.listed or ""]
     issued = id_month(paper.arxiv_id)
     if issued:
         parts.append(f"{issued[0]:04d}-{issued[1]:02d}")

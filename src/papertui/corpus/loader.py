@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from papertui.corpus.merge import CorpusBuilder
 from papertui.corpus.model import Corpus, FileReport, Source
@@ -19,7 +20,9 @@ def discover_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
     symlinked directories are not followed, so a link loop cannot trap the walk.
     """
     for path in paths:
-        if path.is_dir():
+        if path == STDIN:
+            yield path, None
+        elif path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
@@ -83,12 +86,12 @@ def iter_load(
     bytes_done = 0
     reported_changes = 0
 
-    def progress(files_done: int) -> LoadProgress:
+    def progress(files_done: int, read_in_file: int = 0) -> LoadProgress:
         nonlocal reported_changes
         changed = tuple(builder.changed[reported_changes:])
         reported_changes = len(builder.changed)
         return LoadProgress(
-            corpus, len(corpus.papers), files_done, len(found), bytes_done, bytes_total, changed
+            corpus, len(corpus.papers), files_done, len(found), bytes_done + read_in_file, bytes_total, changed
         )
 
     yield progress(0)
@@ -98,59 +101,146 @@ def iter_load(
         if problem:
             report.warn(problem)
         else:
-            for _ in load_file(path, report, builder):
-                yield progress(number)
+            for read in load_file(path, report, builder):
+                yield progress(number, read)
         bytes_done += size
         yield progress(number + 1)
 
 
 def _size(path: Path) -> int:
+    if path == STDIN:
+        return 0
     try:
         return path.stat().st_size
     except OSError:
         return 0
 
 
-def load_file(path: Path, report: FileReport, builder: CorpusBuilder) -> Iterator[None]:
-    """Parse one file into `builder`, yielding every `PROGRESS_EVERY` records."""
+STDIN = Path("-")
+STDIN_NAME = "<stdin>"
+HEAD_BYTES = 1 << 16
+_stdin: BinaryIO | None = None
+
+
+def read_stdin_from(stream: BinaryIO | None) -> None:
+    """Where the path `-` reads from (default: this process's standard input). The app
+    reads papers from a copy of fd 0 while the keyboard comes from the terminal."""
+    global _stdin
+    _stdin = stream
+
+
+def _open(path: Path) -> BinaryIO:
+    if path == STDIN:
+        return _stdin if _stdin is not None else sys.stdin.buffer
+    return open(path, "rb")
+
+
+def load_file(path: Path, report: FileReport, builder: CorpusBuilder) -> Iterator[int]:
+    """Parse one file into `builder`, yielding the bytes read so far every
+    `PROGRESS_EVERY` records."""
     try:
-        data = path.read_bytes()
+        stream = _open(path)
     except OSError as error:
         report.warn(f"cannot read: {error.strerror or error}")
         return
-    if not data.strip():
+    try:
+        yield from _load_stream(stream, report, builder)
+    except OSError as error:
+        report.warn(f"cannot read: {error.strerror or error}; what came before it was kept")
+    finally:
+        if path != STDIN:
+            stream.close()
+
+
+def _load_stream(stream: BinaryIO, report: FileReport, builder: CorpusBuilder) -> Iterator[int]:
+    head = _read_head(stream)
+    while len(head) == HEAD_BYTES and not head.strip():  # a long run of blank space first
+        head = _read_head(stream)
+    if not head.strip():
         report.warn("empty file")
         return
-    if is_binary(data):
+    if is_binary(head):
         report.warn("not a text file (binary data); skipped")
         return
-    text, encoding_warning = decode(data)
-    del data
-    if encoding_warning:
-        report.warn(encoding_warning)
-    text = normalise_lines(text)
-    fmt = sniff_format(text)
+    fmt = sniff_format(normalise_lines(decode(head)[0]))  # a cut character only costs the sniff a letter
     if fmt is None:
         known = "; ".join(f.description for f in FORMATS.values())
         report.warn(f"matches no known format (expected {known}); skipped")
         return
     report.format = fmt.name
+    read = [len(head)]
+    if fmt.by_lines:
+        source: object = _decoded_lines(head, stream, report, read)
+    else:
+        data = head + stream.read()
+        read[0] = len(data)
+        text, encoding_warning = decode(data)
+        del data
+        if encoding_warning:
+            report.warn(encoding_warning)
+        source = normalise_lines(text)
     papers = set()
-    for record in fmt.parse(text, report):
+    for record in fmt.parse(source, report):  # type: ignore[arg-type]
         report.records += 1
-        source = Source(report.path, report.records, fmt.name)
-        paper, merged = builder.add(record, source, report)
+        source_of = Source(report.path, report.records, fmt.name)
+        paper, merged = builder.add(record, source_of, report)
         papers.add(id(paper))
         report.merged += merged
         if report.records % PROGRESS_EVERY == 0:
             report.papers = len(papers)
-            yield
+            yield read[0]
     report.papers = len(papers)
-    if report.records == 0:
+    if report.records == 0 and not report.warnings:
         report.warn(f"looks like {fmt.name} but holds no records")
 
 
+def _read_head(stream: BinaryIO) -> bytes:
+    """Up to HEAD_BYTES, however the bytes trickle in (a pipe gives them in pieces)."""
+    parts, size = [], 0
+    while size < HEAD_BYTES:
+        part = stream.read(HEAD_BYTES - size)
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)
+
+
+def _decoded_lines(head: bytes, stream: BinaryIO, report: FileReport, read: list[int]) -> Iterator[str]:
+    """The lines of `head` and then the rest of `stream`, decoded one by one; `read[0]`
+    follows the bytes read. A line that is not UTF-8 is read as Windows-1252 (or Latin-1),
+    and one warning at the end counts them."""
+    *complete, partial = head.split(b"\n")
+    bad: list[int] = []
+    number = 0
+
+    def decoded(raw: bytes) -> str:
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(number)
+            return decode(raw)[0]
+
+    for number, raw in enumerate(complete, 1):
+        yield decoded(raw)
+    rest = iter(stream)
+    tail = next(rest, b"")
+    read[0] += len(tail)
+    number = len(complete) + 1
+    yield decoded(partial + tail)
+    for number, raw in enumerate(rest, number + 1):
+        read[0] += len(raw)
+        yield decoded(raw)
+    if bad:
+        report.warn(
+            f"{len(bad)} lines are not UTF-8 (the first: line {bad[0]}); read as Windows-1252, "
+            "some characters may be wrong"
+        )
+
+
 def _display(path: Path, root: Path | None) -> str:
+    if path == STDIN:
+        return STDIN_NAME
     if root is not None:
         try:
             return path.relative_to(root).as_posix()

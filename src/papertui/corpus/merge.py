@@ -52,6 +52,10 @@ class CorpusBuilder:
                 arxiv_id=record.arxiv_id,
                 listed=record.listed,
                 links=record.links,
+                authors=record.authors,
+                categories=record.categories,
+                published=record.published,
+                upvotes=record.upvotes,
             )
             self.papers.append(paper)
         else:
@@ -99,3 +103,12 @@ def _merge_into(paper: Paper, record: Record, source: Source, report: FileReport
         paper.listed = record.listed
     if record.links:
         paper.links = tuple(dict.fromkeys(paper.links + record.links))
+    if record.authors and not paper.authors:
+        paper.authors = record.authors
+    if record.categories:
+        paper.categories = tuple(dict.fromkeys(paper.categories + record.categories))
+    # The more precise date wins: 2024-10-22 over 2024.
+    if record.published and len(record.published) > len(paper.published or ""):
+        paper.published = record.published
+    if record.upvotes is not None:
+        paper.upvotes = max(record.upvotes, paper.upvotes or 0)

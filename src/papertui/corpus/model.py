@@ -24,6 +24,10 @@ class Record:
     listed: str | None = None
     links: tuple[str, ...] = ()
     source: Source | None = None
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    published: str | None = None  # YYYY-MM-DD, or YYYY-MM / YYYY when that is all there is
+    upvotes: int | None = None
 
 
 @dataclass(eq=False, slots=True)
@@ -40,6 +44,12 @@ class Paper:
     listed: str | None = None
     links: tuple[str, ...] = ()
     sources: list[Source] = field(default_factory=list)
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    published: str | None = None
+    upvotes: int | None = None
+    # The arXiv title the id was found by (`papertui resolve`), when it was not in the input.
+    resolved_from: str | None = None
 
 
 @dataclass(slots=True)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from typing import Iterable
+
+from papertui.corpus.latex import latex_to_text
 from papertui.corpus.model import Record
 from papertui.corpus.text import clean
-from papertui.links import arxiv_id_from_url, urls_in
+from papertui.links import arxiv_id_from_url, parse_arxiv_id, urls_in
+
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
 def make_record(
@@ -12,22 +18,52 @@ def make_record(
     title: str | None = None,
     link: str | None = None,
     listed: str | None = None,
+    *,
+    arxiv_id: str | None = None,
+    authors: Iterable[str] = (),
+    categories: Iterable[str] = (),
+    published: str | None = None,
+    upvotes: int | None = None,
+    links: Iterable[str] = (),
+    latex: bool = False,
 ) -> Record:
-    """Clean every field; take the arXiv id from `link`, the URLs from the abstract.
+    """Clean every field; take the arXiv id from `arxiv_id` (any spelling) or `link`, the
+    URLs from the abstract. `latex`: the text is LaTeX as arXiv keeps it (accents, math).
 
     A `link` that is not an arXiv URL is kept among the paper's links rather than dropped.
     """
-    abstract = clean(abstract)
-    title = clean(title) if title else None
+    readable = latex_to_text if latex else _same
+    abstract = clean(readable(abstract))
+    title = clean(readable(title)) if title else None
     link = clean(link) if link else None
-    arxiv_id = arxiv_id_from_url(link) if link else None
-    links = urls_in(abstract)
-    if link and arxiv_id is None:
-        links = urls_in(link) + links
+    found_id = parse_arxiv_id(arxiv_id) if arxiv_id else None
+    if found_id is None and link:
+        found_id = arxiv_id_from_url(link)
+    found_links = urls_in(abstract)
+    if link and arxiv_id_from_url(link) is None:
+        found_links = urls_in(link) + found_links
+    if links:
+        found_links = tuple(dict.fromkeys((*found_links, *(clean(url) for url in links if url))))
     return Record(
         abstract=abstract,
         title=title or None,
-        arxiv_id=arxiv_id,
+        arxiv_id=found_id,
         listed=clean(listed) if listed else None,
-        links=links,
+        links=found_links,
+        authors=tuple(name for name in (clean(readable(a)) for a in authors) if name),
+        categories=tuple(dict.fromkeys(c for c in (clean(c) for c in categories) if c)),
+        published=iso_date(published),
+        upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) and upvotes >= 0 else None,
     )
+
+
+def iso_date(text: str | None) -> str | None:
+    """The YYYY[-MM[-DD]] a date starts with (`2024-10-22T17:59:30Z` -> `2024-10-22`)."""
+    if not text:
+        return None
+    match = _DATE.match(text.strip())
+    return match.group(0) if match else None
+
+
+def _same(text: str) -> str:
+    return text

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterator, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple
 
-from papertui.corpus import abstract_lines, hf_daily_page, title_pdf_summary
+from papertui.corpus import (
+    abstract_lines,
+    arxiv_atom,
+    arxiv_snapshot,
+    bibtex,
+    hf_daily_page,
+    hf_papers_json,
+    title_pdf_summary,
+)
 from papertui.corpus.model import FileReport, Record
 
 Parser = Callable[[str, FileReport], Iterator[Record]]
+LineParser = Callable[[Iterable[str], FileReport], Iterator[Record]]
 
 
 class Format(NamedTuple):
     name: str
-    parse: Parser
+    parse: Parser | LineParser
     description: str
+    # A line format is parsed as its lines stream in, so a file of any size can load.
+    by_lines: bool = False
 
 
 FORMATS: dict[str, Format] = {
@@ -34,6 +45,27 @@ FORMATS: dict[str, Format] = {
             hf_daily_page.parse_hf_daily_page,
             "a text copy of the Hugging Face Daily Papers page",
         ),
+        Format(
+            arxiv_atom.FORMAT,
+            arxiv_atom.parse_arxiv_atom,
+            "an arXiv API answer (Atom XML)",
+        ),
+        Format(
+            hf_papers_json.FORMAT,
+            hf_papers_json.parse_papers_json,
+            "a JSON array of papers (Hugging Face papers API, `list --format json`)",
+        ),
+        Format(
+            arxiv_snapshot.FORMAT,
+            arxiv_snapshot.parse_json_lines,
+            "JSON lines (arXiv metadata snapshot, `list --format jsonl`)",
+            by_lines=True,
+        ),
+        Format(
+            bibtex.FORMAT,
+            bibtex.parse_bibtex,
+            "BibTeX entries",
+        ),
     )
 }
 
@@ -42,7 +74,15 @@ HEAD_LINES = 50
 
 def sniff_format(text: str) -> Format | None:
     """The format whose shape the start of `text` has, or None."""
-    lines = [line.strip() for line in text.split("\n", 2000)[:2000] if line.strip()][:HEAD_LINES]
+    head = text[:65536]
+    # Structured formats announce themselves in their first characters.
+    if arxiv_atom.looks_like(head):
+        return FORMATS[arxiv_atom.FORMAT]
+    if hf_papers_json.looks_like(head):
+        return FORMATS[hf_papers_json.FORMAT]
+    if arxiv_snapshot.looks_like(head):
+        return FORMATS[arxiv_snapshot.FORMAT]
+    lines = [line.strip() for line in head.split("\n", 2000)[:2000] if line.strip()][:HEAD_LINES]
     if not lines:
         return None
     # The first line decides when it can; the counts below catch files with a stray header.
@@ -56,4 +96,6 @@ def sniff_format(text: str) -> Format | None:
         return FORMATS[title_pdf_summary.FORMAT]
     if abstract_lines.looks_like(lines):
         return FORMATS[abstract_lines.FORMAT]
+    if bibtex.looks_like(head):
+        return FORMATS[bibtex.FORMAT]
     return None
