@@ -1,6 +1,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -161,6 +162,30 @@ def test_list_sorts_and_exports(capsys):
     assert out.count("@misc{arxiv_") == 2 and "year = {2024}" in out
     _, out, _ = run(capsys, "list", "-q", "RaTEScore", "-f", "markdown")
     assert out == "- [RaTEScore: A Metric for Radiology Report Generation](https://arxiv.org/abs/2406.16845) · arXiv:2406.16845\n"
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize(
+    ("name", "entries"),
+    [("arxiv-api-query-testing.atom.xml", 100), ("arxiv-metadata-snapshot-head.jsonl", 100), ("hf-daily-papers-2024-10-25.json", 29)],
+)
+def test_stats_accounts_for_every_entry_of_the_real_samples(capsys, name, entries):
+    code, out, err = run(capsys, "stats", str(FIXTURES / name))
+    total = out.splitlines()[-1].split()
+    assert code == 0 and err == ""
+    assert total == ["total", "1", "files", str(entries), str(entries), "0", "0"]
+
+
+def test_list_filters_and_sorts_on_the_new_fields(capsys):
+    _, out, _ = run(capsys, "list", "-q", "upvotes:>=35", "-s", "upvotes", str(FIXTURES / "hf-daily-papers-2024-10-25.json"))
+    assert [line.split()[0] for line in out.splitlines()] == ["2410.17243", "2410.16251", "2410.18533", "2410.18693"]
+    _, out, _ = run(capsys, "list", "-q", "au:balazs", "-f", "json", str(FIXTURES))
+    [paper] = json.loads(out)
+    assert paper["authors"][0] == "C. Balázs" and paper["categories"] == ["hep-ph"] and paper["published"] == "2007-04-02"
+    _, out, _ = run(capsys, "list", "-q", "id:2410.17243", "-f", "bibtex", str(FIXTURES))
+    assert "author = {Zesen Cheng and Hang Zhang and" in out and "primaryClass = {cs.CV}" in out
 
 
 def test_list_says_how_a_malformed_query_was_read(capsys):

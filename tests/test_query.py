@@ -55,7 +55,7 @@ def test_queries_are_read_as_documented(text, groups):
         ("foo | | bar", [["foo", "bar"]], "lone '|'"),
         ('""', [], "empty quotes"),
         ("title:", [], "'title:' needs a value"),
-        ("au:smith", [["au:smith"]], "'au:' is not a field"),
+        ("writer:smith", [["writer:smith"]], "'writer:' is not a field"),
         ("is:fancy", [["is fancy"]], "is:fancy is not a filter"),
         ("has:pdf", [["has pdf"]], "has:pdf is not a filter"),
         ("date:>march", [["date:>march"]], "a date to compare"),
@@ -252,3 +252,47 @@ def test_a_long_search_stops_when_cancelled_and_leaves_the_index_sound():
         index.search('"on zebra"', cancelled=cancelled)
     assert polls  # it was asked, part way through
     assert len(index.search('"on zebra"').rows) == 9000
+
+
+# --- the fields the importers bring: authors, categories, upvotes -------------------------
+
+
+@pytest.fixture
+def people():
+    return [
+        make_paper("Diphoton cross sections", authors=("C. Balázs", "E. L. Berger"), categories=("hep-ph",)),
+        make_paper("Contrastive loss at scale", authors=("Zesen Cheng", "Hang Zhang"), categories=("cs.CV", "cs.LG"), upvotes=64),
+        make_paper("Knowledge editing", authors=("Baixiang Huang",), categories=("cs.CL",), upvotes=41),
+        make_paper("No metadata at all"),
+        make_paper("Lattice results", authors=("A. Berger",), categories=("hep-lat",), upvotes=0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("au:balazs", [0]),  # accents optional
+        ("author:BALÁZS", [0]),
+        ("au:berger", [0, 4]),
+        ('au:"zesen cheng"', [1]),
+        ("!au:berger", [1, 2, 3]),
+        ("cat:hep", [0, 4]),  # a prefix: hep-ph and hep-lat
+        ("cat:cs.cl", [2]),
+        ("cat:cs", [1, 2]),
+        ("cat:cs.c", [1, 2]),
+        ("upvotes:>=41", [1, 2]),
+        ("upvotes:0", [4]),
+        ("upvotes:<41", [4]),  # papers without a count never match a comparison
+        ("cat:cs | au:berger", [0, 1, 2, 4]),
+        ("au:berger lattice", [4]),
+    ],
+)
+def test_author_category_and_upvote_filters(people, query, expected):
+    index = SearchIndex(people)
+    assert sorted(index.search(query).rows) == expected
+
+
+def test_a_bad_upvote_bound_is_noted_and_ignored():
+    query = parse_query("upvotes:many graph")
+    assert [str(t) for g in query.groups for t in g] == ["graph"]
+    assert query.notes == ("upvotes:many: give a number, as in upvotes:>=10; ignored",)

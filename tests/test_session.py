@@ -136,7 +136,7 @@ async def test_sort_cycles_and_says_so():
         await settle(pilot)
         titles = [app.corpus.papers[i].title.casefold() for i in app.paper_list.rows]
         assert titles == sorted(titles) and sorted(app.paper_list.rows) == sorted(relevance)
-        await pilot.press("ctrl+s", "ctrl+s")  # date, then starred first
+        await pilot.press("ctrl+s", "ctrl+s", "ctrl+s")  # date, upvotes, then starred first
         await settle(pilot)
         assert "sort: starred first" in str(app.query_one("#status").render())
         await pilot.press("ctrl+s")

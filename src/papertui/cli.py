@@ -31,8 +31,8 @@ QUERY_HELP = """query language (the same in the app; see the README for more):
   graph neural        every word, typos forgiven     'exact  "a phrase"   substring (smart case)
   a | b               either                          !term               without (substring)
   ^start  end$        the title starts/ends so        title: t: abs:      only in that field
-  id:2406  source:FILE  date:mar  date:>=2024-03     is:starred is:read is:unread tag:NAME
-  has:id  has:code"""
+  au:NAME  cat:cs.CL    id:2406  source:FILE         date:mar  date:>=2024-03  upvotes:>=10
+  is:starred is:read is:unread tag:NAME               has:id  has:code"""
 
 
 class UsageError(Exception):

@@ -17,7 +17,7 @@ import numpy as np
 from papertui.corpus.facts import date_key, date_text, has_code
 from papertui.corpus.model import Paper
 from papertui.search.matching import MIN_INFIX, tokenize
-from papertui.search.query import Query, Term, date_matches, date_range
+from papertui.search.query import Query, Term, compare, date_matches, date_range, fold_name
 from papertui.search.vocabulary import units
 
 if TYPE_CHECKING:
@@ -215,7 +215,8 @@ _TESTS: dict[str, Callable[[str, str], bool]] = {
 def filter_mask(
     term: Term, papers: Sequence[Paper], size: int, marks: MarkSource | None, facts: CorpusFacts
 ) -> np.ndarray:
-    """The papers a filter term (id, source, date, has, is, tag) selects, before negation."""
+    """The papers a filter term (id, source, author, cat, date, upvotes, has, is, tag)
+    selects, before negation."""
     if term.kind in ("is", "tag"):
         if marks is None:
             return np.zeros(size, dtype=bool)
@@ -241,6 +242,13 @@ def _paper_test(term: Term) -> Callable[[Paper], bool]:
         return lambda p: bool(p.arxiv_id) and value in p.arxiv_id.lower()
     if term.kind == "source":
         return lambda p: any(value in source.path.lower() for source in p.sources)
+    if term.kind == "author":
+        return lambda p: any(value in fold_name(name) for name in p.authors)
+    if term.kind == "cat":
+        return lambda p: any(category.lower().startswith(value) for category in p.categories)
+    if term.kind == "upvotes":
+        bound = int(value)
+        return lambda p: p.upvotes is not None and compare(p.upvotes, term.operator, bound)
     if term.kind == "date":
         if term.operator:
             return lambda p: date_matches(date_key(p), term.operator, value)

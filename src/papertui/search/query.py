@@ -8,7 +8,10 @@ A query is a conjunction of groups; a group is one term or several joined by ` |
     !term                 NOT: the paper does not contain it (a substring, as in fzf)
     title: t: abstract: abs:   the term only in that field
     id: source: date:     substring of the arXiv id / a source file name / the date
+    au: author:           part of an author's name (accents optional: balazs finds Balázs)
+    cat:                  an arXiv category or its prefix: cat:cs.CL, cat:cs, cat:hep
     date:>=2024-03        compare dates (>, >=, <, <=)
+    upvotes:>=10          compare Hugging Face upvotes
     is:starred is:read is:unread  tag:NAME  has:id  has:code
 
 Parsing never fails: what cannot be read as an operator is read literally, and `notes`
@@ -18,6 +21,7 @@ says so, for the status line.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from papertui.search.matching import query_words, tokenize
@@ -29,11 +33,17 @@ FIELD_NAMES = {
     "abs": "abstract",
     "id": "id",
     "source": "source",
+    "au": "author",
+    "author": "author",
+    "cat": "cat",
+    "category": "cat",
     "date": "date",
+    "upvotes": "upvotes",
     "is": "is",
     "tag": "tag",
     "has": "has",
 }
+FILTER_KINDS = ("id", "source", "author", "cat", "date", "upvotes", "is", "tag", "has")
 IS_VALUES = ("starred", "read", "unread")
 HAS_VALUES = ("id", "code")
 _FIELD = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
@@ -45,7 +55,8 @@ DATE_OPERATORS = (">=", "<=", ">", "<", "=")
 class Term:
     """One condition on a paper.
 
-    kind: "words" (fuzzy words), "text" (a substring), "id", "source", "date", "is", "tag", "has".
+    kind: "words" (fuzzy words), "text" (a substring), or a filter: "id", "source", "author",
+    "cat", "date", "upvotes", "is", "tag", "has".
     """
 
     kind: str
@@ -193,11 +204,11 @@ def _term(token: str, notes: list[str]) -> Term | None:
         if name in FIELD_NAMES:
             field, body = FIELD_NAMES[name], match.group(2)
         else:
-            _note(notes, f"'{match.group(1)}:' is not a field, read as words (fields: title: abs: id: source: date: is: tag: has:)")
+            _note(notes, f"'{match.group(1)}:' is not a field, read as words (fields: title: abs: au: cat: id: source: date: upvotes: is: tag: has:)")
     elif match and match.group(1).lower() in FIELD_NAMES:
         _note(notes, f"'{match.group(1)}:' needs a value")
         return None
-    if field in ("id", "source", "date", "is", "tag", "has"):
+    if field in FILTER_KINDS:
         return _filter_term(field, _unquoted(body), negated, notes)
     return _text_term(body, field, negated, notes)
 
@@ -253,6 +264,15 @@ def _filter_term(kind: str, value: str, negated: bool, notes: list[str]) -> Term
             return _text_term(f"has {value}", "any", negated, notes)
     elif kind == "tag":
         value = value.casefold()
+    elif kind == "author":
+        value = fold_name(value)
+    elif kind == "upvotes":
+        operator = next((op for op in DATE_OPERATORS if value.startswith(op)), "=")
+        number = value[len(operator) :] if value.startswith(operator) else value
+        if not number.isdigit():
+            _note(notes, f"upvotes:{value}: give a number, as in upvotes:>=10; ignored")
+            return None
+        return Term("upvotes", str(int(number)), negated=negated, operator=operator)
     elif kind == "date":
         operator = next((op for op in DATE_OPERATORS if value.startswith(op)), "")
         bound = value[len(operator) :]
@@ -265,6 +285,16 @@ def _filter_term(kind: str, value: str, negated: bool, notes: list[str]) -> Term
     else:
         value = value.lower()
     return Term(kind, value, negated=negated)
+
+
+def fold_name(text: str) -> str:
+    """Lower case without accents: `Balázs` and `balazs` fold alike."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def compare(number: int, operator: str, bound: int) -> bool:
+    return {">": number > bound, ">=": number >= bound, "<": number < bound, "<=": number <= bound}.get(operator, number == bound)
 
 
 def date_range(value: str) -> tuple[int, int]:

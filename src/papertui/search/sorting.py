@@ -1,4 +1,4 @@
-"""Orders for a result's rows: relevance, corpus order, title, date, starred first."""
+"""Orders for a result's rows: relevance, corpus order, title, date, upvotes, starred first."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from papertui.corpus.facts import date_key
 from papertui.corpus.model import Paper
 from papertui.search.index import RankedRows, SearchResult
 
-SORT_ORDERS = ("relevance", "corpus", "title", "date", "starred")
+SORT_ORDERS = ("relevance", "corpus", "title", "date", "upvotes", "starred")
 SORT_LABELS = {
     "relevance": "relevance",
     "corpus": "corpus order",
     "title": "title A–Z",
     "date": "date, newest first",
+    "upvotes": "upvotes, most first",
     "starred": "starred first",
 }
 
@@ -99,6 +100,9 @@ class Sorter:
                     by_title = sorted(range(count), key=lambda i: papers[i].title.casefold())
                     keys = np.empty(count, dtype=np.int64)
                     keys[by_title] = np.arange(count)
+                elif order == "upvotes":  # most first; papers without a count last
+                    votes = np.fromiter((-1 if papers[i].upvotes is None else papers[i].upvotes for i in range(count)), dtype=np.int64, count=count)
+                    keys = np.where(votes < 0, 1 << 40, -votes)
                 else:  # newest first; unknown dates last
                     dates = np.fromiter((date_key(papers[i]) for i in range(count)), dtype=np.int64, count=count)
                     keys = np.where(dates == 0, 1 << 40, -dates)

@@ -45,7 +45,7 @@ class PaperApp(PaperActions, App[list[Paper] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("f1", "help", "Help", id="app.help"),
-        Binding("ctrl+s", "cycle_sort", "Sort", tooltip="Sort by relevance, corpus order, title, date, starred first", id="app.sort"),
+        Binding("ctrl+s", "cycle_sort", "Sort", tooltip="Sort by relevance, corpus order, title, date, upvotes, starred first", id="app.sort"),
     ]
 
     @dataclass
@@ -346,7 +346,7 @@ class PaperApp(PaperActions, App[list[Paper] | None]):
         yield SystemCommand("Select paper", "Select or unselect the highlighted paper (space in the list)", self.action_toggle_selected)
         yield SystemCommand("Select all", "Select every paper in the list (a in the list)", self.action_select_all)
         yield SystemCommand("Unselect all", "Clear the selection (c in the list)", self.action_clear_selection)
-        yield SystemCommand("Sort", "Next order: relevance, corpus, title, date, starred first (Ctrl+S)", self.action_cycle_sort)
+        yield SystemCommand("Sort", "Next order: relevance, corpus, title, date, upvotes, starred first (Ctrl+S)", self.action_cycle_sort)
         yield SystemCommand("Focus filter", "Move to the filter bar (/)", self.action_focus_filter)
         yield SystemCommand("Clear filter", "Show every paper (Esc in the filter bar)", self.filter_bar.action_clear)
         yield SystemCommand("Focus list", "Move to the paper list (Enter in the filter bar)", self.action_focus_list)

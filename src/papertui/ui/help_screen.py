@@ -29,13 +29,14 @@ QUERY_HELP = (
     ("^start  end$", "the title starts / ends with it (^whole title$)"),
     ("title: t: abs:", "the term only in the title / the abstract: t:diffusion, abs:'GSM8K"),
     ("id: source: date:", "in the arXiv id / a source file name / the date: id:2406, source:daily, date:mar"),
-    ("date:>=2024-03", "compare dates with > >= < <= (YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("au: author: cat:", "an author's name, accents optional: au:balazs; an arXiv category or its prefix: cat:cs.CL, cat:hep"),
+    ("date:>=2024-03", "compare dates with > >= < <= (YYYY, YYYY-MM or YYYY-MM-DD); upvotes:>=10 likewise"),
     ("is: tag: has:", "is:starred, is:read, is:unread, tag:to-read, has:id, has:code (links to code)"),
 )
 QUERY_NOTE = (
     "A query that cannot be read as written (an unbalanced quote, a lone ! or |) is read "
     "literally, and the status line says how. An empty filter shows every paper in corpus order. "
-    "Ctrl+S cycles the order: relevance, corpus order, title, date, starred first."
+    "Ctrl+S cycles the order: relevance, corpus order, title, date, upvotes, starred first."
 )
 
 
