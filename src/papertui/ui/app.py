@@ -4,6 +4,7 @@ the panes. What the keys do to papers (open, copy, marks, export) is in `actions
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import ClassVar, Iterable, Sequence
 
@@ -86,6 +87,7 @@ class PaperApp(PaperActions, App[list[Paper] | None]):
         self._given = (corpus, index)
         self._generation = 0
         self._shown_papers = 0  # papers the list shows with an empty filter
+        self._authors_checked = 0  # papers looked at for authors
         self._filtered_with = 0  # papers the index covered for the current result
         self.loading = True
         self._loading_line = ""
@@ -157,6 +159,7 @@ class PaperApp(PaperActions, App[list[Paper] | None]):
         first = self.corpus is None
         self.corpus, self.index = step.corpus, step.index
         self.loading = not step.done
+        self._look_for_authors(step.corpus)
         self._show_progress(step)
         query_words_typed = bool(self.filter_bar.value.strip())
         if first or (not query_words_typed and step.progress.papers_loaded != self._shown_papers):
@@ -165,6 +168,15 @@ class PaperApp(PaperActions, App[list[Paper] | None]):
             self._request_filter(self.filter_bar.value, keep_cursor=True)
         if step.done:
             self._loading_finished(step.corpus)
+
+    def _look_for_authors(self, corpus: Corpus) -> None:
+        """Give authors a column once any paper has them (checking each paper once)."""
+        papers = corpus.papers
+        if not self.paper_list.show_authors:
+            if any(paper.authors for paper in islice(papers, self._authors_checked, None)):
+                self.paper_list.show_authors = True
+                self.paper_list.refresh_marks()
+        self._authors_checked = len(papers)
 
     def _show_progress(self, step: LoadStep) -> None:
         bar = self.query_one("#progress", ProgressBar)

@@ -57,6 +57,16 @@ def _marks_fields(marks: Marks | None, selected: bool) -> list[Content]:
     return fields
 
 
+AUTHORS_SHOWN = 30
+
+
+def author_list(authors: tuple[str, ...]) -> str:
+    """Every author, or the first 30 and how many more: some papers list hundreds."""
+    shown = ", ".join(authors[:AUTHORS_SHOWN])
+    more = len(authors) - AUTHORS_SHOWN
+    return f"{shown} … and {more} more" if more > 0 else shown
+
+
 def paper_details(
     paper: Paper, terms: Container[str] = frozenset(), marks: Marks | None = None, selected: bool = False
 ) -> Content:
@@ -64,15 +74,25 @@ def paper_details(
     parts: list[Content] = [highlighted(paper.title, terms, "bold"), Content("\n")]
     if paper.title_derived:
         parts.append(Content.styled("(no title in the source: derived from the abstract)\n", "italic $text-muted"))
+    if paper.authors:
+        parts.append(Content.styled(author_list(paper.authors) + "\n", "$text-secondary"))
     parts.append(Content("\n"))
     if paper.arxiv_id:
         parts.append(_field("arXiv", paper.arxiv_id, "bold $text-success"))
+        if paper.resolved_from is not None:
+            parts.append(_field("", f"found by title search: “{paper.resolved_from}”", "italic $text-muted"))
         parts.append(_field("abs", abs_url(paper.arxiv_id)))
         parts.append(_field("PDF", pdf_url(paper.arxiv_id)))
     else:
-        parts.append(_field("arXiv", "no id: open and copy use an arXiv search link", "$text-warning"))
+        parts.append(_field("arXiv", "no id: open and copy use an arXiv search link (i looks it up)", "$text-warning"))
+    if paper.categories:
+        parts.append(_field("Category", " ".join(paper.categories)))
+    if paper.published:
+        parts.append(_field("Date", paper.published))
     if paper.listed:
         parts.append(_field("Listed", paper.listed))
+    if paper.upvotes is not None:
+        parts.append(_field("Upvotes", f"▲ {paper.upvotes}"))
     for number, source in enumerate(paper.sources):
         parts.append(_field("Source" if number == 0 else "", f"{source.path} #{source.record}"))
     for number, link in enumerate(paper.links):

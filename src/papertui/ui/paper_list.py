@@ -31,8 +31,23 @@ STAR_MARKER = "★"
 READ_MARKER = "✓"
 NOTE_MARKER = "✎"
 DERIVED_MARKER = "~ "
-DATE_WIDTH = 8  # " Mar 14 "
+DATE_WIDTH = 9  # "  Mar 14 " or " 2024-10 "
+AUTHORS_WIDTH = 20
+AUTHORS_ROOM = 40  # the title keeps this much before an authors column is shown
 PREFIX_WIDTH = 5  # selected, id, star, read, space
+
+
+def short_authors(authors: Sequence[str]) -> str:
+    """`Cheng`, `Cheng & Zhang`, `Cheng et al.`: last names, as a citation gives them."""
+    last = [name.split()[-1] if name.split() else name for name in authors[:2]]
+    if len(authors) > 2:
+        return f"{last[0]} et al."
+    return " & ".join(last)
+
+
+def row_date(paper: Paper) -> str:
+    """The listing date (`Mar 14`), else the year and month published (`2024-10`)."""
+    return paper.listed or (paper.published or "")[:7]
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -66,6 +81,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--star",
         "paper-list--read",
         "paper-list--tags",
+        "paper-list--authors",
     }
 
     DEFAULT_CSS = """
@@ -92,6 +108,7 @@ class PaperList(ScrollView, can_focus=True):
         & > .paper-list--star { color: $text-warning; }
         & > .paper-list--read { color: $text-muted; }
         & > .paper-list--tags { color: $text-secondary; }
+        & > .paper-list--authors { color: $text-muted; }
     }
     """
 
@@ -131,6 +148,8 @@ class PaperList(ScrollView, can_focus=True):
         """Corpus indices of the selected papers (the app owns the set)."""
         self.marks_of: Callable[[Paper], Marks | None] = lambda paper: None
         """Where a paper's stars, read mark and tags come from."""
+        self.show_authors = False
+        """Whether the corpus has authors: then a wide list gives them a column."""
 
     # --- attributes down -------------------------------------------------------------
 
@@ -273,6 +292,11 @@ class PaperList(ScrollView, can_focus=True):
         for start, end in match_spans(paper.title, self._terms):
             title.stylize(style("paper-list--match"), start + len(prefix), end + len(prefix))
         title_width = max(1, width - PREFIX_WIDTH - DATE_WIDTH)
+        authors = None
+        if self.show_authors and title_width >= AUTHORS_ROOM + AUTHORS_WIDTH:
+            authors = Text(" " + short_authors(paper.authors), style("paper-list--authors"), no_wrap=True, end="")
+            authors.truncate(AUTHORS_WIDTH, overflow="ellipsis", pad=True)
+            title_width -= AUTHORS_WIDTH
         # Tags and the note marker sit right of the title, taking at most half of its room.
         suffix = Text(no_wrap=True, end="")
         if marks and marks.tags:
@@ -285,6 +309,8 @@ class PaperList(ScrollView, can_focus=True):
         title.truncate(title_width, overflow="ellipsis", pad=True)
         line.append_text(title)
         line.append_text(suffix)
-        line.append((paper.listed or "")[: DATE_WIDTH - 1].rjust(DATE_WIDTH - 1) + " ", style("paper-list--date"))
+        if authors is not None:
+            line.append_text(authors)
+        line.append(row_date(paper)[: DATE_WIDTH - 2].rjust(DATE_WIDTH - 1) + " ", style("paper-list--date"))
         segments = line.render(self.app.console)
         return Strip(Segment.apply_style(segments, base)).adjust_cell_length(width, base)
