@@ -23,7 +23,19 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test keeps its marks in its own directory, never the user's."""
     directory = tmp_path / "data"
     monkeypatch.setenv("PAPERTUI_DATA_DIR", str(directory))
+    # and never asks the real arXiv: a closed local port, unless a test starts a fake API
+    monkeypatch.setenv("PAPERTUI_ARXIV_API", "http://127.0.0.1:9/api/query")
     return directory
+
+
+@pytest.fixture
+def fake_arxiv(monkeypatch: pytest.MonkeyPatch):
+    from fake_arxiv import FakeArxiv
+
+    server = FakeArxiv()
+    monkeypatch.setenv("PAPERTUI_ARXIV_API", server.url)
+    yield server
+    server.close()
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,17 @@ from papertui import __version__, bundled_seeds
 from papertui.corpus import Corpus, iter_load
 from papertui.corpus.sniff import FORMATS
 from papertui.export import EXPORT_FORMATS, FORMAT_HELP, export
+from papertui.resolve import (
+    API_VARIABLE,
+    CONFIDENT_SIMILARITY,
+    DEFAULT_API,
+    REQUEST_INTERVAL,
+    ResolveCache,
+    ResolveError,
+    Resolver,
+    apply_cached,
+    needs_id,
+)
 from papertui.loading import load_and_index
 from papertui.search import SearchIndex, SearchResult
 from papertui.search.query import parse_query
@@ -24,7 +35,7 @@ if TYPE_CHECKING:
     from papertui.ui.app import PaperApp
 
 PROG = "papertui"
-SUBCOMMANDS = ("list", "stats")
+SUBCOMMANDS = ("list", "stats", "resolve")
 LIST_FORMATS = ("text", "json", "jsonl", "links", "bibtex", "markdown")
 ORDER_HELP = {**SORT_LABELS, "relevance": "best match first (corpus order without a query)"}
 QUERY_HELP = """query language (the same in the app; see the README for more):
@@ -64,7 +75,8 @@ def _browse_parser() -> argparse.ArgumentParser:
         usage=(
             f"{PROG} [PATH ...] [--query TEXT] [--print [--print-format FORMAT]]\n"
             f"       {PROG} list [PATH ...] [--query TEXT] [--sort ORDER] [--limit N] [--format FORMAT]\n"
-            f"       {PROG} stats [PATH ...]"
+            f"       {PROG} stats [PATH ...]\n"
+            f"       {PROG} resolve [PATH ...] [--limit N]"
         ),
         description=(
             "A keyboard-first terminal browser for research papers: filter live while typing, "
@@ -75,12 +87,13 @@ def _browse_parser() -> argparse.ArgumentParser:
             f"  {PROG} [PATH ...]     browse the papers (press ? or F1 in the app for every key)\n"
             f"  {PROG} list ...       print the matching papers, best first (same search as the app)\n"
             f"  {PROG} stats ...      per file: format, records, papers, merged duplicates, warnings\n"
+            f"  {PROG} resolve ...    find the arXiv ids of papers listed without one (arXiv title search)\n"
             f"  '{PROG} COMMAND --help' explains a command.\n\n"
-            "input formats (detected from content, not the file name):\n"
+            "input formats (detected from content, not the file name; PATH - reads standard input):\n"
             f"{_formats_help()}\n\n"
             f"{QUERY_HELP}\n\n"
-            "Stars, read marks, tags and notes are kept in $PAPERTUI_DATA_DIR (default: the\n"
-            "platform's data directory for papertui).\n\n"
+            "Stars, read marks, tags, notes and the ids found by 'resolve' are kept in\n"
+            "$PAPERTUI_DATA_DIR (default: the platform's data directory for papertui).\n\n"
             "exit status: 0 when anything loaded, 1 when nothing could be loaded, 2 on a usage error;\n"
             "with --print: 1 when no paper was chosen, 130 when the browser was left without choosing.\n"
             "Warnings about bad input go to stderr; everything else in the input still loads."
@@ -138,6 +151,29 @@ def _stats_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _resolve_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=f"{PROG} resolve",
+        description=(
+            "Find the arXiv ids of papers listed without one: each title is searched in the arXiv API "
+            "and only a confident match is taken (the same title, or one at least "
+            f"{CONFIDENT_SIMILARITY:.0f}%% alike). Every answer, found or not, is cached in the data "
+            "directory, so a title is asked once; the ids found are used from then on by the browser, "
+            "list and export."
+        ),
+        epilog=(
+            f"One request every {REQUEST_INTERVAL:.0f} seconds, as arXiv asks. The API's address can be set "
+            f"with ${API_VARIABLE} (default: {DEFAULT_API}).\n"
+            "exit status: 0 when every title was asked or cached, 1 when the API could not be reached, "
+            "130 when interrupted (the answers so far are kept)."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_common(parser)
+    parser.add_argument("-n", "--limit", type=_count, metavar="N", help="ask the API about at most N titles this time")
+    return parser
+
+
 def _count(text: str) -> int:
     try:
         value = int(text)
@@ -174,6 +210,10 @@ def load(paths: Sequence[Path], stderr: TextIO, *, indexed: bool = False) -> tup
     meter.clear()
     for warning in corpus.warnings:
         print(f"{PROG}: warning: {warning}", file=stderr)
+    cache = ResolveCache.open()
+    for warning in cache.warnings:
+        print(f"{PROG}: warning: {warning}", file=stderr)
+    apply_cached(corpus.papers, cache)
     return corpus, index
 
 
@@ -265,6 +305,56 @@ def run_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return 0
 
 
+def run_resolve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    corpus, _ = load(args.paths, stderr)
+    cache = ResolveCache.open()
+    wanted = [paper for paper in corpus.papers if needs_id(paper)]
+    derived = sum(1 for paper in corpus.papers if not paper.arxiv_id and paper.title_derived)
+    unasked = [paper for paper in wanted if cache.get(paper.title) is None]
+    to_ask = unasked if args.limit is None else unasked[: args.limit]
+    later = len(unasked) - len(to_ask)
+    minutes = len(to_ask) * REQUEST_INTERVAL / 60
+    found_before = sum(1 for paper in corpus.papers if paper.resolved_from is not None)
+    print(
+        f"{PROG}: {found_before + len(wanted)} papers listed without an arXiv id: {found_before} found before, "
+        f"{len(wanted) - len(unasked)} with no confident match before, {len(to_ask)} to ask now (about {minutes:.0f} min at one request every {REQUEST_INTERVAL:.0f} s)"
+        + (f", {later} left for later" if later else "")
+        + (f"; {derived} more have no title to search by (it was derived from the abstract)" if derived else ""),
+        file=stderr,
+    )
+    resolver = Resolver(cache)
+    found = missed = skipped = 0
+    status = 0
+    try:
+        for number, paper in enumerate(to_ask, 1):
+            outcome = resolver.resolve(paper)
+            print(f"[{number}/{len(to_ask)}] {outcome.describe()}", file=stdout, flush=True)
+            if outcome.answer is None:
+                skipped += 1
+            elif outcome.answer.arxiv_id:
+                found += 1
+            else:
+                missed += 1
+    except ResolveError as error:
+        print(f"{PROG}: error: {error}; nothing else was asked, the answers so far are kept", file=stderr)
+        status = 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; the answers so far are kept", file=stderr)
+        status = 130
+    problem = cache.save()
+    if problem:
+        print(f"{PROG}: error: {problem}", file=stderr)
+        status = status or 1
+    resolved = sum(1 for paper in corpus.papers if paper.resolved_from is not None)
+    print(
+        f"{PROG}: asked {found + missed + skipped}: {found} found, {missed} with no confident match"
+        + (f", {skipped} unreadable answers" if skipped else "")
+        + f"; {resolved} papers now have an id found by title",
+        file=stderr,
+    )
+    return status
+
+
 def make_app(
     paths: Sequence[Path] = (),
     query: str = "",
@@ -346,6 +436,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_list(_list_parser().parse_args(argv[1:]), stdout, stderr)
         if argv and argv[0] == "stats":
             return run_stats(_stats_parser().parse_args(argv[1:]), stdout, stderr)
+        if argv and argv[0] == "resolve":
+            return run_resolve(_resolve_parser().parse_args(argv[1:]), stdout, stderr)
         return run_browser(_browse_parser().parse_args(argv), stdout, stderr)
     except UsageError as error:
         print(f"{PROG}: error: {error}", file=stderr)

@@ -346,32 +346,13 @@ class MarkStore:
 
     def _move_aside(self) -> Path:
         assert self.path is not None
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
-        counter = 1
-        while aside.exists():
-            counter += 1
-            aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{counter}")
-        os.replace(self.path, aside)
-        return aside
+        return move_aside(self.path)
 
     def _write(self, entries: dict[str, Marks]) -> None:
         assert self.path is not None
         data = {"version": FORMAT_VERSION, "papers": {key: marks.to_json() for key, marks in sorted(entries.items())}}
-        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as file:
-                    file.write(text)
-                    file.flush()
-                    os.fsync(file.fileno())
-                os.replace(temp, self.path)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
-            _fsync_directory(self.path.parent)
+            write_atomically(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
         except OSError as error:
             raise StateError(f"cannot save marks to {self.path}: {error.strerror or error}") from None
 
@@ -380,21 +361,67 @@ class MarkStore:
         """Keep another papertui from writing between our read and our rename."""
         assert self.path is not None
         try:
-            import fcntl
-        except ImportError:  # Windows: the rename is still atomic
-            yield
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            lock = open(self.path.with_name(f".{self.path.name}.lock"), "a")
-        except OSError as error:
-            raise StateError(f"cannot save marks in {self.path.parent}: {error.strerror or error}") from None
-        with lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
+            with file_lock(self.path):
                 yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        except LockError as error:
+            raise StateError(f"cannot save marks in {self.path.parent}: {error}") from None
+
+
+# --- files in the data directory: shared by the marks and the resolver's cache -------------
+
+
+class LockError(Exception):
+    """The lock file next to a data file cannot be created."""
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside `path` (`.NAME.lock`): one writer at a time."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: the rename is still atomic
+        yield
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(path.with_name(f".{path.name}.lock"), "a")
+    except OSError as error:
+        raise LockError(error.strerror or str(error)) from None
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Temp file, fsync, rename over `path`, fsync the directory: a crash leaves the old
+    file or the new one, never half of one. Raises OSError, leaving no temp file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    _fsync_directory(path.parent)
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a damaged file to `NAME.damaged-<time>`, keeping it for the user to look at."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    counter = 1
+    while aside.exists():
+        counter += 1
+        aside = path.with_name(f"{path.name}.damaged-{stamp}-{counter}")
+    os.replace(path, aside)
+    return aside
 
 
 def _fsync_directory(directory: Path) -> None:

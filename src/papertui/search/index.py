@@ -210,6 +210,13 @@ class SearchIndex:
                 patched[i] = (_decoded(word_set(papers[i].title)), _decoded(word_set(papers[i].abstract)))
         self._state = _State(tuple(segments), self._vocabulary.publish(), patched)
 
+    def forget_filters(self) -> None:
+        """Papers gained arXiv ids (found by title search): answers that looked at ids, or at
+        dates derived from them, must be computed again."""
+        with self._search_lock:
+            self._cached_for = None
+            self._facts = CorpusFacts(self._papers, self._state)
+
     # --- searching ----------------------------------------------------------------------
 
     def search(

@@ -91,6 +91,11 @@ class Sorter:
         # Stable sorts over corpus order: equal titles or dates stay in corpus order.
         return ArrayRows(matched[np.argsort(keys[matched], kind="stable")])
 
+    def forget(self) -> None:
+        """Dates or other keys changed: compute them again on the next sort."""
+        with self._lock:
+            self._keys.clear()
+
     def _corpus_keys(self, order: str, papers: Sequence[Paper], size: int) -> np.ndarray:
         with self._lock:
             keys = self._keys.get(order)

@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from papertui.corpus import Corpus, Paper
 from papertui.loading import LoadStep, load_and_index
+from papertui.resolve import ResolveCache, Resolver, apply_cached
 from papertui.search import SearchCancelled, SearchIndex, SearchResult
 from papertui.search.index import NO_TERMS
 from papertui.search.query import parse_query
@@ -30,11 +31,12 @@ from papertui.ui.detail import DetailPane
 from papertui.ui.filter_bar import FilterBar
 from papertui.ui.help_screen import HelpScreen
 from papertui.ui.paper_list import PaperList
+from papertui.ui.resolve_actions import ResolveActions
 
 WARNINGS_SHOWN = 3
 
 
-class PaperApp(PaperActions, App[list[Paper] | None]):
+class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
     """Browse papers: filter bar on top, list on the left, details on the right.
 
     Returns (with `print_mode`) the papers chosen with Enter, or None when left otherwise.
@@ -91,6 +93,8 @@ class PaperApp(PaperActions, App[list[Paper] | None]):
         self._filtered_with = 0  # papers the index covered for the current result
         self.loading = True
         self._loading_line = ""
+        self._resolving_line = ""
+        self.resolving = False  # a lookup of arXiv ids is under way
 
     # --- layout ---------------------------------------------------------------------
 
@@ -141,6 +145,10 @@ class PaperApp(PaperActions, App[list[Paper] | None]):
         for step in load_and_index(self.paths, display_root=self.display_root):
             if worker.is_cancelled:
                 return
+            if step.done:  # ids found by title search earlier: used from the start
+                cache = ResolveCache.open()
+                apply_cached(step.corpus.papers, cache)
+                self._resolver = Resolver(cache)
             self.post_message(self.Loaded(step))
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, name="indexing papers", description="index papers")
@@ -191,7 +199,7 @@ class PaperApp(PaperActions, App[list[Paper] | None]):
         self._update_status()
 
     def _loading_finished(self, corpus: Corpus) -> None:
-        warnings = corpus.warnings
+        warnings = corpus.warnings + (self._resolver.cache.warnings if self._resolver else [])
         if warnings:
             shown = "\n".join(warnings[:WARNINGS_SHOWN])
             more = len(warnings) - WARNINGS_SHOWN
@@ -284,6 +292,8 @@ class PaperApp(PaperActions, App[list[Paper] | None]):
             parts += ["  ·  ", (note, "$text-warning")]
         if self.loading:
             parts += ["  ·  ", (self._loading_line, "italic")]
+        if self._resolving_line:
+            parts += ["  ·  ", (self._resolving_line, "italic")]
         self._set_status(Content.assemble(*parts))
 
     def _set_status(self, content: Content) -> None:
@@ -355,6 +365,12 @@ class PaperApp(PaperActions, App[list[Paper] | None]):
         yield SystemCommand("Edit tags", f"Edit the tags of {them} (t)", self.action_edit_tags)
         yield SystemCommand("Edit note", "Write a note on the highlighted paper (n)", self.action_edit_note)
         yield SystemCommand("Export", f"Export {them} as BibTeX, Markdown, JSON or links (e)", self.action_export)
+        yield SystemCommand("Find arXiv id", f"Look up the arXiv id of {them} by title (i)", self.action_resolve_ids)
+        yield SystemCommand(
+            "Find every missing arXiv id",
+            "Look up every paper without an id by title, one request every 3 s (run again to stop)",
+            lambda: self.action_resolve_ids(every=True),
+        )
         yield SystemCommand("Select paper", "Select or unselect the highlighted paper (space in the list)", self.action_toggle_selected)
         yield SystemCommand("Select all", "Select every paper in the list (a in the list)", self.action_select_all)
         yield SystemCommand("Unselect all", "Clear the selection (c in the list)", self.action_clear_selection)

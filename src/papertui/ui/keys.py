@@ -14,6 +14,7 @@ PAPER_KEYS: list[BindingType] = [
     Binding("r", "app.toggle_mark('read')", "Read", show=False, tooltip="Mark read or unread", id="paper.read"),
     Binding("t", "app.edit_tags", "Tags", show=False, tooltip="Edit tags", id="paper.tags"),
     Binding("n", "app.edit_note", "Note", show=False, tooltip="Write a one-paragraph note (the highlighted paper)", id="paper.note"),
+    Binding("i", "app.resolve_ids", "Find id", show=False, tooltip="Find the arXiv id by title search (arXiv API); again to stop", id="paper.resolve"),
     Binding("e", "app.export", "Export", tooltip="Export as BibTeX, Markdown, JSON or links, to the clipboard or a file", id="paper.export"),
     Binding("slash", "app.focus_filter", "Filter", show=False, tooltip="Back to the filter bar", id="paper.filter"),
     Binding("question_mark", "app.help", "Help", key_display="?", show=False, id="paper.help"),
