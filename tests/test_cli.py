@@ -228,3 +228,20 @@ def test_print_mode_prints_the_chosen_papers(capsys, monkeypatch, seed_corpus, c
     monkeypatch.setattr(cli, "make_app", fake_make_app)
     assert run(capsys, "--print", "-q", "x")[:2] == (code, printed)
     assert made == {"query": "x", "print_mode": True}
+
+
+def test_a_dash_reads_papers_from_standard_input():
+    bibtex = (FIXTURES / "library.bib").read_bytes()
+    done = subprocess.run(
+        [sys.executable, "-m", "papertui", "list", "-q", "au:devlin", "-"], input=bibtex, capture_output=True, timeout=60
+    )
+    assert done.returncode == 0
+    assert done.stdout.decode() == "1810.04805    BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding\n"
+    assert b"<stdin>: entry 6 (broken2020, line 56): its braces never close; skipped" in done.stderr
+
+
+def test_the_browser_refuses_a_dash_when_stdin_is_the_terminal(capsys, monkeypatch):
+    monkeypatch.setattr("os.isatty", lambda fd: True)
+    code, out, err = run(capsys, "-")
+    assert code == 2 and out == ""
+    assert err == "papertui: error: '-' reads papers from standard input, but it is the terminal (pipe a file in)\n"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Iterator, NoReturn, Sequence, TextIO
 
 from papertui import __version__, bundled_seeds
 from papertui.corpus import Corpus, iter_load
+from papertui.corpus.loader import STDIN, read_stdin_from
 from papertui.corpus.sniff import FORMATS
 from papertui.export import EXPORT_FORMATS, FORMAT_HELP, export
 from papertui.resolve import (
@@ -384,13 +385,16 @@ def make_app(
 
 
 def run_browser(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    missing = [path for path in args.paths if not path.exists()]
+    missing = [path for path in args.paths if path != STDIN and not path.exists()]
     if args.paths and len(missing) == len(args.paths):
         names = ", ".join(str(path) for path in missing)
         print(f"{PROG}: error: nothing to load: no such file or directory: {names}", file=stderr)
         return 1
+    if STDIN in args.paths and os.isatty(0):
+        print(f"{PROG}: error: '-' reads papers from standard input, but it is the terminal (pipe a file in)", file=stderr)
+        return 2
     app = make_app(args.paths, args.query, print_mode=args.print)
-    with drawing_on_the_terminal():
+    with drawing_on_the_terminal(papers_on_stdin=STDIN in args.paths):
         chosen = app.run()
     if not args.print:
         return 0
@@ -404,28 +408,38 @@ def run_browser(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
 
 
 @contextmanager
-def drawing_on_the_terminal() -> Iterator[None]:
+def drawing_on_the_terminal(papers_on_stdin: bool = False) -> Iterator[None]:
     """While the app runs, point a redirected stdout or stderr at the terminal, as fzf does:
-    `papertui --print | xargs ...` then shows the browser and pipes only the choice."""
+    `papertui --print | xargs ...` then shows the browser and pipes only the choice.
+
+    With `papers_on_stdin` (`cat papers.bib | papertui -`), the papers are read from a copy
+    of the piped stdin while the keyboard comes from the terminal."""
     swapped: list[tuple[int, int]] = []
     try:
-        for fd in (1, 2):
+        if papers_on_stdin:
+            read_stdin_from(os.fdopen(os.dup(0), "rb"))
+        for fd in (0, 1, 2) if papers_on_stdin else (1, 2):
             if os.isatty(fd):
                 continue
             try:
                 terminal = os.open("/dev/tty", os.O_RDWR)
             except OSError:
                 break  # no terminal at all: leave everything as it is
-            (sys.stdout if fd == 1 else sys.stderr).flush()
+            _flush(fd)
             swapped.append((fd, os.dup(fd)))
             os.dup2(terminal, fd)
             os.close(terminal)
         yield
     finally:
         for fd, saved in reversed(swapped):
-            (sys.stdout if fd == 1 else sys.stderr).flush()
+            _flush(fd)
             os.dup2(saved, fd)
             os.close(saved)
+
+
+def _flush(fd: int) -> None:
+    if fd:
+        (sys.stdout if fd == 1 else sys.stderr).flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
