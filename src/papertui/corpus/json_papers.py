@@ -47,7 +47,7 @@ def _list(value: Any) -> list:
 
 
 def _authors(paper: dict) -> list[str]:
-    parsed = paper.get("authors_parsed")  # the snapshot: [last, first, suffix] with accents resolved
+    parsed = paper.get("authors_parsed")  # the snapshot: [last, first, suffix], accents mostly resolved
     if isinstance(parsed, list) and parsed and all(isinstance(p, list) for p in parsed):
         return [" ".join(str(part) for part in (p[1:2] + p[0:1] + p[2:3]) if part) for p in parsed]
     authors = paper.get("authors")

@@ -86,15 +86,19 @@ def latex_to_text(text: str, tilde_is_space: bool = False) -> str:
         return text
     if tilde_is_space:
         text = re.sub(r"(?<!\\)~", " ", text)
-    text = _ACCENT.sub(_accented, text)
-    text = _CITE.sub(r" [\1]", text)
-    text = _MATH_ACCENT.sub(lambda m: (m.group(2) or m.group(3)) + _MATH_ACCENTS[m.group(1)], text)
-    text = _DISPLAY_MATH.sub(lambda m: _math(m.group(1) or m.group(2)), text)
-    text = _MATH.sub(lambda m: _math(m.group(1)), text)
+    # Each pass runs only when its sign is there: most abstracts have a dash or a dollar at most.
+    if "\\" in text:
+        text = _ACCENT.sub(_accented, text)
+        text = _CITE.sub(r" [\1]", text)
+        text = _MATH_ACCENT.sub(lambda m: (m.group(2) or m.group(3)) + _MATH_ACCENTS[m.group(1)], text)
+        text = _DISPLAY_MATH.sub(lambda m: _math(m.group(1) or m.group(2)), text)
+    if "$" in text:
+        text = _MATH.sub(lambda m: _math(m.group(1)), text)
     text = _plain(text)
     for sign, char in _DASHES:
-        text = text.replace(sign, char)
-    return unicodedata.normalize("NFC", text)
+        if sign in text:
+            text = text.replace(sign, char)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def _accented(match: re.Match[str]) -> str:
@@ -105,11 +109,16 @@ def _accented(match: re.Match[str]) -> str:
 
 
 def _math(body: str) -> str:
-    body = _SCRIPT_BRACES.sub(lambda m: m.group(1) + m.group(2) if len(m.group(2)) == 1 else f"{m.group(1)}({m.group(2)})", body)
+    if "{" in body:
+        body = _SCRIPT_BRACES.sub(
+            lambda m: m.group(1) + m.group(2) if len(m.group(2)) == 1 else f"{m.group(1)}({m.group(2)})", body
+        )
     return _plain(body)
 
 
 def _plain(text: str) -> str:
+    if "\\" not in text:
+        return _BRACES.sub("", text) if "{" in text or "}" in text else text
     for _ in range(3):  # nested wrappers, innermost first
         new = _FONT_SWITCH.sub(r"\1", _WRAPPER.sub(r"\1", text))
         new = _FRAC.sub(_fraction, _SQRT.sub(lambda m: "√" + _grouped(m.group(1)), new))
