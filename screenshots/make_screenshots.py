@@ -13,6 +13,7 @@ from pathlib import Path
 from papertui.cli import make_app
 
 HERE = Path(__file__).parent
+FIXTURES = HERE.parent / "tests" / "fixtures"
 SIZE = (120, 36)
 
 
@@ -22,9 +23,9 @@ async def settle(pilot) -> None:
         await pilot.pause()
 
 
-async def shoot(filename: str, query: str = "", keys: tuple[str, ...] = ()) -> None:
-    app = make_app(query=query)
-    async with app.run_test(size=SIZE) as pilot:
+async def shoot(filename: str, query: str = "", keys: tuple[str, ...] = (), paths: tuple[Path, ...] = (), size: tuple[int, int] = SIZE) -> None:
+    app = make_app(list(paths), query=query)
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await pilot.press(*keys)
         await settle(pilot)
@@ -42,6 +43,8 @@ async def main() -> None:
     await shoot("triage.svg", query="agent | planning", keys=TRIAGE_KEYS)
     await shoot("list.svg", keys=("enter", "j", "j", "j"))
     await shoot("help.svg", keys=("f1",))
+    # The real samples of the other formats: arXiv API, snapshot, Hugging Face JSON, BibTeX.
+    await shoot("sources.svg", query="cat:cs.SE | upvotes:>=20", keys=("ctrl+s", "ctrl+s", "ctrl+s", "ctrl+s"), paths=(FIXTURES,), size=(160, 36))
 
 
 if __name__ == "__main__":

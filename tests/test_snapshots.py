@@ -46,3 +46,19 @@ def test_marks_selection_and_an_operator_query(snap_compare):
         await settle(pilot)
 
     assert snap_compare(make_app(query="agent | planning"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_authors_categories_and_upvotes_shown(snap_compare):
+    corpus = make_corpus(
+        make_paper(
+            "Breaking the Memory Barrier: Near Infinite Batch Size Scaling for Contrastive Loss",
+            arxiv_id="2410.17243", authors=("Zesen Cheng", "Hang Zhang", "Kehan Li"), categories=("cs.CV", "cs.LG"),
+            published="2024-10-22", upvotes=64,
+        ),
+        make_paper("Calculation of prompt diphoton production cross sections", arxiv_id="0704.0001",
+                   authors=("C. Balázs", "E. L. Berger"), categories=("hep-ph",), published="2007-04-02"),
+        make_paper("Towards Explainable Test Case Prioritisation", arxiv_id="2405.13786", authors=("Aurora Ramírez",),
+                   resolved_from="Towards Explainable Test Case Prioritisation with Learning-to-Rank Models"),
+        make_paper("A paper from a page copy, with no authors", listed="Mar 14"),
+    )
+    assert snap_compare(make_app(corpus=corpus), terminal_size=(160, 24), run_before=settle)
