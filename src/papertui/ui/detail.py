@@ -140,6 +140,10 @@ class DetailPane(VerticalScroll, can_focus=True):
     def watch_selected(self) -> None:
         self._update()
 
+    def refresh_paper(self) -> None:
+        """The paper itself changed (an id was found): draw it again."""
+        self._update()
+
     def _update(self) -> None:
         text = self.query_one("#detail-text", Static)
         if self.paper is None:

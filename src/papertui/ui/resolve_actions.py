@@ -118,4 +118,5 @@ class ResolveActions(_Base):
         self.sorter.forget()
         self.paper_list.refresh_marks()
         self.show_details()
+        self.detail.refresh_paper()
         self._update_status()
