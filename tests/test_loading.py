@@ -47,6 +47,24 @@ def test_a_later_file_that_changes_an_indexed_paper_is_searched_by_its_new_title
     assert list(last.index.search("wombats").rows) == [0]
 
 
+def test_papers_joined_at_the_end_are_indexed_again(tmp_path, monkeypatch):
+    """a.txt and b.txt hold two papers; c.txt links them, so the load ends with one."""
+    monkeypatch.setattr(loading, "FIRST_BATCH", 1)
+    abstract = "A study of how wombats dig burrows, with measurements from forty sites across the region."
+    (tmp_path / "a.txt").write_text(f"Abstract: {abstract}\nAbstract: An unrelated paper about the migration of eels, observed for a decade.\n")
+    (tmp_path / "b.txt").write_text("Title: Burrowing Marsupials Unearthed\nSummary: Another wording of the burrow study, from a preprint.\n---\n")
+    (tmp_path / "c.txt").write_text(f"Title: Burrowing Marsupials Unearthed\nPDF: https://arxiv.org/pdf/2401.00001\nSummary: {abstract}\n---\n")
+    steps = list(load_and_index([tmp_path]))
+    assert max(s.progress.papers_loaded for s in steps) == 3 and steps[-1].progress.renumbered
+    last = steps[-1]
+    papers = last.corpus.papers
+    assert [p.title for p in papers] == ["Burrowing Marsupials Unearthed", "An unrelated paper about the migration of eels, observed for a decade"]
+    assert last.done and len(last.index) == 2
+    assert list(last.index.search("marsupials").rows) == [0]
+    assert list(last.index.search("eels").rows) == [1]
+    assert list(last.index.search("preprint").rows) == []  # the longer abstract won
+
+
 async def test_the_app_hides_its_progress_bar_once_everything_is_searchable(tmp_path, monkeypatch):
     from helpers import settle
     from papertui.cli import make_app

@@ -49,6 +49,8 @@ def load_and_index(paths: Iterable[Path], display_root: Path | None = None) -> I
     indexed = 0
     changed: list[int] = []
     for progress in iter_load(paths, display_root):
+        if progress.renumbered:  # papers were joined: index them all again
+            index, indexed, changed = SearchIndex(), 0, []
         changed.extend(progress.changed)
         pending = progress.papers_loaded - indexed
         batch = min(LARGEST_BATCH, max(FIRST_BATCH, indexed))

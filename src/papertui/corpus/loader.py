@@ -48,6 +48,9 @@ class LoadProgress:
     bytes_done: int
     bytes_total: int
     changed: tuple[int, ...] = ()
+    # Papers were joined at the end of the load (a record linked two of them): indexes
+    # into `corpus.papers` from earlier reports no longer hold.
+    renumbered: bool = False
 
     @property
     def done(self) -> bool:
@@ -86,12 +89,13 @@ def iter_load(
     bytes_done = 0
     reported_changes = 0
 
-    def progress(files_done: int, read_in_file: int = 0) -> LoadProgress:
+    def progress(files_done: int, read_in_file: int = 0, renumbered: bool = False) -> LoadProgress:
         nonlocal reported_changes
+        builder.settle()
         changed = tuple(builder.changed[reported_changes:])
         reported_changes = len(builder.changed)
         return LoadProgress(
-            corpus, len(corpus.papers), files_done, len(found), bytes_done + read_in_file, bytes_total, changed
+            corpus, len(corpus.papers), files_done, len(found), bytes_done + read_in_file, bytes_total, changed, renumbered
         )
 
     yield progress(0)
@@ -104,7 +108,8 @@ def iter_load(
             for read in load_file(path, report, builder):
                 yield progress(number, read)
         bytes_done += size
-        yield progress(number + 1)
+        last = number == len(found) - 1
+        yield progress(number + 1, renumbered=last and builder.finish())
 
 
 def _size(path: Path) -> int:

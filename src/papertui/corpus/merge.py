@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 from papertui.corpus.model import FileReport, Paper, Record, Source
 from papertui.corpus.text import derive_title
@@ -23,10 +24,26 @@ def text_key(text: str) -> str:
     return _NON_WORD.sub("", text.casefold())
 
 
-class CorpusBuilder:
-    """Adds records one at a time; a record joins the paper it shares an id, abstract or title with.
+# Which source's fields win when records of one paper disagree: structured sources
+# first, then text copies. With the content itself as the tie-break, the merged paper
+# depends only on which records there are, never on the order of files or records.
+FORMAT_RANK = {
+    name: rank
+    for rank, name in enumerate(
+        ("arxiv-atom", "json-lines", "papers-json", "bibtex", "title-pdf-summary", "hf-daily-page", "abstract-lines")
+    )
+}
 
-    Papers keep the order in which they first appeared.
+Entry = tuple[Record, Source]
+
+
+class CorpusBuilder:
+    """Adds records one at a time. Records that share an arXiv id, an abstract or a title
+    describe one paper, transitively: a record that links two papers joins them.
+
+    Papers keep the order in which they first appeared. A paper joined into an earlier
+    one stays in `papers` until `finish()` removes it, so indexes into `papers` stay
+    valid while a load is under way.
     """
 
     def __init__(self, papers: list[Paper] | None = None) -> None:
@@ -37,37 +54,81 @@ class CorpusBuilder:
         # Keys: an arXiv id (always holds '.' or '/'), or the hash of an abstract's or a
         # title's text_key; hashes keep a million abstracts from being held twice.
         self._by_key: dict[str | int, int] = {}
+        # Every record of papers that have more than one (a lone record is its paper).
+        self._entries: dict[int, dict[tuple, Entry]] = {}
+        # Papers joined into another: number -> the paper that took them in.
+        self._joined: dict[int, int] = {}
+        self._dirty: set[int] = set()
 
     def add(self, record: Record, source: Source, report: FileReport) -> tuple[Paper, bool]:
-        """Add one record; return its paper and whether that paper existed already."""
+        """Add one record; return its paper and whether that paper existed already.
+
+        A paper's fields are worked out again from all its records at `settle()`."""
         keys = _keys(record)
-        number = next((self._by_key[key] for key in keys if key in self._by_key), None)
-        merged = number is not None
-        if number is None:
+        found = sorted({self._find(self._by_key[key]) for key in keys if key in self._by_key})
+        if not found:
             number = len(self.papers)
-            paper = Paper(
-                title=record.title or derive_title(record.abstract),
-                abstract=record.abstract,
-                title_derived=record.title is None,
-                arxiv_id=record.arxiv_id,
-                listed=record.listed,
-                links=record.links,
-                authors=record.authors,
-                categories=record.categories,
-                published=record.published,
-                upvotes=record.upvotes,
-            )
+            paper = _new_paper(record)
             self.papers.append(paper)
         else:
+            number = found[0]
             paper = self.papers[number]
-            text = (paper.title, paper.abstract)
-            _merge_into(paper, record, source, report)
-            if (paper.title, paper.abstract) != text:
+            entries = self._take_entries(number)
+            for other in found[1:]:
+                entries.update(self._take_entries(other))
+                paper.sources += self.papers[other].sources
+                self._joined[other] = number
+                self._dirty.discard(other)
+            if record.arxiv_id and paper.arxiv_id and record.arxiv_id != paper.arxiv_id:
+                report.warn(
+                    f"record {source.record}: arXiv id {record.arxiv_id} differs from "
+                    f"{paper.arxiv_id} of the same paper; kept the id most of its records give"
+                )
+            entry = (record, source)
+            entries.setdefault(_precedence(entry), entry)  # a repeated record adds nothing
+            self._entries[number] = entries
+            self._dirty.add(number)
+            if len(found) > 1:
                 self.changed.append(number)
         paper.sources.append(source)
         for key in keys:
             self._by_key.setdefault(key, number)
-        return paper, merged
+        return paper, bool(found)
+
+    def settle(self) -> None:
+        """Work out the fields of every paper that gained records since the last call."""
+        for number in self._dirty:
+            paper = self.papers[number]
+            text = (paper.title, paper.abstract)
+            _fold_into(paper, self._entries[number].values())
+            if (paper.title, paper.abstract) != text:
+                self.changed.append(number)
+        self._dirty.clear()
+
+    def finish(self) -> bool:
+        """Remove the papers joined into others; True when any were (indexes changed)."""
+        self.settle()
+        if not self._joined:
+            return False
+        self.papers[:] = [paper for number, paper in enumerate(self.papers) if number not in self._joined]
+        self._by_key.clear()
+        self._entries.clear()
+        self._joined.clear()
+        self.changed.clear()
+        return True
+
+    def _find(self, number: int) -> int:
+        while number in self._joined:
+            number = self._joined[number]
+        return number
+
+    def _take_entries(self, number: int) -> dict[tuple, Entry]:
+        entries = self._entries.pop(number, None)
+        if entries is None:  # a paper of one record holds that record's fields
+            paper = self.papers[number]
+            entry = (_record_of(paper), paper.sources[0])
+            entries = {_precedence(entry): entry}
+        return entries
 
 
 def _keys(record: Record) -> list[str | int]:
@@ -81,34 +142,76 @@ def _keys(record: Record) -> list[str | int]:
         title = text_key(record.title)
         if len(title) >= MIN_TITLE_KEY:
             keys.append(hash(("title", title)))
+    if not keys and (record.title or abstract):
+        # Too short to prove anything alone, but an exact copy is still the same paper:
+        # the same file given twice must not list it twice.
+        keys.append(hash(("whole", text_key(record.title or ""), abstract)))
     return keys
 
 
-def _merge_into(paper: Paper, record: Record, source: Source, report: FileReport) -> None:
-    if record.title and paper.title_derived:
-        paper.title, paper.title_derived = record.title, False
-    if record.abstract and not paper.abstract:
-        paper.abstract = record.abstract
-        if paper.title_derived:
-            paper.title = derive_title(paper.abstract)
-    if record.arxiv_id:
-        if paper.arxiv_id is None:
-            paper.arxiv_id = record.arxiv_id
-        elif paper.arxiv_id != record.arxiv_id:
-            report.warn(
-                f"record {source.record}: arXiv id {record.arxiv_id} differs from "
-                f"{paper.arxiv_id} of the same paper; kept {paper.arxiv_id}"
-            )
-    if record.listed and not paper.listed:
-        paper.listed = record.listed
-    if record.links:
-        paper.links = tuple(dict.fromkeys(paper.links + record.links))
-    if record.authors and not paper.authors:
-        paper.authors = record.authors
-    if record.categories:
-        paper.categories = tuple(dict.fromkeys(paper.categories + record.categories))
-    # The more precise date wins: 2024-10-22 over 2024.
-    if record.published and len(record.published) > len(paper.published or ""):
-        paper.published = record.published
-    if record.upvotes is not None:
-        paper.upvotes = max(record.upvotes, paper.upvotes or 0)
+def _new_paper(record: Record) -> Paper:
+    return Paper(
+        title=record.title or derive_title(record.abstract),
+        abstract=record.abstract,
+        title_derived=record.title is None,
+        arxiv_id=record.arxiv_id,
+        listed=record.listed,
+        links=record.links,
+        authors=record.authors,
+        categories=record.categories,
+        published=record.published,
+        upvotes=record.upvotes,
+    )
+
+
+def _record_of(paper: Paper) -> Record:
+    """The record a paper of one record was made from."""
+    return Record(
+        abstract=paper.abstract,
+        title=None if paper.title_derived else paper.title,
+        arxiv_id=paper.arxiv_id,
+        listed=paper.listed,
+        links=paper.links,
+        authors=paper.authors,
+        categories=paper.categories,
+        published=paper.published,
+        upvotes=paper.upvotes,
+    )
+
+
+def _precedence(entry: Entry) -> tuple:
+    record, source = entry
+    return (
+        FORMAT_RANK.get(source.format, len(FORMAT_RANK)),
+        -len(record.abstract),
+        record.title is None,
+        record.title or "",
+        record.abstract,
+        record.arxiv_id or "",
+        record.published or "",
+        record.listed or "",
+        record.authors,
+        record.categories,
+        record.links,
+        -1 if record.upvotes is None else record.upvotes,
+    )
+
+
+def _fold_into(paper: Paper, entries: Iterable[Entry]) -> None:
+    """Set the paper's fields from all its records, in order of precedence: the first
+    title, abstract, date listed and author list; the arXiv id most records give; every
+    link and category; the most precise date; the most upvotes."""
+    records = [record for record, _ in sorted(entries, key=_precedence)]
+    title = next((r.title for r in records if r.title), None)
+    paper.abstract = next((r.abstract for r in records if r.abstract), "")
+    paper.title, paper.title_derived = (title, False) if title else (derive_title(paper.abstract), True)
+    ids = [r.arxiv_id for r in records if r.arxiv_id]
+    paper.arxiv_id = max(ids, key=ids.count) if ids else None  # max() keeps the first of equals
+    paper.listed = next((r.listed for r in records if r.listed), None)
+    paper.links = tuple(dict.fromkeys(link for r in records for link in r.links))
+    paper.authors = next((r.authors for r in records if r.authors), ())
+    paper.categories = tuple(dict.fromkeys(c for r in records for c in r.categories))
+    dates = [r.published for r in records if r.published]
+    paper.published = max(dates, key=len) if dates else None  # 2024-10-22 over 2024
+    upvotes = [r.upvotes for r in records if r.upvotes is not None]
+    paper.upvotes = max(upvotes) if upvotes else None

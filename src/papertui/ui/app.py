@@ -165,6 +165,9 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
     def _loaded(self, message: Loaded) -> None:
         step = message.step
         first = self.corpus is None
+        if step.progress.renumbered:  # papers were joined: row numbers changed
+            self.selected.clear()
+            self.sorter.forget()
         self.corpus, self.index = step.corpus, step.index
         self.loading = not step.done
         self._look_for_authors(step.corpus)
