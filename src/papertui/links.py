@@ -30,8 +30,9 @@ _ID_IN_URL = re.compile(
 )
 _BARE_ID = re.compile(rf"^(?:arxiv:)?(?:{_NEW_ID}|{_OLD_ID})$", re.IGNORECASE)
 
-# A URL ends at whitespace, quotes, angle brackets or braces (LaTeX \href{..}{..} debris).
-_URL = re.compile(r"https?://[^\s<>\"'{}\\]+", re.IGNORECASE)
+# A URL ends at whitespace, quotes, angle brackets, braces (LaTeX \href{..}{..} debris) or
+# square brackets (markup such as [link=URL]text[/link]).
+_URL = re.compile(r"https?://[^\s<>\"'{}\\\[\]]+", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"]}*"
 
 

@@ -220,7 +220,7 @@ class ResolveCache:
                 self.path = None
                 return {}
             return {key: Answer.from_json(value) for key, value in data["titles"].items() if isinstance(value, dict)}
-        except (ValueError, TypeError, UnicodeDecodeError) as error:
+        except (ValueError, TypeError, UnicodeDecodeError, RecursionError) as error:
             aside = move_aside(self.path)
             self.warnings.append(f"the resolver's cache {self.path} is damaged ({error}); it was moved aside to {aside.name}")
             return {}

@@ -338,7 +338,7 @@ class MarkStore:
         except StateError:
             self.path = None  # never overwrite what a newer version wrote
             raise
-        except (ValueError, TypeError, UnicodeDecodeError) as error:
+        except (ValueError, TypeError, UnicodeDecodeError, RecursionError) as error:
             aside = self._move_aside()
             raise StateError(
                 f"the marks file {self.path} is damaged ({error}); it was moved aside to {aside.name}"

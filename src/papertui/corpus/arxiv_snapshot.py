@@ -30,6 +30,9 @@ def parse_json_lines(lines: Iterable[str], report: FileReport) -> Iterator[Recor
         except json.JSONDecodeError as error:
             report.warn(f"line {number}: not valid JSON ({error.msg.removesuffix(' at')} at column {error.colno}); skipped")
             continue
+        except RecursionError:
+            report.warn(f"line {number}: nested too deeply to read; skipped")
+            continue
         record, problem = object_record(item, f"line {number}")
         if problem:
             report.warn(problem)

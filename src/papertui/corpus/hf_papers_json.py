@@ -36,6 +36,9 @@ def parse_papers_json(text: str, report: FileReport) -> Iterator[Record]:
                 f"the {number} items before it were read, the rest could not be"
             )
             return
+        except RecursionError:
+            report.warn(f"item {number + 1}: nested too deeply to read; the items before it were read, the rest could not be")
+            return
         number += 1
         record, problem = object_record(item, f"item {number}")
         if problem:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from dataclasses import dataclass
@@ -9,9 +10,9 @@ from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
 from papertui.corpus.merge import CorpusBuilder
-from papertui.corpus.model import Corpus, FileReport, Source
+from papertui.corpus.model import Corpus, FileReport, Record, Source
 from papertui.corpus.sniff import FORMATS, sniff_format
-from papertui.corpus.text import decode, is_binary, normalise_lines
+from papertui.corpus.text import counting_removals, decode, is_binary, normalise_lines, printable
 
 def discover_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
     """Each file to load, or a path with the reason it cannot be (missing, …).
@@ -28,12 +29,23 @@ def discover_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
                 for name in sorted(files):
                     if not name.startswith("."):
                         yield Path(root, name), None
-        elif path.exists():
-            yield path, None
-        elif path.is_symlink():
-            yield path, "broken symbolic link"
         else:
-            yield path, "no such file or directory"
+            yield path, _missing(path)
+
+
+def _missing(path: Path) -> str | None:
+    """Why `path` cannot be loaded, or None when it can be opened."""
+    try:
+        os.stat(path)
+        return None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if path.is_symlink():
+            return "broken symbolic link"
+        if error.errno == errno.ENOENT:
+            return "no such file or directory"
+        return f"cannot read: {error.strerror or error}"
 
 
 @dataclass(frozen=True)
@@ -169,8 +181,7 @@ def _load_stream(stream: BinaryIO, report: FileReport, builder: CorpusBuilder) -
         return
     fmt = sniff_format(normalise_lines(decode(head)[0]))  # a cut character only costs the sniff a letter
     if fmt is None:
-        known = "; ".join(f.description for f in FORMATS.values())
-        report.warn(f"matches no known format (expected {known}); skipped")
+        report.warn(f"matches no known format ({', '.join(FORMATS)}; `papertui --help` shows them); skipped")
         return
     report.format = fmt.name
     read = [len(head)]
@@ -185,18 +196,45 @@ def _load_stream(stream: BinaryIO, report: FileReport, builder: CorpusBuilder) -
             report.warn(encoding_warning)
         source = normalise_lines(text)
     papers = set()
-    for record in fmt.parse(source, report):  # type: ignore[arg-type]
-        report.records += 1
-        source_of = Source(report.path, report.records, fmt.name)
-        paper, merged = builder.add(record, source_of, report)
-        papers.add(id(paper))
-        report.merged += merged
-        if report.records % PROGRESS_EVERY == 0:
-            report.papers = len(papers)
-            yield read[0]
+    with counting_removals() as removed:
+        try:
+            for record in fmt.parse(source, report):  # type: ignore[arg-type]
+                report.records += 1
+                _trim(record, report)
+                source_of = Source(report.path, report.records, fmt.name)
+                paper, merged = builder.add(record, source_of, report)
+                papers.add(id(paper))
+                report.merged += merged
+                if report.records % PROGRESS_EVERY == 0:
+                    report.papers = len(papers)
+                    yield read[0]
+        except OSError:
+            raise
+        except Exception as error:  # a parser's bug costs the rest of one file, never the load
+            report.warn(
+                f"could not be read after record {report.records} ({type(error).__name__}: {error}); "
+                "the records before it were kept. This is a bug in papertui: please report it"
+            )
     report.papers = len(papers)
+    if removed[0]:
+        report.warn(f"{removed[0]:,} control characters and escape sequences removed (they could drive the terminal)")
     if report.records == 0 and not report.warnings:
         report.warn(f"looks like {fmt.name} but holds no records")
+
+
+# arXiv abstracts have at most 1,920 characters; past these lengths a field is not one.
+MAX_ABSTRACT = 20_000
+MAX_TITLE = 1_000
+
+
+def _trim(record: Record, report: FileReport) -> None:
+    """Cut a field too long to be what it claims, so that one runaway line cannot make the
+    list or the detail pane crawl."""
+    for name, limit in (("title", MAX_TITLE), ("abstract", MAX_ABSTRACT)):
+        text = getattr(record, name)
+        if text and len(text) > limit:
+            report.warn(f"record {report.records}: the {name} has {len(text):,} characters; the first {limit:,} are kept")
+            setattr(record, name, text[:limit].rstrip() + "…")
 
 
 def _read_head(stream: BinaryIO) -> bytes:
@@ -244,11 +282,12 @@ def _decoded_lines(head: bytes, stream: BinaryIO, report: FileReport, read: list
 
 
 def _display(path: Path, root: Path | None) -> str:
+    """The name a file is shown by: one line, with any control character spelt out."""
     if path == STDIN:
         return STDIN_NAME
     if root is not None:
         try:
-            return path.relative_to(root).as_posix()
+            return printable(path.relative_to(root).as_posix())
         except ValueError:
             pass
-    return str(path)
+    return printable(str(path))

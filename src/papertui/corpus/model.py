@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from papertui.corpus.text import clean
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -64,7 +66,8 @@ class FileReport:
     warnings: list[str] = field(default_factory=list)
 
     def warn(self, reason: str) -> None:
-        self.warnings.append(f"{self.path}: {reason}")
+        """Record one warning, on one line whatever the reason quotes from the file."""
+        self.warnings.append(f"{self.path}: {clean(reason)}")
 
 
 @dataclass(slots=True)

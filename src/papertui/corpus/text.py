@@ -5,6 +5,9 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
 
 # Whole escape sequences go, not just the ESC byte, so no "[2J" debris is left behind.
 _ESCAPE_SEQUENCE = re.compile(
@@ -17,12 +20,38 @@ _ESCAPE_SEQUENCE = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
+# How many controls and escapes the loader's current file lost (see `counting_removals`).
+_removed: ContextVar[list[int] | None] = ContextVar("removed", default=None)
+
+
+@contextmanager
+def counting_removals() -> Iterator[list[int]]:
+    """Count what `strip_controls` removes in this thread until the block ends."""
+    tally = [0]
+    _removed.set(tally)
+    try:
+        yield tally
+    finally:
+        _removed.set(None)
+
+
 def strip_controls(text: str) -> str:
     """Remove terminal escape sequences and control characters, keeping newlines and tabs."""
     if not text.isprintable():
-        text = _ESCAPE_SEQUENCE.sub("", text)
-        text = _CONTROL.sub("", text)
+        text, sequences = _ESCAPE_SEQUENCE.subn("", text)
+        text, controls = _CONTROL.subn("", text)
+        tally = _removed.get()
+        if tally is not None:
+            tally[0] += sequences + controls
     return text
+
+
+def printable(text: str) -> str:
+    """Text shown as is, except that each control character is spelt out (`\\x1b`, `\\n`),
+    for names such as file names, which must be shown whole and on one line."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def clean(text: str) -> str:
