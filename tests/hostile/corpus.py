@@ -7,6 +7,7 @@ every case into one directory, next to a clean file whose papers must load too.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 from dataclasses import dataclass, field
@@ -33,6 +34,11 @@ def tps(title: str, summary: str | None = None, pdf: str | None = None) -> str:
     summary = summary or f"{GOOD_SUMMARY} This one is about {title}."
     pdf_line = f"PDF: {pdf}\n" if pdf else ""
     return f"Title: {title}\n{pdf_line}Summary: {summary}\n---\n"
+
+
+def json_line(title: str) -> bytes:
+    return json.dumps({"id": "2401.00106" if "First" in title else "2401.00107", "title": title,
+                       "abstract": f"{GOOD_SUMMARY} This one is about {title}."}).encode() + b"\n"
 
 
 GOOD_SUMMARY = "A perfectly ordinary abstract, long enough to be recognised as the abstract of a paper."
@@ -125,6 +131,9 @@ CASES: list[Case] = [
          ["Paper In A Badly Named File"], file_name=f"name{ESC}[2J{ESC}]52;c;eA==\x07with\nnewline.txt"),
     Case("json-nesting", lambda: b'[{"title": "Shallow Paper In Deep JSON", "summary": "' + GOOD_SUMMARY.encode() + b'"}, ' + b"[" * 100_000 + b"]" * 100_000 + b"]",
          r"item 2: .*nested too deeply", ["Shallow Paper In Deep JSON"]),
+    Case("jsonl-nesting", lambda: (json_line("First Line Of Deep JSON Lines") + b'{"title": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n"
+                                   + json_line("Last Line Of Deep JSON Lines")),
+         r"line 2: nested too deeply to read; skipped", ["First Line Of Deep JSON Lines", "Last Line Of Deep JSON Lines"]),
     Case("xml-entity-bomb", lambda: ('<?xml version="1.0"?>\n<!DOCTYPE feed [<!ENTITY a "aaaaaaaaaa">'
          + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
          + ']>\n<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2401.00104v1</id>'

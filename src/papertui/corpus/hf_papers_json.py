@@ -25,7 +25,11 @@ def looks_like(head: str) -> bool:
 
 
 def parse_papers_json(text: str, report: FileReport) -> Iterator[Record]:
-    position = _skip(text, text.index("[") + 1)
+    start = text.find("[")
+    if start < 0:
+        report.warn("not a JSON array; skipped")
+        return
+    position = _skip(text, start + 1)
     number = 0
     while position < len(text) and text[position] != "]":
         try:
