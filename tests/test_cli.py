@@ -226,6 +226,7 @@ def test_print_mode_prints_the_chosen_papers(capsys, monkeypatch, seed_corpus, c
         return FakeApp(chosen)
 
     monkeypatch.setattr(cli, "make_app", fake_make_app)
+    monkeypatch.setattr(cli, "_terminal_reachable", lambda: True)  # tests may run with no terminal
     assert run(capsys, "--print", "-q", "x")[:2] == (code, printed)
     assert made == {"query": "x", "print_mode": True}
 

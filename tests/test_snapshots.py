@@ -62,3 +62,12 @@ def test_authors_categories_and_upvotes_shown(snap_compare):
         make_paper("A paper from a page copy, with no authors", listed="Mar 14"),
     )
     assert snap_compare(make_app(corpus=corpus), terminal_size=(160, 24), run_before=settle)
+
+
+def test_a_40_by_12_terminal_shows_one_pane_at_a_time(snap_compare):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("enter", "enter")  # to the list, then read the paper
+        await pilot.pause()
+
+    assert snap_compare(make_app(query="masked thought"), terminal_size=(40, 12), run_before=run_before)

@@ -393,6 +393,13 @@ def run_browser(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     if STDIN in args.paths and os.isatty(0):
         print(f"{PROG}: error: '-' reads papers from standard input, but it is the terminal (pipe a file in)", file=stderr)
         return 2
+    if not _terminal_reachable():
+        print(
+            f"{PROG}: error: the browser needs a terminal, and there is none here; "
+            f"'{PROG} list' prints papers without one",
+            file=stderr,
+        )
+        return 2
     app = make_app(args.paths, args.query, print_mode=args.print)
     with drawing_on_the_terminal(papers_on_stdin=STDIN in args.paths):
         chosen = app.run()
@@ -435,6 +442,17 @@ def drawing_on_the_terminal(papers_on_stdin: bool = False) -> Iterator[None]:
             _flush(fd)
             os.dup2(saved, fd)
             os.close(saved)
+
+
+def _terminal_reachable() -> bool:
+    """Whether the app can draw and read keys: on its own stdin and stdout, or /dev/tty."""
+    if os.isatty(0) and os.isatty(1):
+        return True
+    try:
+        os.close(os.open("/dev/tty", os.O_RDWR))
+    except OSError:
+        return False
+    return True
 
 
 def _flush(fd: int) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from papertui.corpus import Corpus, LoadProgress, iter_load
 from papertui.search import SearchIndex
@@ -36,6 +36,8 @@ class LoadStep:
     def describe(self) -> str:
         """One line for a status bar or stderr."""
         p = self.progress
+        if self.done and p.stopped:
+            return f"{p.papers_loaded:,} papers from {p.files_done:,} of {p.files_total:,} files (loading stopped)"
         if self.done:
             return f"{p.papers_loaded:,} papers from {p.files_total:,} files"
         files = f"{p.files_done:,}/{p.files_total:,} files"
@@ -44,11 +46,14 @@ class LoadStep:
         return f"{files} · {self.indexed:,} searchable"
 
 
-def load_and_index(paths: Iterable[Path], display_root: Path | None = None) -> Iterator[LoadStep]:
+def load_and_index(
+    paths: Iterable[Path], display_root: Path | None = None, stop: Callable[[], bool] = lambda: False
+) -> Iterator[LoadStep]:
+    """Load and index; `stop()` ends the load early, and what loaded is still indexed."""
     index = SearchIndex()
     indexed = 0
     changed: list[int] = []
-    for progress in iter_load(paths, display_root):
+    for progress in iter_load(paths, display_root, stop=stop):
         if progress.renumbered:  # papers were joined: index them all again
             index, indexed, changed = SearchIndex(), 0, []
         changed.extend(progress.changed)

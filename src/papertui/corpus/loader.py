@@ -7,7 +7,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from papertui.corpus.merge import CorpusBuilder
 from papertui.corpus.model import Corpus, FileReport, Record, Source
@@ -63,10 +63,11 @@ class LoadProgress:
     # Papers were joined at the end of the load (a record linked two of them): indexes
     # into `corpus.papers` from earlier reports no longer hold.
     renumbered: bool = False
+    stopped: bool = False  # asked to stop before every file was read
 
     @property
     def done(self) -> bool:
-        return self.files_done == self.files_total
+        return self.files_done == self.files_total or self.stopped
 
 
 PROGRESS_EVERY = 5000  # records between progress reports inside one file
@@ -87,11 +88,13 @@ def iter_load(
     paths: Iterable[Path],
     display_root: Path | None = None,
     corpus: Corpus | None = None,
+    stop: Callable[[], bool] = lambda: False,
 ) -> Iterator[LoadProgress]:
     """Load like `load_corpus`, reporting progress as files and records come in.
 
     The first report comes before any file is read (it gives the totals), the last when
-    every file is done.
+    every file is done, or once `stop()` says to stop (checked at every report): what
+    loaded until then is kept, and a warning says what was not read.
     """
     corpus = Corpus() if corpus is None else corpus
     builder = CorpusBuilder(corpus.papers)
@@ -101,27 +104,40 @@ def iter_load(
     bytes_done = 0
     reported_changes = 0
 
-    def progress(files_done: int, read_in_file: int = 0, renumbered: bool = False) -> LoadProgress:
+    def progress(files_done: int, read_in_file: int = 0, renumbered: bool = False, stopped: bool = False) -> LoadProgress:
         nonlocal reported_changes
         builder.settle()
         changed = tuple(builder.changed[reported_changes:])
         reported_changes = len(builder.changed)
         return LoadProgress(
-            corpus, len(corpus.papers), files_done, len(found), bytes_done + read_in_file, bytes_total, changed, renumbered
-        )
+            corpus, len(corpus.papers), files_done, len(found), bytes_done + read_in_file, bytes_total, changed,
+            renumbered, stopped,
+        )  # fmt: skip
 
     yield progress(0)
     for number, ((path, problem), size) in enumerate(zip(found, sizes)):
         report = FileReport(path=_display(path, display_root))
         corpus.files.append(report)
+        stopped_inside = False
         if problem:
             report.warn(problem)
         else:
-            for read in load_file(path, report, builder):
+            reading = load_file(path, report, builder)
+            for read in reading:
                 yield progress(number, read)
+                if stop():
+                    reading.close()
+                    stopped_inside = True
+                    break
         bytes_done += size
-        last = number == len(found) - 1
-        yield progress(number + 1, renumbered=last and builder.finish())
+        unread = len(found) - number - 1
+        if stopped_inside or (unread and stop()):
+            where = f"after record {report.records:,}; the rest of this file and" if stopped_inside else "after this file;"
+            files = f"{unread:,} more file{'s were' if unread != 1 else ' was'}"
+            report.warn(f"loading stopped {where} {files} not read")
+            yield progress(number + 1, renumbered=builder.finish(), stopped=True)
+            return
+        yield progress(number + 1, renumbered=not unread and builder.finish())
 
 
 def _size(path: Path) -> int:

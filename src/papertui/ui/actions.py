@@ -90,24 +90,24 @@ class PaperActions(_Base):
                 markup=False,
             )
             return
-        if kind == "pdf":
-            self._set_marks(papers, read=True)
         for paper in papers:
-            self._open_link(paper_link(paper, kind))
+            self._open_link(paper, paper_link(paper, kind), kind)
 
     @work(thread=True, group="open", exit_on_error=False, name="opening the browser", description="open link")
-    def _open_link(self, link: PaperLink) -> None:
+    def _open_link(self, paper: Paper, link: PaperLink, kind: LinkKind) -> None:
         # Browsers can take a moment to start: never on the UI thread.
         outcome = open_in_browser(link.url)
-        self.call_from_thread(self._report_open, link, outcome.opened, outcome.how)
+        self.call_from_thread(self._report_open, paper, link, kind, outcome.opened, outcome.how)
 
-    def _report_open(self, link: PaperLink, opened: bool, how: str) -> None:
+    def _report_open(self, paper: Paper, link: PaperLink, kind: LinkKind, opened: bool, how: str) -> None:
         if opened:
+            if kind == "pdf":  # an opened PDF counts as read; one that failed to open does not
+                self._set_marks([paper], read=True)
             self.notify(f"{link.url}\nwith {how}", title=f"Opened {link.label}", markup=False)
             return
         via = self._copy(link.url)
         self.notify(
-            f"{how}.\nCopied the link instead {via}:\n{link.url}",
+            f"{how}; copied the link instead {via}:\n{link.url}",
             title=f"Could not open the {link.label}",
             severity="warning",
             markup=False,
@@ -186,7 +186,7 @@ class PaperActions(_Base):
         except StateError as error:
             self.call_from_thread(
                 self.notify,
-                f"{error}.\nThe marks are kept in memory and saved with the next change.",
+                f"{error}; the marks are kept in memory and saved with the next change",
                 title="Marks not saved",
                 severity="error",
                 markup=False,

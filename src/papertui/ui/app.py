@@ -3,12 +3,13 @@ the panes. What the keys do to papers (open, copy, marks, export) is in `actions
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import ClassVar, Iterable, Sequence
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -36,6 +37,10 @@ from papertui.ui.resolve_actions import ResolveActions
 WARNINGS_SHOWN = 3
 
 
+# Below this width the list and the detail pane take turns instead of sharing the screen.
+NARROW_WIDTH = 64
+
+
 class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
     """Browse papers: filter bar on top, list on the left, details on the right.
 
@@ -47,6 +52,8 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        # While loading, Ctrl+C stops the load; otherwise it keeps Textual's meanings (copy, quit hint).
+        Binding("ctrl+c", "stop_loading", "Stop loading", show=False, priority=True, id="app.stop_loading"),
         Binding("f1", "help", "Help", id="app.help"),
         Binding("ctrl+s", "cycle_sort", "Sort", tooltip="Sort by relevance, corpus order, title, date, upvotes, starred first", id="app.sort"),
     ]
@@ -95,6 +102,7 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
         self._loading_line = ""
         self._resolving_line = ""
         self.resolving = False  # a lookup of arXiv ids is under way
+        self._stop_loading = threading.Event()
 
     # --- layout ---------------------------------------------------------------------
 
@@ -142,7 +150,7 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, name="loading papers", description="load papers")
     def load_papers(self) -> None:
         worker = get_current_worker()
-        for step in load_and_index(self.paths, display_root=self.display_root):
+        for step in load_and_index(self.paths, display_root=self.display_root, stop=self._stop_loading.is_set):
             if worker.is_cancelled:
                 return
             if step.done:  # ids found by title search earlier: used from the start
@@ -179,6 +187,17 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
             self._request_filter(self.filter_bar.value, keep_cursor=True)
         if step.done:
             self._loading_finished(step.corpus)
+            if step.progress.stopped:
+                p = step.progress
+                self.notify(
+                    f"Loading stopped: {p.papers_loaded:,} papers from {p.files_done:,} of {p.files_total:,} files, all searchable.",
+                    severity="warning", markup=False, timeout=8,
+                )  # fmt: skip
+
+    def action_stop_loading(self) -> None:
+        """Ctrl+C during a long load: keep what has loaded, make it searchable, read no more."""
+        self._stop_loading.set()
+        self.notify("Stopping the load; what has loaded stays and becomes searchable…", markup=False, timeout=4)
 
     def _look_for_authors(self, corpus: Corpus) -> None:
         """Give authors a column once any paper has them (checking each paper once)."""
@@ -208,7 +227,7 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
             more = len(warnings) - WARNINGS_SHOWN
             if more > 0:
                 shown += f"\n… and {more} more: run 'papertui stats' for all of them"
-            self.notify(shown, title=f"{len(warnings)} warnings while loading", severity="warning", markup=False, timeout=10)
+            self.notify(shown, title=f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} while loading", severity="warning", markup=False, timeout=10)
         if not corpus.papers:
             self.notify("No papers could be loaded.", severity="error", markup=False, timeout=10)
 
@@ -319,9 +338,18 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
 
     @on(PaperList.Read)
     def _read_paper(self) -> None:
-        self.detail.focus()
+        self.add_class("-reading")  # a narrow terminal shows the detail pane in the list's place
+        self.call_after_refresh(self.detail.focus)
 
     # --- focus and navigation -------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    @on(events.DescendantFocus)
+    def _leave_reading(self, event: events.DescendantFocus) -> None:
+        if not isinstance(event.widget, DetailPane):
+            self.remove_class("-reading")
 
     def action_focus_filter(self) -> None:
         self.filter_bar.focus()
@@ -335,6 +363,8 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
             return self.print_mode
         if action == "focus_list" and self.print_mode and isinstance(self.focused, FilterBar):
             return False
+        if action == "stop_loading":
+            return self.loading and not self._stop_loading.is_set()
         return True
 
     def action_in_list(self, action: str) -> None:
