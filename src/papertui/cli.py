@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from papertui.ui.app import PaperApp
 
 PROG = "papertui"
-SUBCOMMANDS = ("list", "stats", "resolve")
+SUBCOMMANDS = ("list", "stats", "resolve", "doctor")
 LIST_FORMATS = ("text", "json", "jsonl", "links", "bibtex", "markdown")
 ORDER_HELP = {**SORT_LABELS, "relevance": "best match first (corpus order without a query)"}
 QUERY_HELP = """query language (the same in the app; see the README for more):
@@ -77,7 +77,8 @@ def _browse_parser() -> argparse.ArgumentParser:
             f"{PROG} [PATH ...] [--query TEXT] [--print [--print-format FORMAT]]\n"
             f"       {PROG} list [PATH ...] [--query TEXT] [--sort ORDER] [--limit N] [--format FORMAT]\n"
             f"       {PROG} stats [PATH ...]\n"
-            f"       {PROG} resolve [PATH ...] [--limit N]"
+            f"       {PROG} resolve [PATH ...] [--limit N]\n"
+            f"       {PROG} doctor [PATH ...]"
         ),
         description=(
             "A keyboard-first terminal browser for research papers: filter live while typing, "
@@ -89,6 +90,8 @@ def _browse_parser() -> argparse.ArgumentParser:
             f"  {PROG} list ...       print the matching papers, best first (same search as the app)\n"
             f"  {PROG} stats ...      per file: format, records, papers, merged duplicates, warnings\n"
             f"  {PROG} resolve ...    find the arXiv ids of papers listed without one (arXiv title search)\n"
+            f"  {PROG} doctor ...     what papertui would use here and why: clipboard, browser, data\n"
+            "                         directory, terminal, corpus (run it first when something fails)\n"
             f"  '{PROG} COMMAND --help' explains a command.\n\n"
             "input formats (detected from content, not the file name; PATH - reads standard input):\n"
             f"{_formats_help()}\n\n"
@@ -150,6 +153,27 @@ def _stats_parser() -> argparse.ArgumentParser:
     )
     _add_common(parser)
     return parser
+
+
+def _doctor_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=f"{PROG} doctor",
+        description=(
+            "Print what papertui would use here and why: the clipboard and browser paths, the data "
+            "directory and whether it is writable, the terminal's size and colours, and a summary of "
+            "the corpus. It only looks: nothing is copied, opened or changed."
+        ),
+    )
+    _add_common(parser)
+    return parser
+
+
+def run_doctor(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from papertui.doctor import report
+
+    for line in report(*resolve_paths(args.paths)):
+        print(line, file=stdout)
+    return 0
 
 
 def _resolve_parser() -> argparse.ArgumentParser:
@@ -470,6 +494,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_stats(_stats_parser().parse_args(argv[1:]), stdout, stderr)
         if argv and argv[0] == "resolve":
             return run_resolve(_resolve_parser().parse_args(argv[1:]), stdout, stderr)
+        if argv and argv[0] == "doctor":
+            return run_doctor(_doctor_parser().parse_args(argv[1:]), stdout, stderr)
         return run_browser(_browse_parser().parse_args(argv), stdout, stderr)
     except UsageError as error:
         print(f"{PROG}: error: {error}", file=stderr)

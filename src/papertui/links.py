@@ -123,6 +123,33 @@ def paper_link(paper: Paper, kind: LinkKind) -> PaperLink:
 
 # --- clipboard -------------------------------------------------------------------------
 
+OSC52_HOW = (
+    "the terminal's clipboard (OSC 52) works in most terminals, in tmux with `set -g set-clipboard on`; "
+    "install xclip, xsel or wl-clipboard for the system clipboard"
+)
+
+
+@dataclass(frozen=True)
+class ClipboardChoice:
+    backend: str | None  # pyperclip's clipboard program; None: the app falls back to OSC 52
+    how: str
+
+
+def choose_clipboard() -> ClipboardChoice:
+    """What copying would use, without copying anything (for `papertui doctor`)."""
+    try:
+        import pyperclip
+
+        copy, _ = pyperclip.determine_clipboard()
+    except Exception as error:  # pyperclip's own exceptions, and OSError from probing
+        return ClipboardChoice(None, f"pyperclip failed ({error}); {OSC52_HOW}")
+    if not copy:  # pyperclip's stand-in for "no clipboard" is falsy
+        return ClipboardChoice(None, f"pyperclip found no clipboard program; {OSC52_HOW}")
+    # pyperclip's functions are named after their backend: init_xclip_clipboard.<locals>.copy_xclip
+    parts = getattr(copy, "__qualname__", "").split(".")
+    name = next((part for part in parts if part.startswith("init_")), "").removeprefix("init_").removesuffix("_clipboard")
+    return ClipboardChoice(name or "unknown", f"pyperclip, with {name or 'its own backend'}")
+
 
 def copy_with_pyperclip(text: str) -> bool:
     """Copy with pyperclip; False when it has no working backend (no xclip/xsel/wl-copy)."""
@@ -156,54 +183,79 @@ class OpenOutcome:
     how: str  # what was used, or why nothing was
 
 
-def open_in_browser(
-    url: str, environ: Mapping[str, str] | None = None, platform: str | None = None
-) -> OpenOutcome:
-    """Open an arxiv.org URL: `$BROWSER` if set, else the system browser where there is a display.
+@dataclass(frozen=True)
+class BrowserChoice:
+    """What `open_in_browser` would use, and why: `papertui doctor` shows it."""
 
-    Never starts a console browser, which would take over the terminal the app is drawing on.
-    """
-    if not url.startswith(ARXIV + "/"):
-        return OpenOutcome(False, "refused to open a URL that is not on arxiv.org")
+    command: list[str] | None = None  # from $BROWSER; "%s" marks the URL
+    system: webbrowser.BaseBrowser | None = None
+    how: str = ""  # what is used, or why nothing can be
+
+    @property
+    def usable(self) -> bool:
+        return self.command is not None or self.system is not None
+
+
+def choose_browser(environ: Mapping[str, str] | None = None, platform: str | None = None) -> BrowserChoice:
+    """`$BROWSER` if set, else the system browser where there is a display; never a console
+    browser, which would take over the terminal the app is drawing on."""
     environ = os.environ if environ is None else environ
     if environ.get("BROWSER"):
-        return _open_with_browser_variable(url, environ["BROWSER"])
+        return _browser_variable_choice(environ["BROWSER"])
     if not has_display(environ, platform):
-        return OpenOutcome(False, "no display to show a browser (set $BROWSER to choose one)")
+        return BrowserChoice(how="no display to show a browser (set $BROWSER to choose one)")
     try:
         browser = webbrowser.get()
     except webbrowser.Error:
-        return OpenOutcome(False, "no graphical browser found (set $BROWSER to choose one)")
-    if getattr(browser, "name", "") in _CONSOLE_BROWSERS:
-        return OpenOutcome(False, "only a console browser found (set $BROWSER to choose one)")
-    try:
-        opened = browser.open(url)
-    except Exception as error:  # webbrowser surfaces OSError and its own errors
-        return OpenOutcome(False, f"the browser failed: {error}")
-    return OpenOutcome(opened, "system browser" if opened else "the browser refused the link")
+        return BrowserChoice(how="no graphical browser found (set $BROWSER to choose one)")
+    name = getattr(browser, "name", "") or type(browser).__name__
+    if name in _CONSOLE_BROWSERS:
+        return BrowserChoice(how=f"only a console browser found ({name}; set $BROWSER to choose one)")
+    return BrowserChoice(system=browser, how=f"system browser ({name})")
 
 
-def _open_with_browser_variable(url: str, value: str) -> OpenOutcome:
-    # $BROWSER is a os.pathsep-separated list of commands; "%s" marks where the URL goes.
+def _browser_variable_choice(value: str) -> BrowserChoice:
+    # $BROWSER is a os.pathsep-separated list of commands: the first that exists is used.
     for command in filter(None, value.split(os.pathsep)):
         try:
             words = shlex.split(command)
         except ValueError:
             continue
-        if not words or shutil.which(words[0]) is None:
-            continue
-        args = [word.replace("%s", url) for word in words]
-        if not any("%s" in word for word in words):
-            args.append(url)
-        try:
-            subprocess.Popen(
-                args,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        except OSError as error:
-            return OpenOutcome(False, f"$BROWSER ({words[0]}) failed: {error.strerror}")
-        return OpenOutcome(True, f"$BROWSER ({words[0]})")
-    return OpenOutcome(False, f"$BROWSER names no program that exists ({value})")
+        if words and shutil.which(words[0]) is not None:
+            return BrowserChoice(command=words, how=f"$BROWSER ({words[0]})")
+    return BrowserChoice(how=f"$BROWSER names no program that exists ({value})")
+
+
+def open_in_browser(
+    url: str, environ: Mapping[str, str] | None = None, platform: str | None = None
+) -> OpenOutcome:
+    """Open an arxiv.org URL with what `choose_browser` picks."""
+    if not url.startswith(ARXIV + "/"):
+        return OpenOutcome(False, "refused to open a URL that is not on arxiv.org")
+    choice = choose_browser(environ, platform)
+    if choice.command is not None:
+        return _run_browser_command(choice.command, url)
+    if choice.system is None:
+        return OpenOutcome(False, choice.how)
+    try:
+        opened = choice.system.open(url)
+    except Exception as error:  # webbrowser surfaces OSError and its own errors
+        return OpenOutcome(False, f"the browser failed: {error}")
+    return OpenOutcome(opened, "system browser" if opened else "the browser refused the link")
+
+
+def _run_browser_command(words: list[str], url: str) -> OpenOutcome:
+    args = [word.replace("%s", url) for word in words]
+    if not any("%s" in word for word in words):
+        args.append(url)
+    try:
+        subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError as error:
+        return OpenOutcome(False, f"$BROWSER ({words[0]}) failed: {error.strerror}")
+    return OpenOutcome(True, f"$BROWSER ({words[0]})")

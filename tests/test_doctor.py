@@ -1,0 +1,141 @@
+"""`papertui doctor`: what would be used and why, read without changing anything."""
+
+from __future__ import annotations
+
+import errno
+import re
+
+import pyperclip
+import pytest
+
+from papertui import doctor
+from papertui.cli import main
+
+NO_DISPLAY = {"TERM": "xterm-256color"}
+
+
+def run_doctor(capsys, *paths: str) -> str:
+    assert main(["doctor", *paths]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    return out
+
+
+def row(out: str, label: str, section: str = "") -> str:
+    """A row's value, in `section` when labels repeat."""
+    out = out[out.index(f"\n{section}\n") :] if section else out
+    match = re.search(rf"^  {re.escape(label)} +(.*)$", out, re.MULTILINE)
+    assert match, f"no {label!r} row in:\n{out}"
+    return match.group(1)
+
+
+@pytest.fixture
+def environment(monkeypatch):
+    for name in ("BROWSER", "DISPLAY", "WAYLAND_DISPLAY", "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "COLORTERM", "NO_COLOR", "TMUX"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("sys.platform", "linux")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    return monkeypatch
+
+
+def test_every_section_is_there_and_the_seed_corpus_is_summarised(capsys, environment):
+    out = run_doctor(capsys)
+    for section in ("Clipboard", "Browser", "Data directory", "Terminal", "Corpus"):
+        assert f"\n{section}\n" in out
+    assert row(out, "loaded") == "321 papers from 325 records in 5 files"
+    assert row(out, "warnings") == "0"
+
+
+def test_no_clipboard_program_means_osc52_and_says_why(capsys, environment):
+    class Unavailable:
+        def __bool__(self):
+            return False
+
+    environment.setattr(pyperclip, "determine_clipboard", lambda: (Unavailable(), Unavailable()))
+    out = run_doctor(capsys)
+    assert row(out, "copies with") == "OSC 52 (the terminal's clipboard)"
+    assert row(out, "why").startswith("pyperclip found no clipboard program; ")
+
+
+def test_a_clipboard_program_is_named(capsys, environment):
+    def init_xclip_clipboard():
+        def copy_xclip(text):
+            pass
+
+        return copy_xclip, copy_xclip
+
+    environment.setattr(pyperclip, "determine_clipboard", init_xclip_clipboard)
+    assert row(run_doctor(capsys), "copies with") == "pyperclip (xclip)"
+
+
+def test_browser_variable_with_a_missing_program(capsys, environment):
+    environment.setenv("BROWSER", "no-such-browser-anywhere %s")
+    out = run_doctor(capsys)
+    assert row(out, "opens with") == "nothing: links are copied instead"
+    assert row(out, "why", "Browser") == "$BROWSER names no program that exists (no-such-browser-anywhere %s)"
+
+
+def test_browser_variable_with_a_program_that_exists(capsys, environment):
+    environment.setenv("BROWSER", "true")
+    assert row(run_doctor(capsys), "opens with") == "$BROWSER (true)"
+
+
+def test_no_display_and_no_browser_variable(capsys, environment):
+    out = run_doctor(capsys)
+    assert row(out, "why", "Browser") == "no display to show a browser (set $BROWSER to choose one)"
+    assert row(out, "display").startswith("no ")
+
+
+def test_data_directory_states(capsys, environment, data_dir):
+    assert row(run_doctor(capsys), "writable").startswith("not created yet; ")
+    data_dir.mkdir()
+    assert row(run_doctor(capsys), "writable") == "yes"
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    environment.setattr(doctor.os, "fsync", full)
+    assert row(run_doctor(capsys), "writable") == "NO: No space left on device (marks would stay in memory only)"
+    assert list(data_dir.iterdir()) == []  # the probe is gone
+
+
+def test_a_damaged_state_file_is_reported_and_left_alone(capsys, environment, data_dir):
+    data_dir.mkdir()
+    damaged = b'{"version": 1, "papers": {'
+    (data_dir / "state.json").write_bytes(damaged)
+    out = run_doctor(capsys)
+    assert row(out, "marks").startswith("state.json is DAMAGED")
+    assert [p.name for p in data_dir.iterdir()] == ["state.json"] and (data_dir / "state.json").read_bytes() == damaged
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"TERM": "xterm-256color", "COLORTERM": "truecolor"}, "16 million (COLORTERM=truecolor)"),
+        ({"TERM": "xterm-256color"}, "256 (TERM=xterm-256color; COLORTERM=truecolor gives 16 million)"),
+        ({"TERM": "vt100"}, "16 (TERM=vt100)"),
+        ({"TERM": "dumb"}, "none or unknown (TERM=dumb): set TERM, e.g. xterm-256color"),
+        ({"TERM": "xterm", "NO_COLOR": "1"}, "none: NO_COLOR is set"),
+    ],
+)
+def test_colours_from_the_environment(env, expected):
+    assert doctor._colours(env) == expected
+
+
+def test_no_terminal_is_said_plainly(capsys, environment):
+    environment.setattr(doctor, "_terminal_size", lambda: None)
+    assert row(run_doctor(capsys), "size").startswith("no terminal here")
+    environment.setattr(doctor, "_terminal_size", lambda: (40, 12))
+    out = run_doctor(capsys)
+    assert row(out, "size") == "40×12" and row(out, "layout").startswith("narrow")
+
+
+def test_a_corpus_with_bad_files_and_hostile_values_prints_clean_lines(capsys, environment, tmp_path):
+    (tmp_path / "good.txt").write_text("Abstract: A good paper with an abstract long enough to stand on its own.\n")
+    (tmp_path / "bad.bin").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x01\x02")
+    environment.setenv("BROWSER", "evil\x1b]52;c;eA==\x07")
+    out = run_doctor(capsys, str(tmp_path))
+    assert row(out, "loaded") == "1 papers from 1 records in 2 files"
+    assert row(out, "formats") == "abstract-lines ×1, not loaded ×1"
+    assert f"{tmp_path}/bad.bin: not a text file (binary data); skipped" in out
+    assert "\x1b" not in out and "evil\\x1b]52;c;eA==\\x07" in out
