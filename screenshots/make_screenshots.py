@@ -45,6 +45,7 @@ async def main() -> None:
     await shoot("help.svg", keys=("f1",))
     # The real samples of the other formats: arXiv API, snapshot, Hugging Face JSON, BibTeX.
     await shoot("sources.svg", query="cat:cs.SE | upvotes:>=20", keys=("ctrl+s", "ctrl+s", "ctrl+s", "ctrl+s"), paths=(FIXTURES,), size=(160, 36))
+    await shoot("narrow.svg", query="masked thought", keys=("enter", "enter"), size=(48, 16))
 
 
 if __name__ == "__main__":

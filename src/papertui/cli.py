@@ -222,17 +222,19 @@ def load(paths: Sequence[Path], stderr: TextIO, *, indexed: bool = False) -> tup
     every warning on stderr. With `indexed`, papers are indexed for search as they load."""
     resolved, display_root = resolve_paths(paths)
     meter = ProgressLine(stderr)
-    if indexed:
-        step = None
-        for step in load_and_index(resolved, display_root=display_root):
-            meter.show(step.describe())
-        assert step is not None  # load_and_index always reports at least once
-        corpus, index = step.corpus, step.index
-    else:
-        corpus, index = Corpus(), None
-        for progress in iter_load(resolved, display_root=display_root, corpus=corpus):
-            meter.show(f"{progress.files_done:,}/{progress.files_total:,} files · {progress.papers_loaded:,} papers")
-    meter.clear()
+    try:
+        if indexed:
+            step = None
+            for step in load_and_index(resolved, display_root=display_root):
+                meter.show(step.describe())
+            assert step is not None  # load_and_index always reports at least once
+            corpus, index = step.corpus, step.index
+        else:
+            corpus, index = Corpus(), None
+            for progress in iter_load(resolved, display_root=display_root, corpus=corpus):
+                meter.show(f"{progress.files_done:,}/{progress.files_total:,} files · {progress.papers_loaded:,} papers")
+    finally:  # also on Ctrl+C, so that "interrupted" starts a clean line
+        meter.clear()
     for warning in corpus.warnings:
         print(f"{PROG}: warning: {warning}", file=stderr)
     cache = ResolveCache.open()
