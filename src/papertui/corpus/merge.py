@@ -70,6 +70,9 @@ class CorpusBuilder:
             number = len(self.papers)
             paper = _new_paper(record)
             self.papers.append(paper)
+        elif len(found) == 1 and found[0] not in self._entries and _copies(record, source, self.papers[found[0]]):
+            number = found[0]  # an exact copy of a paper's only record (a file given twice) adds a source only
+            paper = self.papers[number]
         else:
             number = found[0]
             paper = self.papers[number]
@@ -161,6 +164,22 @@ def _new_paper(record: Record) -> Paper:
         categories=record.categories,
         published=record.published,
         upvotes=record.upvotes,
+    )
+
+
+def _copies(record: Record, source: Source, paper: Paper) -> bool:
+    """Whether `record` repeats, field for field and format too, a paper made of one record."""
+    return (
+        record.abstract == paper.abstract
+        and record.title == (None if paper.title_derived else paper.title)
+        and record.arxiv_id == paper.arxiv_id
+        and source.format == paper.sources[0].format
+        and record.listed == paper.listed
+        and record.links == paper.links
+        and record.authors == paper.authors
+        and record.categories == paper.categories
+        and record.published == paper.published
+        and record.upvotes == paper.upvotes
     )
 
 
