@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual import events
 
 from helpers import settle
-from hostile.corpus import CASES, CLEAN_TITLES, ESC, MARKUP, Case
+from hostile.corpus import CASES, CLEAN_TITLES, CLIPBOARD_WRITE, ESC, HYPERLINK, MARKUP, SCREEN_CLEAR, Case
 from papertui.cli import main, make_app
 from papertui.corpus import load_corpus
 from papertui.corpus.model import Paper
@@ -111,3 +112,21 @@ def screen_text(app) -> str:
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     console.file.close()
     return console.export_text(styles=False)
+
+
+async def test_pasted_escape_sequences_never_reach_the_filter_or_a_tag():
+    app = make_app(query="")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.filter_bar.post_message(events.Paste(f"masked{CLIPBOARD_WRITE} thought{SCREEN_CLEAR}\x07"))
+        await settle(pilot)
+        assert app.filter_bar.value == "masked thought"
+        assert app.detail.paper.title.startswith("Masked Thought")
+        await pilot.press("enter", "t")
+        await pilot.pause()
+        app.focused.post_message(events.Paste(f"to-read{HYPERLINK}\tlater"))
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.marks.get(app.detail.paper).tags == ("to-readclick", "me", "later")
+        assert not CONTROL.search(screen_text(app))

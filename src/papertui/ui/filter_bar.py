@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.widgets import Input
+
+from papertui.ui.clean_input import CleanInput
 
 
-class FilterBar(Input):
+class FilterBar(CleanInput):
     """Typing filters; ↑/↓/PgUp/PgDn move the list's selection without leaving the bar."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

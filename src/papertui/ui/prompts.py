@@ -13,6 +13,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
+from papertui.ui.clean_input import CleanInput
+
 
 EXPORT_CHOICES = ("bibtex", "markdown", "json", "links")
 EXPORT_LABELS = {
@@ -52,7 +54,7 @@ class TextPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = self.title_text  # a border title is plain text, not markup
-            yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
+            yield CleanInput(value=self.value, placeholder=self.placeholder, id="prompt-input")
             yield Static(Content(f"{self.hint}  Enter saves · Esc cancels".strip()), classes="prompt-hint")
 
     @on(Input.Submitted)
@@ -92,7 +94,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                     title, meaning = EXPORT_LABELS[name]
                     label = Content.assemble((title, "bold"), f": {meaning}")
                     yield RadioButton(label, value=name == self.last_format, name=name)
-            yield Input(placeholder="File to write; leave empty to copy to the clipboard", id="export-path")
+            yield CleanInput(placeholder="File to write; leave empty to copy to the clipboard", id="export-path")
             yield Static(
                 Content("↑/↓ choose the format · Enter (or Ctrl+S) exports · Esc cancels"),
                 classes="prompt-hint",
