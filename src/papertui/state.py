@@ -25,6 +25,7 @@ import numpy as np
 
 from papertui.corpus.merge import text_key
 from papertui.corpus.model import Paper
+from papertui.corpus.text import strip_controls
 
 STATE_FILE = "state.json"
 FORMAT_VERSION = 1
@@ -84,16 +85,16 @@ class Marks:
             starred=data.get("starred") is True,
             read=data.get("read") is True,
             tags=normalise_tags(tags),
-            note=data.get("note") if isinstance(data.get("note"), str) else "",
+            note=strip_controls(data["note"]) if isinstance(data.get("note"), str) else "",
             changed=float(data.get("changed", 0.0)) if isinstance(data.get("changed", 0.0), (int, float)) else 0.0,
         )
 
 
 def normalise_tags(tags: Sequence[str]) -> tuple[str, ...]:
-    """Lower-case words without spaces or commas, each once, in the order given."""
+    """Lower-case words without spaces, commas or control characters, each once, in order."""
     found: dict[str, None] = {}
     for tag in tags:
-        for part in tag.replace(",", " ").split():
+        for part in strip_controls(tag).replace(",", " ").split():
             found[part.casefold()] = None
     return tuple(found)
 

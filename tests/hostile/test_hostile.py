@@ -4,6 +4,7 @@ record of it and of every other file loaded, and no control byte on the terminal
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -130,3 +131,17 @@ async def test_pasted_escape_sequences_never_reach_the_filter_or_a_tag():
         await settle(pilot)
         assert app.marks.get(app.detail.paper).tags == ("to-readclick", "me", "later")
         assert not CONTROL.search(screen_text(app))
+
+
+async def test_escape_sequences_in_a_hand_edited_marks_file_never_reach_the_screen(data_dir):
+    data_dir.mkdir(exist_ok=True)
+    entry = {"title": "RaTEScore: A Metric for Radiology Report Generation", "arxiv_id": "2406.16845",
+             "tags": [f"x{SCREEN_CLEAR}y"], "note": f"see{CLIPBOARD_WRITE} {HYPERLINK}"}  # fmt: skip
+    (data_dir / "state.json").write_text(json.dumps({"version": 1, "papers": {"2406.16845": entry}}))
+    app = make_app(query="ratescore")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        marks = app.marks.get(app.detail.paper)
+        assert marks.tags == ("xy",) and marks.note == "see click me"
+        screen = screen_text(app)
+        assert "#xy" in screen and "see click me" in screen and not CONTROL.search(screen)
