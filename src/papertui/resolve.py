@@ -27,6 +27,8 @@ from papertui import __version__
 from papertui.corpus.arxiv_atom import parse_arxiv_atom
 from papertui.corpus.merge import text_key
 from papertui.corpus.model import FileReport, Paper
+from papertui.corpus.text import clean
+from papertui.links import parse_arxiv_id
 from papertui.state import LockError, data_dir, file_lock, move_aside, write_atomically
 
 DEFAULT_API = "https://export.arxiv.org/api/query"
@@ -65,9 +67,10 @@ class Answer:
     @classmethod
     def from_json(cls, data: dict) -> Answer:
         arxiv_id = data.get("id")
+        # The file may have been edited by hand: only a well-formed id, only clean text.
         return cls(
-            arxiv_id if isinstance(arxiv_id, str) else None,
-            data["title"] if isinstance(data.get("title"), str) else None,
+            arxiv_id if isinstance(arxiv_id, str) and parse_arxiv_id(arxiv_id) == arxiv_id else None,
+            clean(data["title"]) if isinstance(data.get("title"), str) else None,
             float(data.get("similarity", 0)) if isinstance(data.get("similarity"), (int, float)) else 0.0,
             data["asked"] if isinstance(data.get("asked"), str) else "",
         )

@@ -145,3 +145,17 @@ async def test_escape_sequences_in_a_hand_edited_marks_file_never_reach_the_scre
         assert marks.tags == ("xy",) and marks.note == "see click me"
         screen = screen_text(app)
         assert "#xy" in screen and "see click me" in screen and not CONTROL.search(screen)
+
+
+def test_a_hand_edited_found_ids_file_gives_only_valid_ids_and_clean_titles(data_dir):
+    from papertui.resolve import ResolveCache
+
+    data_dir.mkdir(exist_ok=True)
+    titles = {
+        "a": {"id": "2406.16845", "title": f"Found{SCREEN_CLEAR} title", "similarity": 100, "asked": "x"},
+        "b": {"id": f"2406.16845{SCREEN_CLEAR}", "title": "Bad id", "similarity": 100, "asked": "x"},
+    }
+    (data_dir / "resolved.json").write_text(json.dumps({"version": 1, "titles": titles}))
+    cache = ResolveCache.open()
+    assert cache.answers["a"].arxiv_id == "2406.16845" and cache.answers["a"].title == "Found title"
+    assert cache.answers["b"].arxiv_id is None
