@@ -118,7 +118,7 @@ CASES: list[Case] = [
     Case("long-abstract", _long_abstract, r"record 1: the abstract has 100,000 characters; the first 20,000 are kept",
          ["A Paper With An Endless Abstract", "A Paper With A Normal Abstract"]),
     Case("title-without-summary", lambda: (tps("Fine Paper Before The Cut") + "Title: A Title Cut Off Before Its Summary\n").encode(),
-         r"record 2: no Summary", ["Fine Paper Before The Cut", "A Title Cut Off Before Its Summary"]),
+         r"record 2: no Summary; kept with its title alone", ["Fine Paper Before The Cut", "A Title Cut Off Before Its Summary"]),
     Case("hf-odd-paragraphs", _hf_odd_paragraphs, r"record 3: title with no abstract at the end of the file", ["Odd Paragraphs First Title", "Odd Paragraphs Second Title", "A Dangling Title With No Abstract"]),
     Case("lone-separator", lambda: b"---\n", r"matches no known format"),
     Case("empty", lambda: b"", r"empty file"),

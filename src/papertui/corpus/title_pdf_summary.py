@@ -30,7 +30,7 @@ def parse_title_pdf_summary(text: str, report: FileReport) -> Iterator[Record]:
             report.warn(f"record {count}: text before the first field kept as summary")
             summary = " ".join([*fields[""], summary])
         if not summary.strip():
-            report.warn(f"record {count}: no Summary")
+            report.warn(f"record {count}: no Summary; kept with its title alone")
         if not title.strip():
             report.warn(f"record {count}: no Title; title derived from the summary")
         pdf = " ".join(fields.get("PDF", []))
