@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from textual.worker import WorkerCancelled
+from textual.worker import WorkerCancelled, WorkerState
 
 from papertui.corpus import Corpus, Paper
 from papertui.corpus.model import Source
@@ -24,18 +24,27 @@ def make_corpus(*papers: Paper) -> Corpus:
 async def settle(pilot) -> None:
     """Let the app finish loading, and its workers finish and their messages land.
 
+    Quiet means: not loading and no worker pending or running, twice in a row with a pass of
+    the message loop between (a finished worker's last message may start another worker).
     A filter superseded by a newer one is cancelled by design: that is not a failure here.
     """
+    app = pilot.app
+    quiet = 0
     for _ in range(1000):  # a load that never ends fails the test's own asserts, not a hang
-        if not pilot.app.loading:
-            break
-        await pilot.pause(0.01)
-    for _ in range(3):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:
-            continue
         await pilot.pause()
+        busy = [worker for worker in app.workers if worker.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if not busy and not app.loading:
+            quiet += 1
+            if quiet == 2:
+                return
+            continue
+        quiet = 0
+        if app.loading:
+            await pilot.pause(0.01)
+        try:
+            await app.workers.wait_for_complete(busy)
+        except WorkerCancelled:
+            pass
 
 
 def brute_force_search(papers: Sequence[Paper], query: str) -> list[int]:

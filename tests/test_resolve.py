@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -10,6 +11,7 @@ from fake_arxiv import feed
 from helpers import make_paper, settle
 from papertui import resolve
 from papertui.cli import main, make_app
+from papertui.ui import app as app_module
 from papertui.resolve import ArxivSearch, ResolveCache, ResolveError, Resolver, best_match
 
 EXPLAINABLE = "Towards Explainable Test Case Prioritisation with Learning-to-Rank Models"
@@ -201,6 +203,27 @@ async def test_the_i_key_finds_the_id_and_everything_uses_it(library, recorded):
         await settle(pilot)
         assert [app.corpus.papers[i].arxiv_id for i in app.paper_list.rows] == ["2405.13786"]
     assert len(recorded.asked) == 1
+
+
+async def test_cached_ids_count_even_when_the_first_filter_ran_before_they_were_applied(library, recorded, monkeypatch):
+    """A filter started while the load finishes may run on the whole index before the cached
+    ids are applied; the ids must still reach `has:id` once they are."""
+    app = make_app([library])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "i")
+        await settle(pilot)
+    real_apply = app_module.apply_cached
+
+    def late_apply(papers, cache):
+        time.sleep(0.3)  # the filter started by the previous step lands first
+        return real_apply(papers, cache)
+
+    monkeypatch.setattr(app_module, "apply_cached", late_apply)
+    app = make_app([library], query="has:id")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert [app.corpus.papers[i].arxiv_id for i in app.paper_list.rows] == ["2405.13786"]
 
 
 async def test_the_i_key_without_network_says_so_in_one_line(library):

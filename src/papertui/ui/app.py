@@ -63,6 +63,7 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
         """More of the corpus is loaded or indexed (posted by the loading worker)."""
 
         step: LoadStep
+        ids_found: bool = False  # cached ids were given to papers: filters on ids must run again
 
     @dataclass
     class Filtered(Message):
@@ -153,11 +154,15 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
         for step in load_and_index(self.paths, display_root=self.display_root, stop=self._stop_loading.is_set):
             if worker.is_cancelled:
                 return
+            ids_found = False
             if step.done:  # ids found by title search earlier: used from the start
                 cache = ResolveCache.open()
-                apply_cached(step.corpus.papers, cache)
+                # A filter may already have run on the whole index without these ids.
+                if apply_cached(step.corpus.papers, cache):
+                    step.index.forget_filters()
+                    ids_found = True
                 self._resolver = Resolver(cache)
-            self.post_message(self.Loaded(step))
+            self.post_message(self.Loaded(step, ids_found))
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, name="indexing papers", description="index papers")
     def index_given_corpus(self, corpus: Corpus, index: SearchIndex | None) -> None:
@@ -183,7 +188,7 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
         query_words_typed = bool(self.filter_bar.value.strip())
         if first or (not query_words_typed and step.progress.papers_loaded != self._shown_papers):
             self._request_filter(self.filter_bar.value, keep_cursor=not first)
-        elif query_words_typed and step.indexed != self._filtered_with:
+        elif query_words_typed and (step.indexed != self._filtered_with or message.ids_found):
             self._request_filter(self.filter_bar.value, keep_cursor=True)
         if step.done:
             self._loading_finished(step.corpus)
