@@ -6,6 +6,7 @@ import webbrowser
 
 import pyperclip
 import pytest
+from textual.command import CommandList
 from textual.binding import Binding
 from textual.geometry import Region
 
@@ -322,7 +323,12 @@ async def test_palette_offers_every_action_and_runs_it(rec):
         } <= titles
         await pilot.press("ctrl+p")
         await pilot.press(*"copy pdf link")
-        await pilot.pause(0.3)
+        commands = app.screen.query_one(CommandList)
+        for _ in range(500):  # the palette searches in the background
+            highlighted = commands.highlighted_option
+            if highlighted is not None and "Copy PDF link" in str(highlighted.prompt):
+                break
+            await pilot.pause(0.01)
         await pilot.press("enter")
         await settle(pilot)
         assert rec.clipboard == ["https://arxiv.org/pdf/2406.16845"]
