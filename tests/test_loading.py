@@ -77,3 +77,30 @@ async def test_the_app_hides_its_progress_bar_once_everything_is_searchable(tmp_
         assert not app.query_one("#progress").display
         assert status.startswith("43 of 300 papers") and "files" not in status  # 0, 7, …, 294
         assert list(app.result.rows) == brute_force_search(app.corpus.papers, "zebras")
+
+
+async def test_the_app_filters_again_when_the_last_step_only_changes_indexed_papers(tmp_path, monkeypatch):
+    """b.txt only gives a.txt's paper its title: the index changes but not its size. A filter
+    that ran on the index before the change must not be taken for the final answer."""
+    import time
+
+    from helpers import settle
+    from papertui.cli import make_app
+    from papertui.search import SearchIndex
+
+    monkeypatch.setattr(loading, "FIRST_BATCH", 1)
+    abstract = "A study of how wombats dig burrows, with measurements from forty sites across the region."
+    (tmp_path / "a.txt").write_text(f"Abstract: {abstract}\n")
+    (tmp_path / "b.txt").write_text(f"Title: Burrowing Marsupials Unearthed\nSummary: {abstract}\n---\n")
+    real_add = SearchIndex.add
+
+    def slow_patch(self, papers, start, stop, changed=()):
+        if start == stop and changed:
+            time.sleep(0.3)  # the filter asked for by the step before runs on the old index first
+        real_add(self, papers, start, stop, changed)
+
+    monkeypatch.setattr(SearchIndex, "add", slow_patch)
+    app = make_app([tmp_path], query="marsupials")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert [app.corpus.papers[i].title for i in app.result.rows] == ["Burrowing Marsupials Unearthed"]

@@ -170,6 +170,7 @@ class SearchIndex:
         self._facts = CorpusFacts((), self._state)
         self._cached_for: _State | None = None
         self._last: _Matched | None = None
+        self.version = 0  # grows with every change an earlier answer may not have seen
         if papers:
             self.add(papers, 0, len(papers))
 
@@ -209,6 +210,7 @@ class SearchIndex:
             for i in stale:
                 patched[i] = (_decoded(word_set(papers[i].title)), _decoded(word_set(papers[i].abstract)))
         self._state = _State(tuple(segments), self._vocabulary.publish(), patched)
+        self.version += 1
 
     def forget_filters(self) -> None:
         """Papers gained arXiv ids (found by title search): answers that looked at ids, or at
@@ -216,6 +218,7 @@ class SearchIndex:
         with self._search_lock:
             self._cached_for = None
             self._facts = CorpusFacts(self._papers, self._state)
+            self.version += 1
 
     # --- searching ----------------------------------------------------------------------
 

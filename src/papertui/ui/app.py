@@ -63,7 +63,6 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
         """More of the corpus is loaded or indexed (posted by the loading worker)."""
 
         step: LoadStep
-        ids_found: bool = False  # cached ids were given to papers: filters on ids must run again
 
     @dataclass
     class Filtered(Message):
@@ -71,6 +70,7 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
         rows: Sequence[int]  # the result's rows in the chosen order
         generation: int
         keep_cursor: bool = False
+        searched_in: tuple[SearchIndex | None, int] = (None, 0)  # the index and its version at the start
 
     def __init__(
         self,
@@ -98,7 +98,8 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
         self._generation = 0
         self._shown_papers = 0  # papers the list shows with an empty filter
         self._authors_checked = 0  # papers looked at for authors
-        self._filtered_with = 0  # papers the index covered for the current result
+        # The index, and its version, that the current result was searched in.
+        self._filtered_in: tuple[SearchIndex | None, int] = (None, 0)
         self.loading = True
         self._loading_line = ""
         self._resolving_line = ""
@@ -154,15 +155,12 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
         for step in load_and_index(self.paths, display_root=self.display_root, stop=self._stop_loading.is_set):
             if worker.is_cancelled:
                 return
-            ids_found = False
             if step.done:  # ids found by title search earlier: used from the start
                 cache = ResolveCache.open()
-                # A filter may already have run on the whole index without these ids.
                 if apply_cached(step.corpus.papers, cache):
-                    step.index.forget_filters()
-                    ids_found = True
+                    step.index.forget_filters()  # answers about ids so far are wrong now
                 self._resolver = Resolver(cache)
-            self.post_message(self.Loaded(step, ids_found))
+            self.post_message(self.Loaded(step))
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, name="indexing papers", description="index papers")
     def index_given_corpus(self, corpus: Corpus, index: SearchIndex | None) -> None:
@@ -188,7 +186,7 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
         query_words_typed = bool(self.filter_bar.value.strip())
         if first or (not query_words_typed and step.progress.papers_loaded != self._shown_papers):
             self._request_filter(self.filter_bar.value, keep_cursor=not first)
-        elif query_words_typed and (step.indexed != self._filtered_with or message.ids_found):
+        elif query_words_typed and self._result_outdated(step.index):
             self._request_filter(self.filter_bar.value, keep_cursor=True)
         if step.done:
             self._loading_finished(step.corpus)
@@ -252,7 +250,7 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
             result = SearchResult(query, range(self._shown_papers), searched=len(self.index), notes=parsed.notes)
             if self.sort_order in ("relevance", "corpus"):
                 # No filter: every loaded paper in corpus order, indexed or not. No worker needed.
-                self._show_result(result, result.rows, keep_cursor)
+                self._show_result(result, result.rows, keep_cursor, (self.index, self.index.version))
                 return
         self.run_filter(self.index, self.corpus.papers, parsed, self.sort_order, self._generation, keep_cursor)
 
@@ -261,6 +259,7 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
         self, index: SearchIndex, papers: list[Paper], query, order: str, generation: int, keep_cursor: bool
     ) -> None:
         worker = get_current_worker()
+        version = index.version  # read first: a change during the search counts as unseen
         if query.empty:
             result = SearchResult(query.text, range(len(papers)), searched=len(index), notes=query.notes)
         else:
@@ -273,7 +272,7 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
             starred = self.marks.mask(papers, len(papers), lambda marks: marks.starred)
         rows = self.sorter.sort(result, order, papers, starred)
         if not worker.is_cancelled:
-            self.post_message(self.Filtered(result, rows, generation, keep_cursor))
+            self.post_message(self.Filtered(result, rows, generation, keep_cursor, (index, version)))
 
     def refilter(self, keep_cursor: bool = True) -> None:
         """Run the current filter again (the marks or the order changed)."""
@@ -283,14 +282,21 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
     def _show_filtered(self, message: Filtered) -> None:
         if message.generation != self._generation or self.corpus is None:
             return  # a newer keystroke is on its way: drop this stale result
-        self._show_result(message.result, message.rows, message.keep_cursor)
+        self._show_result(message.result, message.rows, message.keep_cursor, message.searched_in)
 
-    def _show_result(self, result: SearchResult, rows: Sequence[int], keep_cursor: bool) -> None:
+    def _show_result(
+        self, result: SearchResult, rows: Sequence[int], keep_cursor: bool, searched_in: tuple[SearchIndex | None, int]
+    ) -> None:
         assert self.corpus is not None
         self.result = result
-        self._filtered_with = result.searched
+        self._filtered_in = searched_in
         self.paper_list.show(self.corpus.papers, rows, result.terms, keep_cursor=keep_cursor)
         self._update_status()
+
+    def _result_outdated(self, index: SearchIndex) -> bool:
+        """The index grew or changed since the current result was searched in it."""
+        searched_in, version = self._filtered_in
+        return index is not searched_in or index.version != version
 
     def action_cycle_sort(self) -> None:
         self.sort_order = next_order(self.sort_order)
