@@ -3,9 +3,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from papertui import bundled_seeds
 from papertui.corpus import Corpus, load_corpus
+
+# A busy CI machine must not fail a property on time alone: no deadlines, no slowness checks.
+settings.register_profile("papertui", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("papertui")
 
 SEED_FILES = {
     "000_103f6ea6dde5f7c3.txt": ("abstract-lines", 10),

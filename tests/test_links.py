@@ -144,7 +144,7 @@ def test_open_honours_browser_variable(tmp_path):
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     outcome = open_in_browser("https://arxiv.org/abs/2406.16845", {"BROWSER": f"{script} --new-tab %s"}, "linux")
     assert outcome.opened
-    for _ in range(100):  # the browser is started detached; give it a moment
+    for _ in range(500):  # the browser is started detached; give it a moment (up to 10 s)
         if log.exists() and log.read_text().strip():
             break
         time.sleep(0.02)
