@@ -80,7 +80,7 @@ title = st.tuples(st.lists(punctuated, min_size=1, max_size=11), plain_word).map
 sentence = st.lists(punctuated, min_size=3, max_size=15).map(lambda words: " ".join(words).rstrip(",;:?!") + ".")
 abstract = st.lists(sentence, min_size=3, max_size=6).map(" ".join)
 name = st.lists(plain_word, min_size=2, max_size=3).map(" ".join)
-arxiv_id = st.from_regex(r"2[0-4](0[1-9]|1[0-2])\.\d{5}", fullmatch=True)
+arxiv_id = st.from_regex(r"2[0-4](0[1-9]|1[0-2])\.[0-9]{5}", fullmatch=True)  # ASCII digits: ids have no others
 date = st.dates(min_value=datetime.date(1991, 1, 1), max_value=datetime.date(2030, 12, 31)).map(datetime.date.isoformat)
 category = st.sampled_from(["cs.CL", "cs.LG", "hep-th", "math.AG", "stat.ML"])
 

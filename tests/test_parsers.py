@@ -1,5 +1,6 @@
 """The parsers and the loader on small and broken files: clear warnings, nothing lost."""
 
+import os
 from pathlib import Path
 
 from papertui.corpus import load_corpus, sniff_format
@@ -120,14 +121,14 @@ def test_bad_files_warn_and_the_rest_loads(write, tmp_path):
 def test_unreadable_file_warns_and_the_rest_loads(write, monkeypatch):
     secret = write("secret.txt", "Abstract: x\n")
     good = write("good.txt", "Abstract: " + ABSTRACT + "\n")
-    real_open = open
+    real_open = os.open
 
     def refusing_open(path, *args, **kwargs):  # chmod 000 does not stop root, so refuse here
         if Path(path) == secret:
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", refusing_open)
+    monkeypatch.setattr("os.open", refusing_open)
     corpus = load(secret, good)
     assert [p.abstract for p in corpus.papers] == [ABSTRACT]
     assert any("secret.txt: cannot read: Permission denied" in w for w in corpus.warnings)

@@ -22,13 +22,17 @@ if TYPE_CHECKING:  # the core imports links at run time; links needs Paper only 
 ARXIV = "https://arxiv.org"
 
 # New style: YYMM.NNNN (2007-2014) or YYMM.NNNNN (2015 on), optional version.
-_NEW_ID = r"(?P<new>(?:0[7-9]|[1-9]\d)(?:0[1-9]|1[0-2])\.\d{4,5})(?:v\d+)?"
+_NEW_ID = r"(?P<new>(?:0[7-9]|[1-9][0-9])(?:0[1-9]|1[0-2])\.[0-9]{4,5})(?:v[0-9]+)?"
 # Old style: archive(.SUBJECT-CLASS)/YYMMNNN, e.g. hep-th/9901001, math.GT/0309136.
-_OLD_ID = r"(?P<old>[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
+_OLD_ID = r"(?P<old>[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?"
+# Digits are ASCII only (re.ASCII): "２４０６.１６８４５" in full-width digits is not an id.
+# The host must be arxiv.org or one of its subdomains (export., www.): a URL that merely
+# contains "arxiv.org/abs/..." in its path or in another host's name yields nothing.
 _ID_IN_URL = re.compile(
-    rf"arxiv\.org/(?:abs|pdf|html)/(?:{_NEW_ID}|{_OLD_ID})(?![\d])", re.IGNORECASE
+    rf"^(?:https?://)?(?:[a-z0-9-]+\.)*arxiv\.org(?::[0-9]+)?/(?:abs|pdf|html)/(?:{_NEW_ID}|{_OLD_ID})(?![0-9])",
+    re.IGNORECASE | re.ASCII,
 )
-_BARE_ID = re.compile(rf"^(?:arxiv:)?(?:{_NEW_ID}|{_OLD_ID})$", re.IGNORECASE)
+_BARE_ID = re.compile(rf"^(?:arxiv:)?(?:{_NEW_ID}|{_OLD_ID})$", re.IGNORECASE | re.ASCII)
 
 # A URL ends at whitespace, quotes, angle brackets, braces (LaTeX \href{..}{..} debris) or
 # square brackets (markup such as [link=URL]text[/link]).
@@ -38,7 +42,7 @@ _TRAILING = ".,;:!?'\"]}*"
 
 def arxiv_id_from_url(url: str) -> str | None:
     """The arXiv id in an arxiv.org abs/pdf URL, without its version; None if there is none."""
-    match = _ID_IN_URL.search(url)
+    match = _ID_IN_URL.match(url.strip())
     return _canonical(match) if match else None
 
 

@@ -29,7 +29,7 @@ from papertui.corpus.merge import text_key
 from papertui.corpus.model import FileReport, Paper
 from papertui.corpus.text import clean
 from papertui.links import parse_arxiv_id
-from papertui.state import LockError, data_dir, file_lock, move_aside, write_atomically
+from papertui.state import LockError, data_dir, file_lock, move_aside, remove_stale_temp_files, write_atomically
 
 DEFAULT_API = "https://export.arxiv.org/api/query"
 API_VARIABLE = "PAPERTUI_ARXIV_API"
@@ -177,6 +177,7 @@ class ResolveCache:
     def open(cls, directory: Path | None = None) -> ResolveCache:
         cache = cls((directory or data_dir()) / CACHE_FILE)
         cache.answers = cache._read()
+        remove_stale_temp_files(cache.path)
         return cache
 
     def get(self, title: str) -> Answer | None:

@@ -25,7 +25,7 @@ import numpy as np
 
 from papertui.corpus.merge import text_key
 from papertui.corpus.model import Paper
-from papertui.corpus.text import strip_controls
+from papertui.corpus.text import strip_controls, valid_unicode
 
 STATE_FILE = "state.json"
 FORMAT_VERSION = 1
@@ -58,16 +58,17 @@ class Marks:
         return not (self.starred or self.read or self.tags or self.note)
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"title": self.title}
+        # valid_unicode: one paper's unencodable title must never make the whole file unsavable.
+        data: dict[str, Any] = {"title": valid_unicode(self.title)}
         if self.arxiv_id:
             data["arxiv_id"] = self.arxiv_id
         for name in ("starred", "read"):
             if getattr(self, name):
                 data[name] = True
         if self.tags:
-            data["tags"] = list(self.tags)
+            data["tags"] = [valid_unicode(tag) for tag in self.tags]
         if self.note:
-            data["note"] = self.note
+            data["note"] = valid_unicode(self.note)
         data["changed"] = self.changed
         return data
 
@@ -80,7 +81,7 @@ class Marks:
             raise ValueError(f"the tags of {data['title']!r} are not a list of strings")
         arxiv_id = data.get("arxiv_id")
         return cls(
-            title=data["title"],
+            title=valid_unicode(data["title"]),
             arxiv_id=arxiv_id if isinstance(arxiv_id, str) and arxiv_id else None,
             starred=data.get("starred") is True,
             read=data.get("read") is True,
@@ -103,11 +104,21 @@ def paper_key(paper: Paper) -> str:
     """The key a paper's marks are stored under."""
     if paper.arxiv_id:
         return f"arxiv:{paper.arxiv_id}"
-    return f"title:{text_key(paper.title)}"
+    return _title_key(paper.title)
+
+
+# Starts the key of a title with no letter or digit: text_key never gives this character.
+_SYMBOLS_ONLY = "~"
+
+
+def title_key(title: str) -> str:
+    """A title with case and punctuation folded away; one made only of symbols ("🚀🚀",
+    "???") keeps them, so that such titles do not all share one empty key."""
+    return text_key(title) or _SYMBOLS_ONLY + " ".join(title.casefold().split())
 
 
 def _title_key(title: str) -> str:
-    return f"title:{text_key(title)}"
+    return f"title:{title_key(title)}"
 
 
 class StateError(Exception):
@@ -153,7 +164,7 @@ class PaperLookup:
     def find(self, key: str, title: str) -> list[int]:
         """Papers that may carry the marks stored under `key` for `title`."""
         found: list[int] = []
-        wanted = [("title:", self.by_title, text_key(title))]
+        wanted = [("title:", self.by_title, title_key(title))]
         if key.startswith("arxiv:"):
             wanted.append(("id:", self.by_id, key[len("arxiv:") :]))
         for kind, table, value in wanted:
@@ -169,9 +180,13 @@ def _title_keys(titles: list[str]) -> list[str]:
     ascii_titles = [title for title in titles if title.isascii() and "\n" not in title]
     blob = "\n".join(ascii_titles).lower().translate(_ASCII_KEY_KEEPING_NEWLINES)
     if len(ascii_titles) == len(titles):
-        return blob.split("\n") if titles else []
-    fast = iter(blob.split("\n"))
-    return [next(fast) if title.isascii() and "\n" not in title else text_key(title) for title in titles]
+        keys = blob.split("\n") if titles else []
+    else:
+        fast = iter(blob.split("\n"))
+        keys = [next(fast) if title.isascii() and "\n" not in title else text_key(title) for title in titles]
+    if "" in keys:  # titles of symbols only (rare): their own keys
+        keys = [key or title_key(title) for key, title in zip(keys, titles)]
+    return keys
 
 
 class MarkStore:
@@ -199,6 +214,7 @@ class MarkStore:
             store.reload()
         except StateError as error:
             store.warnings.append(str(error))
+        remove_stale_temp_files(store.path)
         return store
 
     # --- reading --------------------------------------------------------------------
@@ -335,7 +351,13 @@ class MarkStore:
                     f"the marks file {self.path} was written by a newer papertui (format {data['version']}); "
                     "it is left as it is and nothing will be saved"
                 )
-            return {key: Marks.from_json(value) for key, value in data["papers"].items()}
+            entries = {}
+            for key, value in data["papers"].items():
+                marks = Marks.from_json(value)
+                if key == "title:":  # written before symbol-only titles had keys of their own
+                    key = _title_key(marks.title)
+                entries[valid_unicode(key)] = marks
+            return entries
         except StateError:
             self.path = None  # never overwrite what a newer version wrote
             raise
@@ -351,7 +373,7 @@ class MarkStore:
 
     def _write(self, entries: dict[str, Marks]) -> None:
         assert self.path is not None
-        data = {"version": FORMAT_VERSION, "papers": {key: marks.to_json() for key, marks in sorted(entries.items())}}
+        data = {"version": FORMAT_VERSION, "papers": {valid_unicode(key): marks.to_json() for key, marks in sorted(entries.items())}}
         try:
             write_atomically(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
         except OSError as error:
@@ -398,7 +420,11 @@ def file_lock(path: Path) -> Iterator[None]:
 
 def write_atomically(path: Path, text: str) -> None:
     """Temp file, fsync, rename over `path`, fsync the directory: a crash leaves the old
-    file or the new one, never half of one. Raises OSError, leaving no temp file."""
+    file or the new one, never half of one. Raises OSError, leaving no temp file.
+
+    A symbolic link (a dotfiles set-up) is written through: its target is replaced, and
+    the link stays a link."""
+    path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -411,6 +437,22 @@ def write_atomically(path: Path, text: str) -> None:
         Path(temp).unlink(missing_ok=True)
         raise
     _fsync_directory(path.parent)
+
+
+def remove_stale_temp_files(path: Path | None) -> None:
+    """Delete the temp files a killed save left beside `path` (under the lock, so that
+    no save under way loses its own). Best effort: a failure here changes nothing."""
+    if path is None:
+        return
+    target = Path(os.path.realpath(path))
+    try:
+        if not any(target.parent.glob(f".{target.name}.*.tmp")):
+            return  # the common case: nothing to lock for
+        with file_lock(path):
+            for temp in target.parent.glob(f".{target.name}.*.tmp"):
+                temp.unlink(missing_ok=True)
+    except (OSError, LockError):
+        pass
 
 
 def move_aside(path: Path) -> Path:

@@ -55,7 +55,7 @@ def test_the_whole_hostile_directory_loads_every_good_record(hostile_dir):
     for case in CASES:
         assert len(file_warnings(corpus.warnings, hostile_dir, case)) == (case.warning is not None), case.name
     loop = [w for w in corpus.warnings if "symlink-loop" in w]
-    assert loop == [f"{hostile_dir}/symlink-loop/self-link.txt: cannot read: Too many levels of symbolic links"]
+    assert loop == [f"{hostile_dir}/symlink-loop/self-link.txt: symbolic link loop"]
 
 
 def test_what_the_hostile_text_becomes(hostile_dir):

@@ -16,8 +16,14 @@ FORMAT = "json-lines"
 
 
 def looks_like(head: str) -> bool:
-    first = next((line.strip() for line in head.split("\n") if line.strip()), "")
-    return first.lstrip("\ufeff").startswith("{") and first.endswith("}")
+    """The first line is a JSON object; or one starts and the head ends inside it (a record
+    with thousands of authors can be longer than any head a sniffer reads)."""
+    start = head.lstrip("\ufeff \t\r\n")
+    first, newline, _ = start.partition("\n")
+    first = first.strip()
+    if not newline:
+        return first.startswith('{"')
+    return first.startswith("{") and first.endswith("}")
 
 
 def parse_json_lines(lines: Iterable[str], report: FileReport) -> Iterator[Record]:

@@ -32,18 +32,29 @@ def looks_like(head: str) -> bool:
 def parse_bibtex(text: str, report: FileReport) -> Iterator[Record]:
     position = 0
     number = 0
+    line, counted_to = 1, 0  # line numbers counted forward only: linear in the file's size
+    macros: dict[str, str] = {}  # @string{name = "value"}, used by the entries after it
+    entry = _ENTRY
     while True:
-        match = _ENTRY.search(text, position)
+        match = entry.search(text, position)
         if match is None:
             return
         kind = match.group(1).lower()
         closer = "}" if match.group(2) == "{" else ")"
         end = _closing(text, match.end(), closer)
+        if end == _AT_END:
+            # Every entry after this one on its lines lies inside it: look for entries at the
+            # start of a line only, so no later entry scans the same rest of the file again.
+            entry, end = _ENTRY_AT_LINE_START, -1
+        if kind == "string" and end >= 0:
+            _, fields = _fields(text[match.end() : end], macros)
+            macros.update(fields)
         if kind in _NOT_PAPERS:
             position = end + 1 if end >= 0 else match.end()
             continue
         number += 1
-        line = text.count("\n", 0, match.start()) + 1
+        line += text.count("\n", counted_to, match.start())
+        counted_to = match.start()
         if end < 0:
             key = text[match.end() : match.end() + 200].split(",", 1)[0].strip()
             named = f"{key}, " if key and "\n" not in key and "=" not in key else ""
@@ -51,7 +62,7 @@ def parse_bibtex(text: str, report: FileReport) -> Iterator[Record]:
             position = match.end()
             continue
         position = end + 1
-        key, fields = _fields(text[match.end() : end])
+        key, fields = _fields(text[match.end() : end], macros)
         where = f"entry {number} ({key or 'no key'}, line {line})"
         record = _record(fields)
         if record is None:
@@ -60,8 +71,13 @@ def parse_bibtex(text: str, report: FileReport) -> Iterator[Record]:
         yield record  # most entries carry no abstract: that is normal here, not a warning
 
 
+_ENTRY_AT_LINE_START = re.compile(r"(?m)^[ \t]*@\s*([A-Za-z]+)\s*([{(])")
+_AT_END = -2
+
+
 def _closing(text: str, start: int, closer: str) -> int:
-    """Where the entry that opened just before `start` ends, or -1 if it never does.
+    """Where the entry that opened just before `start` ends; -1 if the next entry starts
+    first, `_AT_END` if the file ends first.
 
     Entries cannot nest, so an `@word{` at the start of a line inside an unclosed
     entry ends the search: that entry is broken, the next one is not.
@@ -82,10 +98,10 @@ def _closing(text: str, start: int, closer: str) -> int:
         elif char == "@" and (position == 0 or text[position - 1] == "\n") and _ENTRY.match(text, position):
             return -1
         position += 1
-    return -1
+    return _AT_END
 
 
-def _fields(body: str) -> tuple[str, dict[str, str]]:
+def _fields(body: str, macros: dict[str, str]) -> tuple[str, dict[str, str]]:
     key, _, rest = body.partition(",")
     if "=" in key:  # no key at all: the first field starts right away
         key, rest = "", body
@@ -95,15 +111,15 @@ def _fields(body: str) -> tuple[str, dict[str, str]]:
         match = _FIELD_NAME.match(rest, position)
         if match is None:
             break
-        value, position = _value(rest, match.end())
+        value, position = _value(rest, match.end(), macros)
         fields[match.group(1).lower()] = value
         while position < len(rest) and rest[position] in " \t\n,":
             position += 1
     return key.strip(), fields
 
 
-def _value(text: str, position: int) -> tuple[str, int]:
-    """One field value (pieces joined by `#`) and the position after it."""
+def _value(text: str, position: int, macros: dict[str, str]) -> tuple[str, int]:
+    """One field value (pieces joined by `#`, @string names expanded) and the position after it."""
     parts = []
     while position < len(text):
         char = text[position]
@@ -115,7 +131,7 @@ def _value(text: str, position: int) -> tuple[str, int]:
             match = _BARE.match(text, position)
             if match is None:
                 break
-            parts.append(match.group(0))
+            parts.append(macros.get(match.group(0).lower(), match.group(0)))
             position = match.end()
         while position < len(text) and text[position] in " \t\n":
             position += 1

@@ -52,7 +52,8 @@ def _authors(paper: dict) -> list[str]:
         return [" ".join(str(part) for part in (p[1:2] + p[0:1] + p[2:3]) if part) for p in parsed]
     authors = paper.get("authors")
     if isinstance(authors, str):
-        return [name for name in _AUTHOR_SPLIT.split(authors.replace("\n", " ")) if name.strip()]
+        # Whitespace folded first: a long run of it would make the split's `\s+and` quadratic.
+        return [name for name in _AUTHOR_SPLIT.split(" ".join(authors.split())) if name.strip()]
     names = []
     for author in _list(authors):
         if isinstance(author, str):

@@ -67,7 +67,9 @@ _COMMAND = re.compile(r"\\([A-Za-z]+|[&%$_#{},;:! \\|])( ?)")
 _MATH_ACCENT = re.compile(rf"\\({'|'.join(_MATH_ACCENTS)})(?:\s*\{{\s*([A-Za-z0-9])\s*\}}|\s+([^\W_])(?![A-Za-z]))")
 _SQRT = re.compile(r"\\sqrt\s*\{([^{}]*)\}")
 _CITE = re.compile(r"~?\\cite[tp]?\s*\{([^{}]*)\}")
-_DISPLAY_MATH = re.compile(r"\\\[(.+?)\\\]|\\\((.+?)\\\)", re.DOTALL)
+# A body never holds the next opening: each scan stops there, so `\[ \[ \[ …` with no
+# closing is read in linear time instead of trying every opening against the whole rest.
+_DISPLAY_MATH = re.compile(r"\\\[((?:(?!\\[\[\]]).)+?)\\\]|\\\(((?:(?!\\[()]).)+?)\\\)", re.DOTALL)
 # Math is `$...$` with no space inside either dollar, so "costs $5 and $6" stays as it is.
 _MATH = re.compile(r"(?<!\\)\$\$?(?!\s)((?:[^$\\]|\\.)+?)(?<!\s)\$\$?")
 _SCRIPT_BRACES = re.compile(r"([\^_])\{([^{}]*)\}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,14 +12,16 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 
 from papertui.corpus.merge import CorpusBuilder
 from papertui.corpus.model import Corpus, FileReport, Record, Source
+from papertui.corpus.records import MAX_ABSTRACT, MAX_TITLE
 from papertui.corpus.sniff import FORMATS, sniff_format
-from papertui.corpus.text import counting_removals, decode, is_binary, normalise_lines, printable
+from papertui.corpus.text import counting_removals, decode, is_binary, normalise_lines, printable, utf16_encoding
 
 def discover_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
     """Each file to load, or a path with the reason it cannot be (missing, …).
 
     Directories are walked recursively in sorted order; hidden entries are skipped;
-    symlinked directories are not followed, so a link loop cannot trap the walk.
+    symlinked directories are not followed, so a link loop cannot trap the walk. Only
+    regular files are read: a FIFO or a device would block `open()` or never end.
     """
     for path in paths:
         if path == STDIN:
@@ -28,16 +31,33 @@ def discover_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if not name.startswith("."):
-                        yield Path(root, name), None
+                        file = Path(root, name)
+                        yield file, _unreadable(file)
         else:
-            yield path, _missing(path)
+            yield path, _unreadable(path)
 
 
-def _missing(path: Path) -> str | None:
-    """Why `path` cannot be loaded, or None when it can be opened."""
-    try:
-        os.stat(path)
+# What each kind of special file is called in the one-line reason it is skipped for.
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _special_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, or None for a regular file."""
+    if stat.S_ISREG(mode):
         return None
+    return next((name for test, name in _SPECIAL_KINDS if test(mode)), "not a regular file")
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why `path` cannot be loaded, or None when it is a regular file that can be opened."""
+    try:
+        kind = _special_kind(os.stat(path).st_mode)
+        return f"{kind}, not a regular file; skipped" if kind else None
     except OSError as error:
         if error.errno == errno.ELOOP:
             return "symbolic link loop"
@@ -162,10 +182,26 @@ def read_stdin_from(stream: BinaryIO | None) -> None:
     _stdin = stream
 
 
+class NotRegularFile(OSError):
+    """The path turned into a FIFO or a device between discovery and opening."""
+
+
 def _open(path: Path) -> BinaryIO:
     if path == STDIN:
         return _stdin if _stdin is not None else sys.stdin.buffer
-    return open(path, "rb")
+    # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting forever;
+    # the kind is then checked on the open file itself, so no swap after `stat` can fool it.
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        kind = _special_kind(os.fstat(handle).st_mode)
+        if kind:
+            raise NotRegularFile(f"{kind}, not a regular file; skipped")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(handle, True)
+        return os.fdopen(handle, "rb")
+    except BaseException:
+        os.close(handle)
+        raise
 
 
 def load_file(path: Path, report: FileReport, builder: CorpusBuilder) -> Iterator[int]:
@@ -173,6 +209,9 @@ def load_file(path: Path, report: FileReport, builder: CorpusBuilder) -> Iterato
     `PROGRESS_EVERY` records."""
     try:
         stream = _open(path)
+    except NotRegularFile as error:
+        report.warn(str(error))
+        return
     except OSError as error:
         report.warn(f"cannot read: {error.strerror or error}")
         return
@@ -180,6 +219,10 @@ def load_file(path: Path, report: FileReport, builder: CorpusBuilder) -> Iterato
         yield from _load_stream(stream, report, builder)
     except OSError as error:
         report.warn(f"cannot read: {error.strerror or error}; what came before it was kept")
+    except MemoryError:
+        size = f" ({_size(path):,} bytes)" if path != STDIN else ""
+        kept = f"; the {report.records:,} records before it were kept" if report.records else "; skipped"
+        report.warn(f"too large to read into memory{size}{kept}")
     finally:
         if path != STDIN:
             stream.close()
@@ -195,14 +238,23 @@ def _load_stream(stream: BinaryIO, report: FileReport, builder: CorpusBuilder) -
     if is_binary(head):
         report.warn("not a text file (binary data); skipped")
         return
-    fmt = sniff_format(normalise_lines(decode(head)[0]))  # a cut character only costs the sniff a letter
+    utf16 = utf16_encoding(head)
+    sniffed = head[: len(head) & ~1].decode(utf16, errors="replace") if utf16 else decode(head)[0]
+    fmt = sniff_format(normalise_lines(sniffed.lstrip("\ufeff")))  # a cut character only costs the sniff a letter
     if fmt is None:
         report.warn(f"matches no known format ({', '.join(FORMATS)}; `papertui --help` shows them); skipped")
         return
     report.format = fmt.name
     read = [len(head)]
-    if fmt.by_lines:
-        source: object = _decoded_lines(head, stream, report, read)
+    if utf16:  # two bytes a character: lines cannot be cut at b"\n", so it is read whole
+        data = head + stream.read()
+        read[0] = len(data)
+        text = normalise_lines(data.decode(utf16, errors="replace").lstrip("\ufeff"))
+        del data
+        report.warn(f"not UTF-8; read as {utf16}" + (" (no byte order mark)" if utf16 != "utf-16" else ""))
+        source: object = text.split("\n") if fmt.by_lines else text
+    elif fmt.by_lines:
+        source = _decoded_lines(head, stream, report, read)
     else:
         data = head + stream.read()
         read[0] = len(data)
@@ -224,7 +276,7 @@ def _load_stream(stream: BinaryIO, report: FileReport, builder: CorpusBuilder) -
                 if report.records % PROGRESS_EVERY == 0:
                     report.papers = len(papers)
                     yield read[0]
-        except OSError:
+        except (OSError, MemoryError):
             raise
         except Exception as error:  # a parser's bug costs the rest of one file, never the load
             report.warn(
@@ -234,23 +286,26 @@ def _load_stream(stream: BinaryIO, report: FileReport, builder: CorpusBuilder) -
     report.papers = len(papers)
     if removed[0]:
         report.warn(f"{removed[0]:,} control characters and escape sequences removed (they could drive the terminal)")
+    if removed[1]:
+        report.warn(f"{removed[1]:,} invalid characters (lone UTF-16 surrogates) replaced with \N{REPLACEMENT CHARACTER}")
     if report.records == 0 and not report.warnings:
         report.warn(f"looks like {fmt.name} but holds no records")
 
 
-# arXiv abstracts have at most 1,920 characters; past these lengths a field is not one.
-MAX_ABSTRACT = 20_000
-MAX_TITLE = 1_000
-
-
 def _trim(record: Record, report: FileReport) -> None:
-    """Cut a field too long to be what it claims, so that one runaway line cannot make the
-    list or the detail pane crawl."""
+    """Warn about fields cut to their size limit, or cut one still too long to be what it
+    claims, so that one runaway line cannot make the list or the detail pane crawl; warn
+    about a number too large to be a count."""
+    lengths = dict(record.cut)
     for name, limit in (("title", MAX_TITLE), ("abstract", MAX_ABSTRACT)):
         text = getattr(record, name)
-        if text and len(text) > limit:
-            report.warn(f"record {report.records}: the {name} has {len(text):,} characters; the first {limit:,} are kept")
-            setattr(record, name, text[:limit].rstrip() + "…")
+        if name in lengths or (text and len(text) > limit):
+            found = lengths.get(name, len(text or ""))
+            report.warn(f"record {report.records}: the {name} has {found:,} characters; the first {limit:,} are kept")
+            if text:
+                setattr(record, name, text[:limit].rstrip() + "…")
+    if record.dropped_upvotes is not None:
+        report.warn(f"record {report.records}: {record.dropped_upvotes} upvotes is out of range; left out")
 
 
 def _read_head(stream: BinaryIO) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from array import array
 from typing import Iterable
 
 from papertui.corpus.model import FileReport, Paper, Record, Source
@@ -34,7 +35,8 @@ FORMAT_RANK = {
     )
 }
 
-Entry = tuple[Record, Source]
+# One distinct record of a paper, every source that gave exactly it, and when it first came.
+Entry = tuple[Record, list[Source], int]
 
 
 class CorpusBuilder:
@@ -59,6 +61,12 @@ class CorpusBuilder:
         # Papers joined into another: number -> the paper that took them in.
         self._joined: dict[int, int] = {}
         self._dirty: set[int] = set()
+        # Papers whose records carry two or more arXiv ids: they are split at `finish()`.
+        self._two_ids: set[int] = set()
+        self._id_of: dict[int, str] = {}  # the first arXiv id among a paper's records ("": none yet)
+        # When each paper's first record came (a count of records added): orders split papers.
+        self._born = array("q", range(len(self.papers)))
+        self._added = len(self.papers)
 
     def add(self, record: Record, source: Source, report: FileReport) -> tuple[Paper, bool]:
         """Add one record; return its paper and whether that paper existed already.
@@ -70,6 +78,7 @@ class CorpusBuilder:
             number = len(self.papers)
             paper = _new_paper(record)
             self.papers.append(paper)
+            self._born.append(self._added)
         elif len(found) == 1 and found[0] not in self._entries and _copies(record, source, self.papers[found[0]]):
             number = found[0]  # an exact copy of a paper's only record (a file given twice) adds a source only
             paper = self.papers[number]
@@ -77,25 +86,32 @@ class CorpusBuilder:
             number = found[0]
             paper = self.papers[number]
             entries = self._take_entries(number)
+            if number not in self._id_of:  # its records' ids, noted once
+                self._id_of[number] = ""
+                for kept, _, _ in entries.values():
+                    self._note_id(number, kept.arxiv_id)
             for other in found[1:]:
-                entries.update(self._take_entries(other))
+                if other in self._two_ids:
+                    self._two_ids.add(number)
+                self._id_of.pop(other, None)
+                for key, (kept, sources, first) in self._take_entries(other).items():
+                    entries.setdefault(key, (kept, [], first))[1].extend(sources)
+                    self._note_id(number, kept.arxiv_id)
                 paper.sources += self.papers[other].sources
                 self._joined[other] = number
                 self._dirty.discard(other)
-            if record.arxiv_id and paper.arxiv_id and record.arxiv_id != paper.arxiv_id:
-                report.warn(
-                    f"record {source.record}: arXiv id {record.arxiv_id} differs from "
-                    f"{paper.arxiv_id} of the same paper; kept the id most of its records give"
-                )
-            entry = (record, source)
-            entries.setdefault(_precedence(entry), entry)  # a repeated record adds nothing
+                self._two_ids.discard(other)
+            # A repeated record adds only its source.
+            entries.setdefault(_precedence(record, source.format), (record, [], self._added))[1].append(source)
             self._entries[number] = entries
             self._dirty.add(number)
             if len(found) > 1:
                 self.changed.append(number)
+            self._note_id(number, record.arxiv_id)
         paper.sources.append(source)
         for key in keys:
             self._by_key.setdefault(key, number)
+        self._added += 1
         return paper, bool(found)
 
     def settle(self) -> None:
@@ -111,14 +127,32 @@ class CorpusBuilder:
     def finish(self) -> bool:
         """Remove the papers joined into others; True when any were (indexes changed)."""
         self.settle()
-        if not self._joined:
+        if not self._joined and not self._two_ids:
             return False
-        self.papers[:] = [paper for number, paper in enumerate(self.papers) if number not in self._joined]
+        papers: list[Paper] = []
+        for number, paper in enumerate(self.papers):
+            if number in self._two_ids:
+                papers += _split_by_id(paper, list(self._entries[number].values()))
+            elif number not in self._joined:
+                papers.append(paper)
+        self.papers[:] = papers
         self._by_key.clear()
         self._entries.clear()
         self._joined.clear()
+        self._two_ids.clear()
+        self._id_of.clear()
+        self._born = array("q", range(len(papers)))  # the order stands; only comparisons use it
         self.changed.clear()
         return True
+
+    def _note_id(self, number: int, arxiv_id: str | None) -> None:
+        """Mark the paper for splitting when a record brings a second arXiv id."""
+        if arxiv_id:
+            known = self._id_of.get(number)
+            if not known:
+                self._id_of[number] = arxiv_id
+            elif known != arxiv_id:
+                self._two_ids.add(number)
 
     def _find(self, number: int) -> int:
         while number in self._joined:
@@ -127,10 +161,10 @@ class CorpusBuilder:
 
     def _take_entries(self, number: int) -> dict[tuple, Entry]:
         entries = self._entries.pop(number, None)
-        if entries is None:  # a paper of one record holds that record's fields
+        if entries is None:  # a paper of one record holds that record's fields; its sources are copies
             paper = self.papers[number]
-            entry = (_record_of(paper), paper.sources[0])
-            entries = {_precedence(entry): entry}
+            record = _record_of(paper)
+            entries = {_precedence(record, paper.sources[0].format): (record, list(paper.sources), self._born[number])}
         return entries
 
 
@@ -198,10 +232,9 @@ def _record_of(paper: Paper) -> Record:
     )
 
 
-def _precedence(entry: Entry) -> tuple:
-    record, source = entry
+def _precedence(record: Record, fmt: str) -> tuple:
     return (
-        FORMAT_RANK.get(source.format, len(FORMAT_RANK)),
+        FORMAT_RANK.get(fmt, len(FORMAT_RANK)),
         -len(record.abstract),
         record.title is None,
         record.title or "",
@@ -216,11 +249,48 @@ def _precedence(entry: Entry) -> tuple:
     )
 
 
+def _entry_precedence(entry: Entry) -> tuple:
+    record, sources, _ = entry
+    return _precedence(record, sources[0].format)
+
+
+def _split_by_id(paper: Paper, entries: list[Entry]) -> list[Paper]:
+    """A paper whose records carry different arXiv ids, as one paper per id: two records
+    with different ids are never the same paper, however alike their text.
+
+    A record without an id goes with the id it is linked to in fewest steps through other
+    records without one (the smallest id on a tie): the split depends only on which
+    records there are, never on their order.
+    """
+    keys = [set(_keys(record)) for record, _, _ in entries]
+    owner: dict[int, str] = {i: record.arxiv_id for i, (record, _, _) in enumerate(entries) if record.arxiv_id}
+    frontier = sorted(owner, key=lambda i: owner[i])
+    while frontier:  # breadth first from every id at once, smaller ids first within a step
+        reached: dict[int, str] = {}
+        for i in frontier:
+            for j in range(len(entries)):
+                if j not in owner and j not in reached and keys[i] & keys[j]:
+                    reached[j] = owner[i]
+        owner.update(reached)
+        frontier = sorted(reached, key=lambda j: owner[j])
+    position = {source: n for n, source in enumerate(paper.sources)}
+    groups: dict[str, list[Entry]] = {}
+    for i, entry in enumerate(entries):
+        groups.setdefault(owner.get(i, ""), []).append(entry)
+    parts = []
+    for group in groups.values():
+        part = _new_paper(group[0][0])
+        _fold_into(part, group)
+        part.sources = sorted((s for _, sources, _ in group for s in sources), key=position.__getitem__)
+        parts.append((min(first for _, _, first in group), part))
+    return [part for _, part in sorted(parts, key=lambda item: item[0])]  # in the order they first came
+
+
 def _fold_into(paper: Paper, entries: Iterable[Entry]) -> None:
     """Set the paper's fields from all its records, in order of precedence: the first
     title, abstract, date listed and author list; the arXiv id most records give; every
     link and category; the most precise date; the most upvotes."""
-    records = [record for record, _ in sorted(entries, key=_precedence)]
+    records = [entry[0] for entry in sorted(entries, key=_entry_precedence)]
     title = next((r.title for r in records if r.title), None)
     paper.abstract = next((r.abstract for r in records if r.abstract), "")
     paper.title, paper.title_derived = (title, False) if title else (derive_title(paper.abstract), True)

@@ -30,6 +30,9 @@ class Record:
     categories: tuple[str, ...] = ()
     published: str | None = None  # YYYY-MM-DD, or YYYY-MM / YYYY when that is all there is
     upvotes: int | None = None
+    # Fields cut to their size limit before cleaning: (name, length as found).
+    cut: tuple[tuple[str, int], ...] = ()
+    dropped_upvotes: int | None = None  # a count too large to be one, left out
 
 
 @dataclass(eq=False, slots=True)

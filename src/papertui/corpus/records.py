@@ -10,7 +10,15 @@ from papertui.corpus.model import Record
 from papertui.corpus.text import clean
 from papertui.links import arxiv_id_from_url, parse_arxiv_id, urls_in
 
-_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+
+# arXiv abstracts have at most 1,920 characters; past these lengths a field is not one, and
+# it is cut before any text pass runs over it, so no pass can take long on a runaway line.
+MAX_ABSTRACT = 20_000
+MAX_TITLE = 1_000
+# The most upvotes a paper can show: a count past it is not a count (and would not fit the
+# sort's integer array).
+MAX_UPVOTES = 2**31 - 1
 
 
 def make_record(
@@ -33,6 +41,9 @@ def make_record(
     A `link` that is not an arXiv URL is kept among the paper's links rather than dropped.
     """
     readable = latex_to_text if latex else _same
+    cut: list[tuple[str, int]] = []
+    abstract = _cut(abstract, "abstract", MAX_ABSTRACT, cut)
+    title = _cut(title, "title", MAX_TITLE, cut) if title else None
     abstract = clean(readable(abstract))
     title = clean(readable(title)) if title else None
     link = clean(link) if link else None
@@ -53,8 +64,18 @@ def make_record(
         authors=tuple(name for name in (clean(readable(a)) for a in authors) if name),
         categories=tuple(dict.fromkeys(c for c in (clean(c) for c in categories) if c)),
         published=iso_date(published),
-        upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) and upvotes >= 0 else None,
+        upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) and 0 <= upvotes <= MAX_UPVOTES else None,
+        cut=tuple(cut),
+        dropped_upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) and upvotes > MAX_UPVOTES else None,
     )
+
+
+def _cut(text: str, name: str, limit: int, cut: list[tuple[str, int]]) -> str:
+    """The first `limit` characters of a field (noting its length in `cut`), or all of it."""
+    if len(text) <= limit:
+        return text
+    cut.append((name, len(text)))
+    return text[:limit]
 
 
 def iso_date(text: str | None) -> str | None:

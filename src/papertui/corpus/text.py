@@ -20,14 +20,20 @@ _ESCAPE_SEQUENCE = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
-# How many controls and escapes the loader's current file lost (see `counting_removals`).
+# Lone surrogates: JSON can spell them (`"\ud800"`), and no file or terminal can take them.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+# How many controls and escapes the loader's current file lost, and how many invalid
+# characters it had replaced (see `counting_removals`).
 _removed: ContextVar[list[int] | None] = ContextVar("removed", default=None)
 
 
 @contextmanager
 def counting_removals() -> Iterator[list[int]]:
-    """Count what `strip_controls` removes in this thread until the block ends."""
-    tally = [0]
+    """Count what `strip_controls` removes ([0]) and replaces ([1]) in this thread until the
+    block ends."""
+    tally = [0, 0]
     _removed.set(tally)
     try:
         yield tally
@@ -36,14 +42,22 @@ def counting_removals() -> Iterator[list[int]]:
 
 
 def strip_controls(text: str) -> str:
-    """Remove terminal escape sequences and control characters, keeping newlines and tabs."""
+    """Remove terminal escape sequences and control characters, keeping newlines and tabs;
+    replace lone surrogates with U+FFFD, so that the text can always be written out."""
     if not text.isprintable():
         text, sequences = _ESCAPE_SEQUENCE.subn("", text)
         text, controls = _CONTROL.subn("", text)
+        text, surrogates = _SURROGATE.subn(REPLACEMENT, text)
         tally = _removed.get()
         if tally is not None:
             tally[0] += sequences + controls
+            tally[1] += surrogates
     return text
+
+
+def valid_unicode(text: str) -> str:
+    """`text` with every lone surrogate replaced by U+FFFD: encodable as UTF-8."""
+    return _SURROGATE.sub(REPLACEMENT, text) if not text.isprintable() else text
 
 
 def printable(text: str) -> str:
@@ -118,14 +132,32 @@ _BINARY_BYTES = bytes(set(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B})
 BINARY_SHARE = 0.05
 
 
+def utf16_encoding(data: bytes) -> str | None:
+    """"utf-16" for text with a UTF-16 byte order mark; "utf-16-le" or "utf-16-be" for
+    UTF-16 without one (text in Latin script has a NUL in every other byte); else None."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = data[:8192]
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return None
+    even_nuls, odd_nuls = sample[0 : 2 * pairs : 2].count(0), sample[1 : 2 * pairs : 2].count(0)
+    if odd_nuls > 0.4 * pairs and even_nuls < 0.05 * pairs:
+        return "utf-16-le"
+    if even_nuls > 0.4 * pairs and odd_nuls < 0.05 * pairs:
+        return "utf-16-be"
+    return None
+
+
 def is_binary(data: bytes) -> bool:
     """A known binary signature, or more than 5% control bytes in the first 8 KiB.
 
-    A stray NUL in a text file does not make it binary: its records still load.
+    A stray NUL in a text file does not make it binary: its records still load; nor do the
+    NULs of UTF-16.
     """
     if data.startswith(_BINARY_MAGIC):
         return True
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if utf16_encoding(data):
         return False
     sample = data[:8192]
     controls = len(sample) - len(sample.translate(None, _BINARY_BYTES))
