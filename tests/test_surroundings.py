@@ -17,7 +17,7 @@ from test_app import SIZE, instrument, no_clipboard, rec  # noqa: F401 (rec is a
 from helpers import settle
 from papertui import state
 from papertui.cli import make_app
-from papertui.corpus import loader
+from papertui.corpus import Corpus, loader
 from papertui.corpus.loader import iter_load
 from papertui.ui.detail import DetailPane
 from papertui.ui.paper_list import PaperList
@@ -102,14 +102,12 @@ def test_stopping_a_load_keeps_what_loaded(tmp_path, monkeypatch):
     monkeypatch.setattr(loader, "PROGRESS_EVERY", 5)
     for name in "abc":
         (tmp_path / f"{name}.txt").write_text("".join(f"Abstract: Paper {name}{n} with an abstract long enough to stand on its own.\n" for n in range(12)))
-    reports = 0
+    corpus = Corpus()
 
-    def stop() -> bool:
-        nonlocal reports
-        reports += 1
-        return reports == 4  # a.txt: at records 5 and 10 and at its end; then b.txt at record 5
+    def stop() -> bool:  # asked after every record: Ctrl+C takes effect at once
+        return len(corpus.papers) >= 12 + 5  # all of a.txt, then b.txt at record 5
 
-    steps = list(iter_load([tmp_path], stop=stop))
+    steps = list(iter_load([tmp_path], corpus=corpus, stop=stop))
     last = steps[-1]
     assert last.stopped and last.done and last.files_done == 2 and last.files_total == 3
     assert len(last.corpus.papers) == 12 + 5
@@ -125,24 +123,27 @@ async def test_ctrl_c_during_a_long_load_stops_it_and_the_app_stays_usable(rec, 
     real_load_file = loader.load_file
     waited = threading.Event()
 
-    def slow_load_file(path, report, builder):  # b.txt waits for Ctrl+C: a load still under way
+    def slow_load_file(path, report, builder, stop):  # b.txt waits for Ctrl+C: a load still under way
         if path.name == "b.txt":
             waited.set()
             app._stop_loading.wait(10)
-        yield from real_load_file(path, report, builder)
+        yield from real_load_file(path, report, builder, stop)
 
     monkeypatch.setattr(loader, "load_file", slow_load_file)
     async with app.run_test(size=SIZE) as pilot:
-        while not waited.is_set():
+        for _ in range(1000):
+            if waited.is_set():
+                break
             await pilot.pause(0.01)
         assert app.loading
         await pilot.press("ctrl+c")
         await settle(pilot)
-        assert not app.loading and len(app.corpus.papers) == 40
-        assert any(message.startswith("Loading stopped: 40 papers from 2 of 3 files") for _, message, _ in rec.notes)
-        app.filter_bar.value = "item 7"
+        # The stop is seen after the next record: all of a.txt and the first paper of b.txt.
+        assert not app.loading and len(app.corpus.papers) == 21
+        assert any(message.startswith("Loading stopped: 21 papers from 2 of 3 files") for _, message, _ in rec.notes)
+        app.filter_bar.value = "number 0"
         await settle(pilot)
-        assert [app.corpus.papers[i].title for i in app.result.rows[:2]] == ["Paper a number 7", "Paper b number 7"]
+        assert [app.corpus.papers[i].title for i in app.result.rows[:2]] == ["Paper a number 0", "Paper b number 0"]
         await pilot.press("ctrl+c")  # no load any more: Ctrl+C is Textual's again, and nothing breaks
         assert app.is_running
 

@@ -142,7 +142,7 @@ def iter_load(
         if problem:
             report.warn(problem)
         else:
-            reading = load_file(path, report, builder)
+            reading = load_file(path, report, builder, stop)
             for read in reading:
                 yield progress(number, read)
                 if stop():
@@ -204,9 +204,11 @@ def _open(path: Path) -> BinaryIO:
         raise
 
 
-def load_file(path: Path, report: FileReport, builder: CorpusBuilder) -> Iterator[int]:
+def load_file(
+    path: Path, report: FileReport, builder: CorpusBuilder, stop: Callable[[], bool] = lambda: False
+) -> Iterator[int]:
     """Parse one file into `builder`, yielding the bytes read so far every
-    `PROGRESS_EVERY` records."""
+    `PROGRESS_EVERY` records, and at once when `stop()` says to stop."""
     try:
         stream = _open(path)
     except NotRegularFile as error:
@@ -216,7 +218,7 @@ def load_file(path: Path, report: FileReport, builder: CorpusBuilder) -> Iterato
         report.warn(f"cannot read: {error.strerror or error}")
         return
     try:
-        yield from _load_stream(stream, report, builder)
+        yield from _load_stream(stream, report, builder, stop)
     except OSError as error:
         report.warn(f"cannot read: {error.strerror or error}; what came before it was kept")
     except MemoryError:
@@ -228,7 +230,7 @@ def load_file(path: Path, report: FileReport, builder: CorpusBuilder) -> Iterato
             stream.close()
 
 
-def _load_stream(stream: BinaryIO, report: FileReport, builder: CorpusBuilder) -> Iterator[int]:
+def _load_stream(stream: BinaryIO, report: FileReport, builder: CorpusBuilder, stop: Callable[[], bool]) -> Iterator[int]:
     head = _read_head(stream)
     while len(head) == HEAD_BYTES and not head.strip():  # a long run of blank space first
         head = _read_head(stream)
@@ -273,7 +275,7 @@ def _load_stream(stream: BinaryIO, report: FileReport, builder: CorpusBuilder) -
                 paper, merged = builder.add(record, source_of, report)
                 papers.add(id(paper))
                 report.merged += merged
-                if report.records % PROGRESS_EVERY == 0:
+                if report.records % PROGRESS_EVERY == 0 or stop():
                     report.papers = len(papers)
                     yield read[0]
         except (OSError, MemoryError):

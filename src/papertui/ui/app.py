@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from papertui.corpus import Corpus, Paper
 from papertui.loading import LoadStep, load_and_index
@@ -28,11 +28,13 @@ from papertui.search.query import parse_query
 from papertui.search.sorting import SORT_LABELS, Sorter, next_order
 from papertui.state import MarkStore
 from papertui.ui.actions import PaperActions
+from papertui.ui.daemon import in_daemon_thread
 from papertui.ui.detail import DetailPane
 from papertui.ui.filter_bar import FilterBar
 from papertui.ui.help_screen import HelpScreen
 from papertui.ui.paper_list import PaperList
 from papertui.ui.resolve_actions import ResolveActions
+from papertui.ui.terminal_input import tolerate_invalid_input_bytes
 
 WARNINGS_SHOWN = 3
 
@@ -66,11 +68,14 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
 
     @dataclass
     class Filtered(Message):
-        result: SearchResult
+        """A filter ended (posted by the filtering worker, always: None when it was stopped)."""
+
+        result: SearchResult | None
         rows: Sequence[int]  # the result's rows in the chosen order
         generation: int
         keep_cursor: bool = False
         searched_in: tuple[SearchIndex | None, int] = (None, 0)  # the index and its version at the start
+        run: threading.Event | None = None  # the run that ended (its cancel flag)
 
     def __init__(
         self,
@@ -83,6 +88,7 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
         print_mode: bool = False,
     ) -> None:
         super().__init__()
+        tolerate_invalid_input_bytes()
         self.marks = marks if marks is not None else MarkStore.open()
         self.print_mode = print_mode
         self.sort_order = "relevance"
@@ -104,7 +110,11 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
         self._loading_line = ""
         self._resolving_line = ""
         self.resolving = False  # a lookup of arXiv ids is under way
-        self._stop_loading = threading.Event()
+        self._stop_loading = threading.Event()  # Ctrl+C: keep what loaded, read no more
+        self._loading_abandoned = threading.Event()  # the load's worker was cancelled (quit)
+        # At most one filter runs and one waits: the newest query, with whether to keep the cursor.
+        self._filter_cancel: threading.Event | None = None
+        self._filter_wanted: tuple[str, bool] | None = None
 
     # --- layout ---------------------------------------------------------------------
 
@@ -149,11 +159,20 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
     # --- loading --------------------------------------------------------------------
 
     # Fixed descriptions: by default Textual builds one from repr() of every argument.
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False, name="loading papers", description="load papers")
-    def load_papers(self) -> None:
-        worker = get_current_worker()
-        for step in load_and_index(self.paths, display_root=self.display_root, stop=self._stop_loading.is_set):
-            if worker.is_cancelled:
+    @work(exclusive=True, group="load", exit_on_error=False, name="loading papers", description="load papers")
+    async def load_papers(self) -> None:
+        # A daemon thread: quitting never waits for a load stuck on a slow pipe or a long file.
+        try:
+            await in_daemon_thread(self._load_and_post, name="papertui-load")
+        finally:
+            self._loading_abandoned.set()  # when cancelled: the thread stops at its next record
+
+    def _load_and_post(self) -> None:
+        def stop() -> bool:
+            return self._stop_loading.is_set() or self._loading_abandoned.is_set()
+
+        for step in load_and_index(self.paths, display_root=self.display_root, stop=stop):
+            if self._loading_abandoned.is_set():
                 return
             if step.done:  # ids found by title search earlier: used from the start
                 cache = ResolveCache.open()
@@ -241,9 +260,24 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
         self._request_filter(event.value)
 
     def _request_filter(self, query: str, keep_cursor: bool = False) -> None:
+        """Filter with `query`: now if no filter runs, else after the running one, which is
+        told to stop. Queries typed meanwhile are dropped for the newest, so a flood of keys
+        (a paste without bracketed paste, a stuck key) costs one search, not one per key."""
         if self.index is None or self.corpus is None:
             return  # the load will filter with the latest query when it lands
         self._generation += 1
+        if self._filter_wanted is not None:  # a dropped request that moved the cursor still does
+            keep_cursor = keep_cursor and self._filter_wanted[1]
+        self._filter_wanted = (query, keep_cursor)
+        if self._filter_cancel is not None:
+            self._filter_cancel.set()
+            return
+        self._start_filter()
+
+    def _start_filter(self) -> None:
+        if self._filter_wanted is None or self.index is None or self.corpus is None:
+            return
+        (query, keep_cursor), self._filter_wanted = self._filter_wanted, None
         parsed = parse_query(query)
         if parsed.empty:
             self._shown_papers = len(self.corpus.papers)
@@ -252,27 +286,39 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
                 # No filter: every loaded paper in corpus order, indexed or not. No worker needed.
                 self._show_result(result, result.rows, keep_cursor, (self.index, self.index.version))
                 return
-        self.run_filter(self.index, self.corpus.papers, parsed, self.sort_order, self._generation, keep_cursor)
+        self._filter_cancel = threading.Event()
+        self.run_filter(
+            self.index, self.corpus.papers, parsed, self.sort_order, self._generation, keep_cursor, self._filter_cancel
+        )
 
-    @work(thread=True, exclusive=True, group="filter", exit_on_error=False, name="filtering", description="filter")
+    @work(thread=True, group="filter", exit_on_error=False, name="filtering", description="filter")
     def run_filter(
-        self, index: SearchIndex, papers: list[Paper], query, order: str, generation: int, keep_cursor: bool
+        self,
+        index: SearchIndex,
+        papers: list[Paper],
+        query,
+        order: str,
+        generation: int,
+        keep_cursor: bool,
+        cancel: threading.Event,
     ) -> None:
-        worker = get_current_worker()
-        version = index.version  # read first: a change during the search counts as unseen
-        if query.empty:
-            result = SearchResult(query.text, range(len(papers)), searched=len(index), notes=query.notes)
-        else:
-            try:
-                result = index.search(query, self.marks, cancelled=lambda: worker.is_cancelled)
-            except SearchCancelled:
-                return  # a newer keystroke's filter is waiting for the index
-        starred = None
-        if order == "starred":
-            starred = self.marks.mask(papers, len(papers), lambda marks: marks.starred)
-        rows = self.sorter.sort(result, order, papers, starred)
-        if not worker.is_cancelled:
-            self.post_message(self.Filtered(result, rows, generation, keep_cursor, (index, version)))
+        finished = self.Filtered(None, (), generation, run=cancel)
+        try:
+            version = index.version  # read first: a change during the search counts as unseen
+            if query.empty:
+                result = SearchResult(query.text, range(len(papers)), searched=len(index), notes=query.notes)
+            else:
+                result = index.search(query, self.marks, cancelled=cancel.is_set)
+            starred = None
+            if order == "starred":
+                starred = self.marks.mask(papers, len(papers), lambda marks: marks.starred)
+            rows = self.sorter.sort(result, order, papers, starred)
+            if not cancel.is_set():
+                finished = self.Filtered(result, rows, generation, keep_cursor, (index, version), cancel)
+        except SearchCancelled:
+            pass  # a newer keystroke's filter is waiting for the index
+        finally:
+            self.post_message(finished)  # always: the next filter waits for this one to end
 
     def refilter(self, keep_cursor: bool = True) -> None:
         """Run the current filter again (the marks or the order changed)."""
@@ -280,9 +326,12 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
 
     @on(Filtered)
     def _show_filtered(self, message: Filtered) -> None:
-        if message.generation != self._generation or self.corpus is None:
-            return  # a newer keystroke is on its way: drop this stale result
-        self._show_result(message.result, message.rows, message.keep_cursor, message.searched_in)
+        if message.result is not None and message.generation == self._generation and self.corpus is not None:
+            self._show_result(message.result, message.rows, message.keep_cursor, message.searched_in)
+        # Otherwise a newer query is on its way: this result is stale, and dropped.
+        if message.run is not None and message.run is self._filter_cancel:
+            self._filter_cancel = None
+            self._start_filter()
 
     def _show_result(
         self, result: SearchResult, rows: Sequence[int], keep_cursor: bool, searched_in: tuple[SearchIndex | None, int]
