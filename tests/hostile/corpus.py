@@ -36,8 +36,9 @@ def tps(title: str, summary: str | None = None, pdf: str | None = None) -> str:
     return f"Title: {title}\n{pdf_line}Summary: {summary}\n---\n"
 
 
-def json_line(title: str) -> bytes:
-    return json.dumps({"id": "2401.00106" if "First" in title else "2401.00107", "title": title,
+def json_line(title: str, arxiv_id: str | None = None) -> bytes:
+    arxiv_id = arxiv_id or ("2401.00106" if "First" in title else "2401.00107")
+    return json.dumps({"id": arxiv_id, "title": title,
                        "abstract": f"{GOOD_SUMMARY} This one is about {title}."}).encode() + b"\n"
 
 
@@ -51,6 +52,7 @@ class Case:
     warning: str | None  # a regular expression the file's one warning must match
     titles: list[str] = field(default_factory=list)  # good records of this file
     file_name: str | None = None
+    fifo: bool = False  # a named pipe instead of a file: opening it for reading would block
 
     @property
     def path_name(self) -> str:
@@ -101,6 +103,53 @@ def _symlink_loop(directory: Path) -> None:
     (loop_dir / "self-link.txt").symlink_to(loop_dir / "self-link.txt")
 
 
+def _papers_json(*papers: dict) -> bytes:
+    return json.dumps([{"paper": paper} for paper in papers]).encode()
+
+
+def _surrogates() -> bytes:
+    # json.dumps spells a lone surrogate as the escape "\ud800", as a hostile file would.
+    return _papers_json(
+        {"id": "2401.00110", "title": "Lone \ud800 Surrogate In A Title", "summary": f"{GOOD_SUMMARY} With \udfff too."},
+        {"id": "2401.00111", "title": "Clean Neighbour Of The Surrogates", "summary": f"{GOOD_SUMMARY} Clean."},
+    )
+
+
+DISPLAY_MATH_CHARS = 180_000
+
+
+def _display_math() -> bytes:
+    # `\[ ` never closed: a lazy display-math pattern tried every opening against the rest.
+    return json_line("First Display Math Paper", "2401.00117") + json.dumps(
+        {"id": "2401.00112", "title": "Display Math Flood", "abstract": "\\[ " * (DISPLAY_MATH_CHARS // 3)}
+    ).encode() + b"\n"
+
+
+def _long_first_line() -> bytes:
+    authors = ", ".join(f"Author Number{n} Collaboration" for n in range(4000))  # over 64 KiB
+    first = json.dumps({"id": "2401.00113", "title": "A Paper With Four Thousand Authors", "abstract": GOOD_SUMMARY + " Big team.", "authors": authors})
+    assert len(first) > 65536
+    return first.encode() + b"\n" + json_line("Second Line After The Long One", "2401.00118")
+
+
+def _huge_upvotes() -> bytes:
+    return (b'[{"paper": {"id": "2401.00114", "title": "Upvoted Beyond Any Integer", "summary": "' + GOOD_SUMMARY.encode()
+            + b' Votes.", "upvotes": 99999999999999999999999}}]')
+
+
+def _two_ids_one_abstract() -> bytes:
+    abstract = "We release an open model family trained on trillions of tokens, with weights, data and code for everyone."
+    return _papers_json(
+        {"id": "2401.00115", "title": "Open Family Of Models", "summary": abstract},
+        {"id": "2402.00116", "title": "Open Family Of Models V2", "summary": abstract},
+    )
+
+
+def _bibtex_macros() -> bytes:
+    return ('@string{conf = "Proceedings of a Conference"}\n@STRING{first = "Macros"}\n'
+            '@inproceedings{m, title = first # " Expanded In A Title", booktitle = conf, year = 2024}\n').encode()
+
+
 CASES: list[Case] = [
     Case("binary", _binary, r"not a text file"),
     Case("nul-bytes", _nul_bytes, r"2 control characters .* removed", ["Nul Bytes In The Title", "Clean Neighbour Of The Nul Record"]),
@@ -140,6 +189,23 @@ CASES: list[Case] = [
          "<title>&i;</title><summary>boom</summary></entry></feed>\n").encode(), r"declares XML entities"),
     Case("bibtex-unclosed", lambda: ("@article{good, title={A Good Entry Before A Broken One}, eprint={2401.00105}, archivePrefix={arXiv}}\n"
          "@article{broken, title={An entry whose braces never close\n").encode(), r"entry 2 \(broken, line 2\): its braces never close", ["A Good Entry Before A Broken One"]),
+    # Hangs, stalls and lost data: every class below once hung papertui or lost a paper.
+    Case("fifo", lambda: b"", r"a named pipe \(FIFO\), not a regular file; skipped", fifo=True),
+    Case("surrogates", _surrogates, r"2 invalid characters \(lone UTF-16 surrogates\) replaced",
+         ["Lone \ufffd Surrogate In A Title", "Clean Neighbour Of The Surrogates"], file_name="surrogates.json"),
+    Case("display-math", _display_math, r"record 2: the abstract has 180,000 characters; the first 20,000 are kept",
+         ["First Display Math Paper", "Display Math Flood"], file_name="display-math.jsonl"),
+    Case("long-first-line", _long_first_line, None, ["A Paper With Four Thousand Authors", "Second Line After The Long One"],
+         file_name="long-first-line.jsonl"),
+    Case("huge-upvotes", _huge_upvotes, r"record 1: 99999999999999999999999 upvotes is out of range; left out",
+         ["Upvoted Beyond Any Integer"], file_name="huge-upvotes.json"),
+    Case("two-ids-one-abstract", _two_ids_one_abstract, None, ["Open Family Of Models", "Open Family Of Models V2"],
+         file_name="two-ids.json"),
+    Case("bibtex-macros", _bibtex_macros, None, ["Macros Expanded In A Title"], file_name="macros.bib"),
+    Case("utf16-without-bom", lambda: tps("Sixteen Bits Without A Mark").encode("utf-16-le"),
+         r"not UTF-8; read as utf-16-le \(no byte order mark\)", ["Sixteen Bits Without A Mark"]),
+    Case("symbol-titles", lambda: (tps("🚀🚀", f"{GOOD_SUMMARY} Rockets first.") + tps("???", f"{GOOD_SUMMARY} Questions next.")).encode(),
+         None, ["🚀🚀", "???"]),
 ]
 
 SPECIAL_CASES = {
@@ -153,7 +219,10 @@ CLEAN_TITLES = ["Clean Paper One About Graphs", "Clean Paper Two About Kernels"]
 def write_corpus(directory: Path, cases: list[Case] = CASES) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     for case in cases:
-        (directory / case.path_name).write_bytes(case.content())
+        if case.fifo:
+            os.mkfifo(directory / case.path_name)
+        else:
+            (directory / case.path_name).write_bytes(case.content())
     (directory / CLEAN_FILE).write_text("".join(tps(t) for t in CLEAN_TITLES))
     _symlink_loop(directory)
     os.chmod(directory / "unreadable.txt", 0)

@@ -141,11 +141,11 @@ def utf16_encoding(data: bytes) -> str | None:
     pairs = len(sample) // 2
     if pairs < 8:
         return None
-    even_nuls, odd_nuls = sample[0 : 2 * pairs : 2].count(0), sample[1 : 2 * pairs : 2].count(0)
-    if odd_nuls > 0.4 * pairs and even_nuls < 0.05 * pairs:
-        return "utf-16-le"
-    if even_nuls > 0.4 * pairs and odd_nuls < 0.05 * pairs:
-        return "utf-16-be"
+    even, odd = sample[0 : 2 * pairs : 2], sample[1 : 2 * pairs : 2]
+    for encoding, zeros, chars in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        # Half the bytes NUL, and the other half text: not control bytes, as binary data has.
+        if zeros.count(0) > 0.4 * pairs and len(chars) - len(chars.translate(None, _BINARY_BYTES)) < 0.05 * pairs:
+            return encoding
     return None
 
 
