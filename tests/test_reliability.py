@@ -5,6 +5,7 @@ be shared or lost, numbers out of range, and files too large for memory."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -280,3 +281,43 @@ def test_only_an_arxiv_host_yields_an_id(url):
 @pytest.mark.parametrize("url", ["https://export.arxiv.org/abs/2406.16845v2", "http://www.arxiv.org/pdf/2406.16845", "arxiv.org/abs/2406.16845"])
 def test_arxiv_hosts_still_yield_ids(url):
     assert arxiv_id_from_url(url) == "2406.16845"
+
+
+# --- what the terminal draws -----------------------------------------------------------------
+
+EMOJI_TITLE = "Family 👨\u200d👩\u200d👧 reunions and ❤\ufe0f hearts 👍🏽 measured"
+
+
+async def test_emoji_sequences_take_the_cells_they_are_measured_by(tmp_path):
+    """A ZWJ family is one glyph of 2 cells on some terminals and three of 2 on others; a
+    heart with VS16 is 1 cell by the tables and 2 on screen. Taken apart, each emoji is drawn
+    as wide as the layout measured it, so the divider and the detail labels stay aligned."""
+    (tmp_path / "emoji.txt").write_text(f"Title: {EMOJI_TITLE}\nSummary: {ABSTRACT} About {EMOJI_TITLE}.\n---\n"
+                                        f"Title: A Plain Neighbour\nSummary: {ABSTRACT} Plain.\n---\n")
+    app = make_app([tmp_path])
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot)
+        paper_list = app.paper_list
+        rows = [paper_list.render_line(y) for y in range(2)]
+        assert [row.cell_length for row in rows] == [paper_list.size.width] * 2
+        drawn = [row.text for row in rows]
+        assert all(not re.search("[\u200d\ufe0f\U0001f3fb-\U0001f3ff]", text) for text in drawn)
+        assert "👨👩👧" in drawn[0] and "❤ hearts" in drawn[0]
+        detail = str(app.detail.query_one("#detail-text").render())
+        assert "\u200d" not in detail and "\ufe0f" not in detail and "👨👩👧" in detail
+    assert app.corpus.papers[0].title == EMOJI_TITLE  # the paper keeps its text; only the screen differs
+
+
+def test_marks_left_unsaved_in_the_app_are_saved_on_the_way_out(data_dir, monkeypatch, capsys):
+    from papertui import cli
+    from papertui.ui.app import PaperApp
+
+    def run_and_star_while_the_disk_is_full(app):
+        app.marks.update(make_paper("Starred While The Disk Was Full"), starred=True)  # its save failed: pending
+        return None
+
+    monkeypatch.setattr(PaperApp, "run", run_and_star_while_the_disk_is_full)
+    monkeypatch.setattr(cli, "_terminal_reachable", lambda: True)
+    assert main([]) == 0
+    assert MarkStore.open().get(make_paper("Starred While The Disk Was Full")).starred
+    assert capsys.readouterr().err == ""

@@ -30,7 +30,7 @@ from papertui.loading import load_and_index
 from papertui.search import SearchIndex, SearchResult
 from papertui.search.query import parse_query
 from papertui.search.sorting import SORT_LABELS, SORT_ORDERS, Sorter
-from papertui.state import MarkStore
+from papertui.state import MarkStore, StateError
 
 if TYPE_CHECKING:
     from papertui.ui.app import PaperApp
@@ -429,6 +429,7 @@ def run_browser(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     app = make_app(args.paths, args.query, print_mode=args.print)
     with drawing_on_the_terminal(papers_on_stdin=STDIN in args.paths):
         chosen = app.run()
+    save_pending_marks(app.marks, stderr)
     if not args.print:
         return 0
     if chosen is None:
@@ -438,6 +439,17 @@ def run_browser(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     stdout.write(export(chosen, args.print_format, app.marks.get))
     stdout.flush()
     return 0
+
+
+def save_pending_marks(marks: MarkStore, stderr: TextIO) -> None:
+    """Marks whose save failed in the app (a full disk since freed, say) get one more try on
+    the way out; if that fails too, say so rather than lose them quietly."""
+    if not marks.pending:
+        return
+    try:
+        marks.save()
+    except StateError as error:
+        print(f"{PROG}: error: {error}; the marks changed in this session were not saved", file=stderr)
 
 
 @contextmanager

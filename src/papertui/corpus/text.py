@@ -60,6 +60,20 @@ def valid_unicode(text: str) -> str:
     return _SURROGATE.sub(REPLACEMENT, text) if not text.isprintable() else text
 
 
+# Joiners, presentation selectors and skin tones make terminals draw a sequence of emoji in
+# fewer (or more) cells than the sum of its characters' widths, and each terminal differently;
+# the layout measures characters one by one. Without them every emoji is drawn as measured.
+_EMOJI_SEQUENCE_PARTS = re.compile("[\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
+
+
+def drawable(text: str) -> str:
+    """`text` as the screen shows it: emoji sequences taken apart, so that every character
+    is drawn in the cells it is measured by (a ZWJ family as its members, ❤️ as ❤)."""
+    if text.isascii():
+        return text
+    return _EMOJI_SEQUENCE_PARTS.sub("", text)
+
+
 def printable(text: str) -> str:
     """Text shown as is, except that each control character is spelt out (`\\x1b`, `\\n`),
     for names such as file names, which must be shown whole and on one line."""

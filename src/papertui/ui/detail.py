@@ -12,6 +12,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from papertui.corpus.model import Paper
+from papertui.corpus.text import drawable
 from papertui.links import abs_url, pdf_url
 from papertui.search import match_spans
 from papertui.state import Marks
@@ -23,6 +24,7 @@ LABEL_WIDTH = 9
 
 def highlighted(text: str, terms: Container[str], style: str = "") -> Content:
     """`text` taken literally (never as markup), matched words styled."""
+    text = drawable(text)
     content = Content(text)
     if style:
         content = content.stylize(style)
@@ -32,7 +34,7 @@ def highlighted(text: str, terms: Container[str], style: str = "") -> Content:
 
 
 def _field(label: str, value: Content | str, style: str = "") -> Content:
-    value = Content(value) if isinstance(value, str) else value
+    value = Content(drawable(value)) if isinstance(value, str) else value
     if style:
         value = value.stylize(style)
     return Content.assemble((f"{label:<{LABEL_WIDTH}}", "$text-muted"), value, "\n")
@@ -62,7 +64,7 @@ AUTHORS_SHOWN = 30
 
 def author_list(authors: tuple[str, ...]) -> str:
     """Every author, or the first 30 and how many more: some papers list hundreds."""
-    shown = ", ".join(authors[:AUTHORS_SHOWN])
+    shown = drawable(", ".join(authors[:AUTHORS_SHOWN]))
     more = len(authors) - AUTHORS_SHOWN
     return f"{shown} … and {more} more" if more > 0 else shown
 

@@ -21,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from papertui.corpus.model import Paper
+from papertui.corpus.text import drawable
 from papertui.search import match_spans
 from papertui.state import Marks
 from papertui.ui.keys import PAPER_KEYS
@@ -288,19 +289,20 @@ class PaperList(ScrollView, can_focus=True):
         # A Text built from a plain string is never parsed as markup.
         prefix = DERIVED_MARKER if paper.title_derived else ""
         title_style = "paper-list--derived" if prefix else ("paper-list--read" if marks and marks.read else "")
-        title = Text(prefix + paper.title, style(title_style) if title_style else "")
-        for start, end in match_spans(paper.title, self._terms):
+        shown_title = drawable(paper.title)
+        title = Text(prefix + shown_title, style(title_style) if title_style else "")
+        for start, end in match_spans(shown_title, self._terms):
             title.stylize(style("paper-list--match"), start + len(prefix), end + len(prefix))
         title_width = max(1, width - PREFIX_WIDTH - DATE_WIDTH)
         authors = None
         if self.show_authors and title_width >= AUTHORS_ROOM + AUTHORS_WIDTH:
-            authors = Text(" " + short_authors(paper.authors), style("paper-list--authors"), no_wrap=True, end="")
+            authors = Text(" " + drawable(short_authors(paper.authors)), style("paper-list--authors"), no_wrap=True, end="")
             authors.truncate(AUTHORS_WIDTH, overflow="ellipsis", pad=True)
             title_width -= AUTHORS_WIDTH
         # Tags and the note marker sit right of the title, taking at most half of its room.
         suffix = Text(no_wrap=True, end="")
         if marks and marks.tags:
-            suffix.append(" " + " ".join(f"#{tag}" for tag in marks.tags), style("paper-list--tags"))
+            suffix.append(drawable(" " + " ".join(f"#{tag}" for tag in marks.tags)), style("paper-list--tags"))
         if marks and marks.note:
             suffix.append(f" {NOTE_MARKER}", style("paper-list--tags"))
         if suffix.cell_len:
