@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from helpers import make_paper, settle
 from papertui.cli import main, make_app
@@ -73,6 +74,27 @@ async def test_a_flood_of_keystrokes_runs_a_few_filters_not_one_per_key():
         assert 1 <= len(started) <= 3, len(started)
         assert started[-1] == typed  # the last query is the one searched
         assert app.result.query == typed
+
+
+async def test_a_burst_of_keys_is_typed_into_the_filter_as_one_edit():
+    """Input does work in proportion to its whole value on every edit: 10,000 keys typed one
+    by one were quadratic. Keys that arrive together are inserted together."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        edits = []
+        real_insert = app.filter_bar.insert_text_at_cursor
+        app.filter_bar.insert_text_at_cursor = lambda text: (edits.append(text), real_insert(text))[1]
+        typed = ("masked thought " * 700)[:10_000]
+        for char in typed:
+            app.filter_bar.post_message(events.Key("space" if char == " " else char, char))
+        await pilot.press("backspace")  # a key after the burst acts on all of it
+        await settle(pilot)
+        assert app.filter_bar.value == typed[:-1]
+        assert 1 <= len(edits) <= 3 and "".join(edits) == typed
+        assert app.result.query == typed[:-1]
+        await pilot.press("x")  # a key typed alone still lands at once
+        assert app.filter_bar.value == typed[:-1] + "x"
 
 
 def test_an_invalid_byte_from_the_terminal_is_replaced_and_the_app_lives(seeds_dir):
