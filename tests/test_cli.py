@@ -10,7 +10,7 @@ from papertui.cli import main
 
 KEYS = {
     "title", "title_derived", "abstract", "arxiv_id", "abs_url", "pdf_url", "listed", "authors", "categories",
-    "published", "upvotes", "id_resolved_from", "links", "sources", "marks",
+    "published", "upvotes", "github_stars", "comments", "first_seen", "id_resolved_from", "links", "sources", "marks",
 }
 
 

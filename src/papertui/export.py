@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 EXPORT_FORMATS = ("links", "bibtex", "markdown", "json", "jsonl", "text")
 FORMAT_HELP = {
     "text": "arXiv id (or -) and title, one paper a line; ~ marks a title derived from the abstract",
-    "json": "one array of objects: title, title_derived, abstract, arxiv_id, abs_url, pdf_url, listed, authors, categories, published, upvotes, id_resolved_from, links, sources, marks",
+    "json": "one array of objects: title, title_derived, abstract, arxiv_id, abs_url, pdf_url, listed, authors, categories, published, upvotes, github_stars, comments, first_seen, id_resolved_from, links, sources, marks",
     "jsonl": "the same objects, one a line",
     "links": "the arXiv abs link, one a line (an arXiv search link for a paper with no id)",
     "bibtex": "@misc entries: eprint and archivePrefix when the arXiv id is known (primaryClass for old-style ids), else title and url",
@@ -47,6 +47,9 @@ def paper_record(paper: Paper, marks: Marks | None = None) -> dict[str, Any]:
         "categories": list(paper.categories),
         "published": paper.published,
         "upvotes": paper.upvotes,
+        "github_stars": paper.github_stars,
+        "comments": paper.comments,
+        "first_seen": paper.first_seen,
         "id_resolved_from": paper.resolved_from,
         "links": list(paper.links),
         "sources": [

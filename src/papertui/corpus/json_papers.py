@@ -34,6 +34,9 @@ def object_record(item: Any, where: str) -> tuple[Record | None, str | None]:
         upvotes=paper.get("upvotes"),
         links=[url for url in (_string(u) for u in _list(paper.get("links")) + [paper.get("githubRepo")]) if url.startswith("http")],
         latex=True,
+        first_seen=_string(paper.get("first_seen")) or None,
+        github_stars=paper.get("githubStars", paper.get("github_stars")),
+        comments=item.get("numComments", paper.get("comments")),
     )
     return record, (f"{where}: no abstract" if not record.abstract else None)
 

@@ -198,6 +198,9 @@ def _new_paper(record: Record) -> Paper:
         categories=record.categories,
         published=record.published,
         upvotes=record.upvotes,
+        first_seen=record.first_seen,
+        github_stars=record.github_stars,
+        comments=record.comments,
     )
 
 
@@ -214,6 +217,9 @@ def _copies(record: Record, source: Source, paper: Paper) -> bool:
         and record.categories == paper.categories
         and record.published == paper.published
         and record.upvotes == paper.upvotes
+        and record.first_seen == paper.first_seen
+        and record.github_stars == paper.github_stars
+        and record.comments == paper.comments
     )
 
 
@@ -229,6 +235,9 @@ def _record_of(paper: Paper) -> Record:
         categories=paper.categories,
         published=paper.published,
         upvotes=paper.upvotes,
+        first_seen=paper.first_seen,
+        github_stars=paper.github_stars,
+        comments=paper.comments,
     )
 
 
@@ -246,6 +255,9 @@ def _precedence(record: Record, fmt: str) -> tuple:
         record.categories,
         record.links,
         -1 if record.upvotes is None else record.upvotes,
+        record.first_seen or "",
+        -1 if record.github_stars is None else record.github_stars,
+        -1 if record.comments is None else record.comments,
     )
 
 
@@ -302,5 +314,13 @@ def _fold_into(paper: Paper, entries: Iterable[Entry]) -> None:
     paper.categories = tuple(dict.fromkeys(c for r in records for c in r.categories))
     dates = [r.published for r in records if r.published]
     paper.published = max(dates, key=len) if dates else None  # 2024-10-22 over 2024
-    upvotes = [r.upvotes for r in records if r.upvotes is not None]
-    paper.upvotes = max(upvotes) if upvotes else None
+    paper.upvotes = _most(r.upvotes for r in records)
+    seen = [r.first_seen for r in records if r.first_seen]
+    paper.first_seen = min(seen) if seen else None  # the earliest sighting
+    paper.github_stars = _most(r.github_stars for r in records)
+    paper.comments = _most(r.comments for r in records)
+
+
+def _most(counts: Iterable[int | None]) -> int | None:
+    known = [count for count in counts if count is not None]
+    return max(known) if known else None

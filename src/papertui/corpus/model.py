@@ -30,6 +30,9 @@ class Record:
     categories: tuple[str, ...] = ()
     published: str | None = None  # YYYY-MM-DD, or YYYY-MM / YYYY when that is all there is
     upvotes: int | None = None
+    first_seen: str | None = None  # when papertui's library first saw it (ISO 8601, UTC)
+    github_stars: int | None = None
+    comments: int | None = None
     # Fields cut to their size limit before cleaning: (name, length as found).
     cut: tuple[tuple[str, int], ...] = ()
     dropped_upvotes: int | None = None  # a count too large to be one, left out
@@ -53,6 +56,9 @@ class Paper:
     categories: tuple[str, ...] = ()
     published: str | None = None
     upvotes: int | None = None
+    first_seen: str | None = None  # when the library first saw it: `is:new`, "newest first"
+    github_stars: int | None = None
+    comments: int | None = None
     # The arXiv title the id was found by (`papertui resolve`), when it was not in the input.
     resolved_from: str | None = None
 

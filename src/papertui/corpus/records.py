@@ -34,6 +34,9 @@ def make_record(
     upvotes: int | None = None,
     links: Iterable[str] = (),
     latex: bool = False,
+    first_seen: str | None = None,
+    github_stars: int | None = None,
+    comments: int | None = None,
 ) -> Record:
     """Clean every field; take the arXiv id from `arxiv_id` (any spelling) or `link`, the
     URLs from the abstract. `latex`: the text is LaTeX as arXiv keeps it (accents, math).
@@ -66,8 +69,18 @@ def make_record(
         published=iso_date(published),
         upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) and 0 <= upvotes <= MAX_UPVOTES else None,
         cut=tuple(cut),
+        first_seen=clean(first_seen) if first_seen else None,
+        github_stars=_count(github_stars),
+        comments=_count(comments),
         dropped_upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) and upvotes > MAX_UPVOTES else None,
     )
+
+
+def _count(value: object) -> int | None:
+    """A count as a source gives it: a whole number in range, or nothing."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_UPVOTES:
+        return value
+    return None
 
 
 def _cut(text: str, name: str, limit: int, cut: list[tuple[str, int]]) -> str:

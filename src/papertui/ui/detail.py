@@ -94,7 +94,14 @@ def paper_details(
     if paper.listed:
         parts.append(_field("Listed", paper.listed))
     if paper.upvotes is not None:
-        parts.append(_field("Upvotes", f"▲ {paper.upvotes}"))
+        counts = [f"▲ {paper.upvotes}"]
+        if paper.comments is not None:
+            counts.append(f"{paper.comments} comment{'s' if paper.comments != 1 else ''}")
+        parts.append(_field("Upvotes", " · ".join(counts)))
+    if paper.github_stars is not None:
+        parts.append(_field("GitHub", f"★ {paper.github_stars}"))
+    if paper.first_seen:
+        parts.append(_field("Seen", paper.first_seen.replace("T", " ")[:16] + " UTC" if "T" in paper.first_seen else paper.first_seen))
     for number, source in enumerate(paper.sources):
         parts.append(_field("Source" if number == 0 else "", f"{source.path} #{source.record}"))
     for number, link in enumerate(paper.links):
