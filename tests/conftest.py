@@ -24,9 +24,10 @@ SEED_PAPERS = 321  # four papers appear in two files each
 
 
 @pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test keeps its marks in its own directory, never the user's."""
-    directory = tmp_path / "data"
+def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test keeps its marks in its own directory, never the user's (and apart from
+    tmp_path, which tests load papers from: the app writes to the data directory)."""
+    directory = tmp_path_factory.mktemp("home") / "data"
     monkeypatch.setenv("PAPERTUI_DATA_DIR", str(directory))
     # and never asks the real arXiv: a closed local port, unless a test starts a fake API
     monkeypatch.setenv("PAPERTUI_ARXIV_API", "http://127.0.0.1:9/api/query")

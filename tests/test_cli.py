@@ -221,7 +221,7 @@ def test_print_mode_prints_the_chosen_papers(capsys, monkeypatch, seed_corpus, c
         chosen.sort(key=lambda p: p.arxiv_id, reverse=True)
     made = {}
 
-    def fake_make_app(paths, query, print_mode):
+    def fake_make_app(paths, query, print_mode, with_library=True):
         made.update(query=query, print_mode=print_mode)
         return FakeApp(chosen)
 

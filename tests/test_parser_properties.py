@@ -152,6 +152,33 @@ def bibtex(papers) -> str:
     )
 
 
+def arxiv_rss(papers) -> str:
+    items = "".join(
+        f"<item><title>{escape(p['title'])}</title><link>https://arxiv.org/abs/{p['id']}</link>"
+        f"<description>arXiv:{p['id']}v1 Announce Type: new \nAbstract: {escape(p['abstract'])}</description>"
+        + "".join(f"<category>{c}</category>" for c in p["categories"])
+        + f"<arxiv:announce_type>new</arxiv:announce_type><dc:creator>{escape(', '.join(p['authors']))}</dc:creator></item>"
+        for p in papers
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss xmlns:arxiv="http://arxiv.org/schemas/atom" '
+        f'xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0"><channel><title>feed</title>{items}</channel></rss>\n'
+    )
+
+
+def arxiv_oai(papers) -> str:
+    records = "".join(
+        f"<record><header><identifier>oai:arXiv.org:{p['id']}</identifier><datestamp>2024-01-01</datestamp></header>"
+        '<metadata><oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<dc:title>{escape(p['title'])}</dc:title>"
+        + "".join(f"<dc:creator>{escape(a)}</dc:creator>" for a in p["authors"])
+        + f"<dc:description>{escape(p['abstract'])}</dc:description><dc:date>{p['published']}</dc:date>"
+        f"<dc:identifier>http://arxiv.org/abs/{p['id']}</dc:identifier></oai_dc:dc></metadata></record>"
+        for p in papers
+    )
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords>{records}</ListRecords></OAI-PMH>\n'
+
+
 # Each writer, and the fields its format carries.
 WRITERS = {
     "title-pdf-summary": (title_pdf_summary, ["title", "abstract", "id"]),
@@ -161,6 +188,8 @@ WRITERS = {
     "papers-json": (papers_json, ["title", "abstract", "id", "authors", "published", "upvotes"]),
     "json-lines": (json_lines, ["title", "abstract", "id", "authors", "categories", "published"]),
     "bibtex": (bibtex, ["title", "abstract", "id", "authors", "primary category"]),
+    "arxiv-rss": (arxiv_rss, ["title", "abstract", "id", "authors", "categories"]),
+    "arxiv-oai": (arxiv_oai, ["title", "abstract", "id", "authors", "published"]),
 }
 
 

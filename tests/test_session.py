@@ -139,6 +139,10 @@ async def test_sort_cycles_and_says_so():
         await pilot.press("ctrl+s", "ctrl+s", "ctrl+s")  # date, upvotes, then starred first
         await settle(pilot)
         assert "sort: starred first" in str(app.query_one("#status").render())
+        await pilot.press("ctrl+s")  # newest first (first seen by the library): the seeds were never fetched
+        await settle(pilot)
+        assert "sort: newest first" in str(app.query_one("#status").render())
+        assert list(app.paper_list.rows) == sorted(relevance)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert list(app.paper_list.rows) == relevance

@@ -71,7 +71,7 @@ async def test_a_full_disk_keeps_the_marks_and_leaves_the_state_file_whole(rec, 
         assert title == "Marks not saved" and "No space left on device" in message and one_line(message)
         assert app.marks.get(app.current_paper).read and app.is_running
         assert (data_dir / "state.json").read_bytes() == saved
-        assert sorted(p.name for p in data_dir.iterdir()) == [".state.json.lock", "state.json"]  # no temp file left
+        assert sorted(p.name for p in data_dir.iterdir()) == [".state.json.lock", "opened.json", "state.json"]  # no temp file left
 
         monkeypatch.undo()
         monkeypatch.setenv("PAPERTUI_DATA_DIR", str(data_dir))
@@ -115,11 +115,13 @@ def test_stopping_a_load_keeps_what_loaded(tmp_path, monkeypatch):
 
 
 async def test_ctrl_c_during_a_long_load_stops_it_and_the_app_stays_usable(rec, tmp_path, monkeypatch):
+    papers = tmp_path / "papers"  # apart from the data directory, which the app writes to
+    papers.mkdir()
     for name in "abc":
-        (tmp_path / f"{name}.txt").write_text(
+        (papers / f"{name}.txt").write_text(
             "".join(f"Title: Paper {name} number {n}\nSummary: About {name} and item {n}, long enough to be an abstract.\n---\n" for n in range(20))
         )
-    app = instrument(make_app([tmp_path]), rec)
+    app = instrument(make_app([papers]), rec)
     real_load_file = loader.load_file
     waited = threading.Event()
 
@@ -140,7 +142,7 @@ async def test_ctrl_c_during_a_long_load_stops_it_and_the_app_stays_usable(rec, 
         await settle(pilot)
         # The stop is seen after the next record: all of a.txt and the first paper of b.txt.
         assert not app.loading and len(app.corpus.papers) == 21
-        assert any(message.startswith("Loading stopped: 21 papers from 2 of 3 files") for _, message, _ in rec.notes)
+        assert any(message.startswith("Loading stopped: 21 papers from 2 of 3 files") for _, message, _ in rec.notes), rec.notes
         app.filter_bar.value = "number 0"
         await settle(pilot)
         assert [app.corpus.papers[i].title for i in app.result.rows[:2]] == ["Paper a number 0", "Paper b number 0"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, NoReturn, Sequence, TextIO
@@ -30,13 +29,15 @@ from papertui.loading import load_and_index
 from papertui.search import SearchIndex, SearchResult
 from papertui.search.query import parse_query
 from papertui.search.sorting import SORT_LABELS, SORT_ORDERS, Sorter
+from papertui.sources.library import last_opening, library_dir
 from papertui.state import MarkStore, StateError
+from papertui.terminal_progress import ProgressLine
 
 if TYPE_CHECKING:
     from papertui.ui.app import PaperApp
 
 PROG = "papertui"
-SUBCOMMANDS = ("list", "stats", "resolve", "doctor")
+SUBCOMMANDS = ("list", "stats", "resolve", "doctor", "fetch", "add")
 LIST_FORMATS = ("text", "json", "jsonl", "links", "bibtex", "markdown")
 ORDER_HELP = {**SORT_LABELS, "relevance": "best match first (corpus order without a query)"}
 QUERY_HELP = """query language (the same in the app; see the README for more):
@@ -44,7 +45,7 @@ QUERY_HELP = """query language (the same in the app; see the README for more):
   a | b               either                          !term               without (substring)
   ^start  end$        the title starts/ends so        title: t: abs:      only in that field
   au:NAME  cat:cs.CL    id:2406  source:FILE         date:mar  date:>=2024-03  upvotes:>=10
-  is:starred is:read is:unread tag:NAME               has:id  has:code"""
+  is:starred is:read is:unread is:new  tag:NAME       has:id  has:code"""
 
 
 class UsageError(Exception):
@@ -66,7 +67,10 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         nargs="*",
         metavar="PATH",
         type=Path,
-        help="files or directories (read recursively); default: the bundled seed corpus",
+        help="files or directories (read recursively); default: the bundled seed corpus and the library",
+    )
+    parser.add_argument(
+        "--no-library", action="store_true", help="without PATH: the bundled seeds alone, not the fetched library"
     )
 
 
@@ -171,7 +175,7 @@ def _doctor_parser() -> argparse.ArgumentParser:
 def run_doctor(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from papertui.doctor import report
 
-    for line in report(*resolve_paths(args.paths)):
+    for line in report(*resolve_paths(args.paths, not args.no_library)):
         print(line, file=stdout)
     return 0
 
@@ -209,18 +213,24 @@ def _count(text: str) -> int:
     return value
 
 
-def resolve_paths(paths: Sequence[Path]) -> tuple[list[Path], Path | None]:
-    """The paths to load and the root to show them relative to (the bundled seeds by default)."""
+def resolve_paths(paths: Sequence[Path], with_library: bool = True) -> tuple[list[Path], list[Path] | None]:
+    """The paths to load and the roots to show them relative to: by default the bundled
+    seeds, and the library of fetched papers when there is one."""
     if paths:
         return list(paths), None
     seeds = bundled_seeds()
-    return [seeds], seeds.parent
+    library = library_dir()
+    if with_library and any(library.rglob("*.jsonl")):
+        return [seeds, library], [seeds.parent, library.parent]
+    return [seeds], [seeds.parent]
 
 
-def load(paths: Sequence[Path], stderr: TextIO, *, indexed: bool = False) -> tuple[Corpus, SearchIndex | None]:
+def load(
+    paths: Sequence[Path], stderr: TextIO, *, indexed: bool = False, with_library: bool = True
+) -> tuple[Corpus, SearchIndex | None]:
     """Load for a non-interactive command: progress on stderr when it is a terminal, then
     every warning on stderr. With `indexed`, papers are indexed for search as they load."""
-    resolved, display_root = resolve_paths(paths)
+    resolved, display_root = resolve_paths(paths, with_library)
     meter = ProgressLine(stderr)
     try:
         if indexed:
@@ -244,38 +254,6 @@ def load(paths: Sequence[Path], stderr: TextIO, *, indexed: bool = False) -> tup
     return corpus, index
 
 
-class ProgressLine:
-    """One self-overwriting line on a terminal, at most ten times a second; silent otherwise."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.live = _is_terminal(stream)
-        self._width = 0
-        self._last = 0.0
-
-    def show(self, text: str) -> None:
-        now = time.monotonic()
-        if not self.live or now - self._last < 0.1:
-            return
-        self._last = now
-        line = f"{PROG}: {text}"
-        self.stream.write("\r" + line.ljust(self._width))
-        self.stream.flush()
-        self._width = max(self._width, len(line))
-
-    def clear(self) -> None:
-        if self.live and self._width:
-            self.stream.write("\r" + " " * self._width + "\r")
-            self.stream.flush()
-
-
-def _is_terminal(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 def open_marks(stderr: TextIO) -> MarkStore:
     marks = MarkStore.open()
     for warning in marks.warnings:
@@ -287,11 +265,12 @@ def run_list(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     query = parse_query(args.query)
     for note in query.notes:
         print(f"{PROG}: note: query: {note}", file=stderr)
-    corpus, index = load(args.paths, stderr, indexed=not query.empty)
+    corpus, index = load(args.paths, stderr, indexed=not query.empty, with_library=not args.no_library)
     if not corpus.papers:
         print(f"{PROG}: error: no papers loaded", file=stderr)
         return 1
     marks = open_marks(stderr)
+    marks.new_since = last_opening()  # is:new: fetched since the app was last opened
     if index is not None:
         result = index.search(query, marks)
     else:
@@ -310,7 +289,7 @@ def run_list(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def run_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    corpus, _ = load(args.paths, stderr)
+    corpus, _ = load(args.paths, stderr, with_library=not args.no_library)
     width = max([len("total"), *(len(report.path) for report in corpus.files)])
     header = f"{'FILE':<{width}}  {'FORMAT':<18} {'RECORDS':>7} {'PAPERS':>7} {'MERGED':>7} {'WARNINGS':>8}"
     print(header, file=stdout)
@@ -333,7 +312,7 @@ def run_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def run_resolve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    corpus, _ = load(args.paths, stderr)
+    corpus, _ = load(args.paths, stderr, with_library=not args.no_library)
     cache = ResolveCache.open()
     wanted = [paper for paper in corpus.papers if needs_id(paper)]
     derived = sum(1 for paper in corpus.papers if not paper.arxiv_id and paper.title_derived)
@@ -389,6 +368,7 @@ def make_app(
     index: SearchIndex | None = None,
     marks: MarkStore | None = None,
     print_mode: bool = False,
+    with_library: bool = True,
 ) -> PaperApp:
     """The one way to build the app, for the CLI, the tests and the benchmark alike.
 
@@ -398,7 +378,7 @@ def make_app(
     """
     from papertui.ui.app import PaperApp
 
-    resolved, display_root = resolve_paths(paths)
+    resolved, display_root = resolve_paths(paths, with_library)
     return PaperApp(
         paths=resolved,
         display_root=display_root,
@@ -407,6 +387,7 @@ def make_app(
         index=index,
         marks=marks,
         print_mode=print_mode,
+        fetches_into_library=not paths and with_library,
     )
 
 
@@ -426,7 +407,7 @@ def run_browser(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
             file=stderr,
         )
         return 2
-    app = make_app(args.paths, args.query, print_mode=args.print)
+    app = make_app(args.paths, args.query, print_mode=args.print, with_library=not args.no_library)
     with drawing_on_the_terminal(papers_on_stdin=STDIN in args.paths):
         chosen = app.run()
     save_pending_marks(app.marks, stderr)
@@ -510,6 +491,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_resolve(_resolve_parser().parse_args(argv[1:]), stdout, stderr)
         if argv and argv[0] == "doctor":
             return run_doctor(_doctor_parser().parse_args(argv[1:]), stdout, stderr)
+        if argv and argv[0] in ("fetch", "add"):
+            from papertui.sources import commands
+
+            try:
+                run = commands.run_fetch if argv[0] == "fetch" else commands.run_add
+                return run(argv[1:], stdout, stderr)
+            except commands.UsageError as error:
+                raise UsageError(str(error)) from None
         return run_browser(_browse_parser().parse_args(argv), stdout, stderr)
     except UsageError as error:
         print(f"{PROG}: error: {error}", file=stderr)

@@ -14,6 +14,7 @@ from typing import Iterator, Mapping, Sequence
 from papertui import __version__
 from papertui.corpus import iter_load
 from papertui.corpus.text import printable
+from papertui.corpus.loader import DisplayRoot
 from papertui.links import choose_browser, choose_clipboard, has_display
 from papertui.resolve import CACHE_FILE
 from papertui.state import DATA_DIR_VARIABLE, STATE_FILE, data_dir
@@ -22,7 +23,7 @@ WARNINGS_SHOWN = 10
 
 
 def report(
-    paths: Sequence[Path], display_root: Path | None, environ: Mapping[str, str] | None = None
+    paths: Sequence[Path], display_root: DisplayRoot, environ: Mapping[str, str] | None = None
 ) -> Iterator[str]:
     """The doctor's lines, section by section."""
     environ = os.environ if environ is None else environ
@@ -155,7 +156,7 @@ def _colours(environ: Mapping[str, str]) -> str:
     return f"16 (TERM={term})"
 
 
-def _corpus(paths: Sequence[Path], display_root: Path | None) -> list[tuple[str, str]]:
+def _corpus(paths: Sequence[Path], display_root: DisplayRoot) -> list[tuple[str, str]]:
     last = None
     for last in iter_load(paths, display_root):
         pass

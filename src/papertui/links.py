@@ -42,8 +42,11 @@ _TRAILING = ".,;:!?'\"]}*"
 
 def arxiv_id_from_url(url: str) -> str | None:
     """The arXiv id in an arxiv.org abs/pdf URL, without its version; None if there is none."""
-    match = _ID_IN_URL.match(url.strip())
-    return _canonical(match) if match else None
+    url = url.strip()
+    match = _ID_IN_URL.match(url)
+    if match is None or url[match.end() : match.end() + 1].isdigit():  # a digit of another script goes on
+        return None
+    return _canonical(match)
 
 
 def parse_arxiv_id(text: str) -> str | None:

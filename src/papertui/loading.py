@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from papertui.corpus import Corpus, LoadProgress, iter_load
+from papertui.corpus.loader import DisplayRoot
 from papertui.search import SearchIndex
 
 FIRST_BATCH = 2048
@@ -47,7 +48,7 @@ class LoadStep:
 
 
 def load_and_index(
-    paths: Iterable[Path], display_root: Path | None = None, stop: Callable[[], bool] = lambda: False
+    paths: Iterable[Path], display_root: DisplayRoot = None, stop: Callable[[], bool] = lambda: False
 ) -> Iterator[LoadStep]:
     """Load and index; `stop()` ends the load early, and what loaded is still indexed."""
     index = SearchIndex()

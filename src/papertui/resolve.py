@@ -26,7 +26,8 @@ from rapidfuzz import fuzz
 from papertui import __version__
 from papertui.corpus.arxiv_atom import parse_arxiv_atom
 from papertui.corpus.merge import text_key
-from papertui.corpus.model import FileReport, Paper
+from papertui.corpus.model import FileReport, Paper, Record
+from papertui.corpus.records import iso_date
 from papertui.corpus.text import clean
 from papertui.links import parse_arxiv_id
 from papertui.state import LockError, data_dir, file_lock, move_aside, remove_stale_temp_files, write_atomically
@@ -60,9 +61,17 @@ class Answer:
     title: str | None
     similarity: float
     asked: str  # ISO time of the request
+    # What arXiv says of the paper found, to fill what the listing lacked (a full BibTeX entry).
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    published: str | None = None
+    abstract: str | None = None
 
     def to_json(self) -> dict:
-        return {"id": self.arxiv_id, "title": self.title, "similarity": round(self.similarity, 1), "asked": self.asked}
+        data = {"id": self.arxiv_id, "title": self.title, "similarity": round(self.similarity, 1), "asked": self.asked}
+        if self.arxiv_id:
+            data.update(authors=list(self.authors), categories=list(self.categories), published=self.published, abstract=self.abstract)
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> Answer:
@@ -73,7 +82,15 @@ class Answer:
             clean(data["title"]) if isinstance(data.get("title"), str) else None,
             float(data.get("similarity", 0)) if isinstance(data.get("similarity"), (int, float)) else 0.0,
             data["asked"] if isinstance(data.get("asked"), str) else "",
+            _strings(data.get("authors")),
+            _strings(data.get("categories")),
+            iso_date(data["published"]) if isinstance(data.get("published"), str) else None,
+            clean(data["abstract"]) if isinstance(data.get("abstract"), str) else None,
         )
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    return tuple(clean(item) for item in value if isinstance(item, str) and clean(item)) if isinstance(value, list) else ()
 
 
 def api_url() -> str:
@@ -116,8 +133,8 @@ class ArxivSearch:
         self._last: float | None = None
         self.requests = 0
 
-    def search_title(self, title: str) -> list[tuple[str, str]]:
-        """(id, title) of each paper the API finds for `title`. Raises ResolveError when
+    def search_title(self, title: str) -> list[Record]:
+        """Each paper the API finds for `title` (with an id and a title). Raises ResolveError when
         there is no answer (no network, an HTTP error), MalformedAnswer for an unreadable one."""
         query = urllib.parse.urlencode({"search_query": title_query(title), "start": 0, "max_results": CANDIDATES})
         url = f"{self.base_url}{'&' if '?' in self.base_url else '?'}{query}"
@@ -146,7 +163,7 @@ class ArxivSearch:
         return urllib.parse.urlsplit(self.base_url).netloc or self.base_url
 
 
-def _entries(body: bytes) -> list[tuple[str, str]]:
+def _entries(body: bytes) -> list[Record]:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -157,7 +174,7 @@ def _entries(body: bytes) -> list[tuple[str, str]]:
     records = list(parse_arxiv_atom(text, report))
     if report.warnings:
         raise MalformedAnswer(report.warnings[0].split(": ", 1)[1])
-    return [(record.arxiv_id, record.title) for record in records if record.arxiv_id and record.title]
+    return [record for record in records if record.arxiv_id and record.title]
 
 
 class ResolveCache:
@@ -246,7 +263,7 @@ def apply_cached(papers: Sequence[Paper], cache: ResolveCache) -> list[int]:
             continue
         answer = cache.get(paper.title)
         if answer is not None and answer.arxiv_id:
-            paper.arxiv_id, paper.resolved_from = answer.arxiv_id, answer.title
+            fill_from_answer(paper, answer)
             changed.append(number)
     return changed
 
@@ -288,8 +305,12 @@ class Resolver:
             candidates = self.search.search_title(paper.title)
         except MalformedAnswer as error:
             return Outcome(paper, None, problem=f"the arXiv API's answer could not be read: {error}")
-        arxiv_id, title, similarity = best_match(paper.title, candidates)
-        answer = Answer(arxiv_id, title, similarity, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        arxiv_id, title, similarity = best_match(paper.title, ((r.arxiv_id or "", r.title or "") for r in candidates))
+        found = next((r for r in candidates if arxiv_id and r.arxiv_id == arxiv_id), None)
+        answer = Answer(
+            arxiv_id, title, similarity, datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            *((found.authors, found.categories, found.published, found.abstract or None) if found else ()),
+        )  # fmt: skip
         self.cache.put(paper.title, answer)
         self._apply(paper, answer)
         return Outcome(paper, answer)
@@ -297,4 +318,15 @@ class Resolver:
     @staticmethod
     def _apply(paper: Paper, answer: Answer) -> None:
         if answer.arxiv_id and not paper.arxiv_id:
-            paper.arxiv_id, paper.resolved_from = answer.arxiv_id, answer.title
+            fill_from_answer(paper, answer)
+
+
+def fill_from_answer(paper: Paper, answer: Answer) -> None:
+    """The id found, and what the listing lacked of what arXiv says: authors, categories,
+    the published date, the abstract."""
+    paper.arxiv_id, paper.resolved_from = answer.arxiv_id, answer.title
+    paper.authors = paper.authors or answer.authors
+    paper.categories = paper.categories or answer.categories
+    paper.published = paper.published or answer.published
+    if answer.abstract and not paper.abstract:
+        paper.abstract = answer.abstract

@@ -196,6 +196,8 @@ class MarkStore:
         self.path = path
         self.entries: dict[str, Marks] = {}
         self.version = 0  # grows on every change: caches of searches over marks compare it
+        # `is:new` means first seen by the library after this (the previous opening of the app).
+        self._new_since: str | None = None
         self.warnings: list[str] = []
         self._dirty: set[str] = set()
         self._by_id: dict[str, str] = {}
@@ -216,6 +218,16 @@ class MarkStore:
             store.warnings.append(str(error))
         remove_stale_temp_files(store.path)
         return store
+
+    @property
+    def new_since(self) -> str | None:
+        return self._new_since
+
+    @new_since.setter
+    def new_since(self, when: str | None) -> None:
+        with self._lock:
+            self._new_since = when
+            self.version += 1  # searches for is:new cached before are stale
 
     # --- reading --------------------------------------------------------------------
 

@@ -8,13 +8,17 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator, Sequence, Union
 
 from papertui.corpus.merge import CorpusBuilder
 from papertui.corpus.model import Corpus, FileReport, Record, Source
 from papertui.corpus.records import MAX_ABSTRACT, MAX_TITLE
 from papertui.corpus.sniff import FORMATS, sniff_format
 from papertui.corpus.text import counting_removals, decode, is_binary, normalise_lines, printable, utf16_encoding
+
+# Paths under one of these are shown relative to it (the seeds, the library).
+DisplayRoot = Union[Path, Sequence[Path], None]
+
 
 def discover_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
     """Each file to load, or a path with the reason it cannot be (missing, …).
@@ -93,7 +97,7 @@ class LoadProgress:
 PROGRESS_EVERY = 5000  # records between progress reports inside one file
 
 
-def load_corpus(paths: Iterable[Path], display_root: Path | None = None) -> Corpus:
+def load_corpus(paths: Iterable[Path], display_root: DisplayRoot = None) -> Corpus:
     """Load every file under `paths`. Bad files get a warning; the rest always loads.
 
     `display_root`: paths under it are shown relative to it (the bundled seeds).
@@ -106,7 +110,7 @@ def load_corpus(paths: Iterable[Path], display_root: Path | None = None) -> Corp
 
 def iter_load(
     paths: Iterable[Path],
-    display_root: Path | None = None,
+    display_root: DisplayRoot = None,
     corpus: Corpus | None = None,
     stop: Callable[[], bool] = lambda: False,
 ) -> Iterator[LoadProgress]:
@@ -354,11 +358,11 @@ def _decoded_lines(head: bytes, stream: BinaryIO, report: FileReport, read: list
         )
 
 
-def _display(path: Path, root: Path | None) -> str:
+def _display(path: Path, roots: DisplayRoot) -> str:
     """The name a file is shown by: one line, with any control character spelt out."""
     if path == STDIN:
         return STDIN_NAME
-    if root is not None:
+    for root in [roots] if isinstance(roots, Path) else roots or ():
         try:
             return printable(path.relative_to(root).as_posix())
         except ValueError:

@@ -31,7 +31,10 @@ def text_key(text: str) -> str:
 FORMAT_RANK = {
     name: rank
     for rank, name in enumerate(
-        ("arxiv-atom", "json-lines", "papers-json", "bibtex", "title-pdf-summary", "hf-daily-page", "abstract-lines")
+        (
+            "arxiv-atom", "arxiv-oai", "json-lines", "arxiv-rss", "papers-json", "bibtex",
+            "title-pdf-summary", "hf-daily-page", "abstract-lines",
+        )  # fmt: skip
     )
 }
 

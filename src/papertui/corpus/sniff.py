@@ -7,10 +7,12 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 from papertui.corpus import (
     abstract_lines,
     arxiv_atom,
+    arxiv_rss,
     arxiv_snapshot,
     bibtex,
     hf_daily_page,
     hf_papers_json,
+    oai_pmh,
     title_pdf_summary,
 )
 from papertui.corpus.model import FileReport, Record
@@ -51,6 +53,16 @@ FORMATS: dict[str, Format] = {
             "an arXiv API answer (Atom XML)",
         ),
         Format(
+            arxiv_rss.FORMAT,
+            arxiv_rss.parse_arxiv_rss,
+            "an arXiv RSS feed (rss.arxiv.org, the 2024+ format)",
+        ),
+        Format(
+            oai_pmh.FORMAT,
+            oai_pmh.parse_arxiv_oai,
+            "an arXiv OAI-PMH answer (oai_dc, arXiv or arXivRaw metadata)",
+        ),
+        Format(
             hf_papers_json.FORMAT,
             hf_papers_json.parse_papers_json,
             "a JSON array of papers (Hugging Face papers API, `list --format json`)",
@@ -78,6 +90,10 @@ def sniff_format(text: str) -> Format | None:
     # Structured formats announce themselves in their first characters.
     if arxiv_atom.looks_like(head):
         return FORMATS[arxiv_atom.FORMAT]
+    if arxiv_rss.looks_like(head):
+        return FORMATS[arxiv_rss.FORMAT]
+    if oai_pmh.looks_like(head):
+        return FORMATS[oai_pmh.FORMAT]
     if hf_papers_json.looks_like(head):
         return FORMATS[hf_papers_json.FORMAT]
     if arxiv_snapshot.looks_like(head):

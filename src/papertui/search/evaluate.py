@@ -31,6 +31,7 @@ MAX_SCORING_WORDS = 24  # as the plain path: keeps the summed key within 16 bits
 
 class MarkSource(Protocol):
     version: int
+    new_since: str | None  # `is:new`: first seen after this (ISO time); None: every fetched paper
 
     def mask(self, papers: Sequence[Paper], size: int, wanted: Callable[[Marks], bool]) -> np.ndarray: ...
 
@@ -224,6 +225,12 @@ def filter_mask(
             return marks.mask(papers, size, lambda m: term.value in m.tags)
         if term.value == "starred":
             return marks.mask(papers, size, lambda m: m.starred)
+        if term.value == "new":
+            since = marks.new_since
+            return np.fromiter(
+                (bool(seen) and (since is None or seen > since) for seen in (papers[i].first_seen for i in range(size))),
+                dtype=bool, count=size,
+            )  # fmt: skip
         return marks.mask(papers, size, lambda m: m.read)
     if term.kind == "date" and term.operator:
         keys = facts.get("date")

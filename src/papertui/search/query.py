@@ -12,7 +12,7 @@ A query is a conjunction of groups; a group is one term or several joined by ` |
     cat:                  an arXiv category or its prefix: cat:cs.CL, cat:cs, cat:hep
     date:>=2024-03        compare dates (>, >=, <, <=)
     upvotes:>=10          compare Hugging Face upvotes
-    is:starred is:read is:unread  tag:NAME  has:id  has:code
+    is:starred is:read is:unread is:new  tag:NAME  has:id  has:code
 
 Parsing never fails: what cannot be read as an operator is read literally, and `notes`
 says so, for the status line.
@@ -44,7 +44,7 @@ FIELD_NAMES = {
     "has": "has",
 }
 FILTER_KINDS = ("id", "source", "author", "cat", "date", "upvotes", "is", "tag", "has")
-IS_VALUES = ("starred", "read", "unread")
+IS_VALUES = ("starred", "read", "unread", "new")
 HAS_VALUES = ("id", "code")
 _FIELD = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
 _DATE_BOUND = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
@@ -253,7 +253,7 @@ def _filter_term(kind: str, value: str, negated: bool, notes: list[str]) -> Term
     if kind == "is":
         value = value.lower()
         if value not in IS_VALUES:
-            _note(notes, f"is:{value} is not a filter (is:starred, is:read, is:unread): read as words")
+            _note(notes, f"is:{value} is not a filter (is:starred, is:read, is:unread, is:new): read as words")
             return _text_term(f"is {value}", "any", negated, notes)
         if value == "unread":
             value, negated = "read", not negated

@@ -11,7 +11,7 @@ from papertui.corpus.facts import date_key
 from papertui.corpus.model import Paper
 from papertui.search.index import RankedRows, SearchResult
 
-SORT_ORDERS = ("relevance", "corpus", "title", "date", "upvotes", "starred")
+SORT_ORDERS = ("relevance", "corpus", "title", "date", "upvotes", "starred", "new")
 SORT_LABELS = {
     "relevance": "relevance",
     "corpus": "corpus order",
@@ -19,6 +19,7 @@ SORT_LABELS = {
     "date": "date, newest first",
     "upvotes": "upvotes, most first",
     "starred": "starred first",
+    "new": "newest first (first seen by the library)",
 }
 
 
@@ -105,6 +106,12 @@ class Sorter:
                     by_title = sorted(range(count), key=lambda i: papers[i].title.casefold())
                     keys = np.empty(count, dtype=np.int64)
                     keys[by_title] = np.arange(count)
+                elif order == "new":  # most recently first seen first; papers never fetched last
+                    by_seen = sorted(range(count), key=lambda i: papers[i].first_seen or "", reverse=True)
+                    keys = np.empty(count, dtype=np.int64)
+                    keys[by_seen] = np.arange(count)
+                    unseen = np.fromiter((not papers[i].first_seen for i in range(count)), dtype=bool, count=count)
+                    keys[unseen] = 1 << 40
                 elif order == "upvotes":  # most first; papers without a count last
                     votes = np.fromiter((-1 if papers[i].upvotes is None else papers[i].upvotes for i in range(count)), dtype=np.int64, count=count)
                     keys = np.where(votes < 0, 1 << 40, -votes)

@@ -20,16 +20,19 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from papertui.corpus import Corpus, Paper
+from papertui.corpus.loader import DisplayRoot
 from papertui.loading import LoadStep, load_and_index
 from papertui.resolve import ResolveCache, Resolver, apply_cached
 from papertui.search import SearchCancelled, SearchIndex, SearchResult
 from papertui.search.index import NO_TERMS
 from papertui.search.query import parse_query
 from papertui.search.sorting import SORT_LABELS, Sorter, next_order
+from papertui.sources.library import note_opening
 from papertui.state import MarkStore
 from papertui.ui.actions import PaperActions
 from papertui.ui.daemon import in_daemon_thread
 from papertui.ui.detail import DetailPane
+from papertui.ui.fetch_actions import FetchActions
 from papertui.ui.filter_bar import FilterBar
 from papertui.ui.help_screen import HelpScreen
 from papertui.ui.paper_list import PaperList
@@ -43,7 +46,7 @@ WARNINGS_SHOWN = 3
 NARROW_WIDTH = 64
 
 
-class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
+class PaperApp(PaperActions, ResolveActions, FetchActions, App[list[Paper] | None]):
     """Browse papers: filter bar on top, list on the left, details on the right.
 
     Returns (with `print_mode`) the papers chosen with Enter, or None when left otherwise.
@@ -80,14 +83,17 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
     def __init__(
         self,
         paths: Sequence[Path] = (),
-        display_root: Path | None = None,
+        display_root: DisplayRoot = None,
         query: str = "",
         corpus: Corpus | None = None,
         index: SearchIndex | None = None,
         marks: MarkStore | None = None,
         print_mode: bool = False,
+        fetches_into_library: bool = False,
     ) -> None:
         super().__init__()
+        # The default corpus: papers fetched with F join it (the library is loaded with the seeds).
+        self.fetches_into_library = fetches_into_library
         tolerate_invalid_input_bytes()
         self.marks = marks if marks is not None else MarkStore.open()
         self.print_mode = print_mode
@@ -109,6 +115,8 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
         self.loading = True
         self._loading_line = ""
         self._resolving_line = ""
+        self._fetching_line = ""
+        self._new_papers = 0  # first seen by the library since the app was last opened
         self.resolving = False  # a lookup of arXiv ids is under way
         self._stop_loading = threading.Event()  # Ctrl+C: keep what loaded, read no more
         self._loading_abandoned = threading.Event()  # the load's worker was cancelled (quit)
@@ -144,6 +152,7 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
         return self.query_one("#detail", DetailPane)
 
     def on_mount(self) -> None:
+        self.marks.new_since = note_opening()  # is:new: first seen since the app was last opened
         self.filter_bar.focus()
         self.paper_list.selected = self.selected
         self.paper_list.marks_of = self.marks.get
@@ -162,23 +171,27 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
     @work(exclusive=True, group="load", exit_on_error=False, name="loading papers", description="load papers")
     async def load_papers(self) -> None:
         # A daemon thread: quitting never waits for a load stuck on a slow pipe or a long file.
+        abandoned = threading.Event()
+        self._stop_loading.clear()
         try:
-            await in_daemon_thread(self._load_and_post, name="papertui-load")
+            await in_daemon_thread(lambda: self._load_and_post(abandoned), name="papertui-load")
         finally:
-            self._loading_abandoned.set()  # when cancelled: the thread stops at its next record
+            abandoned.set()  # when cancelled (quit, or a newer load): the thread stops at its next record
 
-    def _load_and_post(self) -> None:
+    def _load_and_post(self, abandoned: threading.Event) -> None:
         def stop() -> bool:
-            return self._stop_loading.is_set() or self._loading_abandoned.is_set()
+            return self._stop_loading.is_set() or abandoned.is_set()
 
         for step in load_and_index(self.paths, display_root=self.display_root, stop=stop):
-            if self._loading_abandoned.is_set():
+            if abandoned.is_set():
                 return
             if step.done:  # ids found by title search earlier: used from the start
                 cache = ResolveCache.open()
                 if apply_cached(step.corpus.papers, cache):
                     step.index.forget_filters()  # answers about ids so far are wrong now
                 self._resolver = Resolver(cache)
+                since = self.marks.new_since
+                self._new_papers = sum(1 for p in step.corpus.papers if p.first_seen and (since is None or p.first_seen > since))
             self.post_message(self.Loaded(step))
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, name="indexing papers", description="index papers")
@@ -365,6 +378,8 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
         total = len(self.corpus.papers)
         shown = len(self.result.rows)
         parts: list[str | tuple[str, str]] = [(f"{shown:,}", "bold"), f" of {total:,} papers"]
+        if self._new_papers and not self.loading:
+            parts += ["  ·  ", (f"{self._new_papers:,} new", "bold $text-success")]
         if self.selected:
             parts += ["  ·  ", (f"{len(self.selected):,} selected", "bold $text-accent")]
         parts += ["  ·  sort: ", self._order_label()]
@@ -376,6 +391,8 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
             parts += ["  ·  ", (self._loading_line, "italic")]
         if self._resolving_line:
             parts += ["  ·  ", (self._resolving_line, "italic")]
+        if self._fetching_line:
+            parts += ["  ·  ", (self._fetching_line, "italic")]
         self._set_status(Content.assemble(*parts))
 
     def _set_status(self, content: Content) -> None:
@@ -458,6 +475,9 @@ class PaperApp(PaperActions, ResolveActions, App[list[Paper] | None]):
         yield SystemCommand("Edit tags", f"Edit the tags of {them} (t)", self.action_edit_tags)
         yield SystemCommand("Edit note", "Write a note on the highlighted paper (n)", self.action_edit_note)
         yield SystemCommand("Export", f"Export {them} as BibTeX, Markdown, JSON or links (e)", self.action_export)
+        yield SystemCommand(
+            "Fetch new papers", "Run the config file's fetches (Hugging Face, arXiv) in the background; again: stop (F)", self.action_fetch
+        )
         yield SystemCommand("Find arXiv id", f"Look up the arXiv id of {them} by title (i)", self.action_resolve_ids)
         yield SystemCommand(
             "Find every missing arXiv id",

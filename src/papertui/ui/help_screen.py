@@ -31,7 +31,7 @@ QUERY_HELP = (
     ("id: source: date:", "in the arXiv id / a source file name / the date: id:2406, source:daily, date:mar"),
     ("au: author: cat:", "an author's name, accents optional: au:balazs; an arXiv category or its prefix: cat:cs.CL, cat:hep"),
     ("date:>=2024-03", "compare dates with > >= < <= (YYYY, YYYY-MM or YYYY-MM-DD); upvotes:>=10 likewise"),
-    ("is: tag: has:", "is:starred, is:read, is:unread, tag:to-read, has:id, has:code (links to code)"),
+    ("is: tag: has:", "is:starred, is:read, is:unread, is:new (fetched since the last start), tag:to-read, has:id, has:code (links to code)"),
 )
 QUERY_NOTE = (
     "A query that cannot be read as written (an unbalanced quote, a lone ! or |) is read "

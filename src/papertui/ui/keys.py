@@ -15,6 +15,7 @@ PAPER_KEYS: list[BindingType] = [
     Binding("t", "app.edit_tags", "Tags", show=False, tooltip="Edit tags", id="paper.tags"),
     Binding("n", "app.edit_note", "Note", show=False, tooltip="Write a one-paragraph note (the highlighted paper)", id="paper.note"),
     Binding("i", "app.resolve_ids", "Find id", show=False, tooltip="Find the arXiv id by title search (arXiv API); again to stop", id="paper.resolve"),
+    Binding("F", "app.fetch", "Fetch", show=False, tooltip="Fetch new papers from the config file's sources (again: stop)", id="paper.fetch"),
     Binding("e", "app.export", "Export", tooltip="Export as BibTeX, Markdown, JSON or links, to the clipboard or a file", id="paper.export"),
     Binding("slash", "app.focus_filter", "Filter", show=False, tooltip="Back to the filter bar", id="paper.filter"),
     Binding("question_mark", "app.help", "Help", key_display="?", show=False, id="paper.help"),

@@ -1,0 +1,200 @@
+"""`papertui fetch` and `papertui add`: the command line of the sources."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date, timedelta
+from typing import Callable, NoReturn, TextIO
+
+from papertui.links import parse_arxiv_id
+from papertui.sources import arxiv, hf, oai
+from papertui.sources.config import config_path, fetch_plan, read_config
+from papertui.sources.http import FetchError, Stopped
+from papertui.sources.library import Library, LibraryError
+from papertui.sources.report import FetchReport
+from papertui.sources.runs import Clients, run_plan
+from papertui.terminal_progress import PROG, ProgressLine
+
+FETCH_USAGE = (
+    f"{PROG} fetch [hf [--date D | --since D [--until D] | --days N]]\n"
+    f"       {PROG} fetch arxiv CAT [CAT ...] [--since D]\n"
+    f"       {PROG} fetch arxiv --query QUERY [--limit N]\n"
+    f"       {PROG} fetch oai --set SET [--from D] [--until D] [--metadata FORMAT]"
+)
+RULES = (
+    "arXiv asks for at most one request every 3 seconds, one at a time, across all its services;\n"
+    "papertui keeps to that (and to one a second with Hugging Face), honours Retry-After on\n"
+    "HTTP 429 and 503, and stops with one line after 3 retries. Base addresses, for mirrors and\n"
+    "tests: $PAPERTUI_HF_API, $PAPERTUI_ARXIV_API, $PAPERTUI_ARXIV_RSS, $PAPERTUI_ARXIV_OAI.\n"
+    "exit status: 0 when every fetch worked, 1 when a service could not be reached or answered\n"
+    "an error (what was fetched before is kept), 2 on a usage error, 130 on Ctrl+C."
+)
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date as YYYY-MM-DD: {text!r}") from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of at least 1: {text!r}")
+    return int(text)
+
+
+def fetch_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=f"{PROG} fetch",
+        usage=FETCH_USAGE,
+        description=(
+            "Fetch papers into the library in the data directory, where the browser finds them "
+            "(with the seeds) when started without a PATH. With no source, fetch what the config "
+            f"file lists ({config_path()}; $PAPERTUI_CONFIG overrides it)."
+        ),
+        epilog="sources:\n"
+        "  hf       Hugging Face daily papers, one request a day (default: today)\n"
+        "  arxiv    CAT ...: the latest announcement (RSS); with --since, a back-fill through the API;\n"
+        "           --query: any API search (ti:, au:, abs:, cat:, AND, OR)\n"
+        "  oai      a bulk harvest through OAI-PMH, resumed where it stopped if interrupted\n\n" + RULES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("source", nargs="?", choices=("hf", "arxiv", "oai"), help="what to fetch (default: the config file's sources)")
+    parser.add_argument("categories", nargs="*", metavar="CAT", help="arXiv categories, as cs.CL")
+    parser.add_argument("--date", type=_day, metavar="D", help="hf: this day")
+    parser.add_argument("--since", type=_day, metavar="D", help="hf: from this day; arxiv: submitted since this day")
+    parser.add_argument("--until", type=_day, metavar="D", help="hf, oai: up to this day (default: today)")
+    parser.add_argument("--days", type=_positive, metavar="N", help="hf: the last N days")
+    parser.add_argument("--query", metavar="QUERY", help="arxiv: an API search")
+    parser.add_argument("--limit", type=_positive, default=100, metavar="N", help="arxiv --query: at most N papers (default 100)")
+    parser.add_argument("--set", dest="set_spec", metavar="SET", help="oai: the set, as cs or cs:cs:CL")
+    parser.add_argument("--from", dest="from_", type=_day, metavar="D", help="oai: records changed since this day")
+    parser.add_argument("--metadata", choices=oai.METADATA_FORMATS, default="oai_dc", help="oai: metadata format (default oai_dc)")
+    return parser
+
+
+def add_parser() -> argparse.ArgumentParser:
+    return _Parser(
+        prog=f"{PROG} add",
+        description="Add papers to the library by arXiv id or URL (- reads them from standard input, one a line).",
+        epilog=RULES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def run_fetch(argv: list[str], stdout: TextIO, stderr: TextIO, today: date | None = None) -> int:
+    args = fetch_parser().parse_args(argv)
+    today = today or date.today()
+    library = Library()
+    clients = Clients()
+    if args.source is None:
+        config, problem = read_config()
+        plan = fetch_plan(config)
+        for line in ([problem] if problem else []) + plan.problems:
+            print(f"{PROG}: warning: {line}", file=stderr)
+        if plan.empty:
+            print(
+                f"{PROG}: error: nothing to fetch: name a source (hf, arxiv, oai) or list them in {config_path()}, "
+                'as: hf = true and arxiv = ["cs.CL"]',
+                file=stderr,
+            )
+            return 2
+        return _run(lambda progress: run_plan(plan, library, clients, progress, today), stdout, stderr)
+    if args.source == "hf":
+        days = _hf_days(args, today)
+        return _run(lambda progress: [hf.fetch_days(days, clients.hf(), library, progress)], stdout, stderr)
+    if args.source == "arxiv":
+        if args.query:
+            if args.categories:
+                raise UsageError("give categories or --query, not both")
+            return _run(lambda p: [arxiv.fetch_search(args.query, clients.arxiv(), library, limit=args.limit, progress=p)], stdout, stderr)
+        if not args.categories:
+            raise UsageError("name one or more categories (as cs.CL), or give --query")
+        if args.since:
+            query = " OR ".join(f"cat:{category}" for category in args.categories)
+            name = f"arXiv {'+'.join(args.categories)} since {args.since}"
+            return _run(lambda p: [arxiv.fetch_search(query, clients.arxiv(), library, since=args.since, name=name, progress=p)], stdout, stderr)
+        return _run(lambda p: [arxiv.fetch_announcement(args.categories, clients.arxiv("arXiv's RSS feeds"), library, p)], stdout, stderr)
+    if not args.set_spec:
+        raise UsageError("oai needs --set, as --set cs")
+    return _run(
+        lambda p: [oai.harvest(args.set_spec, clients.arxiv("arXiv's OAI-PMH service"), library, since=args.from_, until=args.until, metadata=args.metadata, progress=p)],
+        stdout,
+        stderr,
+    )
+
+
+def run_add(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
+    parser = add_parser()
+    parser.add_argument("ids", nargs="+", metavar="ID|URL")
+    args = parser.parse_args(argv)
+    given = [line.strip() for line in sys.stdin if line.strip()] if args.ids == ["-"] else args.ids
+    ids: list[str] = []
+    for text in given:
+        found = parse_arxiv_id(text)
+        if found is None:
+            print(f"{PROG}: warning: {text!r} is not an arXiv id or URL; skipped", file=stderr)
+        elif found not in ids:
+            ids.append(found)
+    if not ids:
+        print(f"{PROG}: error: no arXiv id to add", file=stderr)
+        return 2
+    library, clients = Library(), Clients()
+    return _run(lambda progress: [arxiv.fetch_ids(ids, clients.arxiv(), library, progress)], stdout, stderr)
+
+
+def _hf_days(args: argparse.Namespace, today: date) -> list[date]:
+    chosen = [name for name in ("date", "since", "days") if getattr(args, name)]
+    if len(chosen) > 1:
+        raise UsageError(f"give one of --date, --since and --days, not {' and '.join('--' + c for c in chosen)}")
+    try:
+        if args.date:
+            return [args.date]
+        if args.since:
+            return hf.days_between(args.since, args.until or today)
+        if args.days:
+            return hf.days_between(today - timedelta(days=args.days - 1), today)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return [today]
+
+
+def _run(work: Callable[[Callable], list[FetchReport]], stdout: TextIO, stderr: TextIO) -> int:
+    """Run fetches with a progress bar on stderr; one summary line each on stdout."""
+    meter = ProgressLine(stderr)
+    started = time.monotonic()
+    status = 0
+    reports: list[FetchReport] = []
+    try:
+        reports = work(lambda what, done, total: meter.bar(what, done, total, started))
+    except FetchError as error:
+        meter.clear()
+        print(f"{PROG}: error: {error}; what was fetched before is kept", file=stderr)
+        status = 1
+    except LibraryError as error:
+        meter.clear()
+        print(f"{PROG}: error: {error}", file=stderr)
+        status = 1
+    except (KeyboardInterrupt, Stopped):
+        meter.clear()
+        print(f"{PROG}: interrupted; what was fetched is kept", file=stderr)
+        status = 130
+    finally:
+        meter.clear()
+    for report in reports:
+        for line in report.lines:
+            print(f"{PROG}: {report.source}: {line}", file=stderr)
+        print(report.summary(), file=stdout)
+    return status

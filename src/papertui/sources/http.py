@@ -1,0 +1,120 @@
+"""One polite HTTP client for every service: a pause between requests, a User-Agent that
+names papertui, `Retry-After` honoured on 429 and 503, a bounded number of retries, and
+every failure as one line (`FetchError`).
+
+arXiv asks for at most one request every 3 seconds, one connection at a time, across all its
+endpoints: the API, RSS and OAI-PMH clients of one run share one `Throttle`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import http.client
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.error import HTTPError, URLError
+from urllib.parse import urlsplit
+from urllib.request import Request, urlopen
+
+from papertui import __version__
+
+USER_AGENT = f"papertui/{__version__} (a terminal browser for research papers)"
+ARXIV_INTERVAL = 3.0  # seconds between requests to arXiv, as its terms ask
+HF_INTERVAL = 1.0  # Hugging Face documents no limit: one a second is gentle
+RETRIES = 3  # after a 429, 503 or a cut answer; then the run stops with one line
+MAX_RETRY_AFTER = 300.0  # a longer wait is not waited for: the run stops and says when to retry
+TIMEOUT = 60.0
+
+
+class FetchError(Exception):
+    """A fetch failed; the message is one line that says what happened."""
+
+
+class Stopped(Exception):
+    """The user asked to stop (Ctrl+C in the app) between two requests."""
+
+
+@dataclass
+class Throttle:
+    """At most one request every `interval` seconds (the clock and sleep are replaceable, so
+    tests run on a fake clock)."""
+
+    interval: float
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    last: float | None = None
+
+    def wait(self) -> None:
+        if self.last is not None:
+            delay = self.last + self.interval - self.clock()
+            if delay > 0:
+                self.sleep(delay)
+        self.last = self.clock()
+
+
+@dataclass
+class Client:
+    """GETs for one service (`name` is how messages call it)."""
+
+    name: str
+    throttle: Throttle
+    stop: Callable[[], bool] = lambda: False
+    retries: int = RETRIES
+    timeout: float = TIMEOUT
+    requests: int = 0
+    waited: float = 0.0  # seconds spent waiting for Retry-After
+    log: list[str] = field(default_factory=list)  # one line per retry, for the progress display
+
+    def get(self, url: str) -> bytes:
+        """The body of a 200 answer. Raises FetchError (one line) or Stopped."""
+        host = urlsplit(url).netloc or url
+        for attempt in range(self.retries + 1):
+            if self.stop():
+                raise Stopped()
+            self.throttle.wait()
+            self.requests += 1
+            try:
+                request = Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
+                with urlopen(request, timeout=self.timeout) as response:
+                    return response.read()
+            except HTTPError as error:
+                if error.code in (429, 503) and attempt < self.retries:
+                    delay = retry_after(error.headers.get("Retry-After"), attempt, self.throttle.interval)
+                    if delay > MAX_RETRY_AFTER:
+                        raise FetchError(
+                            f"{self.name} asks to wait {delay / 60:.0f} minutes (HTTP {error.code}); nothing more was asked, try later"
+                        ) from None
+                    self.log.append(f"{self.name} answered HTTP {error.code}; waiting {delay:.0f} s, as it asks")
+                    self.waited += delay
+                    self.throttle.sleep(delay)
+                    continue
+                tries = f" (after {attempt + 1} tries)" if attempt else ""
+                raise FetchError(f"{self.name} answered HTTP {error.code} {error.reason}{tries}") from None
+            except http.client.IncompleteRead:
+                if attempt < self.retries:
+                    self.log.append(f"{self.name} cut its answer short; asking again")
+                    continue
+                raise FetchError(f"{self.name} cut its answer short {attempt + 1} times; try later") from None
+            except (URLError, http.client.HTTPException, TimeoutError, OSError) as error:
+                reason = getattr(error, "reason", None) or error
+                raise FetchError(f"cannot reach {self.name} at {host}: {_one_line(reason)}") from None
+        raise AssertionError("the loop returns or raises")  # pragma: no cover
+
+
+def retry_after(header: str | None, attempt: int, interval: float) -> float:
+    """Seconds to wait: the header's seconds or date; without one, a doubling back-off."""
+    if header:
+        header = header.strip()
+        if header.isdigit():
+            return float(header)
+        try:
+            when = email.utils.parsedate_to_datetime(header)
+            return max(0.0, when.timestamp() - time.time())
+        except (TypeError, ValueError, IndexError):
+            pass
+    return max(interval, 1.0) * 2 ** (attempt + 1)
+
+
+def _one_line(reason: object) -> str:
+    return " ".join(str(reason).split()) or "no answer"
