@@ -345,3 +345,17 @@ def test_a_paper_found_by_title_exports_as_a_full_bibtex_entry(capsys, fake_arxi
 def test_today_is_the_default_day(capsys, feeds):
     run(capsys, "fetch", "hf")
     assert feeds.requests == [f"/api/daily_papers?date={date.today().isoformat()}"]
+
+
+def test_the_config_file_plan_and_what_it_ignores():
+    from papertui.sources.config import fetch_plan
+
+    plan = fetch_plan({"fetch": {"hf": True, "arxiv": ["cs.CL", " cs.LG "], "oai": "cs"}})
+    assert (plan.hf_days, plan.arxiv, plan.oai, plan.problems) == (3, ["cs.CL", "cs.LG"], ["cs"], [])
+    assert fetch_plan({"hf": 7, "arxiv": "cs.CL"}).hf_days == 7  # the keys may stand at the top too
+    bad = fetch_plan({"hf": "daily", "arxiv": 5, "oai": []})
+    assert bad.empty and bad.problems == [
+        "hf = 'daily': give true or a number of days (1 to 366); ignored",
+        'arxiv = 5: give a list of categories, as ["cs.CL", "cs.LG"]; ignored',
+        'oai = []: give a set name, as "cs"; ignored',
+    ]

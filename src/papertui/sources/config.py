@@ -69,18 +69,17 @@ def fetch_plan(config: dict[str, Any]) -> FetchPlan:
         plan.hf_days = hf
     elif hf not in (None, False):
         plan.problems.append(f"hf = {hf!r}: give true or a number of days (1 to 366); ignored")
-    arxiv = table.get("arxiv")
-    if isinstance(arxiv, str):
-        arxiv = [arxiv]
-    if isinstance(arxiv, list) and all(isinstance(c, str) and c.strip() for c in arxiv):
-        plan.arxiv = [c.strip() for c in arxiv]
-    elif arxiv is not None:
-        plan.problems.append(f"arxiv = {arxiv!r}: give a list of categories, as [\"cs.CL\", \"cs.LG\"]; ignored")
-    oai = table.get("oai")
-    if isinstance(oai, str):
-        oai = [oai]
-    if isinstance(oai, list) and all(isinstance(s, str) and s.strip() for s in oai):
-        plan.oai = [s.strip() for s in oai]
-    elif oai is not None:
-        plan.problems.append(f"oai = {oai!r}: give a set name, as \"cs\"; ignored")
+    plan.arxiv = _names(table.get("arxiv"), "arxiv", 'a list of categories, as ["cs.CL", "cs.LG"]', plan.problems)
+    plan.oai = _names(table.get("oai"), "oai", 'a set name, as "cs"', plan.problems)
     return plan
+
+
+def _names(value: Any, key: str, wanted: str, problems: list[str]) -> list[str]:
+    """A name or a list of names; anything else is reported and left out."""
+    if value is None:
+        return []
+    names = [value] if isinstance(value, str) else value
+    if isinstance(names, list) and names and all(isinstance(n, str) and n.strip() for n in names):
+        return [n.strip() for n in names]
+    problems.append(f"{key} = {value!r}: give {wanted}; ignored")
+    return []

@@ -37,6 +37,6 @@ class FetchReport:
     def summary(self) -> str:
         stopped = " (stopped early; what was fetched is kept)" if self.interrupted else ""
         return (
-            f"{self.source}: {self.papers:,} papers, {self.new:,} new to the library, "
+            f"{self.source}: {self.papers:,} paper{'s' if self.papers != 1 else ''}, {self.new:,} new to the library, "
             f"{self.requests:,} request{'s' if self.requests != 1 else ''} in {self.seconds:.1f} s{stopped}"
         )
