@@ -285,6 +285,8 @@ async def test_fetched_papers_are_new_on_the_first_opening_and_not_on_the_next(c
             assert len(app.result.rows) == expected, opening
             status = str(app.query_one("#status").render())
             assert ("21 new" in status) == (opening == 1)
+            if expected:  # the list marks them ✦ in the id marker's place
+                assert app.paper_list.render_line(0).text.lstrip().startswith("✦")
     code, out, _ = run(capsys, "list", "--query", "is:new")
     assert code == 1 or out == ""  # nothing fetched since the last opening
 

@@ -33,19 +33,30 @@ class Clients:
 
 
 def run_plan(
-    plan: FetchPlan, library: Library, clients: Clients, progress: Progress = no_progress, today: date | None = None
+    plan: FetchPlan,
+    library: Library,
+    clients: Clients,
+    progress: Progress = no_progress,
+    today: date | None = None,
+    on_report: Callable[[FetchReport], None] = lambda report: None,
 ) -> list[FetchReport]:
-    """Every configured source in turn. FetchError and Stopped propagate: what was stored stays."""
+    """Every configured source in turn (`on_report` hears of each as it ends, so that its
+    papers can be shown at once). FetchError and Stopped propagate: what was stored stays."""
     today = today or date.today()
-    reports = []
+    reports: list[FetchReport] = []
+
+    def done(report: FetchReport) -> None:
+        reports.append(report)
+        on_report(report)
+
     if plan.hf_days:
         days = [today - timedelta(days=n) for n in range(plan.hf_days - 1, -1, -1)]
-        reports.append(hf.fetch_days(days, clients.hf(), library, progress))
+        done(hf.fetch_days(days, clients.hf(), library, progress))
     if plan.arxiv:
-        reports.append(arxiv.fetch_announcement(plan.arxiv, clients.arxiv("arXiv's RSS feeds"), library, progress))
+        done(arxiv.fetch_announcement(plan.arxiv, clients.arxiv("arXiv's RSS feeds"), library, progress))
     for set_spec in plan.oai:
         last = library.state(LAST_HARVEST_FILE)
         since = date.fromisoformat(last[set_spec]) if isinstance(last.get(set_spec), str) else today - timedelta(days=FIRST_HARVEST_DAYS)
-        reports.append(oai.harvest(set_spec, clients.arxiv("arXiv's OAI-PMH service"), library, since=since, progress=progress))
+        done(oai.harvest(set_spec, clients.arxiv("arXiv's OAI-PMH service"), library, since=since, progress=progress))
         library.save_state(LAST_HARVEST_FILE, {**last, set_spec: today.isoformat()})
     return reports

@@ -156,6 +156,7 @@ class PaperApp(PaperActions, ResolveActions, FetchActions, App[list[Paper] | Non
         self.filter_bar.focus()
         self.paper_list.selected = self.selected
         self.paper_list.marks_of = self.marks.get
+        self.paper_list.is_new = self.is_new
         for warning in self.marks.warnings:
             self.notify(warning, title="Marks", severity="warning", markup=False, timeout=10)
         self._set_status(Content.styled("Loading papers…", "italic"))
@@ -190,8 +191,7 @@ class PaperApp(PaperActions, ResolveActions, FetchActions, App[list[Paper] | Non
                 if apply_cached(step.corpus.papers, cache):
                     step.index.forget_filters()  # answers about ids so far are wrong now
                 self._resolver = Resolver(cache)
-                since = self.marks.new_since
-                self._new_papers = sum(1 for p in step.corpus.papers if p.first_seen and (since is None or p.first_seen > since))
+                self._new_papers = sum(1 for paper in step.corpus.papers if self.is_new(paper))
             self.post_message(self.Loaded(step))
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, name="indexing papers", description="index papers")
@@ -228,6 +228,11 @@ class PaperApp(PaperActions, ResolveActions, FetchActions, App[list[Paper] | Non
                     f"Loading stopped: {p.papers_loaded:,} papers from {p.files_done:,} of {p.files_total:,} files, all searchable.",
                     severity="warning", markup=False, timeout=8,
                 )  # fmt: skip
+
+    def is_new(self, paper: Paper) -> bool:
+        """First seen by the library since the app was last started (`is:new`)."""
+        since = self.marks.new_since
+        return bool(paper.first_seen) and (since is None or paper.first_seen > since)  # type: ignore[operator]
 
     def action_stop_loading(self) -> None:
         """Ctrl+C during a long load: keep what has loaded, make it searchable, read no more."""

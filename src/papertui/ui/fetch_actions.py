@@ -39,6 +39,12 @@ class FetchActions(_Base):
         total: int | None
 
     @dataclass
+    class SourceFetched(Message):
+        """One source's fetch ended: its papers can be shown now."""
+
+        report: FetchReport
+
+    @dataclass
     class FetchDone(Message):
         reports: list[FetchReport]
         error: str | None = None
@@ -82,7 +88,9 @@ class FetchActions(_Base):
         reports: list[FetchReport] = []
         progress = lambda what, done, total: self.post_message(self.FetchProgress(what, done, total))  # noqa: E731
         try:
-            reports = run_plan(plan, Library(), Clients(stop=stop.is_set), progress)
+            reports = run_plan(
+                plan, Library(), Clients(stop=stop.is_set), progress, on_report=lambda r: self.post_message(self.SourceFetched(r))
+            )
         except (FetchError, LibraryError) as error:
             self.post_message(self.FetchDone(reports, str(error)))
             return
@@ -97,6 +105,10 @@ class FetchActions(_Base):
         self._fetching_line = f"fetching {message.what}{count}"
         self._update_status()
 
+    def on_fetch_actions_source_fetched(self, message: SourceFetched) -> None:
+        if message.report.papers:
+            self.reload_library()  # the new papers appear while the next source is fetched
+
     def on_fetch_actions_fetch_done(self, message: FetchDone) -> None:
         self._stop_fetching = None
         self._fetching_line = ""
@@ -108,8 +120,8 @@ class FetchActions(_Base):
             lines.append("Stopped; what arrived is kept.")
         if lines:
             self.notify("\n".join(lines), title="Fetched", markup=False, timeout=10)
-        if any(report.papers for report in message.reports) or message.error or message.stopped:
-            self.reload_library()
+        if message.error or message.stopped:
+            self.reload_library()  # what a source stored before it failed
 
     def reload_library(self) -> None:
         """Load the corpus again, with the library (the new papers appear)."""

@@ -16,6 +16,7 @@ KEY_WIDTH = 22
 LEGEND = (
     ("+", "selected: the paper keys act on every selected paper (space selects)"),
     ("●", "the paper has an arXiv id (open and copy use it)"),
+    ("✦", "new: fetched since papertui was last started (is:new finds them)"),
     ("★", "starred (s)"),
     ("✓", "read (r, or opening the PDF); the title is dimmed"),
     ("#tag ✎", "its tags (t) and a note (n)"),

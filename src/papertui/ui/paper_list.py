@@ -27,6 +27,7 @@ from papertui.state import Marks
 from papertui.ui.keys import PAPER_KEYS
 
 ID_MARKER = "●"
+NEW_MARKER = "✦"  # in the id marker's place: fetched since the app was last started
 SELECTED_MARKER = "+"
 STAR_MARKER = "★"
 READ_MARKER = "✓"
@@ -75,6 +76,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--cursor",
         "paper-list--match",
         "paper-list--id-marker",
+        "paper-list--new",
         "paper-list--derived",
         "paper-list--date",
         "paper-list--placeholder",
@@ -102,6 +104,7 @@ class PaperList(ScrollView, can_focus=True):
         }
         & > .paper-list--match { color: $text-accent; text-style: bold underline; }
         & > .paper-list--id-marker { color: $text-success; }
+        & > .paper-list--new { color: $text-accent; text-style: bold; }
         & > .paper-list--derived { color: $text-muted; text-style: italic; }
         & > .paper-list--date { color: $text-muted; }
         & > .paper-list--placeholder { color: $text-muted; text-style: italic; }
@@ -148,6 +151,7 @@ class PaperList(ScrollView, can_focus=True):
         self.selected: Container[int] = frozenset()
         """Corpus indices of the selected papers (the app owns the set)."""
         self.marks_of: Callable[[Paper], Marks | None] = lambda paper: None
+        self.is_new: Callable[[Paper], bool] = lambda paper: False
         """Where a paper's stars, read mark and tags come from."""
         self.show_authors = False
         """Whether the corpus has authors: then a wide list gives them a column."""
@@ -282,7 +286,10 @@ class PaperList(ScrollView, can_focus=True):
         marks = self.marks_of(paper)
         line = Text(no_wrap=True, end="")
         line.append(SELECTED_MARKER if index in self.selected else " ", style("paper-list--selected"))
-        line.append(ID_MARKER if paper.arxiv_id else " ", style("paper-list--id-marker"))
+        if self.is_new(paper):
+            line.append(NEW_MARKER, style("paper-list--new"))
+        else:
+            line.append(ID_MARKER if paper.arxiv_id else " ", style("paper-list--id-marker"))
         line.append(STAR_MARKER if marks and marks.starred else " ", style("paper-list--star"))
         line.append(READ_MARKER if marks and marks.read else " ", style("paper-list--read"))
         line.append(" ")
