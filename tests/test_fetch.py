@@ -97,6 +97,17 @@ def test_every_field_of_a_daily_paper_is_kept(capsys, feeds):
     assert entry["authors"][:2] == ["Yuzhe Yang", "Yifei Zhang"] and entry["first_seen"].endswith("Z")
 
 
+def test_the_current_answer_keeps_github_links_stars_and_comments(capsys, feeds):
+    assert run(capsys, "fetch", "hf", "--date", "2026-06-12")[0] == 0
+    entries = {e["id"]: e for e in map(json.loads, (library_dir() / "hf" / "2026-06-12.jsonl").read_text().splitlines())}
+    assert len(entries) == 30
+    paper = entries["2606.12730"]
+    assert paper["links"] == ["https://github.com/psychology-of-AI/Rethinking-Pyschometric-Eval-LLMs"]
+    assert (paper["github_stars"], paper["comments"], paper["listed"]) == (1, 3, "2026-06-12")
+    (loaded,) = [p for p in load_corpus([library_dir()]).papers if p.arxiv_id == "2606.12730"]
+    assert (loaded.github_stars, loaded.comments) == (1, 3) and loaded.first_seen == paper["first_seen"]
+
+
 def test_a_broken_day_is_said_and_skipped(capsys, feeds):
     code, out, err = run(capsys, "fetch", "hf", "--date", "2024-12-11")
     assert code == 0
@@ -361,3 +372,52 @@ def test_the_config_file_plan_and_what_it_ignores():
         'arxiv = 5: give a list of categories, as ["cs.CL", "cs.LG"]; ignored',
         'oai = []: give a set name, as "cs"; ignored',
     ]
+
+
+def test_oai_records_in_arxiv_raw_and_arxiv_formats_are_read():
+    from fake_feeds import OAI_RECORD
+    from papertui.corpus.model import FileReport
+    from papertui.corpus.oai_pmh import parse_oai_page
+
+    page = parse_oai_page(OAI_RECORD.read_text(), FileReport("x"))
+    (record,) = page.records
+    assert (record.arxiv_id, record.title, record.published) == ("1706.03762", "Attention Is All You Need", "2017-06-12")
+    assert record.authors[0] == "Ashish Vaswani" and record.categories == ("cs.CL", "cs.LG")
+    arxiv_format = (
+        '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><GetRecord><record><header><identifier>oai:arXiv.org:0704.0001'
+        '</identifier></header><metadata><arXiv xmlns="http://arxiv.org/OAI/arXiv/"><id>0704.0001</id><created>2007-04-02</created>'
+        "<authors><author><keyname>Balázs</keyname><forenames>C.</forenames></author></authors><title>Diphoton production</title>"
+        "<categories>hep-ph</categories><abstract>A fully differential calculation.</abstract></arXiv></metadata></record>"
+        "</GetRecord></OAI-PMH>"
+    )
+    (record,) = parse_oai_page(arxiv_format, FileReport("x")).records
+    assert (record.arxiv_id, record.authors, record.categories, record.published) == ("0704.0001", ("C. Balázs",), ("hep-ph",), "2007-04-02")
+
+
+def test_an_unwritable_library_is_one_line(capsys, feeds, data_dir):
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "library").write_text("a file where the library's folder should be")
+    code, out, err = run(capsys, "fetch", "hf", "--date", "2024-10-23")
+    assert code == 1 and len(err.splitlines()) == 1 and err.startswith("papertui: error: cannot write the library file ")
+
+
+async def test_f_without_network_says_so_once_and_stores_nothing(tmp_path, monkeypatch, clock):
+    config = tmp_path / "config.toml"
+    config.write_text("hf = 1\n")
+    monkeypatch.setenv("PAPERTUI_CONFIG", str(config))
+    monkeypatch.setenv("PAPERTUI_HF_API", "http://127.0.0.1:9")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("F")
+        for _ in range(200):
+            await settle(pilot)
+            if not app.fetching:
+                break
+            await pilot.pause(0.02)
+        failed = [n for n in app._notifications if n.title == "Fetch failed"]
+        assert len(failed) == 1 and "cannot reach the Hugging Face API at 127.0.0.1:9" in failed[0].message
+        assert len(app.corpus.papers) == 321 and app.is_running
+    assert not library_dir().exists()
