@@ -6,13 +6,14 @@ says what happened, one line per outcome, and refreshes what shows ids.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.worker import get_current_worker
 
 from papertui.corpus import Paper
 from papertui.resolve import ResolveCache, ResolveError, Resolver, needs_id
+from papertui.ui.daemon import in_daemon_thread
 
 if TYPE_CHECKING:
     from papertui.ui.app import PaperApp
@@ -64,23 +65,30 @@ class ResolveActions(_Base):
         )
         self.resolve_papers(papers, what)
 
-    @work(thread=True, exclusive=True, group="resolve", exit_on_error=False, name="resolving ids", description="resolve ids")
-    def resolve_papers(self, papers: list[Paper], what: str) -> None:
-        worker = get_current_worker()
+    @work(exclusive=True, group="resolve", exit_on_error=False, name="resolving ids", description="resolve ids")
+    async def resolve_papers(self, papers: list[Paper], what: str) -> None:
+        # A daemon thread: quitting never waits for a request to the API (up to its timeout).
+        cancelled = threading.Event()
+        try:
+            await in_daemon_thread(lambda: self._resolve_in_thread(papers, cancelled), name="papertui-resolve")
+        finally:
+            cancelled.set()  # pressed again, or quitting: stop before the next request
+
+    def _resolve_in_thread(self, papers: list[Paper], cancelled: threading.Event) -> None:
         resolver = self.resolver
         outcomes = []
-        failure = None
+        failure = problem = None
         for number, paper in enumerate(papers, 1):
-            if worker.is_cancelled:
+            if cancelled.is_set():
                 break
             try:
                 outcomes.append(resolver.resolve(paper))
             except ResolveError as error:
                 failure = str(error)
                 break
+            problem = resolver.cache.save() or problem  # each answer at once: quitting loses none
             if len(papers) > 1:
                 self.call_from_thread(self._resolve_progress, number, len(papers))
-        problem = resolver.cache.save()
         self.call_from_thread(self._resolved, outcomes, failure, problem)
 
     def _resolve_progress(self, done: int, total: int) -> None:
