@@ -139,3 +139,17 @@ def test_a_corpus_with_bad_files_and_hostile_values_prints_clean_lines(capsys, e
     assert row(out, "formats") == "abstract-lines ×1, not loaded ×1"
     assert f"{tmp_path}/bad.bin: not a text file (binary data); skipped" in out
     assert "\x1b" not in out and "evil\\x1b]52;c;eA==\\x07" in out
+
+
+def test_the_library_and_the_fetch_sources(capsys, environment, data_dir, tmp_path):
+    environment.setenv("PAPERTUI_CONFIG", str(tmp_path / "config.toml"))
+    assert row(run_doctor(capsys), "sources").startswith("no config file")
+    assert "nothing fetched yet" in row(run_doctor(capsys), "library")
+    (tmp_path / "config.toml").write_text('hf = 2\narxiv = ["cs.CL", "cs.LG"]\noai = 5\n')
+    assert row(run_doctor(capsys), "sources") == "Hugging Face, 2 days, arXiv RSS cs.CL+cs.LG"
+    assert row(run_doctor(capsys), "ignored") == "oai = 5: give a set name, as \"cs\"; ignored"
+    (data_dir / "library" / "hf").mkdir(parents=True)
+    (data_dir / "library" / "hf" / "2024-10-21.jsonl").write_text('{"id": "2410.00001", "title": "a"}\n{"id": "2410.00002", "title": "b"}\n')
+    assert row(run_doctor(capsys), "library").endswith(": 1 files, 2 papers fetched")
+    environment.setenv("PAPERTUI_HF_API", "http://127.0.0.1:8000")
+    assert row(run_doctor(capsys), "hf api") == "http://127.0.0.1:8000"

@@ -82,7 +82,9 @@ def _browse_parser() -> argparse.ArgumentParser:
             f"       {PROG} list [PATH ...] [--query TEXT] [--sort ORDER] [--limit N] [--format FORMAT]\n"
             f"       {PROG} stats [PATH ...]\n"
             f"       {PROG} resolve [PATH ...] [--limit N]\n"
-            f"       {PROG} doctor [PATH ...]"
+            f"       {PROG} doctor [PATH ...]\n"
+            f"       {PROG} fetch [hf|arxiv|oai ...]\n"
+            f"       {PROG} add ID|URL ..."
         ),
         description=(
             "A keyboard-first terminal browser for research papers: filter live while typing, "
@@ -94,6 +96,8 @@ def _browse_parser() -> argparse.ArgumentParser:
             f"  {PROG} list ...       print the matching papers, best first (same search as the app)\n"
             f"  {PROG} stats ...      per file: format, records, papers, merged duplicates, warnings\n"
             f"  {PROG} resolve ...    find the arXiv ids of papers listed without one (arXiv title search)\n"
+            f"  {PROG} fetch ...      fetch papers into the library (Hugging Face, arXiv RSS, API, OAI-PMH)\n"
+            f"  {PROG} add ...        add papers to the library by arXiv id or URL\n"
             f"  {PROG} doctor ...     what papertui would use here and why: clipboard, browser, data\n"
             "                         directory, terminal, corpus (run it first when something fails)\n"
             f"  '{PROG} COMMAND --help' explains a command.\n\n"

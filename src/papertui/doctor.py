@@ -16,7 +16,10 @@ from papertui.corpus import iter_load
 from papertui.corpus.text import printable
 from papertui.corpus.loader import DisplayRoot
 from papertui.links import choose_browser, choose_clipboard, has_display
-from papertui.resolve import CACHE_FILE
+from papertui.resolve import API_VARIABLE, CACHE_FILE, DEFAULT_API
+from papertui.sources import arxiv, hf, oai
+from papertui.sources.config import CONFIG_VARIABLE, config_path, fetch_plan, read_config
+from papertui.sources.library import Library, last_opening, library_dir
 from papertui.state import DATA_DIR_VARIABLE, STATE_FILE, data_dir
 
 WARNINGS_SHOWN = 10
@@ -31,6 +34,7 @@ def report(
     yield from _section("Clipboard", _clipboard())
     yield from _section("Browser", _browser(environ))
     yield from _section("Data directory", _data_directory(environ))
+    yield from _section("Fetching", _fetching(environ))
     yield from _section("Terminal", _terminal(environ))
     yield from _section("Corpus", _corpus(paths, display_root))
 
@@ -73,7 +77,44 @@ def _data_directory(environ: Mapping[str, str]) -> list[tuple[str, str]]:
     rows = [("path", f"{directory} ({source})"), ("writable", _writable(directory))]
     rows.append(("marks", _json_file_summary(directory / STATE_FILE, "papers", "marked paper")))
     rows.append(("found ids", _json_file_summary(directory / CACHE_FILE, "titles", "remembered title search")))
+    files = Library().files()
+    papers = sum(_line_count(path) for path in files)
+    rows.append(("library", f"{library_dir()}: {len(files):,} files, {papers:,} papers fetched" if files else f"{library_dir()}: nothing fetched yet ('papertui fetch')"))
+    opened = last_opening()
+    rows.append(("is:new", f"papers first seen after {opened} (the app's last start)" if opened else "every fetched paper (the app has not started yet)"))
     return rows
+
+
+def _fetching(environ: Mapping[str, str]) -> list[tuple[str, str]]:
+    path = config_path()
+    source = f"from ${CONFIG_VARIABLE}" if environ.get(CONFIG_VARIABLE) else "the platform's config directory"
+    config, problem = read_config(path)
+    plan = fetch_plan(config)
+    if problem:
+        sources = problem
+    elif not path.exists():
+        sources = "no config file: 'papertui fetch' needs a source named (hf, arxiv, oai)"
+    elif plan.empty:
+        sources = "none listed (hf = true, arxiv = [\"cs.CL\"], oai = \"cs\")"
+    else:
+        sources = ", ".join(
+            [f"Hugging Face, {plan.hf_days} days"] * bool(plan.hf_days)
+            + [f"arXiv RSS {'+'.join(plan.arxiv)}"] * bool(plan.arxiv)
+            + [f"OAI-PMH set {s}" for s in plan.oai]
+        )
+    rows = [("config", f"{path} ({source})"), ("sources", sources)]
+    rows += [("ignored", line) for line in plan.problems]
+    for variable, default in ((hf.BASE_VARIABLE, hf.DEFAULT_BASE), (API_VARIABLE, DEFAULT_API), (arxiv.RSS_VARIABLE, arxiv.DEFAULT_RSS), (oai.BASE_VARIABLE, oai.DEFAULT_BASE)):
+        rows.append((variable.removeprefix("PAPERTUI_").lower().replace("_", " "), environ.get(variable) or default))
+    return rows
+
+
+def _line_count(path: Path) -> int:
+    try:
+        with open(path, "rb") as file:
+            return sum(1 for _ in file)
+    except OSError:
+        return 0
 
 
 def _writable(directory: Path) -> str:
