@@ -421,3 +421,15 @@ async def test_f_without_network_says_so_once_and_stores_nothing(tmp_path, monke
         assert len(failed) == 1 and "cannot reach the Hugging Face API at 127.0.0.1:9" in failed[0].message
         assert len(app.corpus.papers) == 321 and app.is_running
     assert not library_dir().exists()
+
+
+def test_the_title_search_shares_the_polite_client(feeds):
+    """`resolve` and `i` ask through the same client: Retry-After is honoured there too."""
+    from papertui.resolve import ArxivSearch
+
+    fake = FakeClock()
+    search = ArxivSearch(f"{feeds.url}/api/query", clock=fake.clock, sleep=fake.sleep)
+    feeds.script = [Scripted(429, b"", (("Retry-After", "5"),))]
+    records = search.search_title("anything at all")
+    assert fake.sleeps == [5.0] and search.requests == 2 and len(records) == 25
+    assert all(agent.startswith("papertui/") for agent in feeds.user_agents)

@@ -31,6 +31,7 @@ def words(title: str) -> str:
 def quick(monkeypatch):
     """The 3 s between requests is tested on its own, with a fake clock."""
     monkeypatch.setattr(resolve, "REQUEST_INTERVAL", 0.0)
+    monkeypatch.setattr(resolve, "RETRIES", 0)  # retries and Retry-After are the fetch client's tests
 
 
 @pytest.fixture

@@ -13,9 +13,7 @@ import os
 import re
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,13 +21,13 @@ from typing import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz
 
-from papertui import __version__
 from papertui.corpus.arxiv_atom import parse_arxiv_atom
 from papertui.corpus.merge import text_key
 from papertui.corpus.model import FileReport, Paper, Record
 from papertui.corpus.records import iso_date
 from papertui.corpus.text import clean
 from papertui.links import parse_arxiv_id
+from papertui.sources.http import RETRIES, Client, FetchError, Throttle
 from papertui.state import LockError, data_dir, file_lock, move_aside, remove_stale_temp_files, write_atomically
 
 DEFAULT_API = "https://export.arxiv.org/api/query"
@@ -41,7 +39,6 @@ TIMEOUT = 20.0
 CANDIDATES = 5  # answers asked for per title
 # How alike two titles must be (rapidfuzz ratio on lower-case words) to be the same paper.
 CONFIDENT_SIMILARITY = 95.0
-USER_AGENT = f"papertui/{__version__} (title search for missing arXiv ids)"
 
 
 class ResolveError(Exception):
@@ -122,45 +119,30 @@ def best_match(title: str, candidates: Iterable[tuple[str, str]]) -> tuple[str |
 
 
 class ArxivSearch:
-    """The arXiv API's title search, one request at a time, never faster than `interval`."""
+    """The arXiv API's title search through papertui's polite client: one request at a time,
+    never faster than `interval`, Retry-After honoured on 429 and 503."""
 
     def __init__(self, base_url: str | None = None, interval: float | None = None, timeout: float = TIMEOUT,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
         self.base_url = base_url or api_url()
         self.interval = REQUEST_INTERVAL if interval is None else interval
-        self.timeout = timeout
-        self.clock, self.sleep = clock, sleep
-        self._last: float | None = None
-        self.requests = 0
+        self.client = Client("the arXiv API", Throttle(self.interval, clock, sleep), retries=RETRIES, timeout=timeout)
+
+    @property
+    def requests(self) -> int:
+        return self.client.requests
 
     def search_title(self, title: str) -> list[Record]:
         """Each paper the API finds for `title` (with an id and a title). Raises ResolveError when
         there is no answer (no network, an HTTP error), MalformedAnswer for an unreadable one."""
         query = urllib.parse.urlencode({"search_query": title_query(title), "start": 0, "max_results": CANDIDATES})
         url = f"{self.base_url}{'&' if '?' in self.base_url else '?'}{query}"
-        self._wait()
-        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                body = response.read()
-        except urllib.error.HTTPError as error:
-            raise ResolveError(f"the arXiv API answered HTTP {error.code} {error.reason}; try again later") from None
-        except (urllib.error.URLError, OSError) as error:
-            reason = getattr(error, "reason", error)
-            raise ResolveError(f"cannot reach the arXiv API at {self._host()} ({reason})") from None
-        finally:
-            self._last = self.clock()
-            self.requests += 1
+            body = self.client.get(url)
+        except FetchError as error:
+            message = str(error)
+            raise ResolveError(message + ("; try again later" if "answered" in message else "")) from None
         return _entries(body)
-
-    def _wait(self) -> None:
-        if self._last is not None:
-            delay = self._last + self.interval - self.clock()
-            if delay > 0:
-                self.sleep(delay)
-
-    def _host(self) -> str:
-        return urllib.parse.urlsplit(self.base_url).netloc or self.base_url
 
 
 def _entries(body: bytes) -> list[Record]:

@@ -98,7 +98,7 @@ class Client:
                 raise FetchError(f"{self.name} cut its answer short {attempt + 1} times; try later") from None
             except (URLError, http.client.HTTPException, TimeoutError, OSError) as error:
                 reason = getattr(error, "reason", None) or error
-                raise FetchError(f"cannot reach {self.name} at {host}: {_one_line(reason)}") from None
+                raise FetchError(f"cannot reach {self.name} at {host} ({_one_line(reason)})") from None
         raise AssertionError("the loop returns or raises")  # pragma: no cover
 
 
