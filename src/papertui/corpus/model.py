@@ -62,6 +62,10 @@ class Paper:
     # The arXiv title the id was found by (`papertui resolve`), when it was not in the input.
     resolved_from: str | None = None
 
+    def seen_after(self, since: str | None) -> bool:
+        """Fetched, and first seen after `since` (an ISO time; None: ever) — `is:new`."""
+        return bool(self.first_seen) and (since is None or self.first_seen > since)  # type: ignore[operator]
+
 
 @dataclass(slots=True)
 class FileReport:

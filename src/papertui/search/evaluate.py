@@ -227,10 +227,7 @@ def filter_mask(
             return marks.mask(papers, size, lambda m: m.starred)
         if term.value == "new":
             since = marks.new_since
-            return np.fromiter(
-                (bool(seen) and (since is None or seen > since) for seen in (papers[i].first_seen for i in range(size))),
-                dtype=bool, count=size,
-            )  # fmt: skip
+            return np.fromiter((papers[i].seen_after(since) for i in range(size)), dtype=bool, count=size)
         return marks.mask(papers, size, lambda m: m.read)
     if term.kind == "date" and term.operator:
         keys = facts.get("date")

@@ -119,7 +119,6 @@ class PaperApp(PaperActions, ResolveActions, FetchActions, App[list[Paper] | Non
         self._new_papers = 0  # first seen by the library since the app was last opened
         self.resolving = False  # a lookup of arXiv ids is under way
         self._stop_loading = threading.Event()  # Ctrl+C: keep what loaded, read no more
-        self._loading_abandoned = threading.Event()  # the load's worker was cancelled (quit)
         # At most one filter runs and one waits: the newest query, with whether to keep the cursor.
         self._filter_cancel: threading.Event | None = None
         self._filter_wanted: tuple[str, bool] | None = None
@@ -231,8 +230,7 @@ class PaperApp(PaperActions, ResolveActions, FetchActions, App[list[Paper] | Non
 
     def is_new(self, paper: Paper) -> bool:
         """First seen by the library since the app was last started (`is:new`)."""
-        since = self.marks.new_since
-        return bool(paper.first_seen) and (since is None or paper.first_seen > since)  # type: ignore[operator]
+        return paper.seen_after(self.marks.new_since)
 
     def action_stop_loading(self) -> None:
         """Ctrl+C during a long load: keep what has loaded, make it searchable, read no more."""
