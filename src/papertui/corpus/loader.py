@@ -54,7 +54,7 @@ def _special_kind(mode: int) -> str | None:
     """What a file that is not a regular file is, or None for a regular file."""
     if stat.S_ISREG(mode):
         return None
-    return next((name for test, name in _SPECIAL_KINDS if test(mode)), "not a regular file")
+    return next((name for test, name in _SPECIAL_KINDS if test(mode)), "a special file")
 
 
 def _unreadable(path: Path) -> str | None:
