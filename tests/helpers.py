@@ -9,6 +9,7 @@ from textual.worker import WorkerCancelled, WorkerState
 from papertui.corpus import Corpus, Paper
 from papertui.corpus.model import Source
 from papertui.search import match_score, query_words, tokenize
+from papertui.search.matching import index_words
 
 
 def make_paper(title: str, abstract: str = "An abstract long enough to be a real one.", **fields) -> Paper:
@@ -58,7 +59,7 @@ def brute_force_search(papers: Sequence[Paper], query: str) -> list[int]:
         return list(range(len(papers)))
     ranked = []
     for index, paper in enumerate(papers):
-        title_words, abstract_words = set(tokenize(paper.title)), set(tokenize(paper.abstract))
+        title_words, abstract_words = set(index_words(paper.title, parts=True)), set(index_words(paper.abstract))
         title_hits, score = 0, 0.0
         for query_word in words:
             in_title = max((match_score(query_word, w) for w in title_words), default=0.0)
@@ -88,7 +89,7 @@ def brute_force_query(papers: Sequence[Paper], text: str, marks=None) -> list[in
         """None: no match; else the term's contribution to the key."""
         found, score = True, 0
         if term.kind == "words":
-            title_words, abstract_words = set(tokenize(paper.title)), set(tokenize(paper.abstract))
+            title_words, abstract_words = set(index_words(paper.title, parts=True)), set(index_words(paper.abstract))
             for word in term.words:
                 t, a = best(word, title_words), best(word, abstract_words)
                 if term.field == "title":

@@ -70,7 +70,10 @@ def test_malformed_queries_are_read_literally_and_say_so(text, groups, note):
 def test_smart_case_and_plain_fast_path():
     assert parse_query("'BERT").groups[0][0].case_sensitive
     assert not parse_query("'bert").groups[0][0].case_sensitive
-    assert parse_query("graph-neural nets").plain_words == ("graph", "neural", "nets")
+    assert parse_query("graph neural nets").plain_words == ("graph", "neural", "nets")
+    # A compound is its joined word or its parts as a phrase: an OR, so not the plain fast path.
+    assert parse_query("graph-neural nets").plain_words is None
+    assert [[t.kind for t in g] for g in parse_query("graph-neural nets").groups] == [["words", "text"], ["words"]]
     assert parse_query("graph | nets").plain_words is None
     assert parse_query("is:starred").uses_marks and not parse_query("has:code").uses_marks
 

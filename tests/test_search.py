@@ -7,7 +7,7 @@ from helpers import brute_force_search, make_paper
 from papertui.search import SearchIndex, match_score, match_spans, query_words, tokenize
 from papertui.search import index as index_module
 from papertui.search.index import HEAD, RankedRows
-from papertui.search.matching import EXACT, INFIX, PREFIX, TYPO, TYPO_PREFIX
+from papertui.search.matching import EXACT, INFIX, PREFIX, TYPO, TYPO_PREFIX, index_words
 from papertui.search.segment import _ranges
 from papertui.search.vocabulary import word_set
 
@@ -32,9 +32,19 @@ def test_tokenize_and_query_words():
     assert query_words("  Masked  masked thought ") == ["masked", "thought"]
 
 
-@pytest.mark.parametrize("text", ["LLM-as-a-Judge, GPT-4o_mini!", "Ünïcode Straße — naïve ÉCOLE", "x\ty\nz", ""])
-def test_fast_word_set_splits_as_tokenize_does(text):
-    assert word_set(text) == {w.encode() for w in tokenize(text)}
+@pytest.mark.parametrize(
+    "text", ["LLM-as-a-Judge, GPT-4o_mini!", "Ünïcode Straße — naïve ÉCOLE", "x\ty\nz", "", "a.-b 1..2 x-_-y", "DeepResearchEval 3-D"]
+)
+@pytest.mark.parametrize("parts", [False, True])
+def test_fast_word_set_splits_as_index_words_does(text, parts):
+    assert word_set(text, parts) == {w.encode() for w in index_words(text, parts)}
+
+
+def test_compounds_are_words_joined_and_parts():
+    assert index_words("LLM-as-a-Judge, GPT-4o_mini!") == ["llm", "as", "a", "judge", "gpt", "4o", "mini", "llmasajudge", "gpt4o"]
+    assert index_words("DeepResearchEval on Qwen2.5-VL", parts=True)[-6:] == ["qwen25vl", "deep", "research", "eval", "qwen", "2"]
+    assert query_words("q-learning U-Net gpt-4 text-to-video") == ["qlearning", "unet", "gpt4", "texttovideo"]
+    assert query_words("q-lea") == ["qlea"]  # still typing: a prefix of the joined word
 
 
 @pytest.mark.parametrize(

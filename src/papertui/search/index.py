@@ -208,7 +208,7 @@ class SearchIndex:
         if stale:
             patched = dict(patched)
             for i in stale:
-                patched[i] = (_decoded(word_set(papers[i].title)), _decoded(word_set(papers[i].abstract)))
+                patched[i] = (_decoded(word_set(papers[i].title, parts=True)), _decoded(word_set(papers[i].abstract)))
         self._state = _State(tuple(segments), self._vocabulary.publish(), patched)
         self.version += 1
 

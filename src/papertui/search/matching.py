@@ -23,14 +23,54 @@ TYPO_STEP = 0.1
 MIN_INFIX = 3
 
 
+# Words joined by a hyphen, a slash or a dot, with no space: Q-learning, text-to-video,
+# encoder/decoder, Qwen2.5-VL, GPT-4o. Each is also indexed as one joined word (qlearning).
+COMPOUND = re.compile(r"[^\W_]+(?:[-/.]+[^\W_]+)+")
+_SEPARATORS = re.compile(r"[-/.]+")
+# The parts of a word written as several: DeepResearchEval, MobileNet, GPT4o, Qwen2, 3D.
+PART = re.compile(r"[^\W\d_](?:[^\W\d_A-Z]+)|[A-Z]+(?![a-z])|\d+|[^\W\d_]+")
+_SPLITTABLE = re.compile(r"[a-z][A-Z]|[^\W\d_]\d|\d[^\W\d_]")
+
+
 def tokenize(text: str) -> list[str]:
     """Words in order, case-folded: letters and digits; punctuation and `_` separate."""
     return [word.casefold() for word in WORD.findall(text)]
 
 
+def joined_words(text: str) -> list[str]:
+    """Each compound joined (`Q-learning` → qlearning, `GPT-4` → gpt4, `Qwen2.5-VL` → qwen25vl)."""
+    return [_SEPARATORS.sub("", match).casefold() for match in COMPOUND.findall(text)]
+
+
+def part_words(text: str) -> list[str]:
+    """The parts of camelCase and letter-digit words (`DeepResearchEval` → deep research
+    eval, `Qwen2` → qwen 2); single letters are left out."""
+    found: list[str] = []
+    if _SPLITTABLE.search(text):
+        for word in WORD.findall(text):
+            if _SPLITTABLE.search(word):
+                found += [part.casefold() for part in PART.findall(word) if len(part) > 1 or part.isdigit()]
+    return found
+
+
+def index_words(text: str, parts: bool = False) -> list[str]:
+    """Every word a paper's text is found by: its plain words, its compounds joined, and
+    (`parts`, for titles) the parts of its camelCase and letter-digit words. A word such as
+    DeepResearchEval in an abstract is still found by `research`, as a substring."""
+    return tokenize(text) + joined_words(text) + (part_words(text) if parts else [])
+
+
 def query_words(query: str) -> list[str]:
-    """The distinct words of a query, in order."""
-    return list(dict.fromkeys(tokenize(query)))
+    """The distinct words of a query, in order. A compound typed as one (`q-learning`,
+    `u-net`, `gpt-4`) is one word, joined, so that `q` alone never stands for every Q-word."""
+    words = []
+    position = 0
+    for match in COMPOUND.finditer(query):
+        words += tokenize(query[position : match.start()])
+        words.append(_SEPARATORS.sub("", match.group()).casefold())
+        position = match.end()
+    words += tokenize(query[position:])
+    return list(dict.fromkeys(words))
 
 
 def typo_budget(length: int) -> int:

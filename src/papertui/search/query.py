@@ -24,7 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from papertui.search.matching import query_words, tokenize
+from papertui.search.matching import COMPOUND, query_words, tokenize
 
 FIELD_NAMES = {
     "title": "title",
@@ -123,7 +123,7 @@ class Query:
         for group in self.groups:
             for term in group:
                 if term.scores:
-                    found.update(dict.fromkeys(tokenize(term.value)))
+                    found.update(dict.fromkeys(query_words(term.value)))
         return tuple(found)
 
     def canonical(self) -> tuple:
@@ -153,10 +153,21 @@ def parse_query(text: str) -> Query:
         else:
             groups.append([term])
         joining = False
+        spaced = _compound_as_words(term)
+        if spaced is not None:  # q-learning: the joined word (Q-learning, Qlearning) or "q learning"
+            groups[-1].append(spaced)
     unique: dict[tuple[Term, ...], None] = {}
     for group in groups:
         unique[tuple(dict.fromkeys(group))] = None
     return Query(text, tuple(unique), tuple(notes))
+
+
+def _compound_as_words(term: Term) -> Term | None:
+    """A words term typed as a compound (`q-learning`) matches its joined word; this is the
+    other way to find it: its parts as a phrase, written apart."""
+    if term.kind != "words" or term.negated or not COMPOUND.search(term.value):
+        return None
+    return Term("text", " ".join(tokenize(term.value)), term.field)
 
 
 def _note(notes: list[str], note: str) -> None:

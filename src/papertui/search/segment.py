@@ -32,11 +32,11 @@ class FieldPostings:
     papers: np.ndarray  # local paper numbers (uint16)
 
     @classmethod
-    def build(cls, texts: Sequence[str], vocabulary: Vocabulary) -> FieldPostings:
+    def build(cls, texts: Sequence[str], vocabulary: Vocabulary, parts: bool = False) -> FieldPostings:
         # Word sets are large Python objects: hold only one chunk of them at a time.
         id_chunks, count_chunks = [], []
         for low in range(0, len(texts), TOKENIZE_CHUNK):
-            sets = [word_set(text) for text in texts[low : low + TOKENIZE_CHUNK]]
+            sets = [word_set(text, parts) for text in texts[low : low + TOKENIZE_CHUNK]]
             counts = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
             id_chunks.append(vocabulary.ids_of(chain.from_iterable(sets), int(counts.sum())))
             count_chunks.append(counts)
@@ -127,6 +127,6 @@ class Segment:
         return cls(
             start,
             start + len(titles),
-            FieldPostings.build(titles, vocabulary),
+            FieldPostings.build(titles, vocabulary, parts=True),
             FieldPostings.build(abstracts, vocabulary),
         )

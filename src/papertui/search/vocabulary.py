@@ -14,7 +14,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from papertui.search.matching import MIN_INFIX, match_score, tokenize, typo_budget
+from papertui.search.matching import MIN_INFIX, index_words, match_score, part_words, typo_budget
 
 # Bytes of ASCII text to word bytes: letters lowercased, digits kept, everything else a space.
 # For ASCII this splits exactly as `matching.WORD` + casefold does.
@@ -23,11 +23,18 @@ _ASCII_WORD_BYTES = bytes(
 )
 
 
-def word_set(text: str) -> set[bytes]:
-    """The distinct words of `text`, as UTF-8 bytes of the case-folded word."""
-    if text.isascii():  # the fast path: one C pass to translate, one to split
-        return set(text.encode("ascii").translate(_ASCII_WORD_BYTES).split())
-    return {word.encode() for word in tokenize(text)}
+def word_set(text: str, parts: bool = False) -> set[bytes]:
+    """The distinct words `text` is found by (`index_words`), as UTF-8 bytes."""
+    if text.isascii():  # the fast path: C passes to translate and split
+        data = text.encode("ascii")
+        words = set(data.translate(_ASCII_WORD_BYTES).split())
+        if b"-" in data or b"/" in data or b"." in data:
+            # Separators deleted instead of spaced: each compound comes out joined.
+            words.update(data.translate(_ASCII_WORD_BYTES, b"-/.").split())
+        if parts:
+            words.update(word.encode("ascii") for word in part_words(text))
+        return words
+    return {word.encode() for word in index_words(text, parts)}
 
 
 def units(score: float) -> int:
