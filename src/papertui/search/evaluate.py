@@ -16,7 +16,7 @@ import numpy as np
 
 from papertui.corpus.facts import date_key, date_text, has_code
 from papertui.corpus.model import Paper
-from papertui.search.matching import MIN_INFIX, tokenize
+from papertui.search.matching import JOINED, MIN_INFIX, tokenize
 from papertui.search.query import Query, Term, compare, date_matches, date_range, fold_name
 from papertui.search.vocabulary import units
 
@@ -163,10 +163,10 @@ class Evaluation:
             if field not in fields:
                 continue
             maybe = alive & self._may_contain(term.value, field)
-            if one_word:  # no need to read ASCII texts: the vocabulary has answered
-                ascii = self.facts.get(field)
-                found |= maybe & ascii
-                maybe &= ~ascii
+            if one_word:  # no need to read ASCII texts that have a word, as written, holding it
+                sure = maybe & self._has_written_word_containing(needle, field) & self.facts.get(field)
+                found |= sure
+                maybe &= ~sure
             for checked, index in enumerate(np.flatnonzero(maybe).tolist()):
                 if checked % 4096 == 4095 and self.cancelled():
                     raise SearchCancelled
@@ -181,6 +181,23 @@ class Evaluation:
             self._scoring_words += 1
             key = np.where(in_title, EXACT_UNITS + TITLE_HIT, np.where(in_abstract, EXACT_UNITS >> 1, 0)).astype(np.int32)
         return mask, key
+
+    def _has_written_word_containing(self, token: str, field: str) -> np.ndarray:
+        """Papers with a word containing `token` as the text has it: not a compound's joined
+        word (`qlearning` for Q-learning), which the text does not hold as written."""
+        vocabulary = self.state.vocabulary
+        hits = np.zeros(self.size, dtype=np.uint8)
+        if vocabulary is None:
+            return hits != 0
+        words = vocabulary.words
+        ids = np.asarray([i for i in vocabulary.containing(token) if not words[i].endswith(JOINED)], dtype=np.int32)
+        ones = np.ones(len(ids), dtype=np.uint8)
+        for segment in self.state.segments:
+            postings = segment.title if field == "title" else segment.abstract
+            postings.mark_words(ids, ones, hits[segment.start : segment.stop])
+        for paper, (title_words, abstract_words) in self.state.patched.items():
+            hits[paper] = any(token in word and not word.endswith(JOINED) for word in (title_words if field == "title" else abstract_words))
+        return hits != 0
 
     def _may_contain(self, needle: str, field: str) -> np.ndarray:
         """False for papers that cannot contain `needle`: a word of it is in none of theirs."""

@@ -37,9 +37,22 @@ def tokenize(text: str) -> list[str]:
     return [word.casefold() for word in WORD.findall(text)]
 
 
+# Ends a joined compound's word in the index: `qlearning` + JOINED is found by the query word
+# qlearning (as a prefix), while a substring search knows it is not in the text as written.
+JOINED = "\x00"
+
+
 def joined_words(text: str) -> list[str]:
-    """Each compound joined (`Q-learning` → qlearning, `GPT-4` → gpt4, `Qwen2.5-VL` → qwen25vl)."""
-    return [_SEPARATORS.sub("", match).casefold() for match in COMPOUND.findall(text)]
+    """Each compound joined and marked (`Q-learning` → qlearning␀, `GPT-4` → gpt4␀), unless
+    the text also has the joined word as written."""
+    plain = None
+    found = []
+    for match in COMPOUND.findall(text):
+        joined = _SEPARATORS.sub("", match).casefold()
+        plain = set(tokenize(text)) if plain is None else plain
+        if joined not in plain:
+            found.append(joined + JOINED)
+    return found
 
 
 def part_words(text: str) -> list[str]:

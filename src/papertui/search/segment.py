@@ -78,6 +78,11 @@ class FieldPostings:
         if self.words[low] == query_word:
             out[self.papers[self.offsets[low] : self.offsets[low + 1]]] = EXACT_UNITS
 
+    def mark_words(self, ids: np.ndarray, scores: np.ndarray, out: np.ndarray) -> None:
+        """Write `scores` into `out` for the papers holding each of the words `ids`."""
+        if len(ids):
+            self._mark_others(ids, scores, out)
+
     def _mark_others(self, ids: np.ndarray, scores: np.ndarray, out: np.ndarray) -> None:
         where = np.searchsorted(self.ids, ids)
         where[where == len(self.ids)] = 0

@@ -14,7 +14,9 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from papertui.search.matching import MIN_INFIX, index_words, match_score, part_words, typo_budget
+from papertui.search.matching import JOINED, MIN_INFIX, index_words, match_score, part_words, typo_budget
+
+JOINED_BYTE = JOINED.encode()
 
 # Bytes of ASCII text to word bytes: letters lowercased, digits kept, everything else a space.
 # For ASCII this splits exactly as `matching.WORD` + casefold does.
@@ -29,8 +31,9 @@ def word_set(text: str, parts: bool = False) -> set[bytes]:
         data = text.encode("ascii")
         words = set(data.translate(_ASCII_WORD_BYTES).split())
         if b"-" in data or b"/" in data or b"." in data:
-            # Separators deleted instead of spaced: each compound comes out joined.
-            words.update(data.translate(_ASCII_WORD_BYTES, b"-/.").split())
+            # Separators deleted instead of spaced: each compound comes out joined (and marked).
+            joined = set(data.translate(_ASCII_WORD_BYTES, b"-/.").split()) - words
+            words.update(word + JOINED_BYTE for word in joined)
         if parts:
             words.update(word.encode("ascii") for word in part_words(text))
         return words
