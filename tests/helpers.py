@@ -9,7 +9,9 @@ from textual.worker import WorkerCancelled, WorkerState
 from papertui.corpus import Corpus, Paper
 from papertui.corpus.model import Source
 from papertui.search import match_score, query_words, tokenize
+from papertui.search.index import phrase_level
 from papertui.search.matching import index_words
+from papertui.search.query import parse_query
 
 
 def make_paper(title: str, abstract: str = "An abstract long enough to be a real one.", **fields) -> Paper:
@@ -55,6 +57,7 @@ def brute_force_search(papers: Sequence[Paper], query: str) -> list[int]:
     the higher sum of each word's best score (an abstract hit counts half), then corpus order.
     """
     words = query_words(query)[:24]
+    phrase = parse_query(query).phrase_words  # adjacent in the title, or the title itself, first
     if not words:
         return list(range(len(papers)))
     ranked = []
@@ -69,7 +72,7 @@ def brute_force_search(papers: Sequence[Paper], query: str) -> list[int]:
             title_hits += in_title > 0
             score += max(in_title, 0.5 * in_abstract)
         else:
-            ranked.append((-title_hits, -round(score * 40), index))
+            ranked.append((-phrase_level(paper, phrase), -title_hits, -round(score * 40), index))
     return [index for *_, index in sorted(ranked)]
 
 
@@ -139,5 +142,5 @@ def brute_force_query(papers: Sequence[Paper], text: str, marks=None) -> list[in
                 break
             total += max(scores)
         else:
-            ranked.append((-min(total, 0xFFFF), index))
-    return [index for _, index in sorted(ranked)]
+            ranked.append((-phrase_level(paper, query.phrase_words), -min(total, 0xFFFF), index))
+    return [index for *_, index in sorted(ranked)]

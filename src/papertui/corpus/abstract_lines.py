@@ -23,7 +23,7 @@ def parse_abstract_lines(text: str, report: FileReport) -> Iterator[Record]:
         if not abstract:
             report.warn(f"entry {number}: empty 'Abstract:' line skipped")
             continue
-        yield make_record(abstract)
+        yield make_record(abstract, latex=True)
 
 
 def _abstracts(text: str, report: FileReport) -> Iterator[list[str]]:

@@ -54,7 +54,7 @@ def parse_hf_daily_page(text: str, report: FileReport) -> Iterator[Record]:
             if title is not None:
                 count += 1
                 report.warn(f"record {count}: title with no abstract: {title!r}")
-                yield make_record("", title=title, listed=listed)
+                yield make_record("", title=title, listed=listed, latex=True)
                 title = None
             listed = paragraph
             continue
@@ -64,7 +64,7 @@ def parse_hf_daily_page(text: str, report: FileReport) -> Iterator[Record]:
                 continue
             count += 1
             report.warn(f"record {count}: abstract with no title before it; title derived")
-            yield make_record(paragraph, listed=listed)
+            yield make_record(paragraph, listed=listed, latex=True)
             continue
         following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
         next_is_abstract = following is not None and not _is_title_like(following)
@@ -72,13 +72,13 @@ def parse_hf_daily_page(text: str, report: FileReport) -> Iterator[Record]:
             # Two titles in a row: the first lost its abstract; this one starts a new record.
             count += 1
             report.warn(f"record {count}: title with no abstract: {title!r}")
-            yield make_record("", title=title, listed=listed)
+            yield make_record("", title=title, listed=listed, latex=True)
             title = paragraph
             continue
         count += 1
-        yield make_record(paragraph, title=title, listed=listed)
+        yield make_record(paragraph, title=title, listed=listed, latex=True)
         title = None
     if title is not None:
         count += 1
         report.warn(f"record {count}: title with no abstract at the end of the file: {title!r}")
-        yield make_record("", title=title, listed=listed)
+        yield make_record("", title=title, listed=listed, latex=True)

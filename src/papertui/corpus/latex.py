@@ -74,8 +74,12 @@ _DISPLAY_MATH = re.compile(r"\\\[((?:(?!\\[\[\]]).)+?)\\\]|\\\(((?:(?!\\[()]).)+
 _MATH = re.compile(r"(?<!\\)\$\$?(?!\s)((?:[^$\\]|\\.)+?)(?<!\s)\$\$?")
 _SCRIPT_BRACES = re.compile(r"([\^_])\{([^{}]*)\}")
 _BRACES = re.compile(r"(?<!\\)[{}]")
-_DASHES = (("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"))
-_SIGNS = re.compile(r"[\\${}]|--|``|''")
+_DASHES = (("---", "—"), ("``", "“"), ("''", "”"))
+# `--` is an en dash (1--5, Bose--Einstein, a -- b), but not where a command-line flag starts (--all).
+_EN_DASH = re.compile(r"(?<=[^-\s])--(?!-)|(?<=\s)--(?![-A-Za-z])|^--(?![-A-Za-z])")
+# `real' is LaTeX's single quotes; a lone backtick elsewhere stays.
+_SINGLE_QUOTES = re.compile(r"`([^`'\n]{1,80})'")
+_SIGNS = re.compile(r"[\\${}`]|--|''")
 
 
 def latex_to_text(text: str, tilde_is_space: bool = False) -> str:
@@ -100,6 +104,10 @@ def latex_to_text(text: str, tilde_is_space: bool = False) -> str:
     for sign, char in _DASHES:
         if sign in text:
             text = text.replace(sign, char)
+    if "--" in text:
+        text = _EN_DASH.sub("–", text)
+    if "`" in text:
+        text = _SINGLE_QUOTES.sub("‘\\1’", text)
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 

@@ -34,7 +34,7 @@ def parse_title_pdf_summary(text: str, report: FileReport) -> Iterator[Record]:
         if not title.strip():
             report.warn(f"record {count}: no Title; title derived from the summary")
         pdf = " ".join(fields.get("PDF", []))
-        yield make_record(summary, title=title or None, link=pdf or None)
+        yield make_record(summary, title=title or None, link=pdf or None, latex=True)
 
 
 def _field_blocks(text: str, report: FileReport) -> Iterator[dict[str, list[str]]]:

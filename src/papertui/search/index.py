@@ -8,8 +8,10 @@ higher summed score (an abstract hit counts half), then corpus order.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence, overload
 
@@ -17,11 +19,15 @@ import numpy as np
 
 from papertui.corpus.model import Paper
 from papertui.search.evaluate import CorpusFacts, Evaluation, MarkSource, SearchCancelled, filter_mask
-from papertui.search.matching import match_score
+from papertui.corpus.merge import text_key
+from papertui.search.matching import JOINED, match_score
 from papertui.search.query import Query, Term, parse_query
 from papertui.search.segment import MAX_SEGMENT, Segment
 from papertui.search.vocabulary import Vocabulary, VocabularyView, units, word_set
 
+# Candidates read for the phrase bonus (best first), and how many of them have their abstract read.
+PHRASE_CHECKS = 2048
+ABSTRACT_CHECKS = 512
 # An abstract match counts for this share of a title match, so title hits rank first.
 ABSTRACT_WEIGHT = 0.5  # applied as `abstract_units >> 1`
 MAX_QUERY_WORDS = 24  # keeps the rank key in 16 bits: 24 words × 40 units < 1024
@@ -61,7 +67,7 @@ class RankedRows(Sequence[int]):
 
     def __init__(self, papers: np.ndarray, keys: np.ndarray) -> None:
         self._papers = papers  # ascending paper indices
-        self._keys = keys  # uint16, higher is better
+        self._keys = keys  # unsigned, higher is better
         self._order: np.ndarray | None = None
         self._head = self._rank_head() if len(papers) > 4 * HEAD else None
 
@@ -76,12 +82,12 @@ class RankedRows(Sequence[int]):
         ties = np.flatnonzero(keys == kth)[: HEAD - len(above)]
         chosen = np.concatenate([above, ties])
         chosen.sort()
-        return chosen[np.argsort(-keys[chosen].astype(np.int32), kind="stable")]
+        return chosen[np.argsort(-keys[chosen].astype(np.int64), kind="stable")]
 
     def _full_order(self) -> np.ndarray:
         if self._order is None:
             # Stable radix sort on 16-bit keys: ties stay in corpus order.
-            self._order = np.argsort(np.uint16(0xFFFF) - self._keys, kind="stable")
+            self._order = np.argsort(-self._keys.astype(np.int64), kind="stable")
         return self._order
 
     def __len__(self) -> int:
@@ -267,6 +273,7 @@ class SearchIndex:
                 cancelled,
             )
             papers, keys = evaluation.run(query, candidates)
+        keys = self._with_phrase_bonus(papers, keys, query.phrase_words)
         result = SearchResult(query.text, RankedRows(papers, keys), terms, state.size, query.notes, papers)
         self._last = self._result_cache[words] = _Matched(words, papers, result)
         if len(self._result_cache) > RESULT_CACHE:
@@ -282,6 +289,19 @@ class SearchIndex:
             keys += np.maximum(title, abstract >> 1)
             keys += (title != 0).astype(np.uint16) << 10  # a title hit outranks any score
         return papers, keys
+
+    def _with_phrase_bonus(self, papers: np.ndarray, keys: np.ndarray, words: tuple[str, ...]) -> np.ndarray:
+        """Rank keys with the phrase above them: a title that is the query first of all, then
+        a title with the words adjacent and in order, then an abstract with them. Read for the
+        best PHRASE_CHECKS candidates by their key (the abstracts of the best ABSTRACT_CHECKS)."""
+        if not words or not len(papers):
+            return keys
+        ranked = keys.astype(np.uint32)
+        count = min(len(papers), PHRASE_CHECKS)
+        best = np.argsort(-ranked.astype(np.int64), kind="stable")[:count]
+        for rank, position in enumerate(best.tolist()):
+            ranked[position] |= phrase_level(self._papers[int(papers[position])], words, rank < ABSTRACT_CHECKS) << 16
+        return ranked
 
     def _filter_mask(self, state: _State, term: Term, marks: MarkSource | None) -> np.ndarray:
         positive = Term(term.kind, term.value, operator=term.operator)
@@ -342,6 +362,25 @@ class SearchIndex:
         if len(self._word_cache) > WORD_CACHE:
             self._word_cache.popitem(last=False)
         return hits
+
+
+def phrase_level(paper: Paper, words: tuple[str, ...], abstract_too: bool = True) -> int:
+    """3: the title is the query; 2: the title has its words adjacent and in order (the last
+    as a prefix, being typed); 1: the abstract has; 0: neither."""
+    if text_key(paper.title) == text_key("".join(words)):
+        return 3
+    if len(words) < 2:
+        return 0
+    pattern = _phrase_pattern(words)
+    if pattern.search(paper.title.casefold()):
+        return 2
+    return 1 if abstract_too and pattern.search(paper.abstract.casefold()) else 0
+
+
+@lru_cache(maxsize=64)
+def _phrase_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    # Words apart (spaces, hyphens) or together (DeepResearchEval): separators optional.
+    return re.compile(r"(?<![^\W_])" + r"[\W_]*".join(re.escape(word.rstrip(JOINED)) for word in words))
 
 
 def _decoded(words: set[bytes]) -> frozenset[str]:

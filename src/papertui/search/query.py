@@ -43,6 +43,7 @@ FIELD_NAMES = {
     "tag": "tag",
     "has": "has",
 }
+MAX_PHRASE_WORDS = 24
 FILTER_KINDS = ("id", "source", "author", "cat", "date", "upvotes", "is", "tag", "has")
 IS_VALUES = ("starred", "read", "unread", "new")
 HAS_VALUES = ("id", "code")
@@ -111,6 +112,18 @@ class Query:
                 return None
             terms.append(term.value)
         return tuple(query_words(" ".join(terms)))
+
+    @property
+    def phrase_words(self) -> tuple[str, ...]:
+        """The words every match must have, in the order typed (of terms that stand alone, or
+        a compound with its phrase): papers with them adjacent rank first."""
+        words: list[str] = []
+        for group in self.groups:
+            term = group[0]
+            alone = len(group) == 1 or (len(group) == 2 and group[1] == _compound_as_words(term))
+            if alone and term.kind == "words" and not term.negated:
+                words += term.words
+        return tuple(words[:MAX_PHRASE_WORDS])
 
     @property
     def uses_marks(self) -> bool:
