@@ -55,7 +55,7 @@ def startup_once(timeout: float = 20.0) -> tuple[float, float]:
             except OSError:
                 break
             now = time.perf_counter() - started
-            if first_frame is None and b"papers: type words" in output:
+            if first_frame is None and b"Filter: words" in output:
                 first_frame = now
             if b"of 321 papers" in output:
                 usable = now

@@ -9,7 +9,7 @@ from textual.worker import WorkerCancelled, WorkerState
 from papertui.corpus import Corpus, Paper
 from papertui.corpus.model import Source
 from papertui.search import match_score, query_words, tokenize
-from papertui.search.index import phrase_level
+from papertui.search.index import ABSTRACT_CHECKS, HEAD, PHRASE_CHECKS, phrase_level
 from papertui.search.matching import index_words
 from papertui.search.query import parse_query
 
@@ -72,8 +72,8 @@ def brute_force_search(papers: Sequence[Paper], query: str) -> list[int]:
             title_hits += in_title > 0
             score += max(in_title, 0.5 * in_abstract)
         else:
-            ranked.append((-phrase_level(paper, phrase), -title_hits, -round(score * 40), index))
-    return [index for *_, index in sorted(ranked)]
+            ranked.append((-title_hits, -round(score * 40), index))
+    return with_phrase_order(papers, sorted(ranked), phrase)
 
 
 def brute_force_query(papers: Sequence[Paper], text: str, marks=None) -> list[int]:
@@ -142,5 +142,16 @@ def brute_force_query(papers: Sequence[Paper], text: str, marks=None) -> list[in
                 break
             total += max(scores)
         else:
-            ranked.append((-phrase_level(paper, query.phrase_words), -min(total, 0xFFFF), index))
-    return [index for *_, index in sorted(ranked)]
+            ranked.append((-min(total, 0xFFFF), index))
+    return with_phrase_order(papers, sorted(ranked), query.phrase_words)
+
+
+def with_phrase_order(papers: Sequence[Paper], ranked: list[tuple], words: tuple[str, ...]) -> list[int]:
+    """The phrase above the rank key, read (as the index does) for the best candidates only:
+    PHRASE_CHECKS of them (HEAD for one word), and their abstracts for the best ABSTRACT_CHECKS."""
+    cap = PHRASE_CHECKS if len(words) > 1 else HEAD
+    leveled = []
+    for rank, (*key, index) in enumerate(ranked):
+        level = phrase_level(papers[index], words, rank < ABSTRACT_CHECKS) if words and rank < cap else 0
+        leveled.append((-level, *key, index))
+    return [index for *_, index in sorted(leveled)]

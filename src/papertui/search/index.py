@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence, overload
 
@@ -26,8 +25,8 @@ from papertui.search.segment import MAX_SEGMENT, Segment
 from papertui.search.vocabulary import Vocabulary, VocabularyView, units, word_set
 
 # Candidates read for the phrase bonus (best first), and how many of them have their abstract read.
-PHRASE_CHECKS = 2048
-ABSTRACT_CHECKS = 512
+PHRASE_CHECKS = 512
+ABSTRACT_CHECKS = 64
 # An abstract match counts for this share of a title match, so title hits rank first.
 ABSTRACT_WEIGHT = 0.5  # applied as `abstract_units >> 1`
 MAX_QUERY_WORDS = 24  # keeps the rank key in 16 bits: 24 words × 40 units < 1024
@@ -297,10 +296,15 @@ class SearchIndex:
         if not words or not len(papers):
             return keys
         ranked = keys.astype(np.uint32)
-        count = min(len(papers), PHRASE_CHECKS)
-        best = np.argsort(-ranked.astype(np.int64), kind="stable")[:count]
+        # One word: only a title that is that word gains, so the best few are enough to read.
+        count = min(len(papers), PHRASE_CHECKS if len(words) > 1 else HEAD)
+        # The best `count` by key, ties in corpus order: found in linear time, then sorted.
+        order = (ranked.astype(np.int64) << 32) - np.arange(len(papers), dtype=np.int64)
+        best = np.argpartition(-order, count - 1)[:count] if count < len(papers) else np.arange(len(papers))
+        best = best[np.argsort(-order[best])]
+        phrase = Phrase(words)
         for rank, position in enumerate(best.tolist()):
-            ranked[position] |= phrase_level(self._papers[int(papers[position])], words, rank < ABSTRACT_CHECKS) << 16
+            ranked[position] |= phrase.level(self._papers[int(papers[position])], rank < ABSTRACT_CHECKS) << 16
         return ranked
 
     def _filter_mask(self, state: _State, term: Term, marks: MarkSource | None) -> np.ndarray:
@@ -364,23 +368,35 @@ class SearchIndex:
         return hits
 
 
-def phrase_level(paper: Paper, words: tuple[str, ...], abstract_too: bool = True) -> int:
-    """3: the title is the query; 2: the title has its words adjacent and in order (the last
-    as a prefix, being typed); 1: the abstract has; 0: neither."""
-    if text_key(paper.title) == text_key("".join(words)):
-        return 3
-    if len(words) < 2:
+class Phrase:
+    """The query's words as a phrase, for ranking."""
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        self.key = text_key("".join(words))
+        self.words = [word.rstrip(JOINED) for word in words]
+        # Words apart (spaces, hyphens) or together (DeepResearchEval): separators optional.
+        self.pattern = re.compile(r"(?<![^\W_])" + r"[\W_]*".join(map(re.escape, self.words))) if len(words) > 1 else None
+
+    def level(self, paper: Paper, abstract_too: bool = True) -> int:
+        """3: the title is the query; 2: the title has its words adjacent and in order (the
+        last as a prefix, being typed); 1: the abstract has; 0: neither."""
+        title = paper.title.casefold()
+        if self._has(title):  # every word in it, as a substring: only then may it hold the phrase
+            if text_key(title) == self.key:
+                return 3
+            if self.pattern is not None and self.pattern.search(title):
+                return 2
+        if abstract_too and self.pattern is not None:
+            abstract = paper.abstract.casefold()
+            return 1 if self._has(abstract) and self.pattern.search(abstract) else 0
         return 0
-    pattern = _phrase_pattern(words)
-    if pattern.search(paper.title.casefold()):
-        return 2
-    return 1 if abstract_too and pattern.search(paper.abstract.casefold()) else 0
+
+    def _has(self, text: str) -> bool:
+        return all(word in text for word in self.words)
 
 
-@lru_cache(maxsize=64)
-def _phrase_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    # Words apart (spaces, hyphens) or together (DeepResearchEval): separators optional.
-    return re.compile(r"(?<![^\W_])" + r"[\W_]*".join(re.escape(word.rstrip(JOINED)) for word in words))
+def phrase_level(paper: Paper, words: tuple[str, ...], abstract_too: bool = True) -> int:
+    return Phrase(words).level(paper, abstract_too) if words else 0
 
 
 def _decoded(words: set[bytes]) -> frozenset[str]:
