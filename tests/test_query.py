@@ -71,9 +71,8 @@ def test_smart_case_and_plain_fast_path():
     assert parse_query("'BERT").groups[0][0].case_sensitive
     assert not parse_query("'bert").groups[0][0].case_sensitive
     assert parse_query("graph neural nets").plain_words == ("graph", "neural", "nets")
-    # A compound is its joined word or its parts as a phrase: an OR, so not the plain fast path.
-    assert parse_query("graph-neural nets").plain_words is None
-    assert [[t.kind for t in g] for g in parse_query("graph-neural nets").groups] == [["words", "text"], ["words"]]
+    # A compound typed as one is its joined word (Graph-Neural, GraphNeural), still the fast path.
+    assert parse_query("graph-neural nets").plain_words == ("graphneural", "nets")
     assert parse_query("graph | nets").plain_words is None
     assert parse_query("is:starred").uses_marks and not parse_query("has:code").uses_marks
 

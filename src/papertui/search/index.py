@@ -25,7 +25,7 @@ from papertui.search.segment import MAX_SEGMENT, Segment
 from papertui.search.vocabulary import Vocabulary, VocabularyView, units, word_set
 
 # Candidates read for the phrase bonus (best first), and how many of them have their abstract read.
-PHRASE_CHECKS = 512
+PHRASE_CHECKS = 256
 ABSTRACT_CHECKS = 64
 # An abstract match counts for this share of a title match, so title hits rank first.
 ABSTRACT_WEIGHT = 0.5  # applied as `abstract_units >> 1`
@@ -375,21 +375,30 @@ class Phrase:
         self.key = text_key("".join(words))
         self.words = [word.rstrip(JOINED) for word in words]
         # Words apart (spaces, hyphens) or together (DeepResearchEval): separators optional.
-        self.pattern = re.compile(r"(?<![^\W_])" + r"[\W_]*".join(map(re.escape, self.words))) if len(words) > 1 else None
+        # (It starts with the first word, so the regex engine scans for that literal quickly; the
+        # word start is checked on each match.)
+        self.pattern = re.compile(r"[\W_]*".join(map(re.escape, self.words))) if len(words) > 1 else None
 
     def level(self, paper: Paper, abstract_too: bool = True) -> int:
         """3: the title is the query; 2: the title has its words adjacent and in order (the
         last as a prefix, being typed); 1: the abstract has; 0: neither."""
         title = paper.title.casefold()
         if self._has(title):  # every word in it, as a substring: only then may it hold the phrase
-            if text_key(title) == self.key:
+            # The same letters and digits, give or take punctuation: never much longer.
+            if len(title) <= 2 * len(self.key) + 8 and text_key(title) == self.key:
                 return 3
-            if self.pattern is not None and self.pattern.search(title):
+            if self._phrase_in(title):
                 return 2
         if abstract_too and self.pattern is not None:
             abstract = paper.abstract.casefold()
-            return 1 if self._has(abstract) and self.pattern.search(abstract) else 0
+            return 1 if self._has(abstract) and self._phrase_in(abstract) else 0
         return 0
+
+    def _phrase_in(self, text: str) -> bool:
+        """The words adjacent and in order, the first at the start of a word."""
+        if self.pattern is None:
+            return False
+        return any(not text[m.start() - 1 : m.start()].isalnum() for m in self.pattern.finditer(text))
 
     def _has(self, text: str) -> bool:
         return all(word in text for word in self.words)

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from papertui.search.matching import COMPOUND, query_words, tokenize
+from papertui.search.matching import query_words, tokenize
 
 FIELD_NAMES = {
     "title": "title",
@@ -115,13 +115,12 @@ class Query:
 
     @property
     def phrase_words(self) -> tuple[str, ...]:
-        """The words every match must have, in the order typed (of terms that stand alone, or
-        a compound with its phrase): papers with them adjacent rank first."""
+        """The words every match must have, in the order typed (of terms that stand alone):
+        papers with them adjacent rank first."""
         words: list[str] = []
         for group in self.groups:
             term = group[0]
-            alone = len(group) == 1 or (len(group) == 2 and group[1] == _compound_as_words(term))
-            if alone and term.kind == "words" and not term.negated:
+            if len(group) == 1 and term.kind == "words" and not term.negated:
                 words += term.words
         return tuple(words[:MAX_PHRASE_WORDS])
 
@@ -166,21 +165,10 @@ def parse_query(text: str) -> Query:
         else:
             groups.append([term])
         joining = False
-        spaced = _compound_as_words(term)
-        if spaced is not None:  # q-learning: the joined word (Q-learning, Qlearning) or "q learning"
-            groups[-1].append(spaced)
     unique: dict[tuple[Term, ...], None] = {}
     for group in groups:
         unique[tuple(dict.fromkeys(group))] = None
     return Query(text, tuple(unique), tuple(notes))
-
-
-def _compound_as_words(term: Term) -> Term | None:
-    """A words term typed as a compound (`q-learning`) matches its joined word; this is the
-    other way to find it: its parts as a phrase, written apart."""
-    if term.kind != "words" or term.negated or not COMPOUND.search(term.value):
-        return None
-    return Term("text", " ".join(tokenize(term.value)), term.field)
 
 
 def _note(notes: list[str], note: str) -> None:
