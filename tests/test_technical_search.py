@@ -6,9 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from helpers import make_paper
+from helpers import brute_force_search, make_paper
 from papertui.search import SearchIndex
+from papertui.search.matching import index_words
+from papertui.search.vocabulary import word_set
 
 ABSTRACT = "An abstract long enough to be a real one, about something else entirely."
 
@@ -98,3 +102,29 @@ def test_text_that_only_looks_like_latex_stays(write):
     path = write("p.txt", "Title: Prices Of Tools\nSummary: It costs $5 and $6 a month; run tool --all --verbose, or see `man tool`.\n---\n")
     (paper,) = load_corpus([path]).papers
     assert paper.abstract == "It costs $5 and $6 a month; run tool --all --verbose, or see `man tool`."
+
+
+# --- properties: the index equals the paper-by-paper rule on compound-rich text ----------------
+
+PIECES = ["q", "learning", "text", "to", "video", "on", "device", "deep", "research", "eval", "gpt", "4o", "qwen2", "5", "vl", "3d", "net"]
+separator = st.sampled_from([" ", "-", "/", ".", "", " ", " "])
+piece = st.sampled_from(PIECES).map(lambda p: p.capitalize() if len(p) > 2 else p)
+
+
+@st.composite
+def compound_text(draw, max_pieces=8) -> str:
+    words = draw(st.lists(piece, min_size=1, max_size=max_pieces))
+    return "".join(word + draw(separator) for word in words).strip(" -/.") or "x"
+
+
+@settings(max_examples=200, deadline=None)
+@given(compound_text(), st.booleans())
+def test_the_fast_word_set_equals_index_words(text, parts):
+    assert word_set(text, parts) == {word.encode() for word in index_words(text, parts)}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(compound_text(), compound_text(12)), min_size=1, max_size=12), compound_text(3))
+def test_compound_queries_rank_as_the_rule_says(papers, query):
+    made = [make_paper(title, abstract + " " + ABSTRACT) for title, abstract in papers]
+    assert list(SearchIndex(made).search(query).rows) == brute_force_search(made, query)
