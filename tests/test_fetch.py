@@ -52,6 +52,13 @@ def feeds(monkeypatch, clock):
     server.close()
 
 
+async def press_fetch(pilot) -> None:
+    """F in the list (the filter bar would take it as a letter)."""
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("F")
+
+
 def run(capsys, *argv):
     code = main(list(argv))
     out, err = capsys.readouterr()
@@ -310,9 +317,7 @@ async def test_f_fetches_the_configured_sources_and_the_papers_appear(capsys, fe
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert len(app.corpus.papers) == 321
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press("F")
+        await press_fetch(pilot)
         for _ in range(500):
             await settle(pilot)
             if not app.fetching and not app.loading and len(app.corpus.papers) > 321:
@@ -330,9 +335,7 @@ async def test_f_without_config_says_what_to_write(tmp_path, monkeypatch):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press("F")
+        await press_fetch(pilot)
         await pilot.pause()
         assert any("Nothing to fetch" in n.message for n in app._notifications)
 
@@ -409,9 +412,7 @@ async def test_f_without_network_says_so_once_and_stores_nothing(tmp_path, monke
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press("F")
+        await press_fetch(pilot)
         for _ in range(200):
             await settle(pilot)
             if not app.fetching:
