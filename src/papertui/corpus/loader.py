@@ -57,11 +57,15 @@ def _special_kind(mode: int) -> str | None:
     return next((name for test, name in _SPECIAL_KINDS if test(mode)), "a special file")
 
 
+def _not_regular(kind: str) -> str:
+    return f"{kind}, not a regular file; skipped"
+
+
 def _unreadable(path: Path) -> str | None:
     """Why `path` cannot be loaded, or None when it is a regular file that can be opened."""
     try:
         kind = _special_kind(os.stat(path).st_mode)
-        return f"{kind}, not a regular file; skipped" if kind else None
+        return _not_regular(kind) if kind else None
     except OSError as error:
         if error.errno == errno.ELOOP:
             return "symbolic link loop"
@@ -199,7 +203,7 @@ def _open(path: Path) -> BinaryIO:
     try:
         kind = _special_kind(os.fstat(handle).st_mode)
         if kind:
-            raise NotRegularFile(f"{kind}, not a regular file; skipped")
+            raise NotRegularFile(_not_regular(kind))
         if hasattr(os, "set_blocking"):
             os.set_blocking(handle, True)
         return os.fdopen(handle, "rb")

@@ -67,20 +67,22 @@ def make_record(
         authors=tuple(name for name in (clean(readable(a)) for a in authors) if name),
         categories=tuple(dict.fromkeys(c for c in (clean(c) for c in categories) if c)),
         published=iso_date(published),
-        upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) and 0 <= upvotes <= MAX_UPVOTES else None,
+        upvotes=_count(upvotes),
         cut=tuple(cut),
         first_seen=clean(first_seen) if first_seen else None,
         github_stars=_count(github_stars),
         comments=_count(comments),
-        dropped_upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) and upvotes > MAX_UPVOTES else None,
+        dropped_upvotes=upvotes if _whole(upvotes) and upvotes > MAX_UPVOTES else None,  # type: ignore[operator]
     )
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)  # JSON's true is no count
 
 
 def _count(value: object) -> int | None:
     """A count as a source gives it: a whole number in range, or nothing."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_UPVOTES:
-        return value
-    return None
+    return value if _whole(value) and 0 <= value <= MAX_UPVOTES else None  # type: ignore[operator,return-value]
 
 
 def _cut(text: str, name: str, limit: int, cut: list[tuple[str, int]]) -> str:

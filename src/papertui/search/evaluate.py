@@ -164,7 +164,7 @@ class Evaluation:
                 continue
             maybe = alive & self._may_contain(term.value, field)
             if one_word:  # no need to read ASCII texts that have a word, as written, holding it
-                sure = maybe & self._has_written_word_containing(needle, field) & self.facts.get(field)
+                sure = maybe & self._with_word_containing(needle, field, written_only=True) & self.facts.get(field)
                 found |= sure
                 maybe &= ~sure
             for checked, index in enumerate(np.flatnonzero(maybe).tolist()):
@@ -182,43 +182,37 @@ class Evaluation:
             key = np.where(in_title, EXACT_UNITS + TITLE_HIT, np.where(in_abstract, EXACT_UNITS >> 1, 0)).astype(np.int32)
         return mask, key
 
-    def _has_written_word_containing(self, token: str, field: str) -> np.ndarray:
-        """Papers with a word containing `token` as the text has it: not a compound's joined
-        word (`qlearning` for Q-learning), which the text does not hold as written."""
-        vocabulary = self.state.vocabulary
-        hits = np.zeros(self.size, dtype=np.uint8)
-        if vocabulary is None:
-            return hits != 0
-        words = vocabulary.words
-        ids = np.asarray([i for i in vocabulary.containing(token) if not words[i].endswith(JOINED)], dtype=np.int32)
-        ones = np.ones(len(ids), dtype=np.uint8)
-        for segment in self.state.segments:
-            postings = segment.title if field == "title" else segment.abstract
-            postings.mark_words(ids, ones, hits[segment.start : segment.stop])
-        for paper, (title_words, abstract_words) in self.state.patched.items():
-            hits[paper] = any(token in word and not word.endswith(JOINED) for word in (title_words if field == "title" else abstract_words))
-        return hits != 0
-
     def _may_contain(self, needle: str, field: str) -> np.ndarray:
         """False for papers that cannot contain `needle`: a word of it is in none of theirs."""
         possible = np.ones(self.size, dtype=bool)
-        vocabulary = self.state.vocabulary
-        if vocabulary is None:
-            return possible
         for token in tokenize(needle):
-            if len(token) < MIN_INFIX:
-                continue  # too short to look up cheaply; the text check decides
-            ids = np.asarray(vocabulary.containing(token), dtype=np.int32)
-            ones = np.ones(len(ids), dtype=np.uint8)
-            hits = np.zeros(self.size, dtype=np.uint8)
-            for segment in self.state.segments:
-                postings = segment.title if field == "title" else segment.abstract
-                postings.mark(token, ids, ones, hits[segment.start : segment.stop])
-            for paper, (title_words, abstract_words) in self.state.patched.items():
-                words = title_words if field == "title" else abstract_words
-                hits[paper] = any(token in word for word in words)
-            possible &= hits != 0
+            if len(token) >= MIN_INFIX:  # shorter: too short to look up cheaply; the text check decides
+                possible &= self._with_word_containing(token, field)
         return possible
+
+    def _with_word_containing(self, token: str, field: str, written_only: bool = False) -> np.ndarray:
+        """Papers with a word of `field` containing `token`. `written_only`: as the text has
+        it, not a compound's joined word (`qlearning` for Q-learning), which it does not hold."""
+        vocabulary = self.state.vocabulary
+        if vocabulary is None:  # nothing indexed: anything may contain it, nothing surely does
+            return np.full(self.size, not written_only)
+        words = vocabulary.words
+        found = vocabulary.containing(token)
+        ids = np.asarray([i for i in found if not words[i].endswith(JOINED)] if written_only else found, dtype=np.int32)
+        ones = np.ones(len(ids), dtype=np.uint8)
+        hits = np.zeros(self.size, dtype=np.uint8)
+        for segment in self.state.segments:
+            postings = segment.title if field == "title" else segment.abstract
+            if written_only:  # only these words: the prefix slice would bring joined ones back
+                postings.mark_words(ids, ones, hits[segment.start : segment.stop])
+            else:
+                postings.mark(token, ids, ones, hits[segment.start : segment.stop])
+        for paper, (title_words, abstract_words) in self.state.patched.items():
+            hits[paper] = any(
+                token in word and not (written_only and word.endswith(JOINED))
+                for word in (title_words if field == "title" else abstract_words)
+            )
+        return hits != 0
 
 
 _FIELDS = {"any": ("title", "abstract"), "title": ("title",), "abstract": ("abstract",)}

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from papertui.corpus.arxiv_atom import parse_arxiv_atom
 from papertui.corpus.arxiv_rss import announced_on, feed_items
 from papertui.corpus.model import FileReport, Record
-from papertui.resolve import API_VARIABLE, DEFAULT_API
+from papertui.resolve import api_url  # the one place the API's address is read
 from papertui.sources.http import Client
 from papertui.sources.library import Library, slug
 from papertui.sources.report import FetchReport, Progress, no_progress
@@ -20,10 +20,6 @@ DEFAULT_RSS = "https://rss.arxiv.org"
 PAGE = 2000  # the API's largest page
 MAX_RESULTS = 30_000  # the API's most results for one query
 ID_BATCH = 100
-
-
-def api_url() -> str:
-    return os.environ.get(API_VARIABLE, DEFAULT_API)
 
 
 def rss_url() -> str:

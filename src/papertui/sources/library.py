@@ -115,8 +115,13 @@ class Library:
 
 
 def record_key(record: Record) -> str:
-    """Papers are the same in the library by arXiv id, or by title without one."""
-    return record.arxiv_id or "title:" + text_key(record.title or record.abstract[:200])
+    return entry_key(record.arxiv_id, record.title, record.abstract)
+
+
+def entry_key(arxiv_id: str | None, title: str | None, abstract: str) -> str:
+    """Papers are the same in the library by arXiv id, or by title (or the abstract's start)
+    without one. Records being stored and entries read back are keyed alike."""
+    return arxiv_id or "title:" + text_key(title or abstract[:200])
 
 
 def library_entry(record: Record, first_seen: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -145,8 +150,9 @@ def read_library_file(path: Path) -> dict[str, dict[str, Any]]:
         except ValueError:
             continue
         if isinstance(entry, dict):
-            key = entry.get("id") or "title:" + text_key(str(entry.get("title") or entry.get("abstract", ""))[:200])
-            entries[str(key)] = entry
+            title, abstract = entry.get("title"), entry.get("abstract")
+            key = entry_key(str(entry.get("id") or "") or None, title if isinstance(title, str) else None, abstract if isinstance(abstract, str) else "")
+            entries[key] = entry
     return entries
 
 
