@@ -1,10 +1,21 @@
 """Snapshots of the main screens at a fixed size (SVGs under tests/__snapshots__)."""
 
-from helpers import make_corpus, make_paper, settle
+from textual.widgets import Input
+
+from helpers import make_corpus, make_paper
+from helpers import settle as settle_workers
 from papertui.cli import make_app
 
 SIZE = (120, 36)
 
+
+async def settle(pilot) -> None:
+    """Settle, then hold every input's cursor steady: a blink landing mid-capture on a busy
+    machine would otherwise change the picture."""
+    await settle_workers(pilot)
+    for field in pilot.app.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
 
 
 def test_browser_with_a_query(snap_compare):
