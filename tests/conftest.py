@@ -7,6 +7,8 @@ from hypothesis import HealthCheck, settings
 
 from papertui import bundled_seeds
 from papertui.corpus import Corpus, load_corpus
+from papertui.sources import runs
+from papertui.sources.http import Throttle
 
 # A busy CI machine must not fail a property on time alone: no deadlines, no slowness checks.
 settings.register_profile("papertui", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -68,3 +70,24 @@ def write(tmp_path: Path):
         return path
 
     return _write
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> FakeClock:
+    """The pauses between requests run on a fake clock: the rules are checked, not waited for."""
+    fake = FakeClock()
+    monkeypatch.setattr(runs, "Throttle", lambda interval: Throttle(interval, clock=fake.clock, sleep=fake.sleep))
+    return fake

@@ -15,32 +15,9 @@ from helpers import settle
 from papertui import bundled_seeds
 from papertui.cli import main, make_app
 from papertui.corpus import load_corpus
-from papertui.sources import runs
-from papertui.sources.http import Throttle
 from papertui.sources.library import library_dir
 
 HF_DAYS = {"2024-10-21": 20, "2024-10-22": 22, "2024-10-23": 10, "2024-10-24": 10, "2024-10-28": 15, "2024-10-29": 19, "2024-10-30": 10, "2024-10-31": 8}
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch) -> FakeClock:
-    """The pauses between requests run on a fake clock: the rules are checked, not waited for."""
-    fake = FakeClock()
-    monkeypatch.setattr(runs, "Throttle", lambda interval: Throttle(interval, clock=fake.clock, sleep=fake.sleep))
-    return fake
 
 
 @pytest.fixture
@@ -424,11 +401,11 @@ async def test_f_without_network_says_so_once_and_stores_nothing(tmp_path, monke
     assert not library_dir().exists()
 
 
-def test_the_title_search_shares_the_polite_client(feeds):
+def test_the_title_search_shares_the_polite_client(feeds, clock):
     """`resolve` and `i` ask through the same client: Retry-After is honoured there too."""
     from papertui.resolve import ArxivSearch
 
-    fake = FakeClock()
+    fake = clock
     search = ArxivSearch(f"{feeds.url}/api/query", clock=fake.clock, sleep=fake.sleep)
     feeds.script = [Scripted(429, b"", (("Retry-After", "5"),))]
     records = search.search_title("anything at all")

@@ -26,6 +26,8 @@ from papertui.resolve import (
     needs_id,
 )
 from papertui.loading import load_and_index
+from papertui.pdfs.store import PdfStore, human_size
+from papertui.personal import PersonalFacts
 from papertui.search import SearchIndex, SearchResult
 from papertui.search.query import parse_query
 from papertui.search.sorting import SORT_LABELS, SORT_ORDERS, Sorter
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
     from papertui.ui.app import PaperApp
 
 PROG = "papertui"
-SUBCOMMANDS = ("list", "stats", "resolve", "doctor", "fetch", "add")
+SUBCOMMANDS = ("list", "stats", "resolve", "doctor", "fetch", "add", "download")
 LIST_FORMATS = ("text", "json", "jsonl", "links", "bibtex", "markdown")
 ORDER_HELP = {**SORT_LABELS, "relevance": "best match first (corpus order without a query)"}
 QUERY_HELP = """query language (the same in the app; see the README for more):
@@ -45,7 +47,8 @@ QUERY_HELP = """query language (the same in the app; see the README for more):
   a | b               either                          !term               without (substring)
   ^start  end$        the title starts/ends so        title: t: abs:      only in that field
   au:NAME  cat:cs.CL    id:2406  source:FILE         date:mar  date:>=2024-03  upvotes:>=10
-  is:starred is:read is:unread is:new  tag:NAME       has:id  has:code"""
+  is:starred is:read is:unread is:new  tag:NAME       has:id  has:code
+  is:downloaded       the PDF is in the library       full:WORDS full:"a phrase"  in the PDF's text"""
 
 
 class UsageError(Exception):
@@ -84,7 +87,8 @@ def _browse_parser() -> argparse.ArgumentParser:
             f"       {PROG} resolve [PATH ...] [--limit N]\n"
             f"       {PROG} doctor [PATH ...]\n"
             f"       {PROG} fetch [hf|arxiv|oai ...]\n"
-            f"       {PROG} add ID|URL ..."
+            f"       {PROG} add ID|URL ...\n"
+            f"       {PROG} download ID|URL ... | -"
         ),
         description=(
             "A keyboard-first terminal browser for research papers: filter live while typing, "
@@ -98,6 +102,7 @@ def _browse_parser() -> argparse.ArgumentParser:
             f"  {PROG} resolve ...    find the arXiv ids of papers listed without one (arXiv title search)\n"
             f"  {PROG} fetch ...      fetch papers into the library (Hugging Face, arXiv RSS, API, OAI-PMH)\n"
             f"  {PROG} add ...        add papers to the library by arXiv id or URL\n"
+            f"  {PROG} download ...   download PDFs into the library (the app opens them; full: searches them)\n"
             f"  {PROG} doctor ...     what papertui would use here and why: clipboard, browser, data\n"
             "                         directory, terminal, corpus (run it first when something fails)\n"
             f"  '{PROG} COMMAND --help' explains a command.\n\n"
@@ -276,7 +281,7 @@ def run_list(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     marks = open_marks(stderr)
     marks.new_since = last_opening()  # is:new: fetched since the app was last opened
     if index is not None:
-        result = index.search(query, marks)
+        result = index.search(query, PersonalFacts(marks, PdfStore()))
     else:
         result = SearchResult(args.query, range(len(corpus.papers)), searched=len(corpus.papers))
     starred = marks.mask(corpus.papers, len(corpus.papers), lambda m: m.starred) if args.sort == "starred" else None
@@ -309,6 +314,16 @@ def run_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         f"{len(corpus.papers):>7} {records - len(corpus.papers):>7} {len(corpus.warnings):>8}",
         file=stdout,
     )
+    pdfs = PdfStore()
+    downloaded = pdfs.downloaded()
+    if downloaded:
+        listed = {paper.arxiv_id for paper in corpus.papers if paper.arxiv_id}
+        size = sum(pdf.size for pdf in downloaded.values())
+        print(
+            f"PDFs: {len(downloaded):,} downloaded ({human_size(size)}, {sum(p.has_text for p in downloaded.values()):,} "
+            f"with full text, {len(listed & downloaded.keys()):,} of papers loaded here) in {pdfs.root}",
+            file=stdout,
+        )
     if not corpus.papers:
         print(f"{PROG}: error: no papers loaded", file=stderr)
         return 1
@@ -502,6 +517,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 run = commands.run_fetch if argv[0] == "fetch" else commands.run_add
                 return run(argv[1:], stdout, stderr)
             except commands.UsageError as error:
+                raise UsageError(str(error)) from None
+        if argv and argv[0] == "download":
+            from papertui.pdfs import commands as pdf_commands
+
+            try:
+                return pdf_commands.run_download(argv[1:], stdout, stderr)
+            except pdf_commands.UsageError as error:
                 raise UsageError(str(error)) from None
         return run_browser(_browse_parser().parse_args(argv), stdout, stderr)
     except UsageError as error:

@@ -79,6 +79,11 @@ def urls_in(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def is_web_link(url: str) -> bool:
+    """An http(s) URL with a host and no whitespace or control characters."""
+    return _URL.fullmatch(url) is not None and url.isprintable()
+
+
 def _trim_url(url: str) -> str:
     while url:
         if url[-1] in _TRAILING:
@@ -234,14 +239,18 @@ def _browser_variable_choice(value: str) -> BrowserChoice:
 
 
 def open_in_browser(
-    url: str, environ: Mapping[str, str] | None = None, platform: str | None = None
+    url: str, environ: Mapping[str, str] | None = None, platform: str | None = None, web_link: bool = False
 ) -> OpenOutcome:
-    """Open an arxiv.org URL with what `choose_browser` picks."""
-    if not url.startswith(ARXIV + "/"):
+    """Open an arxiv.org URL with what `choose_browser` picks; with `web_link`, any http(s)
+    URL (one the user saw in full and chose, in the links dialog)."""
+    if web_link:
+        if not is_web_link(url):
+            return OpenOutcome(False, "refused to open a link that is not http or https")
+    elif not url.startswith(ARXIV + "/"):
         return OpenOutcome(False, "refused to open a URL that is not on arxiv.org")
     choice = choose_browser(environ, platform)
     if choice.command is not None:
-        return _run_browser_command(choice.command, url)
+        return run_detached(choice.command, url, f"$BROWSER ({choice.command[0]})")
     if choice.system is None:
         return OpenOutcome(False, choice.how)
     try:
@@ -251,10 +260,12 @@ def open_in_browser(
     return OpenOutcome(opened, "system browser" if opened else "the browser refused the link")
 
 
-def _run_browser_command(words: list[str], url: str) -> OpenOutcome:
-    args = [word.replace("%s", url) for word in words]
+def run_detached(words: list[str], target: str, how: str) -> OpenOutcome:
+    """Start `words` on `target` (in place of `%s`, else last) in its own session, its output
+    discarded: a viewer or browser never draws on the app's terminal."""
+    args = [word.replace("%s", target) for word in words]
     if not any("%s" in word for word in words):
-        args.append(url)
+        args.append(target)
     try:
         subprocess.Popen(
             args,
@@ -264,5 +275,5 @@ def _run_browser_command(words: list[str], url: str) -> OpenOutcome:
             start_new_session=True,
         )
     except OSError as error:
-        return OpenOutcome(False, f"$BROWSER ({words[0]}) failed: {error.strerror}")
-    return OpenOutcome(True, f"$BROWSER ({words[0]})")
+        return OpenOutcome(False, f"{how} failed: {error.strerror}")
+    return OpenOutcome(True, how)

@@ -17,7 +17,7 @@ import numpy as np
 from papertui.corpus.facts import date_key, date_text, has_code
 from papertui.corpus.model import Paper
 from papertui.search.matching import JOINED, MIN_INFIX, tokenize
-from papertui.search.query import Query, Term, compare, date_matches, date_range, fold_name
+from papertui.search.query import PERSONAL_KINDS, Query, Term, compare, date_matches, date_range, fold_name
 from papertui.search.vocabulary import units
 
 if TYPE_CHECKING:
@@ -34,6 +34,10 @@ class MarkSource(Protocol):
     new_since: str | None  # `is:new`: first seen after this (ISO time); None: every fetched paper
 
     def mask(self, papers: Sequence[Paper], size: int, wanted: Callable[[Marks], bool]) -> np.ndarray: ...
+
+    def downloaded_mask(self, papers: Sequence[Paper], size: int) -> np.ndarray: ...
+
+    def full_text_mask(self, phrase: str, whole: bool, papers: Sequence[Paper], size: int) -> np.ndarray: ...
 
 
 _PLAIN_TOKEN = re.compile(r"[a-z0-9]{3,}")
@@ -227,11 +231,15 @@ _TESTS: dict[str, Callable[[str, str], bool]] = {
 def filter_mask(
     term: Term, papers: Sequence[Paper], size: int, marks: MarkSource | None, facts: CorpusFacts
 ) -> np.ndarray:
-    """The papers a filter term (id, source, author, cat, date, upvotes, has, is, tag)
+    """The papers a filter term (id, source, author, cat, date, upvotes, has, is, tag, full)
     selects, before negation."""
-    if term.kind in ("is", "tag"):
+    if term.kind in PERSONAL_KINDS:
         if marks is None:
             return np.zeros(size, dtype=bool)
+        if term.kind == "full":
+            return marks.full_text_mask(term.value, term.anchor == "whole", papers, size)
+        if term.value == "downloaded":
+            return marks.downloaded_mask(papers, size)
         if term.kind == "tag":
             return marks.mask(papers, size, lambda m: term.value in m.tags)
         if term.value == "starred":

@@ -20,7 +20,7 @@ from papertui.corpus.model import Paper
 from papertui.search.evaluate import CorpusFacts, Evaluation, MarkSource, SearchCancelled, filter_mask
 from papertui.corpus.merge import text_key
 from papertui.search.matching import JOINED, match_score
-from papertui.search.query import Query, Term, parse_query
+from papertui.search.query import PERSONAL_KINDS, Query, Term, parse_query
 from papertui.search.segment import MAX_SEGMENT, Segment
 from papertui.search.vocabulary import Vocabulary, VocabularyView, units, word_set
 
@@ -308,8 +308,8 @@ class SearchIndex:
         return ranked
 
     def _filter_mask(self, state: _State, term: Term, marks: MarkSource | None) -> np.ndarray:
-        positive = Term(term.kind, term.value, operator=term.operator)
-        key = (positive, marks.version if marks is not None and term.kind in ("is", "tag") else None)
+        positive = Term(term.kind, term.value, anchor=term.anchor, operator=term.operator)
+        key = (positive, marks.version if marks is not None and term.kind in PERSONAL_KINDS else None)
         mask = self._filter_cache.get(key)
         if mask is None:
             facts = self._facts.moved_to(self._papers, state)

@@ -42,11 +42,14 @@ FIELD_NAMES = {
     "is": "is",
     "tag": "tag",
     "has": "has",
+    "full": "full",
+    "text": "full",
 }
 MAX_PHRASE_WORDS = 24
-FILTER_KINDS = ("id", "source", "author", "cat", "date", "upvotes", "is", "tag", "has")
-IS_VALUES = ("starred", "read", "unread", "new")
+FILTER_KINDS = ("id", "source", "author", "cat", "date", "upvotes", "is", "tag", "has", "full")
+IS_VALUES = ("starred", "read", "unread", "new", "downloaded")
 HAS_VALUES = ("id", "code")
+PERSONAL_KINDS = ("is", "tag", "full")  # answered by the user's marks and PDF library
 _FIELD = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
 _DATE_BOUND = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 DATE_OPERATORS = (">=", "<=", ">", "<", "=")
@@ -126,7 +129,7 @@ class Query:
 
     @property
     def uses_marks(self) -> bool:
-        return any(term.kind in ("is", "tag") for group in self.groups for term in group)
+        return any(term.kind in PERSONAL_KINDS for group in self.groups for term in group)
 
     @property
     def highlight_words(self) -> tuple[str, ...]:
@@ -220,9 +223,21 @@ def _term(token: str, notes: list[str]) -> Term | None:
     elif match and match.group(1).lower() in FIELD_NAMES:
         _note(notes, f"'{match.group(1)}:' needs a value")
         return None
+    if field == "full":
+        return _full_text_term(body, negated, notes)
     if field in FILTER_KINDS:
         return _filter_term(field, _unquoted(body), negated, notes)
     return _text_term(body, field, negated, notes)
+
+
+def _full_text_term(body: str, negated: bool, notes: list[str]) -> Term | None:
+    """`full:word`, `full:"a phrase"`: in the text of the downloaded PDF."""
+    quoted = len(body) >= 2 and body[0] == body[-1] == '"'
+    value = " ".join(_unquoted(body).lower().split())
+    if not tokenize(value):
+        _note(notes, "full: needs words to look for in the PDFs' text")
+        return None
+    return Term("full", value, anchor="whole" if quoted else "", negated=negated)
 
 
 def _unquoted(value: str) -> str:
@@ -265,7 +280,7 @@ def _filter_term(kind: str, value: str, negated: bool, notes: list[str]) -> Term
     if kind == "is":
         value = value.lower()
         if value not in IS_VALUES:
-            _note(notes, f"is:{value} is not a filter (is:starred, is:read, is:unread, is:new): read as words")
+            _note(notes, f"is:{value} is not a filter (is:starred, is:read, is:unread, is:new, is:downloaded): read as words")
             return _text_term(f"is {value}", "any", negated, notes)
         if value == "unread":
             value, negated = "read", not negated

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import email.utils
 import http.client
+import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable
+from http.client import HTTPResponse
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit
 from urllib.request import Request, urlopen
@@ -25,10 +29,17 @@ HF_INTERVAL = 1.0  # Hugging Face documents no limit: one a second is gentle
 RETRIES = 3  # after a 429, 503 or a cut answer; then the run stops with one line
 MAX_RETRY_AFTER = 300.0  # a longer wait is not waited for: the run stops and says when to retry
 TIMEOUT = 60.0
+CHUNK = 1 << 16
+
+T = TypeVar("T")
 
 
 class FetchError(Exception):
     """A fetch failed; the message is one line that says what happened."""
+
+
+class Unreachable(FetchError):
+    """The service could not be reached at all: asking it for more is pointless for now."""
 
 
 class Stopped(Exception):
@@ -68,6 +79,46 @@ class Client:
 
     def get(self, url: str) -> bytes:
         """The body of a 200 answer. Raises FetchError (one line) or Stopped."""
+        return self._with_retries(url, dict, _read_whole)
+
+    def download(self, url: str, part: Path, on_bytes: Callable[[int, int | None], None] = lambda done, total: None) -> None:
+        """Stream `url` into `part`, resuming from what `part` already holds (a Range request);
+        a body cut short is asked again from where it stopped. `on_bytes(done, total)` hears of
+        progress. Raises FetchError, or Stopped (the part stays, to be resumed)."""
+
+        def headers() -> dict[str, str]:
+            held = part.stat().st_size if part.exists() else 0
+            return {"Range": f"bytes={held}-"} if held else {}
+
+        def consume(response: HTTPResponse) -> None:
+            kind = response.headers.get("Content-Type", "")
+            if "html" in kind.lower():
+                raise FetchError(f"{self.name} answered with a web page ({kind.split(';')[0]}), not the file")
+            held = part.stat().st_size if part.exists() else 0
+            resumed = response.status == 206 and _range_start(response.headers.get("Content-Range")) == held
+            length = response.headers.get("Content-Length")
+            expected = int(length) if length and length.isdigit() else None
+            total = (held + expected if resumed else expected) if expected is not None else None
+            received = 0
+            with _writing(part, "ab" if resumed else "wb") as write:
+                while chunk := response.read(CHUNK):
+                    write(chunk)
+                    received += len(chunk)
+                    on_bytes((held if resumed else 0) + received, total)
+                    if self.stop():
+                        raise Stopped()
+            if expected is not None and received < expected:  # urllib reads a cut body silently
+                raise http.client.IncompleteRead(b"", expected - received)
+
+        self._with_retries(url, headers, consume, complete_at_416=lambda: part.exists() and part.stat().st_size > 0)
+
+    def _with_retries(
+        self,
+        url: str,
+        headers: Callable[[], dict[str, str]],
+        consume: Callable[[HTTPResponse], T],
+        complete_at_416: Callable[[], bool] = lambda: False,
+    ) -> T | None:
         host = urlsplit(url).netloc or url
         for attempt in range(self.retries + 1):
             if self.stop():
@@ -75,10 +126,12 @@ class Client:
             self.throttle.wait()
             self.requests += 1
             try:
-                request = Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
+                request = Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **headers()})
                 with urlopen(request, timeout=self.timeout) as response:
-                    return response.read()
+                    return consume(response)
             except HTTPError as error:
+                if error.code == 416 and complete_at_416():  # the part already holds everything
+                    return None
                 if error.code in (429, 503) and attempt < self.retries:
                     delay = retry_after(error.headers.get("Retry-After"), attempt, self.throttle.interval)
                     if delay > MAX_RETRY_AFTER:
@@ -98,8 +151,48 @@ class Client:
                 raise FetchError(f"{self.name} cut its answer short {attempt + 1} times; try later") from None
             except (URLError, http.client.HTTPException, TimeoutError, OSError) as error:
                 reason = getattr(error, "reason", None) or error
-                raise FetchError(f"cannot reach {self.name} at {host} ({_one_line(reason)})") from None
+                raise Unreachable(f"cannot reach {self.name} at {host} ({_one_line(reason)})") from None
         raise AssertionError("the loop returns or raises")  # pragma: no cover
+
+
+@contextmanager
+def _writing(path: Path, mode: str) -> Iterator[Callable[[bytes], None]]:
+    """A file to append chunks to, synced when done; a failure to write is a FetchError that
+    names the file (not mistaken for the network's, which the body may raise meanwhile)."""
+
+    def failed(error: OSError) -> FetchError:
+        return FetchError(f"cannot write {path} ({error.strerror or error})")
+
+    try:
+        file = open(path, mode)
+    except OSError as error:
+        raise failed(error) from None
+    with file:
+
+        def write(chunk: bytes) -> None:
+            try:
+                file.write(chunk)
+            except OSError as error:
+                raise failed(error) from None
+
+        yield write
+        try:
+            file.flush()
+            os.fsync(file.fileno())
+        except OSError as error:
+            raise failed(error) from None
+
+
+def _read_whole(response: HTTPResponse) -> bytes:
+    return response.read()
+
+
+def _range_start(header: str | None) -> int | None:
+    """Where a `Content-Range: bytes START-END/TOTAL` answer starts."""
+    if not header or not header.startswith("bytes "):
+        return None
+    start = header[len("bytes ") :].split("-", 1)[0]
+    return int(start) if start.isdigit() else None
 
 
 def retry_after(header: str | None, attempt: int, interval: float) -> float:

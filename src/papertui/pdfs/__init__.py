@@ -1,0 +1,1 @@
+"""The local PDF library: downloads, opening in a viewer, and the extracted full text."""

@@ -1,0 +1,84 @@
+"""`papertui download ID|URL ... | -`: PDFs into the library from the shell, e.g.
+`papertui list --query 'is:starred' --format links | papertui download -`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import NoReturn, TextIO
+
+from papertui.pdfs.download import Wanted, download_all
+from papertui.pdfs.store import PDF_BASE_VARIABLE, PdfStore, human_size, split_version
+from papertui.sources.http import Stopped
+from papertui.sources.runs import Clients
+from papertui.terminal_progress import PROG, ProgressLine
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def download_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=f"{PROG} download",
+        description="Download the PDFs of papers into papertui's library, where the app opens them "
+        "and full: searches their text.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "IDs: 2406.16845, 2406.16845v2 (that version), hep-th/9901001, or arXiv abs/pdf URLs;\n"
+            "- reads them from standard input, one per line (lines that hold none are skipped).\n"
+            "Files go to DATA_DIR/pdfs/ID.pdf. One request every 3 seconds, as arXiv asks; a cut\n"
+            f"download resumes next time. PDFs come from ${PDF_BASE_VARIABLE} (default https://arxiv.org).\n"
+            "exit status: 0 when every PDF is there, 1 when one failed, 2 on a usage error, 130 on Ctrl+C."
+        ),
+    )
+    parser.add_argument("ids", nargs="+", metavar="ID|URL")
+    return parser
+
+
+def run_download(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
+    args = download_parser().parse_args(argv)
+    given = [line.strip() for line in sys.stdin if line.strip()] if args.ids == ["-"] else args.ids
+    wanted: list[Wanted] = []
+    for text in given:
+        found = split_version(text)
+        if found is None:
+            print(f"{PROG}: warning: {text!r} is not an arXiv id or URL; skipped", file=stderr)
+        elif Wanted(*found) not in wanted:
+            wanted.append(Wanted(*found))
+    if not wanted:
+        print(f"{PROG}: error: no arXiv id to download", file=stderr)
+        return 2
+    store = PdfStore()
+    meter = ProgressLine(stderr)
+    started = time.monotonic()
+
+    def progress(done: int, total: int, arxiv_id: str, received: int, size: int | None) -> None:
+        of = f" of {human_size(size)}" if size else ""
+        meter.bar(f"{arxiv_id} {human_size(received)}{of}" if arxiv_id else "done", done, total, started)
+
+    try:
+        results = download_all(store, Clients().arxiv("arxiv.org (PDFs)"), wanted, progress)
+    except (KeyboardInterrupt, Stopped):
+        meter.clear()
+        print(f"{PROG}: interrupted; a partial download resumes next time", file=stderr)
+        return 130
+    finally:
+        meter.clear()
+    failed = 0
+    for result in results:
+        if result.pdf is None:
+            failed += 1
+            print(f"{PROG}: error: {result.arxiv_id}: {result.problem}", file=stderr)
+            continue
+        how = "already downloaded" if result.already else "downloaded"
+        print(f"{result.arxiv_id}: {how}, {human_size(result.pdf.size)}: {result.pdf.path}", file=stdout)
+        if result.text is not None and result.text.problem:
+            print(f"{PROG}: warning: {result.arxiv_id}: no full text: {result.text.problem}", file=stderr)
+    return 1 if failed else 0
