@@ -91,7 +91,11 @@ class PaperActions(_Base):
             )
             return
         for paper in papers:
-            self._open_link(paper, paper_link(paper, kind), kind)
+            local = self.pdfs.local(paper.arxiv_id) if kind == "pdf" else None
+            if local is not None:
+                self.open_local_pdf(paper, local)
+            else:
+                self._open_link(paper, paper_link(paper, kind), kind)
 
     @work(thread=True, group="open", exit_on_error=False, name="opening the browser", description="open link")
     def _open_link(self, paper: Paper, link: PaperLink, kind: LinkKind) -> None:

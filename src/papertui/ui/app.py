@@ -28,6 +28,8 @@ from papertui.search.index import NO_TERMS
 from papertui.search.query import parse_query
 from papertui.search.sorting import SORT_LABELS, Sorter, next_order
 from papertui.sources.library import note_opening
+from papertui.pdfs.store import PdfStore
+from papertui.personal import PersonalFacts
 from papertui.state import MarkStore
 from papertui.ui.actions import PaperActions
 from papertui.ui.daemon import in_daemon_thread
@@ -36,6 +38,7 @@ from papertui.ui.fetch_actions import FetchActions
 from papertui.ui.filter_bar import FilterBar
 from papertui.ui.help_screen import HelpScreen
 from papertui.ui.paper_list import PaperList
+from papertui.ui.pdf_actions import PdfActions
 from papertui.ui.resolve_actions import ResolveActions
 from papertui.ui.terminal_input import tolerate_invalid_input_bytes
 
@@ -46,7 +49,7 @@ WARNINGS_SHOWN = 3
 NARROW_WIDTH = 64
 
 
-class PaperApp(PaperActions, ResolveActions, FetchActions, App[list[Paper] | None]):
+class PaperApp(PaperActions, PdfActions, ResolveActions, FetchActions, App[list[Paper] | None]):
     """Browse papers: filter bar on top, list on the left, details on the right.
 
     Returns (with `print_mode`) the papers chosen with Enter, or None when left otherwise.
@@ -96,6 +99,8 @@ class PaperApp(PaperActions, ResolveActions, FetchActions, App[list[Paper] | Non
         self.fetches_into_library = fetches_into_library
         tolerate_invalid_input_bytes()
         self.marks = marks if marks is not None else MarkStore.open()
+        self.pdfs = PdfStore()
+        self.personal = PersonalFacts(self.marks, self.pdfs)  # what is:, tag: and full: ask
         self.print_mode = print_mode
         self.sort_order = "relevance"
         self.selected: set[int] = set()  # corpus indices
@@ -156,6 +161,7 @@ class PaperApp(PaperActions, ResolveActions, FetchActions, App[list[Paper] | Non
         self.paper_list.selected = self.selected
         self.paper_list.marks_of = self.marks.get
         self.paper_list.is_new = self.is_new
+        self.start_pdf_library()
         for warning in self.marks.warnings:
             self.notify(warning, title="Marks", severity="warning", markup=False, timeout=10)
         self._set_status(Content.styled("Loading papers…", "italic"))
@@ -324,7 +330,7 @@ class PaperApp(PaperActions, ResolveActions, FetchActions, App[list[Paper] | Non
             if query.empty:
                 result = SearchResult(query.text, range(len(papers)), searched=len(index), notes=query.notes)
             else:
-                result = index.search(query, self.marks, cancelled=cancel.is_set)
+                result = index.search(query, self.personal, cancelled=cancel.is_set)
             starred = None
             if order == "starred":
                 starred = self.marks.mask(papers, len(papers), lambda marks: marks.starred)
@@ -396,6 +402,8 @@ class PaperApp(PaperActions, ResolveActions, FetchActions, App[list[Paper] | Non
             parts += ["  ·  ", (self._resolving_line, "italic")]
         if self._fetching_line:
             parts += ["  ·  ", (self._fetching_line, "italic")]
+        if self._downloading_line:
+            parts += ["  ·  ", (self._downloading_line, "italic")]
         self._set_status(Content.assemble(*parts))
 
     def _set_status(self, content: Content) -> None:
@@ -415,6 +423,7 @@ class PaperApp(PaperActions, ResolveActions, FetchActions, App[list[Paper] | Non
             detail.paper = paper
             detail.marks = self.marks.get(paper) if paper is not None else None
             detail.selected = index in self.selected
+            detail.on_disk = self.pdf_on_disk(paper)
 
     @on(PaperList.Read)
     def _read_paper(self) -> None:
@@ -469,8 +478,10 @@ class PaperApp(PaperActions, ResolveActions, FetchActions, App[list[Paper] | Non
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         them = "the selected papers (or the highlighted one)"
-        yield SystemCommand("Open PDF", f"Open the PDF of {them} in the browser, marking it read (o)", lambda: self.action_open("pdf"))
+        yield SystemCommand("Open PDF", f"Open the PDF of {them} (the downloaded file, else in the browser), marking it read (o)", lambda: self.action_open("pdf"))
         yield SystemCommand("Open abstract page", f"Open the arXiv page of {them} (O)", lambda: self.action_open("abs"))
+        yield SystemCommand("Download PDF", f"Download the PDF of {them} into the library; again: stop (d)", self.action_download)
+        yield SystemCommand("Links", "The highlighted paper's links (code, project pages): open or copy one (l)", self.action_links)
         yield SystemCommand("Copy arXiv link", f"Copy the arXiv abs link of {them} (y)", lambda: self.action_copy("abs"))
         yield SystemCommand("Copy PDF link", f"Copy the PDF link of {them} (Y)", lambda: self.action_copy("pdf"))
         yield SystemCommand("Star", f"Star or unstar {them} (s)", lambda: self.action_toggle_mark("starred"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar, Container
 
 from textual.app import ComposeResult
@@ -14,6 +15,7 @@ from textual.widgets import Static
 from papertui.corpus.model import Paper
 from papertui.corpus.text import drawable
 from papertui.links import abs_url, pdf_url
+from papertui.pdfs.store import LocalPdf, human_size
 from papertui.search import match_spans
 from papertui.state import Marks
 from papertui.ui.keys import PAPER_KEYS
@@ -69,8 +71,40 @@ def author_list(authors: tuple[str, ...]) -> str:
     return f"{shown} … and {more} more" if more > 0 else shown
 
 
+@dataclass(frozen=True)
+class PdfOnDisk:
+    """The paper's downloaded PDF, as the detail pane shows it."""
+
+    pdf: LocalPdf
+    first_page: tuple[str, ...] = ()
+
+
+def _pdf_fields(on_disk: PdfOnDisk) -> list[Content]:
+    pdf = on_disk.pdf
+    version = f" ({pdf.version})" if pdf.version else ""
+    fields = [_field("On disk", f"{human_size(pdf.size)}{version} · {pdf.path}", "$text-success")]
+    if pdf.has_text:
+        fields.append(_field("", "full text searchable with full:WORDS · o opens it", "$text-muted"))
+    elif pdf.no_text:
+        fields.append(_field("", f"no full text: {pdf.no_text}", "$text-warning"))
+    else:
+        fields.append(_field("", "full text being extracted…", "italic $text-muted"))
+    return fields
+
+
+def _first_page(on_disk: PdfOnDisk | None) -> list[Content]:
+    if on_disk is None or not on_disk.first_page:
+        return []
+    lines = "\n".join(on_disk.first_page)
+    return [Content("\n\n"), Content.styled("First page of the PDF\n", "bold $text-muted"), Content.styled(drawable(lines), "$text-muted")]
+
+
 def paper_details(
-    paper: Paper, terms: Container[str] = frozenset(), marks: Marks | None = None, selected: bool = False
+    paper: Paper,
+    terms: Container[str] = frozenset(),
+    marks: Marks | None = None,
+    selected: bool = False,
+    on_disk: PdfOnDisk | None = None,
 ) -> Content:
     """The detail pane's text for one paper."""
     parts: list[Content] = [highlighted(paper.title, terms, "bold"), Content("\n")]
@@ -85,6 +119,8 @@ def paper_details(
             parts.append(_field("", f"found by title search: “{paper.resolved_from}”", "italic $text-muted"))
         parts.append(_field("abs", abs_url(paper.arxiv_id)))
         parts.append(_field("PDF", pdf_url(paper.arxiv_id)))
+        if on_disk is not None:
+            parts.extend(_pdf_fields(on_disk))
     else:
         parts.append(_field("arXiv", "no id: open and copy use an arXiv search link (i looks it up)", "$text-warning"))
     if paper.categories:
@@ -109,6 +145,7 @@ def paper_details(
     parts.extend(_marks_fields(marks, selected))
     parts.append(Content("\n"))
     parts.append(highlighted(paper.abstract or "(no abstract in the source)", terms))
+    parts.extend(_first_page(on_disk))
     return Content("").join(parts)
 
 
@@ -131,6 +168,7 @@ class DetailPane(VerticalScroll, can_focus=True):
     terms: reactive[Container[str]] = reactive(frozenset(), init=False)
     marks: reactive[Marks | None] = reactive(None, init=False)
     selected: reactive[bool] = reactive(False, init=False)
+    on_disk: reactive[PdfOnDisk | None] = reactive(None, init=False)
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("Loading papers…", "italic $text-muted"), id="detail-text")
@@ -149,6 +187,9 @@ class DetailPane(VerticalScroll, can_focus=True):
     def watch_selected(self) -> None:
         self._update()
 
+    def watch_on_disk(self) -> None:
+        self._update()
+
     def refresh_paper(self) -> None:
         """The paper itself changed (an id was found): draw it again."""
         self._update()
@@ -158,4 +199,4 @@ class DetailPane(VerticalScroll, can_focus=True):
         if self.paper is None:
             text.update(Content.styled("No paper selected", "italic $text-muted"))
         else:
-            text.update(paper_details(self.paper, self.terms, self.marks, self.selected))
+            text.update(paper_details(self.paper, self.terms, self.marks, self.selected, self.on_disk))

@@ -20,7 +20,7 @@ class FilterBar(CleanInput):
         Binding("enter", "app.choose", "Print", tooltip="With --print: print the selected (or highlighted) papers and quit", id="filter.print"),
         Binding("enter", "app.focus_list", "To list", tooltip="Move to the paper list", id="filter.to_list"),
         Binding("escape", "clear", "Clear", tooltip="Clear the filter: every paper", id="filter.clear"),
-        Binding("ctrl+o", "app.open('pdf')", "Open PDF", tooltip="Open the PDF in the browser", id="filter.open_pdf"),
+        Binding("ctrl+o", "app.open('pdf')", "Open PDF", tooltip="Open the PDF (the downloaded file, else in the browser)", id="filter.open_pdf"),
         Binding("ctrl+y", "app.copy('abs')", "Copy link", tooltip="Copy the arXiv abs link", id="filter.copy_abs"),
     ]
 

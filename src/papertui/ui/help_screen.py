@@ -19,6 +19,7 @@ LEGEND = (
     ("✦", "new: fetched since papertui was last started (is:new finds them)"),
     ("★", "starred (s)"),
     ("✓", "read (r, or opening the PDF); the title is dimmed"),
+    ("⤓", "its PDF is in the library (d downloads, o opens it; is:downloaded finds them)"),
     ("#tag ✎", "its tags (t) and a note (n)"),
     ("~", "no title in the source: derived from the abstract"),
 )
@@ -32,7 +33,8 @@ QUERY_HELP = (
     ("id: source: date:", "in the arXiv id / a source file name / the date: id:2406, source:daily, date:mar"),
     ("au: author: cat:", "an author's name, accents optional: au:balazs; an arXiv category or its prefix: cat:cs.CL, cat:hep"),
     ("date:>=2024-03", "compare dates with > >= < <= (YYYY, YYYY-MM or YYYY-MM-DD); upvotes:>=10 likewise"),
-    ("is: tag: has:", "is:starred, is:read, is:unread, is:new (fetched since the last start), tag:to-read, has:id, has:code (links to code)"),
+    ("is: tag: has:", "is:starred, is:read, is:unread, is:new (fetched since the last start), is:downloaded (the PDF is in the library), tag:to-read, has:id, has:code (links to code)"),
+    ("full: text:", "in the text of the downloaded PDF: full:ablation (each word), full:\"chain of thought\" (the phrase)"),
 )
 QUERY_NOTE = (
     "A query that cannot be read as written (an unbalanced quote, a lone ! or |) is read "

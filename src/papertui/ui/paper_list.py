@@ -32,6 +32,7 @@ SELECTED_MARKER = "+"
 STAR_MARKER = "★"
 READ_MARKER = "✓"
 NOTE_MARKER = "✎"
+PDF_MARKER = "⤓"  # the PDF is in the library (d downloads it)
 DERIVED_MARKER = "~ "
 DATE_WIDTH = 9  # "  Mar 14 " or " 2024-10 "
 AUTHORS_WIDTH = 20
@@ -85,6 +86,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--read",
         "paper-list--tags",
         "paper-list--authors",
+        "paper-list--pdf",
     }
 
     DEFAULT_CSS = """
@@ -113,6 +115,7 @@ class PaperList(ScrollView, can_focus=True):
         & > .paper-list--read { color: $text-muted; }
         & > .paper-list--tags { color: $text-secondary; }
         & > .paper-list--authors { color: $text-muted; }
+        & > .paper-list--pdf { color: $text-success; }
     }
     """
 
@@ -152,6 +155,7 @@ class PaperList(ScrollView, can_focus=True):
         """Corpus indices of the selected papers (the app owns the set)."""
         self.marks_of: Callable[[Paper], Marks | None] = lambda paper: None
         self.is_new: Callable[[Paper], bool] = lambda paper: False
+        self.is_downloaded: Callable[[Paper], bool] = lambda paper: False
         """Where a paper's stars, read mark and tags come from."""
         self.show_authors = False
         """Whether the corpus has authors: then a wide list gives them a column."""
@@ -308,6 +312,8 @@ class PaperList(ScrollView, can_focus=True):
             title_width -= AUTHORS_WIDTH
         # Tags and the note marker sit right of the title, taking at most half of its room.
         suffix = Text(no_wrap=True, end="")
+        if self.is_downloaded(paper):
+            suffix.append(f" {PDF_MARKER}", style("paper-list--pdf"))
         if marks and marks.tags:
             suffix.append(drawable(" " + " ".join(f"#{tag}" for tag in marks.tags)), style("paper-list--tags"))
         if marks and marks.note:

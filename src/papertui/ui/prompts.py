@@ -24,7 +24,7 @@ EXPORT_LABELS = {
     "links": ("Links", "one arXiv link a line"),
 }
 
-_MODAL_CSS = """
+_MODAL_CSS_TEMPLATE = """
 {name} {{
     align: center middle;
     & > Vertical {{
@@ -41,11 +41,17 @@ _MODAL_CSS = """
 """
 
 
+def modal_css(name: str) -> str:
+    """The look every small dialog shares: a bordered box in the middle of the screen."""
+    return _MODAL_CSS_TEMPLATE.format(name=name)
+
+
+
 class TextPrompt(ModalScreen[str | None]):
     """Ask for one line of text: Enter gives it, Esc gives None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
-    DEFAULT_CSS = _MODAL_CSS.format(name="TextPrompt")
+    DEFAULT_CSS = modal_css("TextPrompt")
 
     def __init__(self, title: str, value: str = "", hint: str = "", placeholder: str = "") -> None:
         super().__init__()
@@ -78,7 +84,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         Binding("up", "choose(-1)", "Previous format", show=False),
         Binding("down", "choose(1)", "Next format", show=False),
     ]
-    DEFAULT_CSS = _MODAL_CSS.format(name="ExportScreen") + """
+    DEFAULT_CSS = modal_css("ExportScreen") + """
     ExportScreen RadioSet { width: 100%; border: none; padding: 0; }
     """
 

@@ -1,0 +1,239 @@
+"""The PDF library in the app: `d` downloads, `o` opens the local file, `l` lists a paper's
+links; the list marks downloaded papers and the detail pane shows the file.
+
+Mixed into `PaperApp`. Downloads run in a daemon thread (quitting never waits for one),
+through the polite arXiv client; the text of each new PDF is extracted there too, so that
+`full:` finds it. A timer looks at the directory (one stat) so that a file deleted or added
+by hand shows at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.message import Message
+
+from papertui.corpus import Paper
+from papertui.links import arxiv_id_from_url, is_web_link, open_in_browser, urls_in
+from papertui.pdfs.download import Downloaded, Wanted, download_all
+from papertui.pdfs.store import LocalPdf, human_size
+from papertui.pdfs.text import ensure_text, first_page, missing_texts
+from papertui.pdfs.viewer import open_pdf
+from papertui.search.query import parse_query
+from papertui.sources.http import Stopped
+from papertui.sources.runs import Clients
+from papertui.ui.daemon import in_daemon_thread
+from papertui.ui.detail import PdfOnDisk
+from papertui.ui.links_screen import LinkChoice, LinksScreen
+
+if TYPE_CHECKING:
+    from papertui.ui.app import PaperApp
+
+    _Base = PaperApp
+else:
+    _Base = object
+
+LOOK_EVERY = 2.0  # seconds between looks at the PDF directory (one stat each)
+FAILURES_SHOWN = 3
+
+
+class PdfActions(_Base):
+    @dataclass
+    class DownloadProgress(Message):
+        done: int
+        total: int
+        arxiv_id: str
+        received: int
+        size: int | None
+
+    @dataclass
+    class DownloadsDone(Message):
+        results: list[Downloaded]
+        stopped: bool = False
+
+    class PdfFilesChanged(Message):
+        """Texts were extracted, or files came or went."""
+
+    _stop_downloading: threading.Event | None = None
+    _downloading_line = ""
+
+    def start_pdf_library(self) -> None:
+        self.paper_list.is_downloaded = lambda paper: self.pdfs.local(paper.arxiv_id) is not None
+        self.set_interval(LOOK_EVERY, self._look_at_pdf_files, name="look at the PDF library")
+        if self.pdfs.root.is_dir():
+            self.extract_missing_texts()
+
+    def _look_at_pdf_files(self) -> None:
+        if self.pdfs.refresh():
+            self.post_message(self.PdfFilesChanged())
+
+    @work(exclusive=True, group="pdf-text", exit_on_error=False, name="extracting PDF text", description="extract text")
+    async def extract_missing_texts(self) -> None:
+        """PDFs put in the library by hand, or downloaded before: their text, for full:."""
+
+        def extract() -> None:
+            for pdf in missing_texts(self.pdfs):
+                ensure_text(self.pdfs, pdf)
+            self.post_message(self.PdfFilesChanged())
+
+        await in_daemon_thread(extract, name="papertui-pdf-text")
+
+    def on_pdf_actions_pdf_files_changed(self, message: PdfFilesChanged) -> None:
+        self.paper_list.refresh_marks()
+        self.show_details()
+        if parse_query(self.filter_bar.value).uses_marks:
+            self.refilter()
+
+    def pdf_on_disk(self, paper: Paper | None) -> PdfOnDisk | None:
+        pdf = self.pdfs.local(paper.arxiv_id) if paper is not None else None
+        if pdf is None:
+            return None
+        return PdfOnDisk(pdf, tuple(first_page(self.pdfs, pdf)))
+
+    # --- download -------------------------------------------------------------------
+
+    def action_download(self) -> None:
+        """Download the PDFs of the targets; again while downloading: stop."""
+        if self._stop_downloading is not None:
+            self._stop_downloading.set()
+            self.notify("Stopping the download; a partial file resumes next time.", markup=False, timeout=4)
+            return
+        if self._no_targets():
+            return
+        papers, what = self.targets()
+        with_id = [paper for paper in papers if paper.arxiv_id]
+        without = len(papers) - len(with_id)
+        if without:
+            self.notify(
+                f"{without:,} of {what} {'has' if without == 1 else 'have'} no arXiv id, so no PDF to download: "
+                "i finds the id by a title search.",
+                title="No arXiv id", severity="warning", markup=False, timeout=8,
+            )  # fmt: skip
+        wanted = [Wanted(paper.arxiv_id) for paper in with_id if self.pdfs.local(paper.arxiv_id) is None]  # type: ignore[arg-type]
+        present = len(with_id) - len(wanted)
+        if not wanted:
+            if present:
+                where = self.pdfs.local(with_id[0].arxiv_id)
+                shown = f": {where.path}" if present == 1 and where else f" in {self.pdfs.root}"
+                self.notify(f"Already downloaded{shown}. o opens it.", markup=False, timeout=6)
+            return
+        self._stop_downloading = threading.Event()
+        seconds = (len(wanted) - 1) * 3
+        pace = f" (one every 3 s, as arXiv asks: about {seconds} s)" if seconds else ""
+        self.notify(f"Downloading {len(wanted):,} PDF{'s' if len(wanted) > 1 else ''}{pace}; d again stops.", markup=False, timeout=4)
+        self.download_pdfs(wanted, self._stop_downloading)
+
+    @work(exclusive=True, group="download", exit_on_error=False, name="downloading PDFs", description="download PDFs")
+    async def download_pdfs(self, wanted: list[Wanted], stop: threading.Event) -> None:
+        try:
+            await in_daemon_thread(lambda: self._download(wanted, stop), name="papertui-download")
+        finally:
+            stop.set()  # a cancelled worker (quit): the thread stops at its next chunk
+
+    def _download(self, wanted: list[Wanted], stop: threading.Event) -> None:
+        def progress(done: int, total: int, arxiv_id: str, received: int, size: int | None) -> None:
+            self.post_message(self.DownloadProgress(done, total, arxiv_id, received, size))
+
+        results: list[Downloaded] = []
+        try:
+            results = download_all(self.pdfs, Clients(stop=stop.is_set).arxiv("arxiv.org (PDFs)"), wanted, progress)
+        except Stopped:
+            self.post_message(self.DownloadsDone(results, stopped=True))
+            return
+        self.post_message(self.DownloadsDone(results))
+
+    def on_pdf_actions_download_progress(self, message: DownloadProgress) -> None:
+        if not message.arxiv_id:
+            return
+        size = f" of {human_size(message.size)}" if message.size else ""
+        filled = round(10 * message.received / message.size) if message.size else 0
+        bar = f" [{'#' * filled}{'-' * (10 - filled)}]" if message.size else ""
+        self._downloading_line = (
+            f"downloading {message.done + 1}/{message.total} {message.arxiv_id} {human_size(message.received)}{size}{bar}"
+        )
+        self._update_status()
+
+    def on_pdf_actions_downloads_done(self, message: DownloadsDone) -> None:
+        self._stop_downloading = None
+        self._downloading_line = ""
+        self._update_status()
+        done = [result for result in message.results if result.pdf is not None and not result.already]
+        failed = [result for result in message.results if result.pdf is None]
+        lines = []
+        if done:
+            files = done[0].pdf.path if len(done) == 1 and done[0].pdf else self.pdfs.root
+            lines.append(f"{len(done):,} PDF{'s' if len(done) > 1 else ''} in {files}")
+        lines += [f"{result.arxiv_id}: {result.problem}" for result in failed[:FAILURES_SHOWN]]
+        if len(failed) > FAILURES_SHOWN:
+            lines.append(f"… and {len(failed) - FAILURES_SHOWN} more failed")
+        lines += [f"{result.arxiv_id}: no full text: {result.text.problem}" for result in done if result.text and result.text.problem]
+        if message.stopped:
+            lines.append("Stopped; a partial download resumes next time.")
+        title = "Downloaded" if done and not failed else "Download failed" if failed and not done else "Downloads"
+        self.notify("\n".join(lines) or "Nothing downloaded.", title=title, severity="error" if failed else "information", markup=False, timeout=10 if failed else 6)
+        self.pdfs.forget_listing()
+        self.on_pdf_actions_pdf_files_changed(self.PdfFilesChanged())
+
+    # --- open -----------------------------------------------------------------------
+
+    @work(thread=True, group="open", exit_on_error=False, name="opening the PDF", description="open PDF")
+    def open_local_pdf(self, paper: Paper, pdf: LocalPdf) -> None:
+        outcome = open_pdf(pdf.path, self.pdfs)
+        self.call_from_thread(self._report_local_open, paper, pdf, outcome.opened, outcome.how)
+
+    def _report_local_open(self, paper: Paper, pdf: LocalPdf, opened: bool, how: str) -> None:
+        if opened:
+            self._set_marks([paper], read=True)
+            self.notify(f"{pdf.path}\nwith {how}", title="Opened the PDF", markup=False)
+            return
+        via = self._copy(str(pdf.path))
+        self.notify(
+            f"{how}.\nThe PDF is at (path copied {via}):\n{pdf.path}",
+            title="PDF on disk, not opened", severity="warning", markup=False, timeout=10,
+        )  # fmt: skip
+
+    # --- links ----------------------------------------------------------------------
+
+    def action_links(self) -> None:
+        paper = self.current_paper
+        if paper is None:
+            self.notify("No paper to act on: the list is empty.", severity="warning", markup=False)
+            return
+        links = paper_web_links(paper)
+        if not links:
+            self.notify("No links in this paper's abstract or listing (code, project pages).", markup=False, timeout=4)
+            return
+        self.push_screen(LinksScreen(paper.title, links), self._use_link)
+
+    def _use_link(self, choice: LinkChoice | None) -> None:
+        if choice is None:
+            return
+        if choice.action == "copy":
+            self.notify(f"{choice.url}\n{self._copy(choice.url)}", title="Copied link", markup=False)
+            return
+        self.open_web_link(choice.url)
+
+    @work(thread=True, group="open", exit_on_error=False, name="opening the browser", description="open link")
+    def open_web_link(self, url: str) -> None:
+        outcome = open_in_browser(url, web_link=True)
+        self.call_from_thread(self._report_web_link, url, outcome.opened, outcome.how)
+
+    def _report_web_link(self, url: str, opened: bool, how: str) -> None:
+        if opened:
+            self.notify(f"{url}\nwith {how}", title="Opened link", markup=False)
+            return
+        via = self._copy(url)
+        self.notify(f"{how}; copied the link instead {via}:\n{url}", title="Could not open the link", severity="warning", markup=False, timeout=8)
+
+
+def paper_web_links(paper: Paper) -> list[str]:
+    """Links a paper carries (a listing's GitHub repository first), then those in its abstract."""
+    found: dict[str, None] = {}
+    for url in (*paper.links, *urls_in(paper.abstract)):
+        own = paper.arxiv_id is not None and arxiv_id_from_url(url) == paper.arxiv_id  # o and y have it
+        if is_web_link(url) and not own:
+            found.setdefault(url, None)
+    return list(found)
