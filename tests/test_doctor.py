@@ -153,3 +153,20 @@ def test_the_library_and_the_fetch_sources(capsys, environment, data_dir, tmp_pa
     assert row(run_doctor(capsys), "library").endswith(": 1 files, 2 papers fetched")
     environment.setenv("PAPERTUI_HF_API", "http://127.0.0.1:8000")
     assert row(run_doctor(capsys), "hf api") == "http://127.0.0.1:8000"
+
+
+def test_the_pdf_section_names_the_library_and_the_viewer(capsys, environment, tmp_path):
+    out = run_doctor(capsys)
+    assert "none yet" in row(out, "library", "PDFs")
+    assert row(out, "opens with", "PDFs").startswith("nothing: the path is shown and copied (no display")
+    viewer = tmp_path / "viewer"
+    viewer.write_text("#!/bin/sh\n")
+    viewer.chmod(0o755)
+    environment.setenv("PAPERTUI_PDF_VIEWER", f"{viewer} %s")
+    from papertui.pdfs.store import PdfStore
+
+    PdfStore().root.mkdir(parents=True)
+    (PdfStore().root / "1706.03762.pdf").write_bytes(b"%PDF-1.4\n" + b"x" * 2000)
+    out = run_doctor(capsys)
+    assert row(out, "library", "PDFs").endswith(": 1 PDF, 2.0 KB, 0 with full text")
+    assert row(out, "opens with", "PDFs") == f"$PAPERTUI_PDF_VIEWER ({viewer})"

@@ -68,7 +68,7 @@ async def test_d_downloads_and_the_list_and_detail_pane_show_the_file(pdf_server
         assert PDF_MARKER in list_line(app)
         shown = str(app.detail.query_one("#detail-text").render())
         assert "On disk" in shown and str(path) in shown and "First page of the PDF" in shown
-        assert "full text searchable" in shown
+        assert "full text searchable with full:" in shown
         await pilot.press("d")  # already there: says where
         await pilot.pause()
         assert any("Already downloaded" in text for text in messages(app))
@@ -134,7 +134,7 @@ async def test_o_over_ssh_says_where_the_file_is_and_copies_the_path(pdf_server,
         await wait_for(pilot, lambda: any(n.title == "PDF on disk, not opened" for n in app._notifications))
         path = str(PdfStore().root / "1706.03762.pdf")
         note = next(n.message for n in app._notifications if n.title == "PDF on disk, not opened")
-        assert "no display" in note and path in note and copied == [path]
+        assert "No display" in note and path in note and copied == [path]
 
 
 async def test_l_lists_the_links_whole_and_opens_or_copies_one(monkeypatch, tmp_path):

@@ -35,6 +35,7 @@ def report(
     yield from _section("Browser", _browser(environ))
     yield from _section("Data directory", _data_directory(environ))
     yield from _section("Fetching", _fetching(environ))
+    yield from _section("PDFs", _pdfs(environ))
     yield from _section("Terminal", _terminal(environ))
     yield from _section("Corpus", _corpus(paths, display_root))
 
@@ -82,6 +83,28 @@ def _data_directory(environ: Mapping[str, str]) -> list[tuple[str, str]]:
     rows.append(("library", f"{library_dir()}: {len(files):,} files, {papers:,} papers fetched" if files else f"{library_dir()}: nothing fetched yet ('papertui fetch')"))
     opened = last_opening()
     rows.append(("is:new", f"papers first seen after {opened} (the app's last start)" if opened else "every fetched paper (the app has not started yet)"))
+    return rows
+
+
+def _pdfs(environ: Mapping[str, str]) -> list[tuple[str, str]]:
+    from papertui.pdfs.store import PDF_BASE_VARIABLE, PdfStore, download_url, human_size
+    from papertui.pdfs.viewer import VIEWER_VARIABLE, choose_viewer
+
+    store = PdfStore()
+    found = store.downloaded()
+    size = sum(pdf.size for pdf in found.values())
+    texts = sum(pdf.has_text for pdf in found.values())
+    rows = [("library", f"{store.root}: {len(found):,} PDF{'s' if len(found) != 1 else ''}, {human_size(size)}, {texts:,} with full text" if found else f"{store.root}: none yet (d in the app, or 'papertui download ID')")]
+    viewer = choose_viewer(environ)
+    rows.append(("opens with", viewer.how if viewer.command else f"nothing: the path is shown and copied ({viewer.how})"))
+    rows.append(("viewer", f"${VIEWER_VARIABLE} = {environ.get(VIEWER_VARIABLE)}" if environ.get(VIEWER_VARIABLE) else f"${VIEWER_VARIABLE} not set"))
+    rows.append(("downloads", f"{download_url('ID')} (${PDF_BASE_VARIABLE}), one request every 3 s"))
+    try:
+        import pypdfium2  # noqa: F401
+    except ImportError:
+        rows.append(("full text", "pypdfium2 is not installed: no full: searches (pip install pypdfium2)"))
+    else:
+        rows.append(("full text", "extracted with pypdfium2 (pdfium)"))
     return rows
 
 

@@ -90,11 +90,11 @@ class PaperActions(_Base):
                 markup=False,
             )
             return
+        on_disk = [(paper, local) for paper in papers if kind == "pdf" and (local := self.pdfs.local(paper.arxiv_id))]
+        if on_disk:
+            self.open_local_pdfs(on_disk)
         for paper in papers:
-            local = self.pdfs.local(paper.arxiv_id) if kind == "pdf" else None
-            if local is not None:
-                self.open_local_pdf(paper, local)
-            else:
+            if not any(paper is local_paper for local_paper, _ in on_disk):
                 self._open_link(paper, paper_link(paper, kind), kind)
 
     @work(thread=True, group="open", exit_on_error=False, name="opening the browser", description="open link")

@@ -82,14 +82,16 @@ class PdfOnDisk:
 def _pdf_fields(on_disk: PdfOnDisk) -> list[Content]:
     pdf = on_disk.pdf
     version = f" ({pdf.version})" if pdf.version else ""
-    fields = [_field("On disk", f"{human_size(pdf.size)}{version} · {pdf.path}", "$text-success")]
     if pdf.has_text:
-        fields.append(_field("", "full text searchable with full:WORDS · o opens it", "$text-muted"))
+        text, style = "full text searchable with full:", "$text-success"
     elif pdf.no_text:
-        fields.append(_field("", f"no full text: {pdf.no_text}", "$text-warning"))
+        text, style = f"no full text: {pdf.no_text}", "$text-warning"
     else:
-        fields.append(_field("", "full text being extracted…", "italic $text-muted"))
-    return fields
+        text, style = "full text being extracted…", "italic $text-muted"
+    return [
+        _field("On disk", Content.assemble((f"{human_size(pdf.size)}{version}", "$text-success"), " · ", (text, style))),
+        _field("", str(pdf.path)),
+    ]
 
 
 def _first_page(on_disk: PdfOnDisk | None) -> list[Content]:

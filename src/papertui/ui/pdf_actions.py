@@ -17,7 +17,7 @@ from textual import work
 from textual.message import Message
 
 from papertui.corpus import Paper
-from papertui.links import arxiv_id_from_url, is_web_link, open_in_browser, urls_in
+from papertui.links import OpenOutcome, arxiv_id_from_url, is_web_link, open_in_browser, urls_in
 from papertui.pdfs.download import Downloaded, Wanted, download_all
 from papertui.pdfs.store import LocalPdf, human_size
 from papertui.pdfs.text import ensure_text, first_page, missing_texts
@@ -107,9 +107,9 @@ class PdfActions(_Base):
         with_id = [paper for paper in papers if paper.arxiv_id]
         without = len(papers) - len(with_id)
         if without:
+            who = f"{what[0].upper()}{what[1:]} has" if len(papers) == 1 else f"{without:,} of {what} {'has' if without == 1 else 'have'}"
             self.notify(
-                f"{without:,} of {what} {'has' if without == 1 else 'have'} no arXiv id, so no PDF to download: "
-                "i finds the id by a title search.",
+                f"{who} no arXiv id, so no PDF to download: i finds the id by a title search.",
                 title="No arXiv id", severity="warning", markup=False, timeout=8,
             )  # fmt: skip
         wanted = [Wanted(paper.arxiv_id) for paper in with_id if self.pdfs.local(paper.arxiv_id) is None]  # type: ignore[arg-type]
@@ -180,20 +180,25 @@ class PdfActions(_Base):
     # --- open -----------------------------------------------------------------------
 
     @work(thread=True, group="open", exit_on_error=False, name="opening the PDF", description="open PDF")
-    def open_local_pdf(self, paper: Paper, pdf: LocalPdf) -> None:
-        outcome = open_pdf(pdf.path, self.pdfs)
-        self.call_from_thread(self._report_local_open, paper, pdf, outcome.opened, outcome.how)
+    def open_local_pdfs(self, papers: list[tuple[Paper, LocalPdf]]) -> None:
+        outcomes = [(paper, pdf, open_pdf(pdf.path, self.pdfs)) for paper, pdf in papers]
+        self.call_from_thread(self._report_local_open, outcomes)
 
-    def _report_local_open(self, paper: Paper, pdf: LocalPdf, opened: bool, how: str) -> None:
+    def _report_local_open(self, outcomes: list[tuple[Paper, LocalPdf, OpenOutcome]]) -> None:
+        opened = [(paper, pdf, outcome) for paper, pdf, outcome in outcomes if outcome.opened]
         if opened:
-            self._set_marks([paper], read=True)
-            self.notify(f"{pdf.path}\nwith {how}", title="Opened the PDF", markup=False)
-            return
-        via = self._copy(str(pdf.path))
-        self.notify(
-            f"{how}.\nThe PDF is at (path copied {via}):\n{pdf.path}",
-            title="PDF on disk, not opened", severity="warning", markup=False, timeout=10,
-        )  # fmt: skip
+            self._set_marks([paper for paper, _, _ in opened], read=True)
+            paths = "\n".join(str(pdf.path) for _, pdf, _ in opened)
+            self.notify(f"{paths}\nwith {opened[0][2].how}", title=f"Opened {_pdfs(len(opened))}", markup=False)
+        failed = [(pdf, outcome) for _, pdf, outcome in outcomes if not outcome.opened]
+        if failed:
+            paths = "\n".join(str(pdf.path) for pdf, _ in failed)
+            via = self._copy(paths)
+            why = failed[0][1].how
+            self.notify(
+                f"{paths}\n{why[0].upper()}{why[1:]}.\nPath{'s' if len(failed) > 1 else ''} copied {via}",
+                title=f"{'PDF' if len(failed) == 1 else f'{len(failed)} PDFs'} on disk, not opened", severity="warning", markup=False, timeout=10,
+            )  # fmt: skip
 
     # --- links ----------------------------------------------------------------------
 
@@ -227,6 +232,10 @@ class PdfActions(_Base):
             return
         via = self._copy(url)
         self.notify(f"{how}; copied the link instead {via}:\n{url}", title="Could not open the link", severity="warning", markup=False, timeout=8)
+
+
+def _pdfs(count: int) -> str:
+    return "the PDF" if count == 1 else f"{count} PDFs"
 
 
 def paper_web_links(paper: Paper) -> list[str]:
