@@ -266,3 +266,16 @@ def test_real_extraction_reads_every_page(tmp_path):
     text = extract_text(store.local("1706.03762"))
     assert text.count("\f") == 1 and "Model Architecture" in text.split("\f")[1]
     assert os.path.getsize(tmp_path / "1706.03762.pdf") == len(ATTENTION)
+
+
+def test_without_pypdfium2_nothing_is_remembered_and_it_is_tried_again(tmp_path, monkeypatch):
+    store = PdfStore(tmp_path)
+    (tmp_path / "1706.03762.pdf").write_bytes(ATTENTION)
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)  # import fails
+    outcome = ensure_text(store, store.local("1706.03762"))
+    assert "pypdfium2 is not installed" in outcome.problem
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["1706.03762.pdf"]
+    monkeypatch.delitem(sys.modules, "pypdfium2")
+    assert ensure_text(store, store.local("1706.03762")).problem is None
+    store.forget_listing()
+    assert store.local("1706.03762").has_text

@@ -20,12 +20,16 @@ class NoText(Exception):
     """The PDF's text cannot be had; the message is one line that says why."""
 
 
+class NoExtractor(NoText):
+    """pypdfium2 is missing: nothing is wrong with the PDF, so nothing is remembered."""
+
+
 def extract_text(pdf: LocalPdf) -> str:
     """Every page's text, pages separated by form feeds. Raises NoText."""
     try:
         import pypdfium2 as pdfium
     except ImportError:
-        raise NoText("pypdfium2 is not installed (pip install pypdfium2), so no text was extracted") from None
+        raise NoExtractor("pypdfium2 is not installed (pip install pypdfium2), so no text was extracted") from None
     try:
         document = pdfium.PdfDocument(str(pdf.path))
     except pdfium.PdfiumError as error:
@@ -83,6 +87,8 @@ def ensure_text(store: PdfStore, pdf: LocalPdf) -> TextOutcome:
         if not text.strip():
             outcome = TextOutcome(pdf.arxiv_id, 0, "it holds no text (a scan, perhaps); it still opens in a viewer")
             target, content = pdf.no_text_path, outcome.problem or ""
+    except NoExtractor as error:
+        return TextOutcome(pdf.arxiv_id, 0, str(error))  # tried again once it is installed
     except NoText as error:
         outcome = TextOutcome(pdf.arxiv_id, 0, str(error))
         target, content = pdf.no_text_path, str(error)
