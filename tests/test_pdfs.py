@@ -279,3 +279,18 @@ def test_without_pypdfium2_nothing_is_remembered_and_it_is_tried_again(tmp_path,
     assert ensure_text(store, store.local("1706.03762")).problem is None
     store.forget_listing()
     assert store.local("1706.03762").has_text
+
+
+@pytest.mark.parametrize("bad", ["../../state", "1706.03762/../../x", "", "hep-th/../9901001"])
+def test_a_malformed_id_never_names_a_file(pdf_server, clock, bad):
+    store = PdfStore()
+    [result] = download_all(store, client(), [Wanted(bad)])
+    assert result.pdf is None and "not an arXiv id" in result.problem
+    assert pdf_server.requests == [] and not store.root.parent.joinpath("state.pdf").exists()
+
+
+def test_an_encrypted_pdf_is_said_so():
+    from papertui.pdfs.text import _why
+
+    assert "encrypted" in _why("Failed to load document (PDFium: Incorrect password error).")
+    assert "damaged" in _why("Failed to load document (PDFium: Data format error).")

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from typing import Callable
 
-from papertui.pdfs.store import LocalPdf, PdfStore, download_url
+from papertui.pdfs.store import LocalPdf, PdfStore, download_url, split_version
 from papertui.pdfs.text import TextOutcome, ensure_text
 from papertui.sources.http import Client, FetchError, Unreachable
 
@@ -40,6 +40,9 @@ def download_pdf(
 ) -> LocalPdf:
     """Download one PDF (unless it is there already). Raises FetchError or Stopped; a cut or
     stopped download leaves its `.part` to be resumed."""
+    if split_version(wanted.arxiv_id + wanted.version) != (wanted.arxiv_id, wanted.version):
+        # ids name files: only a well-formed one may (a hostile listing could hold `../x`)
+        raise FetchError(f"{wanted.arxiv_id!r} is not an arXiv id; nothing was downloaded")
     target = store.target(wanted.arxiv_id, wanted.version)
     part = target.with_name(target.name + ".part")
     try:

@@ -19,7 +19,7 @@ from textual.message import Message
 from papertui.corpus import Paper
 from papertui.links import OpenOutcome, arxiv_id_from_url, is_web_link, open_in_browser, urls_in
 from papertui.pdfs.download import Downloaded, Wanted, download_all
-from papertui.pdfs.store import LocalPdf, human_size
+from papertui.pdfs.store import LocalPdf, human_size, split_version
 from papertui.pdfs.text import ensure_text, first_page, missing_texts
 from papertui.pdfs.viewer import open_pdf
 from papertui.search.query import parse_query
@@ -104,7 +104,7 @@ class PdfActions(_Base):
         if self._no_targets():
             return
         papers, what = self.targets()
-        with_id = [paper for paper in papers if paper.arxiv_id]
+        with_id = [paper for paper in papers if paper.arxiv_id and split_version(paper.arxiv_id) == (paper.arxiv_id, "")]
         without = len(papers) - len(with_id)
         if without:
             who = f"{what[0].upper()}{what[1:]} has" if len(papers) == 1 else f"{without:,} of {what} {'has' if without == 1 else 'have'}"
