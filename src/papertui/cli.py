@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from papertui.ui.app import PaperApp
 
 PROG = "papertui"
-SUBCOMMANDS = ("list", "stats", "resolve", "doctor", "fetch", "add", "download")
+SUBCOMMANDS = ("list", "stats", "resolve", "doctor", "fetch", "add", "download", "mark")
 LIST_FORMATS = ("text", "json", "jsonl", "links", "bibtex", "markdown")
 ORDER_HELP = {**SORT_LABELS, "relevance": "best match first (corpus order without a query)"}
 QUERY_HELP = """query language (the same in the app; see the README for more):
@@ -48,7 +48,8 @@ QUERY_HELP = """query language (the same in the app; see the README for more):
   ^start  end$        the title starts/ends so        title: t: abs:      only in that field
   au:NAME  cat:cs.CL    id:2406  source:FILE         date:mar  date:>=2024-03  upvotes:>=10
   is:starred is:read is:unread is:new  tag:NAME       has:id  has:code
-  is:downloaded       the PDF is in the library       full:WORDS full:"a phrase"  in the PDF's text"""
+  is:downloaded       the PDF is in the library       full:WORDS full:"a phrase"  in the PDF's text
+  like:2406.16845  like:"a title"   papers like it    ~"protein folding"   papers about it, by meaning"""
 
 
 class UsageError(Exception):
@@ -88,7 +89,8 @@ def _browse_parser() -> argparse.ArgumentParser:
             f"       {PROG} doctor [PATH ...]\n"
             f"       {PROG} fetch [hf|arxiv|oai ...]\n"
             f"       {PROG} add ID|URL ...\n"
-            f"       {PROG} download ID|URL ... | -"
+            f"       {PROG} download ID|URL ... | -\n"
+            f"       {PROG} mark ID|URL ... --star|--unstar|--read|--unread|--tag NAME|--untag NAME"
         ),
         description=(
             "A keyboard-first terminal browser for research papers: filter live while typing, "
@@ -103,6 +105,7 @@ def _browse_parser() -> argparse.ArgumentParser:
             f"  {PROG} fetch ...      fetch papers into the library (Hugging Face, arXiv RSS, API, OAI-PMH)\n"
             f"  {PROG} add ...        add papers to the library by arXiv id or URL\n"
             f"  {PROG} download ...   download PDFs into the library (the app opens them; full: searches them)\n"
+            f"  {PROG} mark ...       star, mark read or tag papers by arXiv id (the app's marks file)\n"
             f"  {PROG} doctor ...     what papertui would use here and why: clipboard, browser, data\n"
             "                         directory, terminal, corpus (run it first when something fails)\n"
             f"  '{PROG} COMMAND --help' explains a command.\n\n"
@@ -280,12 +283,16 @@ def run_list(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         return 1
     marks = open_marks(stderr)
     marks.new_since = last_opening()  # is:new: fetched since the app was last opened
+    facts = PersonalFacts(marks, PdfStore())
+    for_you = None
+    if query.uses_similarity or args.sort == "for-you":
+        facts.recommender, for_you = similarity_for_list(corpus, marks, args.sort == "for-you", stderr)
     if index is not None:
-        result = index.search(query, PersonalFacts(marks, PdfStore()))
+        result = index.search(query, facts)
     else:
         result = SearchResult(args.query, range(len(corpus.papers)), searched=len(corpus.papers))
     starred = marks.mask(corpus.papers, len(corpus.papers), lambda m: m.starred) if args.sort == "starred" else None
-    rows: Sequence[int] = Sorter().sort(result, args.sort, corpus.papers, starred)
+    rows: Sequence[int] = Sorter().sort(result, args.sort, corpus.papers, starred, for_you)
     if args.limit is not None:
         rows = rows[: args.limit]
     if args.format in ("json", "jsonl", "markdown", "bibtex"):
@@ -295,6 +302,24 @@ def run_list(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         papers = [corpus.papers[i] for i in rows[start : start + 4096]]
         stdout.write(export(papers, args.format))
     return 0
+
+
+def similarity_for_list(corpus: Corpus, marks: MarkStore, for_you: bool, stderr: TextIO):
+    """The recommender's vectors for `like:`, `~` and `--sort for-you`, and the for-you scores."""
+    from papertui.recommend.model import Recommender
+
+    recommender = Recommender(corpus.papers)
+    recommender.build()
+    if recommender.meaning_problem:
+        print(f"{PROG}: note: similarity by words only: {recommender.meaning_problem}", file=stderr)
+    if not for_you:
+        return recommender, None
+    starred = marks.mask(corpus.papers, len(corpus.papers), lambda m: m.starred).nonzero()[0]
+    if not len(starred):
+        print(f"{PROG}: note: no starred papers among these, so 'for-you' has nothing to learn from: "
+              f"star some in the app (s) or with '{PROG} mark ID --star'; listed by relevance", file=stderr)  # fmt: skip
+        return recommender, None
+    return recommender, recommender.train(starred.tolist()).scores
 
 
 def run_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -517,6 +542,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 run = commands.run_fetch if argv[0] == "fetch" else commands.run_add
                 return run(argv[1:], stdout, stderr)
             except commands.UsageError as error:
+                raise UsageError(str(error)) from None
+        if argv and argv[0] == "mark":
+            from papertui import marks_command
+
+            try:
+                return marks_command.run_mark(argv[1:], stdout, stderr)
+            except marks_command.UsageError as error:
                 raise UsageError(str(error)) from None
         if argv and argv[0] == "download":
             from papertui.pdfs import commands as pdf_commands

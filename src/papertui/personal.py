@@ -1,6 +1,7 @@
-"""What the query language asks about the user's own things, in one place for the search:
-marks (`is:starred`, `is:read`, `tag:`), when papers were first seen (`is:new`), and the PDF
-library (`is:downloaded`, `full:`). Searches cache their answers by `version`.
+"""What the query language asks beyond the papers' own text, in one place for the search:
+marks (`is:starred`, `is:read`, `tag:`), when papers were first seen (`is:new`), the PDF
+library (`is:downloaded`, `full:`), and similarity (`like:`, `~`) from the recommender once
+its vectors are built. Searches cache their answers by `version`.
 """
 
 from __future__ import annotations
@@ -11,21 +12,49 @@ import numpy as np
 
 from papertui.corpus.model import Paper
 from papertui.pdfs.store import PdfStore
+from papertui.recommend.model import Recommender
 from papertui.search.matching import tokenize
-from papertui.state import Marks, MarkStore
+from papertui.search.query import Term, like_references
+from papertui.state import Marks, MarkStore, title_key
+
+SIMILARITY_CACHE = 16
 
 
 class PersonalFacts:
-    def __init__(self, marks: MarkStore, pdfs: PdfStore | None = None) -> None:
+    def __init__(self, marks: MarkStore, pdfs: PdfStore | None = None, recommender: Recommender | None = None) -> None:
         self.marks = marks
         self.pdfs = pdfs
+        self.recommender = recommender  # set once its vectors are built
+        self._similar: dict[tuple[str, str], np.ndarray | None] = {}
+        self._similar_for: Recommender | None = None
 
     @property
-    def version(self) -> tuple[int, int]:
+    def version(self) -> tuple[int, int, int]:
+        recommender = id(self.recommender) if self.recommender is not None else 0
         if self.pdfs is None:
-            return self.marks.version, 0
+            return self.marks.version, 0, recommender
         self.pdfs.refresh()  # one stat: a file deleted by hand is noticed at the next search
-        return self.marks.version, self.pdfs.version
+        return self.marks.version, self.pdfs.version, recommender
+
+    def similarity(self, term: Term, papers: Sequence[Paper], size: int) -> np.ndarray | None:
+        """Scores for a `like:` or `~` term, None until the vectors are built (or when the
+        papers named are not loaded)."""
+        recommender = self.recommender
+        if recommender is None or recommender.size < size:
+            return None
+        if recommender is not self._similar_for:
+            self._similar, self._similar_for = {}, recommender
+        key = (term.kind, term.value)
+        if key not in self._similar:
+            if term.kind == "about":
+                scores = recommender.about(term.value)
+            else:
+                chosen = find_papers(like_references(term.value), papers)
+                scores = recommender.like(chosen) if chosen else None
+            if len(self._similar) >= SIMILARITY_CACHE:
+                self._similar.pop(next(iter(self._similar)))
+            self._similar[key] = scores
+        return self._similar[key]
 
     @property
     def new_since(self) -> str | None:
@@ -49,6 +78,22 @@ class PersonalFacts:
             if text is not None and needles and all(needle in text for needle in needles):
                 found.add(arxiv_id)
         return _papers_with_ids(papers, size, found)
+
+
+def find_papers(references: list[str], papers: Sequence[Paper]) -> list[int]:
+    """The papers named by arXiv ids (`2406.16845`, `arXiv:2406.16845v2`) or by titles
+    (exact, case and punctuation aside; else the only title starting so)."""
+    from papertui.links import parse_arxiv_id
+
+    ids = {found for reference in references if (found := parse_arxiv_id(reference))}
+    titles = {title_key(reference) for reference in references if parse_arxiv_id(reference) is None}
+    chosen = [number for number, paper in enumerate(papers) if (paper.arxiv_id in ids) or (titles and title_key(paper.title) in titles)]
+    found_titles = {title_key(papers[number].title) for number in chosen}
+    for wanted in titles - found_titles:
+        starting = [number for number, paper in enumerate(papers) if title_key(paper.title).startswith(wanted)]
+        if len(starting) == 1:
+            chosen.extend(starting)
+    return sorted(set(chosen))
 
 
 def _papers_with_ids(papers: Sequence[Paper], size: int, ids: set[str]) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 from papertui.corpus.facts import date_key, date_text, has_code
 from papertui.corpus.model import Paper
 from papertui.search.matching import JOINED, MIN_INFIX, tokenize
-from papertui.search.query import PERSONAL_KINDS, Query, Term, compare, date_matches, date_range, fold_name
+from papertui.search.query import PERSONAL_KINDS, SIMILARITY_KINDS, Query, Term, compare, date_matches, date_range, fold_name
 from papertui.search.vocabulary import units
 
 if TYPE_CHECKING:
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 TITLE_HIT = 1 << 10
 EXACT_UNITS = units(1.0)
 MAX_SCORING_WORDS = 24  # as the plain path: keeps the summed key within 16 bits
+SIMILAR_MIN = 20
+SIMILAR_KEY_TOP = 0xC000  # similarity ranks above word scores: "ranks by meaning within the filter"
+SIMILAR_KEY_FLOOR = 0x2000
 
 
 class MarkSource(Protocol):
@@ -38,6 +41,8 @@ class MarkSource(Protocol):
     def downloaded_mask(self, papers: Sequence[Paper], size: int) -> np.ndarray: ...
 
     def full_text_mask(self, phrase: str, whole: bool, papers: Sequence[Paper], size: int) -> np.ndarray: ...
+
+    def similarity(self, term: Term, papers: Sequence[Paper], size: int) -> np.ndarray | None: ...
 
 
 _PLAIN_TOKEN = re.compile(r"[a-z0-9]{3,}")
@@ -96,8 +101,10 @@ class Evaluation:
         filter_mask: Callable[[Term], np.ndarray],
         facts: CorpusFacts,
         cancelled: Callable[[], bool] = lambda: False,
+        similarity: Callable[[Term], np.ndarray | None] = lambda term: None,
     ) -> None:
         self.cancelled = cancelled
+        self.similarity = similarity
         self.state = state
         self.facts = facts
         self.size = state.size
@@ -133,8 +140,27 @@ class Evaluation:
             return self._words(term)
         if term.kind == "text":
             return self._text(term, alive)
+        if term.kind in SIMILARITY_KINDS:
+            return self._similar(term)
         mask = self.filter_mask(term)
         return (~mask if term.negated else mask), None
+
+    def _similar(self, term: Term) -> tuple[np.ndarray, np.ndarray | None]:
+        """`like:` and `~`: the most similar papers (a tenth of them, at least SIMILAR_MIN),
+        ranked by similarity above any word score. Without vectors (still being computed, or
+        nothing named is loaded) every paper passes, unranked."""
+        scores = self.similarity(term)
+        if scores is None or len(scores) < self.size:
+            return np.ones(self.size, dtype=bool), None
+        scores = scores[: self.size]
+        kept = min(self.size, max(SIMILAR_MIN, self.size // 10))
+        best = np.argpartition(-scores, kept - 1)[:kept] if kept < self.size else np.arange(self.size)
+        mask = np.zeros(self.size, dtype=bool)
+        mask[best] = True
+        key = np.zeros(self.size, dtype=np.int32)
+        order = best[np.argsort(-scores[best], kind="stable")]
+        key[order] = SIMILAR_KEY_TOP - (np.arange(len(order)) * (SIMILAR_KEY_TOP - SIMILAR_KEY_FLOOR) // max(1, len(order)))
+        return mask, key
 
     def _words(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
         mask = np.ones(self.size, dtype=bool)

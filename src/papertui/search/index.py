@@ -270,6 +270,7 @@ class SearchIndex:
                 lambda term: self._filter_mask(state, term, marks),
                 self._facts.moved_to(self._papers, state),
                 cancelled,
+                lambda term: marks.similarity(term, self._papers, state.size) if hasattr(marks, "similarity") else None,
             )
             papers, keys = evaluation.run(query, candidates)
         keys = self._with_phrase_bonus(papers, keys, query.phrase_words)

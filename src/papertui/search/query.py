@@ -44,12 +44,14 @@ FIELD_NAMES = {
     "has": "has",
     "full": "full",
     "text": "full",
+    "like": "like",
 }
 MAX_PHRASE_WORDS = 24
 FILTER_KINDS = ("id", "source", "author", "cat", "date", "upvotes", "is", "tag", "has", "full")
 IS_VALUES = ("starred", "read", "unread", "new", "downloaded")
 HAS_VALUES = ("id", "code")
 PERSONAL_KINDS = ("is", "tag", "full")  # answered by the user's marks and PDF library
+SIMILARITY_KINDS = ("like", "about")  # ranked by the recommender's vectors
 _FIELD = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
 _DATE_BOUND = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 DATE_OPERATORS = (">=", "<=", ">", "<", "=")
@@ -129,7 +131,11 @@ class Query:
 
     @property
     def uses_marks(self) -> bool:
-        return any(term.kind in PERSONAL_KINDS for group in self.groups for term in group)
+        return any(term.kind in PERSONAL_KINDS + SIMILARITY_KINDS for group in self.groups for term in group)
+
+    @property
+    def uses_similarity(self) -> bool:
+        return any(term.kind in SIMILARITY_KINDS for group in self.groups for term in group)
 
     @property
     def highlight_words(self) -> tuple[str, ...]:
@@ -212,6 +218,8 @@ def _term(token: str, notes: list[str]) -> Term | None:
     if negated and not body:
         _note(notes, "a lone '!' was ignored")
         return None
+    if body.startswith("~") and len(body) > 1:
+        return _similarity_term("about", _unquoted(body[1:]).strip(), negated, notes)
     field = "any"
     match = _FIELD.fullmatch(body)
     if match and match.group(2):
@@ -225,6 +233,8 @@ def _term(token: str, notes: list[str]) -> Term | None:
         return None
     if field == "full":
         return _full_text_term(body, negated, notes)
+    if field == "like":
+        return _similarity_term("like", body, negated, notes)
     if field in FILTER_KINDS:
         return _filter_term(field, _unquoted(body), negated, notes)
     return _text_term(body, field, negated, notes)
@@ -238,6 +248,29 @@ def _full_text_term(body: str, negated: bool, notes: list[str]) -> Term | None:
         _note(notes, "full: needs words to look for in the PDFs' text")
         return None
     return Term("full", value, anchor="whole" if quoted else "", negated=negated)
+
+
+def _similarity_term(kind: str, value: str, negated: bool, notes: list[str]) -> Term | None:
+    """`like:2406.16845,1706.03762` or `like:"a title"` (papers like these), `~"some text"`
+    (papers about it, by meaning). They rank; negated they are ignored, as nothing is unlike."""
+    if negated:
+        _note(notes, f"!{'like:' if kind == 'like' else '~'} was ignored: similarity ranks, it does not exclude")
+        return None
+    if kind == "about" and not tokenize(value):
+        _note(notes, "~ needs words: ~\"protein folding with language models\"")
+        return None
+    if kind == "like" and not like_references(value):
+        _note(notes, "like: needs an arXiv id or a quoted title: like:2406.16845, like:\"Masked Thought\"")
+        return None
+    return Term(kind, value)
+
+
+_REFERENCE = re.compile(r'"([^"]+)"|([^,"]+)')
+
+
+def like_references(value: str) -> list[str]:
+    """The papers a `like:` value names: arXiv ids and quoted titles, comma-separated."""
+    return [(quoted or bare).strip() for quoted, bare in _REFERENCE.findall(value) if (quoted or bare).strip()]
 
 
 def _unquoted(value: str) -> str:

@@ -1,4 +1,5 @@
-"""Orders for a result's rows: relevance, corpus order, title, date, upvotes, starred first."""
+"""Orders for a result's rows: relevance, corpus order, title, date, upvotes, starred first,
+newest first, and "for you" (a ranking learned from the starred papers)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from papertui.corpus.facts import date_key
 from papertui.corpus.model import Paper
 from papertui.search.index import RankedRows, SearchResult
 
-SORT_ORDERS = ("relevance", "corpus", "title", "date", "upvotes", "starred", "new")
+SORT_ORDERS = ("relevance", "corpus", "title", "date", "upvotes", "starred", "new", "for-you")
 SORT_LABELS = {
     "relevance": "relevance",
     "corpus": "corpus order",
@@ -20,6 +21,7 @@ SORT_LABELS = {
     "upvotes": "upvotes, most first",
     "starred": "starred first",
     "new": "newest first (first seen by the library)",
+    "for-you": "for you (learned from your stars)",
 }
 
 
@@ -73,11 +75,18 @@ class Sorter:
         order: str,
         papers: Sequence[Paper],
         starred: np.ndarray | None = None,
+        for_you: np.ndarray | None = None,
     ) -> Sequence[int]:
         """`result`'s rows in `order`; ties keep the result's own order (relevance, else
-        corpus order). `starred`: a bool per paper, for "starred"."""
+        corpus order). `starred`: a bool per paper, for "starred"; `for_you`: a score per
+        paper, for "for-you" (without one, the result's own order)."""
         if order == "relevance" or (order == "corpus" and result.matched is None):
             return result.rows
+        if order == "for-you":
+            ranked = rows_array(result.rows)
+            if for_you is None or len(for_you) < (int(ranked.max()) + 1 if len(ranked) else 0):
+                return result.rows
+            return ArrayRows(ranked[np.argsort(-for_you[ranked], kind="stable")])
         matched = result.matched if result.matched is not None else rows_array(result.rows)
         if order == "corpus":
             return ArrayRows(matched)

@@ -1,0 +1,1 @@
+"""Papers like others: vectors (lexical, semantic), "more like this", "for you"."""
