@@ -184,3 +184,16 @@ def test_the_lookup_finds_repeated_and_non_ascii_titles_across_chunks(tmp_path, 
     store.update(corpus[1], read=True)
     assert store.mask(corpus, 5, lambda m: m.starred).tolist() == [True, False, False, True, False]
     assert store.mask(corpus, 5, lambda m: m.read).tolist() == [False, True, False, False, True]
+
+
+def test_marks_made_by_id_alone_never_share_an_empty_title(data_dir):
+    from papertui.corpus.model import Paper
+    from papertui.state import MarkStore
+
+    marks = MarkStore.open()
+    marks.update(Paper(title="", abstract="", arxiv_id="2401.10006"), starred=True)
+    marks.update(Paper(title="", abstract="", arxiv_id="2401.10007"), read=True)
+    assert marks.get(Paper(title="", abstract="", arxiv_id="2401.10006")).starred
+    assert not marks.get(Paper(title="", abstract="", arxiv_id="2401.10006")).read
+    assert marks.get(Paper(title="", abstract="", arxiv_id="2401.10007")).read
+    assert marks.get(Paper(title="", abstract="no id, no title")) is None

@@ -238,7 +238,7 @@ class MarkStore:
         """The key of the paper's stored marks, if it has any."""
         if paper.arxiv_id and paper.arxiv_id in self._by_id:
             return self._by_id[paper.arxiv_id]
-        if not self._by_title:
+        if not self._by_title or not paper.title.strip():  # marks made by id alone have no title
             return None
         return self._by_title.get(_title_key(paper.title))
 
@@ -297,7 +297,8 @@ class MarkStore:
     def _index(self, key: str, marks: Marks) -> None:
         if marks.arxiv_id:
             self._by_id.setdefault(marks.arxiv_id, key)
-        self._by_title.setdefault(_title_key(marks.title), key)
+        if marks.title.strip():
+            self._by_title.setdefault(_title_key(marks.title), key)
 
     # --- disk -----------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ MEANING_WEIGHT = 1.0  # the meaning similarity's share beside the lexical one, o
 WHY_WORDS = 5
 EXPANSION = 20  # "like": the best papers found are added to the query, at half weight
 EXPANSION_WEIGHT = 0.5
+EXPANSION_SHARE = 20  # at most one paper in this many: in a small corpus, no expansion at all
 RIDGE = 0.01  # "for you": the classifiers' regularisation
 LEXICAL_STEPS = 10  # conjugate-gradient steps for the lexical classifier (more change no ranking)
 TRAINING_PAPERS = 20_000  # "for you" learns from the starred papers and at most this many others, drawn at random
@@ -87,7 +88,7 @@ class Recommender:
         first = self._like_once(papers)
         ranked = first.copy()
         ranked[papers] = -np.inf
-        count = min(EXPANSION, self.size - len(papers))
+        count = min(EXPANSION, (self.size - len(papers)) // EXPANSION_SHARE)
         if count <= 0:
             return first
         expansion = np.argpartition(-ranked, count - 1)[:count].tolist()

@@ -180,6 +180,7 @@ class PaperActions(_Base):
         self.paper_list.refresh_marks()
         self.show_details()
         self.save_marks()
+        self.retrain_for_you()  # only when the stars changed
         if self.sort_order == "starred" or parse_query(self.filter_bar.value).uses_marks:
             self.refilter()
 

@@ -39,6 +39,7 @@ from papertui.ui.filter_bar import FilterBar
 from papertui.ui.help_screen import HelpScreen
 from papertui.ui.paper_list import PaperList
 from papertui.ui.pdf_actions import PdfActions
+from papertui.ui.recommend_actions import RecommendActions
 from papertui.ui.resolve_actions import ResolveActions
 from papertui.ui.terminal_input import tolerate_invalid_input_bytes
 
@@ -49,7 +50,7 @@ WARNINGS_SHOWN = 3
 NARROW_WIDTH = 64
 
 
-class PaperApp(PaperActions, PdfActions, ResolveActions, FetchActions, App[list[Paper] | None]):
+class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, FetchActions, App[list[Paper] | None]):
     """Browse papers: filter bar on top, list on the left, details on the right.
 
     Returns (with `print_mode`) the papers chosen with Enter, or None when left otherwise.
@@ -63,7 +64,7 @@ class PaperApp(PaperActions, PdfActions, ResolveActions, FetchActions, App[list[
         # While loading, Ctrl+C stops the load; otherwise it keeps Textual's meanings (copy, quit hint).
         Binding("ctrl+c", "stop_loading", "Stop loading", show=False, priority=True, id="app.stop_loading"),
         Binding("f1", "help", "Help", id="app.help"),
-        Binding("ctrl+s", "cycle_sort", "Sort", tooltip="Sort by relevance, corpus order, title, date, upvotes, starred first", id="app.sort"),
+        Binding("ctrl+s", "cycle_sort", "Sort", tooltip="Sort by relevance, corpus order, title, date, upvotes, starred first, newest, for you", id="app.sort"),
     ]
 
     @dataclass
@@ -265,6 +266,7 @@ class PaperApp(PaperActions, PdfActions, ResolveActions, FetchActions, App[list[
         self._update_status()
 
     def _loading_finished(self, corpus: Corpus) -> None:
+        self.build_vectors()
         warnings = corpus.warnings + (self._resolver.cache.warnings if self._resolver else [])
         if warnings:
             shown = "\n".join(warnings[:WARNINGS_SHOWN])
@@ -334,7 +336,7 @@ class PaperApp(PaperActions, PdfActions, ResolveActions, FetchActions, App[list[
             starred = None
             if order == "starred":
                 starred = self.marks.mask(papers, len(papers), lambda marks: marks.starred)
-            rows = self.sorter.sort(result, order, papers, starred)
+            rows = self.sorter.sort(result, order, papers, starred, self.for_you_scores() if order == "for-you" else None)
             if not cancel.is_set():
                 finished = self.Filtered(result, rows, generation, keep_cursor, (index, version), cancel)
         except SearchCancelled:
@@ -373,6 +375,8 @@ class PaperApp(PaperActions, PdfActions, ResolveActions, FetchActions, App[list[
         self.sort_order = next_order(self.sort_order)
         self.refilter(keep_cursor=False)
         self.notify(f"Sorted by {self._order_label()}", markup=False, timeout=2)
+        if self.sort_order == "for-you":
+            self.for_you_hint()
 
     def _order_label(self) -> str:
         if self.sort_order == "relevance" and (self.result is None or parse_query(self.result.query).empty):
@@ -404,6 +408,8 @@ class PaperApp(PaperActions, PdfActions, ResolveActions, FetchActions, App[list[
             parts += ["  ·  ", (self._fetching_line, "italic")]
         if self._downloading_line:
             parts += ["  ·  ", (self._downloading_line, "italic")]
+        if self._similarity_line:
+            parts += ["  ·  ", (self._similarity_line, "italic")]
         self._set_status(Content.assemble(*parts))
 
     def _set_status(self, content: Content) -> None:
@@ -424,6 +430,7 @@ class PaperApp(PaperActions, PdfActions, ResolveActions, FetchActions, App[list[
             detail.marks = self.marks.get(paper) if paper is not None else None
             detail.selected = index in self.selected
             detail.on_disk = self.pdf_on_disk(paper)
+            detail.why = self.why_for_you(index)
 
     @on(PaperList.Read)
     def _read_paper(self) -> None:
@@ -482,6 +489,7 @@ class PaperApp(PaperActions, PdfActions, ResolveActions, FetchActions, App[list[
         yield SystemCommand("Open abstract page", f"Open the arXiv page of {them} (O)", lambda: self.action_open("abs"))
         yield SystemCommand("Download PDF", f"Download the PDF of {them} into the library; again: stop (d)", self.action_download)
         yield SystemCommand("Links", "The highlighted paper's links (code, project pages): open or copy one (l)", self.action_links)
+        yield SystemCommand("More like this", f"Papers like {them}: filter by like: (m)", self.action_more_like_this)
         yield SystemCommand("Copy arXiv link", f"Copy the arXiv abs link of {them} (y)", lambda: self.action_copy("abs"))
         yield SystemCommand("Copy PDF link", f"Copy the PDF link of {them} (Y)", lambda: self.action_copy("pdf"))
         yield SystemCommand("Star", f"Star or unstar {them} (s)", lambda: self.action_toggle_mark("starred"))
@@ -501,7 +509,7 @@ class PaperApp(PaperActions, PdfActions, ResolveActions, FetchActions, App[list[
         yield SystemCommand("Select paper", "Select or unselect the highlighted paper (space in the list)", self.action_toggle_selected)
         yield SystemCommand("Select all", "Select every paper in the list (a in the list)", self.action_select_all)
         yield SystemCommand("Unselect all", "Clear the selection (c in the list)", self.action_clear_selection)
-        yield SystemCommand("Sort", "Next order: relevance, corpus, title, date, upvotes, starred first (Ctrl+S)", self.action_cycle_sort)
+        yield SystemCommand("Sort", "Next order: relevance, corpus, title, date, upvotes, starred first, newest, for you (Ctrl+S)", self.action_cycle_sort)
         yield SystemCommand("Focus filter", "Move to the filter bar (/)", self.action_focus_filter)
         yield SystemCommand("Clear filter", "Show every paper (Esc in the filter bar)", self.filter_bar.action_clear)
         yield SystemCommand("Focus list", "Move to the paper list (Enter in the filter bar)", self.action_focus_list)

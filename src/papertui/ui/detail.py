@@ -79,6 +79,14 @@ class PdfOnDisk:
     first_page: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class WhyForYou:
+    """What the detail pane says of a paper's place in the "for you" order."""
+
+    words: tuple[str, ...]
+    nearest_starred: str | None
+
+
 def _pdf_fields(on_disk: PdfOnDisk) -> list[Content]:
     pdf = on_disk.pdf
     version = f" ({pdf.version})" if pdf.version else ""
@@ -94,6 +102,15 @@ def _pdf_fields(on_disk: PdfOnDisk) -> list[Content]:
     ]
 
 
+def _why_fields(why: WhyForYou) -> list[Content]:
+    reasons = []
+    if why.words:
+        reasons.append(_field("For you", "its words " + ", ".join(why.words), "$text-accent"))
+    if why.nearest_starred:
+        reasons.append(_field("" if reasons else "For you", f"like ★ {why.nearest_starred}", "$text-accent"))
+    return reasons
+
+
 def _first_page(on_disk: PdfOnDisk | None) -> list[Content]:
     if on_disk is None or not on_disk.first_page:
         return []
@@ -107,8 +124,9 @@ def paper_details(
     marks: Marks | None = None,
     selected: bool = False,
     on_disk: PdfOnDisk | None = None,
+    why: WhyForYou | None = None,
 ) -> Content:
-    """The detail pane's text for one paper."""
+    """The detail pane's text for one paper. `why`: its place in the "for you" order."""
     parts: list[Content] = [highlighted(paper.title, terms, "bold"), Content("\n")]
     if paper.title_derived:
         parts.append(Content.styled("(no title in the source: derived from the abstract)\n", "italic $text-muted"))
@@ -145,6 +163,8 @@ def paper_details(
     for number, link in enumerate(paper.links):
         parts.append(_field("Links" if number == 0 else "", link, "$text-primary"))
     parts.extend(_marks_fields(marks, selected))
+    if why is not None:
+        parts.extend(_why_fields(why))
     parts.append(Content("\n"))
     parts.append(highlighted(paper.abstract or "(no abstract in the source)", terms))
     parts.extend(_first_page(on_disk))
@@ -171,6 +191,7 @@ class DetailPane(VerticalScroll, can_focus=True):
     marks: reactive[Marks | None] = reactive(None, init=False)
     selected: reactive[bool] = reactive(False, init=False)
     on_disk: reactive[PdfOnDisk | None] = reactive(None, init=False)
+    why: reactive[WhyForYou | None] = reactive(None, init=False)  # when sorted "for you"
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("Loading papers…", "italic $text-muted"), id="detail-text")
@@ -192,6 +213,9 @@ class DetailPane(VerticalScroll, can_focus=True):
     def watch_on_disk(self) -> None:
         self._update()
 
+    def watch_why(self) -> None:
+        self._update()
+
     def refresh_paper(self) -> None:
         """The paper itself changed (an id was found): draw it again."""
         self._update()
@@ -201,4 +225,4 @@ class DetailPane(VerticalScroll, can_focus=True):
         if self.paper is None:
             text.update(Content.styled("No paper selected", "italic $text-muted"))
         else:
-            text.update(paper_details(self.paper, self.terms, self.marks, self.selected, self.on_disk))
+            text.update(paper_details(self.paper, self.terms, self.marks, self.selected, self.on_disk, self.why))

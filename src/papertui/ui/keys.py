@@ -8,6 +8,7 @@ from textual.binding import Binding, BindingType
 PAPER_KEYS: list[BindingType] = [
     Binding("o", "app.open('pdf')", "Open PDF", tooltip="Open the PDF: the downloaded file in your viewer, else in the browser (marks it read)", id="paper.open_pdf"),
     Binding("d", "app.download", "Download", show=False, tooltip="Download the PDF into the library (again: stop)", id="paper.download"),
+    Binding("m", "app.more_like_this", "More like this", show=False, tooltip="Papers like this one (or the selected ones): filter by like:", id="paper.more_like_this"),
     Binding("l", "app.links", "Links", show=False, tooltip="The paper's links (code, project pages): open or copy one", id="paper.links"),
     Binding("O", "app.open('abs')", "Open abs", show=False, tooltip="Open the arXiv abstract page", id="paper.open_abs"),
     Binding("y", "app.copy('abs')", "Copy link", tooltip="Copy the arXiv abs link", id="paper.copy_abs"),

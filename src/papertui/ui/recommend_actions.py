@@ -1,0 +1,154 @@
+"""Similarity in the app: `m` (more like this), the `like:` and `~` terms, and the "for you"
+order learned from the stars.
+
+Mixed into `PaperApp`. The vectors are built in a daemon thread once loading ends (seconds
+at 100k papers; the status line says so meanwhile), and "for you" is retrained there whenever
+the set of starred papers changes. Until the vectors exist, `like:` and `~` rank nothing and
+"for you" keeps the result's own order.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.message import Message
+
+from papertui.corpus import Paper
+from papertui.recommend.model import ForYou, Recommender
+from papertui.search.query import parse_query
+from papertui.ui.daemon import in_daemon_thread
+from papertui.ui.detail import WhyForYou
+
+if TYPE_CHECKING:
+    from papertui.ui.app import PaperApp
+
+    _Base = PaperApp
+else:
+    _Base = object
+
+
+class RecommendActions(_Base):
+    @dataclass
+    class VectorsBuilt(Message):
+        recommender: Recommender
+
+    @dataclass
+    class ForYouTrained(Message):
+        model: ForYou
+        recommender: Recommender
+
+    recommender: Recommender | None = None
+    for_you: ForYou | None = None
+    _similarity_line = ""
+    _trained_on: frozenset[int] | None = None
+
+    def build_vectors(self) -> None:
+        """(Re)build the vectors for the loaded papers, in the background."""
+        if self.corpus is None or not self.corpus.papers:
+            return
+        self._similarity_line = "building similarity vectors…"
+        self._update_status()
+        self._build_vectors(list(self.corpus.papers))
+
+    @work(exclusive=True, group="vectors", exit_on_error=False, name="building similarity vectors", description="vectors")
+    async def _build_vectors(self, papers: list[Paper]) -> None:
+        abandoned = threading.Event()
+
+        def build() -> None:
+            recommender = Recommender(papers)
+            try:
+                recommender.build(stop=abandoned.is_set)
+            except InterruptedError:
+                return
+            self.post_message(self.VectorsBuilt(recommender))
+
+        try:
+            await in_daemon_thread(build, name="papertui-vectors")
+        finally:
+            abandoned.set()
+
+    def on_recommend_actions_vectors_built(self, message: VectorsBuilt) -> None:
+        if self.corpus is None or message.recommender.size != len(self.corpus.papers):
+            return  # the corpus changed meanwhile: a newer build is on its way
+        self.recommender = message.recommender
+        self.personal.recommender = message.recommender
+        self._similarity_line = ""
+        if message.recommender.meaning_problem:
+            self.notify(f"Similarity by words only: {message.recommender.meaning_problem}", severity="warning", markup=False, timeout=8)
+        self._trained_on = None
+        self.retrain_for_you()
+        if parse_query(self.filter_bar.value).uses_similarity:
+            self.refilter()
+        else:
+            self._update_status()
+
+    def starred_rows(self) -> frozenset[int]:
+        if self.corpus is None:
+            return frozenset()
+        mask = self.marks.mask(self.corpus.papers, len(self.corpus.papers), lambda marks: marks.starred)
+        return frozenset(mask.nonzero()[0].tolist())
+
+    def retrain_for_you(self) -> None:
+        """Learn "for you" again if the stars changed since it last learned."""
+        if self.recommender is None:
+            return
+        starred = self.starred_rows()
+        if starred == self._trained_on:
+            return
+        self._trained_on = starred
+        if not starred:
+            self.for_you = None
+            if self.sort_order == "for-you":
+                self.refilter()
+            return
+        self._train(self.recommender, sorted(starred))
+
+    @work(thread=True, exclusive=True, group="for-you", exit_on_error=False, name="learning what is for you", description="for you")
+    def _train(self, recommender: Recommender, starred: list[int]) -> None:
+        self.post_message(self.ForYouTrained(recommender.train(starred), recommender))
+
+    def on_recommend_actions_for_you_trained(self, message: ForYouTrained) -> None:
+        if message.recommender is not self.recommender:
+            return
+        self.for_you = message.model
+        if self.sort_order == "for-you":
+            self.refilter()
+            self.show_details()
+
+    def for_you_scores(self):
+        return self.for_you.scores if self.for_you is not None else None
+
+    def why_for_you(self, index: int | None) -> WhyForYou | None:
+        """Why the highlighted paper ranks where it does, when the order is "for you"."""
+        if self.sort_order != "for-you" or self.for_you is None or self.recommender is None or index is None or self.corpus is None:
+            return None
+        if index >= self.recommender.size:
+            return None
+        words, nearest = self.recommender.why(self.for_you, index)
+        title = self.corpus.papers[nearest].title if nearest is not None else None
+        return WhyForYou(tuple(words), title)
+
+    def for_you_hint(self) -> None:
+        """Said when the order becomes "for you": what it learns from, or that it cannot yet."""
+        if self.recommender is None:
+            self.notify("For you: the similarity vectors are still being built; the order follows when they are.", markup=False, timeout=5)
+        elif not self._trained_on:
+            self.notify("For you learns from your stars: star papers you like (s), and the list follows.", markup=False, timeout=6)
+
+    # --- more like this ---------------------------------------------------------------
+
+    def action_more_like_this(self) -> None:
+        """Filter by `like:` the selected papers (or the highlighted one)."""
+        if self._no_targets():
+            return
+        papers, _ = self.targets()
+        self.filter_bar.value = "like:" + like_value(papers)
+        self.paper_list.focus()
+
+
+def like_value(papers: list[Paper]) -> str:
+    """How `like:` names papers: arXiv ids, else quoted titles (a quote inside dropped)."""
+    return ",".join(paper.arxiv_id or '"' + paper.title.replace('"', " ").strip() + '"' for paper in papers)
