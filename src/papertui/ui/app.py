@@ -266,7 +266,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         self._update_status()
 
     def _loading_finished(self, corpus: Corpus) -> None:
-        self.build_vectors()
+        self.vectors_after_loading()
         warnings = corpus.warnings + (self._resolver.cache.warnings if self._resolver else [])
         if warnings:
             shown = "\n".join(warnings[:WARNINGS_SHOWN])
@@ -303,6 +303,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
             return
         (query, keep_cursor), self._filter_wanted = self._filter_wanted, None
         parsed = parse_query(query)
+        if parsed.uses_similarity:
+            self.ensure_vectors()
         if parsed.empty:
             self._shown_papers = len(self.corpus.papers)
             result = SearchResult(query, range(self._shown_papers), searched=len(self.index), notes=parsed.notes)

@@ -34,6 +34,8 @@ QUERY_HELP = (
     ("au: author: cat:", "an author's name, accents optional: au:balazs; an arXiv category or its prefix: cat:cs.CL, cat:hep"),
     ("date:>=2024-03", "compare dates with > >= < <= (YYYY, YYYY-MM or YYYY-MM-DD); upvotes:>=10 likewise"),
     ("is: tag: has:", "is:starred, is:read, is:unread, is:new (fetched since the last start), is:downloaded (the PDF is in the library), tag:to-read, has:id, has:code (links to code)"),
+    ("like:ID  like:\"title\"", "papers like these (m on a paper), most alike first; ids and quoted titles, comma-separated"),
+    ("~\"some text\"", "papers about it, by meaning as well as words, best first; mixed with words it ranks within them"),
     ("full: text:", "in the text of the downloaded PDF: full:ablation (each word), full:\"chain of thought\" (the phrase)"),
 )
 QUERY_NOTE = (

@@ -1,10 +1,11 @@
 """Similarity in the app: `m` (more like this), the `like:` and `~` terms, and the "for you"
 order learned from the stars.
 
-Mixed into `PaperApp`. The vectors are built in a daemon thread once loading ends (seconds
-at 100k papers; the status line says so meanwhile), and "for you" is retrained there whenever
-the set of starred papers changes. Until the vectors exist, `like:` and `~` rank nothing and
-"for you" keeps the result's own order.
+Mixed into `PaperApp`. The vectors are built in a daemon thread: once loading ends for a
+corpus of up to 20k papers (a second or two), else at the first use of `m`, `like:`, `~` or
+"for you" (about 80 s at 100k papers, which nobody should pay who never asks; the status line
+says so meanwhile). "For you" is retrained whenever the set of starred papers changes. Until
+the vectors exist, `like:` and `~` rank nothing and "for you" keeps the result's own order.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from papertui.recommend.model import ForYou, Recommender
 from papertui.search.query import parse_query
 from papertui.ui.daemon import in_daemon_thread
 from papertui.ui.detail import WhyForYou
+
+AUTO_BUILD_PAPERS = 20_000
 
 if TYPE_CHECKING:
     from papertui.ui.app import PaperApp
@@ -44,12 +47,22 @@ class RecommendActions(_Base):
     for_you: ForYou | None = None
     _similarity_line = ""
     _trained_on: frozenset[int] | None = None
+    _vectors_wanted = False  # built, or being built, for the corpus now loaded
 
-    def build_vectors(self) -> None:
-        """(Re)build the vectors for the loaded papers, in the background."""
-        if self.corpus is None or not self.corpus.papers:
+    def vectors_after_loading(self) -> None:
+        """A new corpus: its vectors now if it is small or they were in use, else on demand."""
+        self._vectors_wanted = False
+        in_use = self.recommender is not None or parse_query(self.filter_bar.value).uses_similarity or self.sort_order == "for-you"
+        if self.corpus is not None and (len(self.corpus.papers) <= AUTO_BUILD_PAPERS or in_use):
+            self.ensure_vectors()
+
+    def ensure_vectors(self) -> None:
+        """Build the vectors for the loaded papers in the background, unless under way."""
+        if self._vectors_wanted or self.corpus is None or not self.corpus.papers or self.loading:
             return
-        self._similarity_line = "building similarity vectors…"
+        self._vectors_wanted = True
+        count = len(self.corpus.papers)
+        self._similarity_line = f"building similarity vectors for {count:,} papers…"
         self._update_status()
         self._build_vectors(list(self.corpus.papers))
 
@@ -133,6 +146,7 @@ class RecommendActions(_Base):
 
     def for_you_hint(self) -> None:
         """Said when the order becomes "for you": what it learns from, or that it cannot yet."""
+        self.ensure_vectors()
         if self.recommender is None:
             self.notify("For you: the similarity vectors are still being built; the order follows when they are.", markup=False, timeout=5)
         elif not self._trained_on:
@@ -145,6 +159,7 @@ class RecommendActions(_Base):
         if self._no_targets():
             return
         papers, _ = self.targets()
+        self.ensure_vectors()
         self.filter_bar.value = "like:" + like_value(papers)
         self.paper_list.focus()
 
