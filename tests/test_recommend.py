@@ -209,3 +209,20 @@ async def test_m_filters_by_like_and_for_you_orders_by_the_stars_with_a_why():
         await settle(pilot)
         text = str(app.detail.query_one("#detail-text").render())
         assert "For you" in text and "like ★ Protein structure prediction with deep learning" in text
+
+
+def test_for_tag_ranks_by_what_the_tagged_papers_teach(built):
+    papers, recommender = built
+    marks = MarkStore.open()
+    for number in (10, 11):  # two compiler papers
+        marks.update(papers[number], tags=["pl"])
+    index = SearchIndex(papers)
+    facts = PersonalFacts(marks, recommender=recommender)
+    rows = list(index.search("for:pl", facts).rows)
+    assert {topic_of(papers[i]) for i in rows[:5]} == {"compilers"}
+    assert len(index.search("for:nothing-tagged", facts).rows) == len(papers)  # nothing to learn from: unranked
+    marks.update(papers[0], tags=["pl"])  # the tag changes: learned again
+    marks.update(papers[10], tags=[])
+    marks.update(papers[11], tags=[])
+    rows = list(index.search("for:pl", facts).rows)
+    assert topic_of(papers[rows[0]]) == "proteins"

@@ -25,7 +25,7 @@ class PersonalFacts:
         self.marks = marks
         self.pdfs = pdfs
         self.recommender = recommender  # set once its vectors are built
-        self._similar: dict[tuple[str, str], np.ndarray | None] = {}
+        self._similar: dict[tuple[str, str, int], np.ndarray | None] = {}
         self._similar_for: Recommender | None = None
 
     @property
@@ -37,17 +37,20 @@ class PersonalFacts:
         return self.marks.version, self.pdfs.version, recommender
 
     def similarity(self, term: Term, papers: Sequence[Paper], size: int) -> np.ndarray | None:
-        """Scores for a `like:` or `~` term, None until the vectors are built (or when the
-        papers named are not loaded)."""
+        """Scores for a `like:`, `~` or `for:` term, None until the vectors are built (or when
+        the papers named, or tagged, are not loaded)."""
         recommender = self.recommender
         if recommender is None or recommender.size < size:
             return None
         if recommender is not self._similar_for:
             self._similar, self._similar_for = {}, recommender
-        key = (term.kind, term.value)
+        key = (term.kind, term.value, self.marks.version if term.kind == "for" else 0)
         if key not in self._similar:
             if term.kind == "about":
                 scores = recommender.about(term.value)
+            elif term.kind == "for":  # "for you", learned from the papers with this tag
+                tagged = self.marks.mask(papers, size, lambda marks: term.value in marks.tags).nonzero()[0]
+                scores = recommender.train(tagged.tolist()).scores if len(tagged) else None
             else:
                 chosen = find_papers(like_references(term.value), papers)
                 scores = recommender.like(chosen) if chosen else None

@@ -45,13 +45,14 @@ FIELD_NAMES = {
     "full": "full",
     "text": "full",
     "like": "like",
+    "for": "for",
 }
 MAX_PHRASE_WORDS = 24
 FILTER_KINDS = ("id", "source", "author", "cat", "date", "upvotes", "is", "tag", "has", "full")
 IS_VALUES = ("starred", "read", "unread", "new", "downloaded")
 HAS_VALUES = ("id", "code")
 PERSONAL_KINDS = ("is", "tag", "full")  # answered by the user's marks and PDF library
-SIMILARITY_KINDS = ("like", "about")  # ranked by the recommender's vectors
+SIMILARITY_KINDS = ("like", "about", "for")  # ranked by the recommender's vectors
 _FIELD = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
 _DATE_BOUND = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 DATE_OPERATORS = (">=", "<=", ">", "<", "=")
@@ -233,8 +234,8 @@ def _term(token: str, notes: list[str]) -> Term | None:
         return None
     if field == "full":
         return _full_text_term(body, negated, notes)
-    if field == "like":
-        return _similarity_term("like", body, negated, notes)
+    if field in ("like", "for"):
+        return _similarity_term(field, body, negated, notes)
     if field in FILTER_KINDS:
         return _filter_term(field, _unquoted(body), negated, notes)
     return _text_term(body, field, negated, notes)
@@ -254,7 +255,7 @@ def _similarity_term(kind: str, value: str, negated: bool, notes: list[str]) -> 
     """`like:2406.16845,1706.03762` or `like:"a title"` (papers like these), `~"some text"`
     (papers about it, by meaning). They rank; negated they are ignored, as nothing is unlike."""
     if negated:
-        _note(notes, f"!{'like:' if kind == 'like' else '~'} was ignored: similarity ranks, it does not exclude")
+        _note(notes, f"!{'~' if kind == 'about' else kind + ':'} was ignored: similarity ranks, it does not exclude")
         return None
     if kind == "about" and not tokenize(value):
         _note(notes, "~ needs words: ~\"protein folding with language models\"")
@@ -262,6 +263,8 @@ def _similarity_term(kind: str, value: str, negated: bool, notes: list[str]) -> 
     if kind == "like" and not like_references(value):
         _note(notes, "like: needs an arXiv id or a quoted title: like:2406.16845, like:\"Masked Thought\"")
         return None
+    if kind == "for":
+        value = _unquoted(value).casefold()
     return Term(kind, value)
 
 

@@ -35,6 +35,7 @@ QUERY_HELP = (
     ("date:>=2024-03", "compare dates with > >= < <= (YYYY, YYYY-MM or YYYY-MM-DD); upvotes:>=10 likewise"),
     ("is: tag: has:", "is:starred, is:read, is:unread, is:new (fetched since the last start), is:downloaded (the PDF is in the library), tag:to-read, has:id, has:code (links to code)"),
     ("like:ID  like:\"title\"", "papers like these (m on a paper), most alike first; ids and quoted titles, comma-separated"),
+    ("for:TAG", "ranked as \"for you\", learned from the papers with that tag instead of the stars"),
     ("~\"some text\"", "papers about it, by meaning as well as words, best first; mixed with words it ranks within them"),
     ("full: text:", "in the text of the downloaded PDF: full:ablation (each word), full:\"chain of thought\" (the phrase)"),
 )
