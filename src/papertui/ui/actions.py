@@ -106,7 +106,7 @@ class PaperActions(_Base):
     def _report_open(self, paper: Paper, link: PaperLink, kind: LinkKind, opened: bool, how: str) -> None:
         if opened:
             if kind == "pdf":  # an opened PDF counts as read; one that failed to open does not
-                self._set_marks([paper], read=True)
+                self._set_marks([paper], undo_as="Marked read by opening", read=True)
             self.notify(f"{link.url}\nwith {how}", title=f"Opened {link.label}", markup=False)
             return
         via = self._copy(link.url)
@@ -126,9 +126,9 @@ class PaperActions(_Base):
             return
         papers, what = self.targets()
         every = all(getattr(self.marks.get(p), name, False) for p in papers)
-        self._set_marks(papers, **{name: not every})
         verb = {"starred": ("Starred", "Unstarred"), "read": ("Marked read", "Marked unread")}[name][every]
-        self.notify(f"{verb}: {what}", markup=False, timeout=2)
+        self._set_marks(papers, undo_as=f"{verb} {what}", **{name: not every})
+        self.notify(f"{verb}: {what} (u undoes)", markup=False, timeout=2)
 
     def action_edit_tags(self) -> None:
         if self._no_targets():
@@ -147,7 +147,7 @@ class PaperActions(_Base):
             for paper in papers:
                 kept = [tag for tag in (self.marks.get(paper) or _EMPTY).tags if tag not in common]
                 self._set_marks([paper], tags=kept + new, notify=False)
-            self._marks_changed()
+            self._marks_changed(f"Tags of {what}")
 
         hint = f"Tags in use: {known}." if known else "Tags are single words: 'to-read', 'survey'."
         self.push_screen(
@@ -163,26 +163,38 @@ class PaperActions(_Base):
 
         def apply(answer: str | None) -> None:
             if answer is not None:
-                self._set_marks([paper], note=answer)
+                self._set_marks([paper], undo_as="Note", note=answer)
 
         self.push_screen(
             TextPrompt(f"Note on: {paper.title[:60]}", marks.note if marks else "", "One paragraph; empty removes it."),
             apply,
         )
 
-    def _set_marks(self, papers: list[Paper], notify: bool = True, **changes: Any) -> None:
+    def _set_marks(self, papers: list[Paper], notify: bool = True, undo_as: str = "Marks", **changes: Any) -> None:
         for paper in papers:
+            self.mark_history.before_change(self.marks, paper)
             self.marks.update(paper, **changes)
         if notify:
-            self._marks_changed()
+            self._marks_changed(undo_as)
 
-    def _marks_changed(self) -> None:
+    def _marks_changed(self, undo_as: str | None = "Marks") -> None:
+        if undo_as is not None:
+            self.mark_history.close(self.marks, undo_as)
         self.paper_list.refresh_marks()
         self.show_details()
         self.save_marks()
         self.retrain_for_you()  # only when the stars changed
         if self.sort_order == "starred" or parse_query(self.filter_bar.value).uses_marks:
             self.refilter()
+
+    def action_undo(self, redo: bool = False) -> None:
+        """Put back the marks as they were before the last change (or make it again)."""
+        step = self.mark_history.redo(self.marks) if redo else self.mark_history.undo(self.marks)
+        if step is None:
+            self.notify(f"Nothing to {'redo' if redo else 'undo'}.", markup=False, timeout=2)
+            return
+        self._marks_changed(undo_as=None)
+        self.notify(f"{'Redone' if redo else 'Undone'}: {step.what}" + ("" if redo else " (U redoes)"), markup=False, timeout=3)
 
     @work(thread=True, group="save", exit_on_error=False, name="saving marks", description="save marks")
     def save_marks(self) -> None:

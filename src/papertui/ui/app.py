@@ -31,6 +31,7 @@ from papertui.sources.library import note_opening
 from papertui.pdfs.store import PdfStore
 from papertui.personal import PersonalFacts
 from papertui.state import MarkStore
+from papertui.undo import MarkHistory
 from papertui.ui.actions import PaperActions
 from papertui.ui.daemon import in_daemon_thread
 from papertui.ui.detail import DetailPane
@@ -102,6 +103,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         self.marks = marks if marks is not None else MarkStore.open()
         self.pdfs = PdfStore()
         self.personal = PersonalFacts(self.marks, self.pdfs)  # what is:, tag: and full: ask
+        self.mark_history = MarkHistory()  # u and U
         self.print_mode = print_mode
         self.sort_order = "relevance"
         self.selected: set[int] = set()  # corpus indices
@@ -135,7 +137,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         placeholder = "Filter: words (typos forgiven) · 'exact · a | b · !not · title: · is:starred · tag:x · F1 help"
         if self.print_mode:
             placeholder = "Filter, then Enter prints the highlighted paper · Tab to the list to select several · F1 help"
-        yield FilterBar(value=self.initial_query, placeholder=placeholder, id="filter")
+        yield FilterBar(value=self.initial_query, placeholder=placeholder, select_on_focus=False, id="filter")
         with Horizontal(id="main"):
             yield PaperList(id="papers")
             yield DetailPane(id="detail")
@@ -434,6 +436,14 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
             detail.on_disk = self.pdf_on_disk(paper)
             detail.why = self.why_for_you(index)
 
+    @on(PaperList.TypedText)
+    def _typed_in_list(self, message: PaperList.TypedText) -> None:
+        """Typing in the list, as if still in the filter: the text goes there (and the focus)."""
+        bar = self.filter_bar
+        bar.focus()
+        bar.insert(message.character, len(bar.value))
+        bar.cursor_position = len(bar.value)
+
     @on(PaperList.Read)
     def _read_paper(self) -> None:
         self.add_class("-reading")  # a narrow terminal shows the detail pane in the list's place
@@ -496,6 +506,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         yield SystemCommand("Copy PDF link", f"Copy the PDF link of {them} (Y)", lambda: self.action_copy("pdf"))
         yield SystemCommand("Star", f"Star or unstar {them} (s)", lambda: self.action_toggle_mark("starred"))
         yield SystemCommand("Mark read", f"Mark {them} read or unread (r)", lambda: self.action_toggle_mark("read"))
+        yield SystemCommand("Undo", "Put back the marks as they were before the last change (u)", self.action_undo)
+        yield SystemCommand("Redo", "Make the last undone change of marks again (U)", lambda: self.action_undo(redo=True))
         yield SystemCommand("Edit tags", f"Edit the tags of {them} (t)", self.action_edit_tags)
         yield SystemCommand("Edit note", "Write a note on the highlighted paper (n)", self.action_edit_note)
         yield SystemCommand("Export", f"Export {them} as BibTeX, Markdown, JSON or links (e)", self.action_export)

@@ -144,6 +144,19 @@ class PaperList(ScrollView, can_focus=True):
         paper_list: PaperList
         paper_index: int
 
+    @dataclass
+    class TypedText(Message):
+        """A printable key that is no binding here: meant for the filter, as if still typing."""
+
+        character: str
+
+    def on_key(self, event: events.Key) -> None:
+        # Runs before the bindings: only keys that none of them takes are handed on.
+        if event.is_printable and event.character and event.key not in self.screen.active_bindings:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.TypedText(event.character))
+
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._papers: Sequence[Paper] = ()

@@ -187,7 +187,7 @@ class PdfActions(_Base):
     def _report_local_open(self, outcomes: list[tuple[Paper, LocalPdf, OpenOutcome]]) -> None:
         opened = [(paper, pdf, outcome) for paper, pdf, outcome in outcomes if outcome.opened]
         if opened:
-            self._set_marks([paper for paper, _, _ in opened], read=True)
+            self._set_marks([paper for paper, _, _ in opened], undo_as="Marked read by opening", read=True)
             paths = "\n".join(str(pdf.path) for _, pdf, _ in opened)
             self.notify(f"{paths}\nwith {opened[0][2].how}", title=f"Opened {_pdfs(len(opened))}", markup=False)
         failed = [(pdf, outcome) for _, pdf, outcome in outcomes if not outcome.opened]

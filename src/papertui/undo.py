@@ -1,0 +1,74 @@
+"""Undo and redo for marks: every change of marks — one paper or a bulk change on a selection —
+is one step, kept as each paper's marks before and after, so that `u` puts them back and redo
+applies them again. No Textual here: the app records and replays, the store writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from papertui.corpus.model import Paper
+from papertui.state import Marks, MarkStore
+
+STEPS_KEPT = 100
+
+_NO_MARKS = {"starred": False, "read": False, "tags": (), "note": ""}
+
+
+def _fields(marks: Marks | None) -> dict:
+    if marks is None:
+        return dict(_NO_MARKS)
+    return {"starred": marks.starred, "read": marks.read, "tags": tuple(marks.tags), "note": marks.note}
+
+
+@dataclass
+class Step:
+    what: str  # "Starred 3 selected papers"
+    papers: list[Paper] = field(default_factory=list)
+    before: list[dict] = field(default_factory=list)
+    after: list[dict] = field(default_factory=list)
+
+
+class MarkHistory:
+    def __init__(self) -> None:
+        self.done: list[Step] = []
+        self.undone: list[Step] = []
+        self._open: Step | None = None
+
+    def before_change(self, marks: MarkStore, paper: Paper) -> None:
+        """Called before a paper's marks change: its old marks join the step being made."""
+        if self._open is None:
+            self._open = Step("")
+        if not any(paper is seen for seen in self._open.papers):
+            self._open.papers.append(paper)
+            self._open.before.append(_fields(marks.get(paper)))
+
+    def close(self, marks: MarkStore, what: str) -> None:
+        """The change is complete: it becomes one step (a change that changed nothing is none)."""
+        step, self._open = self._open, None
+        if step is None:
+            return
+        step.what = what
+        step.after = [_fields(marks.get(paper)) for paper in step.papers]
+        if step.after == step.before:
+            return
+        self.done.append(step)
+        del self.done[:-STEPS_KEPT]
+        self.undone.clear()
+
+    def undo(self, marks: MarkStore) -> Step | None:
+        if not self.done:
+            return None
+        step = self.done.pop()
+        for paper, fields in zip(step.papers, step.before):
+            marks.update(paper, **fields)
+        self.undone.append(step)
+        return step
+
+    def redo(self, marks: MarkStore) -> Step | None:
+        if not self.undone:
+            return None
+        step = self.undone.pop()
+        for paper, fields in zip(step.papers, step.after):
+            marks.update(paper, **fields)
+        self.done.append(step)
+        return step

@@ -1,0 +1,51 @@
+"""A researcher's first week: typing in the list is safe, marks can be undone and redone."""
+
+from __future__ import annotations
+
+from helpers import settle
+from papertui.cli import make_app
+
+
+def starred(app) -> int:
+    return sum(1 for paper in app.corpus.papers if (marks := app.marks.get(paper)) and marks.starred)
+
+
+def read(app) -> int:
+    return sum(1 for paper in app.corpus.papers if (marks := app.marks.get(paper)) and marks.read)
+
+
+async def test_typing_in_the_list_goes_to_the_filter_and_u_undoes_what_a_bound_letter_did():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"survey", "enter")
+        await settle(pilot)
+        assert app.focused is app.paper_list
+        await pilot.press("s")  # star: a binding in the list
+        assert starred(app) == 1
+        await pilot.press("u")
+        assert starred(app) == 0 and any("Undone: Starred the highlighted paper" in n.message for n in app._notifications)
+        await pilot.press("U")
+        assert starred(app) == 1
+        await pilot.press("u")
+        await pilot.press("v")  # no binding: to the filter, which takes the focus
+        await pilot.press(*"ey")
+        await settle(pilot)
+        assert app.focused is app.filter_bar and app.filter_bar.value == "surveyvey"
+        assert starred(app) == 0 and not isinstance(app.screen, type(None)) and app.screen is app.screen_stack[0]
+
+
+async def test_a_bulk_change_is_one_step_and_undo_without_changes_says_so():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "u")
+        assert any("Nothing to undo" in n.message for n in app._notifications)
+        await pilot.press("space", "space", "space", "r")
+        assert read(app) == 3
+        await pilot.press("s")
+        await pilot.press("u")  # the star goes, the read marks stay
+        assert starred(app) == 0 and read(app) == 3
+        await pilot.press("u")
+        assert read(app) == 0
+        assert any("Undone: Marked read 3 selected papers" in n.message for n in app._notifications)
