@@ -12,7 +12,7 @@ from papertui.state import Marks
 def test_bibtex_with_an_arxiv_id():
     paper = make_paper("RaTEScore: A Metric for Radiology Report Generation", arxiv_id="2406.16845")
     assert export([paper], "bibtex") == (
-        "@misc{arxiv_2406_16845,\n"
+        "@misc{ratescore2024,\n"
         "  title = {{RaTEScore: A Metric for Radiology Report Generation}},\n"
         "  eprint = {2406.16845},\n"
         "  archivePrefix = {arXiv},\n"
@@ -25,7 +25,7 @@ def test_bibtex_with_an_arxiv_id():
 def test_bibtex_old_style_id_has_its_primary_class():
     entry = export([make_paper("Strings", arxiv_id="hep-th/9901001")], "bibtex")
     assert "  primaryClass = {hep-th},\n" in entry and "  eprint = {hep-th/9901001},\n" in entry
-    assert "year = {1999}" in entry and entry.startswith("@misc{arxiv_hep_th_9901001,")
+    assert "year = {1999}" in entry and entry.startswith("@misc{strings1999,")
 
 
 def test_bibtex_without_an_id_has_title_and_url_and_unique_keys():
@@ -61,3 +61,27 @@ def test_json_carries_marks_and_links_one_a_line():
     assert records[1]["marks"] is None
     assert export([starred, plain], "links").splitlines()[0] == "https://arxiv.org/abs/2401.00001"
     assert export([], "bibtex") == "" and export([], "links") == ""
+
+
+def test_citation_keys_as_people_cite_them_and_unique():
+    from papertui.export import citation_key
+
+    attention = make_paper("Attention Is All You Need", arxiv_id="1706.03762", authors=("Ashish Vaswani", "Noam Shazeer"))
+    assert citation_key(attention) == "vaswani2017attention"
+    assert citation_key(make_paper("The Role of Müller Cells", authors=("José Núñez",), published="2020-01-02")) == "nunez2020role"
+    assert citation_key(make_paper("On the Origin", authors=("Darwin, Charles",), published="1859")) == "darwin1859origin"
+    twin = make_paper("Attention is all you need, again", arxiv_id="1706.03999", authors=("A. Vaswani",))
+    text = export([attention, twin], "bibtex")
+    assert "@misc{vaswani2017attention," in text and "@misc{vaswani2017attentiona," in text
+
+
+def test_appending_to_a_bib_skips_what_it_holds_by_id_or_key():
+    from papertui.export import bibtex_to_append
+
+    attention = make_paper("Attention Is All You Need", arxiv_id="1706.03762", authors=("Ashish Vaswani",))
+    other = make_paper("Masked Thought", arxiv_id="2403.02178", authors=("Changyu Chen",))
+    existing = "@article{mine,\n  title={Hand written},\n  eprint={1706.03762}\n}\n"
+    added, skipped = bibtex_to_append(existing, [attention, other])
+    assert skipped == 1 and "chen2024masked" in added and "1706.03762" not in added
+    again, skipped = bibtex_to_append(existing + added, [attention, other])
+    assert again == "" and skipped == 2

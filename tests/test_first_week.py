@@ -49,3 +49,30 @@ async def test_a_bulk_change_is_one_step_and_undo_without_changes_says_so():
         await pilot.press("u")
         assert read(app) == 0
         assert any("Undone: Marked read 3 selected papers" in n.message for n in app._notifications)
+
+
+async def test_export_asks_before_replacing_and_appends_to_a_bib_without_duplicates(tmp_path):
+    from papertui.ui.prompts import ExportScreen
+
+    target = tmp_path / "refs.bib"
+    target.write_text("@article{mine,\n  title = {Mine}\n}\n", encoding="utf-8")
+    app = make_app(query="has:id agent")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "space", "space", "k", "k")  # two selected, in the order shown
+        shown = [app.corpus.papers[i] for i in list(app.paper_list.rows)[:2]]
+        await pilot.press("e", *str(target), "enter")
+        assert isinstance(app.screen, ExportScreen)  # asked, not replaced
+        assert "exists" in str(app.screen.query_one("#export-warning").render())
+        assert target.read_text() == "@article{mine,\n  title = {Mine}\n}\n"
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        text = target.read_text()
+        assert text.startswith("@article{mine,") and text.count("@misc{") == 2
+        assert text.index(shown[0].arxiv_id) < text.index(shown[1].arxiv_id)
+        await pilot.press("e", *str(target), "ctrl+a")
+        await settle(pilot)
+        assert target.read_text() == text and any("2 already there" in n.message for n in app._notifications)
+        await pilot.press("e", *str(target), "enter", "enter")  # replace, after asking
+        await settle(pilot)
+        assert not target.read_text().startswith("@article{mine")

@@ -117,10 +117,12 @@ async def test_export_selected_to_a_file_and_to_the_clipboard(rec, tmp_path):
         )
         await pilot.press("e", "up", "enter")  # back to BibTeX, to the clipboard
         await settle(pilot)
-        assert rec.clipboard[-1].startswith("@misc{arxiv_2406_16845,") and "Exported to the clipboard" in rec.last
+        assert rec.clipboard[-1].startswith("@misc{ratescore2024,") and "Exported to the clipboard" in rec.last
         await pilot.press("e", *str(tmp_path / "missing" / "x.bib"), "enter")
         await settle(pilot)
-        assert "Export failed" in rec.last and "No such file or directory" in rec.last
+        assert isinstance(app.screen, ExportScreen)  # the dialog stays, with the path and why
+        assert app.screen.query_one("#export-path").value == str(tmp_path / "missing" / "x.bib")
+        assert "No such file or directory" in str(app.screen.query_one("#export-warning").render())
 
 
 async def test_sort_cycles_and_says_so():

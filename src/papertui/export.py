@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from papertui.corpus.facts import date_key
@@ -116,8 +117,10 @@ _OLD_STYLE_ARCHIVE = re.compile(r"([a-z-]+(?:\.[A-Z]{2})?)/")
 _KEY_WORD = re.compile(r"[A-Za-z]{4,}")
 
 
-def bibtex(papers: list[Paper]) -> str:
-    used: set[str] = set()
+def bibtex(papers: list[Paper], used: set[str] | None = None) -> str:
+    """Entries with keys as people cite (`vaswani2017attention`), unique among themselves and
+    `used` (the keys a file already holds): a clash gets a, b, c…"""
+    used = set() if used is None else set(used)
     entries = []
     for paper in papers:
         key = base = citation_key(paper)
@@ -130,13 +133,41 @@ def bibtex(papers: list[Paper]) -> str:
     return "\n".join(entries)
 
 
+_NOT_SIGNIFICANT = frozenset(
+    "a an the on of in for to with and or towards toward is are do does how what why when can via from by at as we our "
+    "your its it this that these into over under about beyond".split()
+)
+_ENTRY_KEY = re.compile(r"@\w+\s*\{\s*([^,\s]+)\s*,")
+_EPRINT = re.compile(r"\beprint\s*=\s*[{\"]\s*([^}\"\s]+)", re.IGNORECASE)
+
+
 def citation_key(paper: Paper) -> str:
-    """`arxiv_2406_16845`; without an id, the first long word of the title and a short hash."""
-    if paper.arxiv_id:
-        return "arxiv_" + re.sub(r"[^A-Za-z0-9]", "_", paper.arxiv_id)
-    word = _KEY_WORD.search(paper.title)
-    digest = f"{sum(map(ord, text_key(paper.title))) % 100000:05d}"
-    return f"{(word.group(0).lower() if word else 'paper')}_{digest}"
+    """As people cite: first author's last name, year, first significant title word —
+    `vaswani2017attention`; the parts a paper lacks are left out (`attention` alone at worst)."""
+    last = ""
+    if paper.authors:
+        words = paper.authors[0].replace(",", " ").split()
+        last = _ascii_word(words[-1] if "," not in paper.authors[0] else paper.authors[0].split(",")[0]) if words else ""
+    year = date_key(paper) // 10000
+    word = next((w for w in (_ascii_word(part) for part in re.split(r"[\s:/-]+", paper.title)) if w and w not in _NOT_SIGNIFICANT), "")
+    key = f"{last}{year or ''}{word}" if last else f"{word}{year or ''}"
+    return key or "paper"
+
+
+def _ascii_word(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", folded.lower())
+
+
+def bibtex_to_append(existing: str, papers: list[Paper]) -> tuple[str, int]:
+    """Entries for `papers` that an existing .bib does not hold yet (by arXiv id or by key),
+    with keys unique against it; and how many were left out as already there."""
+    keys = set(_ENTRY_KEY.findall(existing))
+    ids = {found.lower().removeprefix("arxiv:") for found in _EPRINT.findall(existing)}
+    fresh = [p for p in papers if not (p.arxiv_id and p.arxiv_id.lower() in ids) and citation_key(p) not in keys]
+    text = bibtex(fresh, keys)
+    separator = "" if not existing or existing.endswith("\n\n") else ("\n" if existing.endswith("\n") else "\n\n")
+    return (separator + text if text else ""), len(papers) - len(fresh)
 
 
 def bibtex_entry(paper: Paper, key: str) -> str:

@@ -9,12 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from textual import work
 
 from papertui.corpus import Paper
-from papertui.export import export
+from papertui.export import bibtex_to_append, export
 from papertui.links import LinkKind, PaperLink, copy_with_pyperclip, open_in_browser, paper_link
 from papertui.search.query import parse_query
+from papertui.search.sorting import rows_array
 from papertui.state import StateError
 from papertui.ui.prompts import ExportRequest, ExportScreen, TextPrompt
 
@@ -44,7 +46,11 @@ class PaperActions(_Base):
         if self.corpus is None:
             return [], ""
         if self.selected:
-            papers = [self.corpus.papers[i] for i in sorted(self.selected)]
+            # In the order shown on screen; selected papers the filter hides come after.
+            rows = rows_array(self.paper_list.rows)
+            shown = rows[np.isin(rows, np.fromiter(self.selected, dtype=np.int64, count=len(self.selected)))].tolist()
+            hidden = sorted(self.selected.difference(shown))
+            papers = [self.corpus.papers[i] for i in shown + hidden]
             return papers, f"{len(papers):,} selected papers" if len(papers) > 1 else "the selected paper"
         paper = self.current_paper
         return ([paper], "the highlighted paper") if paper is not None else ([], "")
@@ -237,7 +243,7 @@ class PaperActions(_Base):
 
     # --- export and --print -----------------------------------------------------------
 
-    def action_export(self) -> None:
+    def action_export(self, path: str = "", problem: str = "") -> None:
         if self._no_targets():
             return
         papers, what = self.targets()
@@ -246,24 +252,35 @@ class PaperActions(_Base):
             if request is not None:
                 self._export(papers, what, request)
 
-        self.push_screen(ExportScreen(len(papers), what, self._last_export), done)
+        self.push_screen(ExportScreen(len(papers), what, self._last_export, path, problem), done)
 
     _last_export = "bibtex"
 
     def _export(self, papers: list[Paper], what: str, request: ExportRequest) -> None:
         self._last_export = request.format
-        text = export(papers, request.format, self.marks.get)
         if not request.path:
+            text = export(papers, request.format, self.marks.get)
             via = self._copy(text)
             self.notify(f"{what} as {request.format} {via}", title="Exported to the clipboard", markup=False)
             return
         path = Path(request.path).expanduser()
         try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as error:
-            self.notify(
-                f"{path}: {error.strerror or error}", title="Export failed", severity="error", markup=False, timeout=10
-            )
+            if request.append:
+                existing = path.read_text(encoding="utf-8") if path.exists() else ""
+                text, skipped = bibtex_to_append(existing, papers)
+                with open(path, "a", encoding="utf-8") as file:
+                    file.write(text)
+            else:
+                skipped = 0
+                path.write_text(export(papers, request.format, self.marks.get), encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            # The dialog comes back with the path as typed, and why it failed.
+            self.action_export(request.path, f"Not exported: {path}: {reason}")
+            return
+        if request.append:
+            kept = f"; {skipped:,} already there" if skipped else ""
+            self.notify(f"{len(papers) - skipped:,} entries added to {path}{kept}", title="Exported", markup=False)
             return
         self.notify(f"{what} as {request.format} to {path}", title="Exported", markup=False)
 

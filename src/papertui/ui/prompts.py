@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -73,6 +74,7 @@ class TextPrompt(ModalScreen[str | None]):
 class ExportRequest:
     format: str
     path: str  # empty: to the clipboard
+    append: bool = False  # BibTeX into an existing .bib: only the entries it lacks
 
 
 class ExportScreen(ModalScreen[ExportRequest | None]):
@@ -81,6 +83,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Cancel"),
         Binding("ctrl+s", "export", "Export", priority=True),
+        Binding("ctrl+a", "export(True)", "Append", priority=True, show=False),
         Binding("up", "choose(-1)", "Previous format", show=False),
         Binding("down", "choose(1)", "Next format", show=False),
     ]
@@ -88,9 +91,11 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     ExportScreen RadioSet { width: 100%; border: none; padding: 0; }
     """
 
-    def __init__(self, count: int, what: str, last_format: str = "bibtex") -> None:
+    def __init__(self, count: int, what: str, last_format: str = "bibtex", path: str = "", problem: str = "") -> None:
         super().__init__()
         self.count, self.what, self.last_format = count, what, last_format
+        self.path, self.problem = path, problem
+        self._confirmed: str | None = None  # the existing file Enter was pressed on once
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -100,7 +105,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                     title, meaning = EXPORT_LABELS[name]
                     label = Content.assemble((title, "bold"), f": {meaning}")
                     yield RadioButton(label, value=name == self.last_format, name=name)
-            yield CleanInput(placeholder="File to write; leave empty to copy to the clipboard", id="export-path")
+            yield CleanInput(value=self.path, placeholder="File to write; leave empty to copy to the clipboard", id="export-path")
+            yield Static(Content.styled(self.problem, "$text-error") if self.problem else "", id="export-warning")
             yield Static(
                 Content("↑/↓ choose the format · Enter (or Ctrl+S) exports · Esc cancels"),
                 classes="prompt-hint",
@@ -125,6 +131,23 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         event.stop()
         self.action_export()
 
-    def action_export(self) -> None:
+    def _warn(self, text: str) -> None:
+        self.query_one("#export-warning", Static).update(Content.styled(text, "$text-warning"))
+
+    def action_export(self, append: bool = False) -> None:
+        """Export; an existing file is replaced only on a second Enter, or appended to
+        (BibTeX) with Ctrl+A."""
         path = self.query_one("#export-path", Input).value.strip()
+        target = Path(path).expanduser() if path else None
+        if append:
+            if self._format() != "bibtex" or target is None:
+                self._warn("Ctrl+A appends BibTeX entries to an existing .bib file: choose BibTeX and a file.")
+                return
+            self.dismiss(ExportRequest("bibtex", path, append=True))
+            return
+        if target is not None and target.exists() and self._confirmed != path:
+            self._confirmed = path
+            more = " · Ctrl+A adds only the entries it lacks" if self._format() == "bibtex" else ""
+            self._warn(f"{target.name} exists: Enter again replaces it{more} · or type another path")
+            return
         self.dismiss(ExportRequest(self._format(), path))
