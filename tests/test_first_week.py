@@ -76,3 +76,17 @@ async def test_export_asks_before_replacing_and_appends_to_a_bib_without_duplica
         await pilot.press("e", *str(target), "enter", "enter")  # replace, after asking
         await settle(pilot)
         assert not target.read_text().startswith("@article{mine")
+
+
+def test_pdf_links_for_wget_leave_out_papers_without_an_id(capsys, tmp_path):
+    from papertui.cli import main
+
+    path = tmp_path / "papers.jsonl"
+    path.write_text(
+        '{"id": "1706.03762", "title": "Attention", "abstract": "Transformers."}\n'
+        '{"title": "A listing with no id", "abstract": "Long enough to be an abstract."}\n',
+        encoding="utf-8",
+    )
+    assert main(["list", str(path), "--format", "pdf-links"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "https://arxiv.org/pdf/1706.03762\n" and "1 of the papers have no arXiv id" in err

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, NoReturn, Sequence, TextIO
 
 from papertui import __version__, bundled_seeds
-from papertui.corpus import Corpus, iter_load
+from papertui.corpus import Corpus, Paper, iter_load
 from papertui.corpus.loader import STDIN, read_stdin_from
 from papertui.corpus.sniff import FORMATS
 from papertui.export import EXPORT_FORMATS, FORMAT_HELP, export
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 PROG = "papertui"
 SUBCOMMANDS = ("list", "stats", "resolve", "doctor", "fetch", "add", "download", "mark")
-LIST_FORMATS = ("text", "json", "jsonl", "links", "bibtex", "markdown")
+LIST_FORMATS = ("text", "json", "jsonl", "links", "pdf-links", "bibtex", "markdown")
 ORDER_HELP = {**SORT_LABELS, "relevance": "best match first (corpus order without a query)"}
 QUERY_HELP = """query language (the same in the app; see the README for more):
   graph neural        every word, typos forgiven     'exact  "a phrase"   substring (smart case)
@@ -299,9 +299,13 @@ def run_list(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format in ("json", "jsonl", "markdown", "bibtex"):
         stdout.write(export((corpus.papers[i] for i in rows), args.format, marks.get))
         return 0
+    missing = 0
     for start in range(0, len(rows), 4096):  # stream: `list | head` should not wait for a million
         papers = [corpus.papers[i] for i in rows[start : start + 4096]]
         stdout.write(export(papers, args.format))
+        missing += sum(1 for paper in papers if not paper.arxiv_id)
+    if args.format == "pdf-links" and missing:
+        _note_papers_without_pdf_links([paper for paper in (corpus.papers[i] for i in rows) if not paper.arxiv_id], args.format, stderr)
     return 0
 
 
@@ -464,7 +468,14 @@ def run_browser(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         return 1
     stdout.write(export(chosen, args.print_format, app.marks.get))
     stdout.flush()
+    _note_papers_without_pdf_links(chosen, args.print_format, stderr)
     return 0
+
+
+def _note_papers_without_pdf_links(papers: Sequence[Paper], fmt: str, stderr: TextIO) -> None:
+    missing = sum(1 for paper in papers if not paper.arxiv_id) if fmt == "pdf-links" else 0
+    if missing:
+        print(f"{PROG}: note: {missing:,} of the papers have no arXiv id, so no PDF link: left out ('papertui resolve' finds ids)", file=stderr)
 
 
 def save_pending_marks(marks: MarkStore, stderr: TextIO) -> None:

@@ -18,12 +18,13 @@ from papertui.links import abs_url, paper_link, pdf_url
 if TYPE_CHECKING:
     from papertui.state import Marks
 
-EXPORT_FORMATS = ("links", "bibtex", "markdown", "json", "jsonl", "text")
+EXPORT_FORMATS = ("links", "pdf-links", "bibtex", "markdown", "json", "jsonl", "text")
 FORMAT_HELP = {
     "text": "arXiv id (or -) and title, one paper a line; ~ marks a title derived from the abstract",
     "json": "one array of objects: title, title_derived, abstract, arxiv_id, abs_url, pdf_url, listed, authors, categories, published, upvotes, github_stars, comments, first_seen, id_resolved_from, links, sources, marks",
     "jsonl": "the same objects, one a line",
     "links": "the arXiv abs link, one a line (an arXiv search link for a paper with no id)",
+    "pdf-links": "the PDF link, one a line, for wget or curl (papers with no arXiv id have none and are left out)",
     "bibtex": "@misc entries: eprint and archivePrefix when the arXiv id is known (primaryClass for old-style ids), else title and url",
     "markdown": "a list: [title](link), the arXiv id, tags",
 }
@@ -88,6 +89,8 @@ def export(papers: Iterable[Paper], fmt: str, marks_of: MarksOf = _no_marks) -> 
         return bibtex(papers)
     if fmt == "markdown":
         return "".join(markdown_line(p, marks_of(p)) + "\n" for p in papers)
+    if fmt == "pdf-links":
+        return "".join(pdf_url(p.arxiv_id) + "\n" for p in papers if p.arxiv_id)
     line = link_line if fmt == "links" else text_line
     return "".join(line(p) + "\n" for p in papers)
 
