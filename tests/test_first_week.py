@@ -90,3 +90,14 @@ def test_pdf_links_for_wget_leave_out_papers_without_an_id(capsys, tmp_path):
     assert main(["list", str(path), "--format", "pdf-links"]) == 0
     out, err = capsys.readouterr()
     assert out == "https://arxiv.org/pdf/1706.03762\n" and "1 of the papers have no arXiv id" in err
+
+
+async def test_print_acts_on_everything_typed_before_enter():
+    app = make_app(print_mode=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        # the query and Enter arrive together, before any filter could run
+        app.filter_bar.value = "ratescore"
+        app.action_choose()
+        await settle(pilot)
+    assert [paper.title for paper in app.return_value] == ["RaTEScore: A Metric for Radiology Report Generation"]

@@ -284,10 +284,32 @@ class PaperActions(_Base):
             return
         self.notify(f"{what} as {request.format} to {path}", title="Exported", markup=False)
 
+    _choose_when_filtered = False
+
     def action_choose(self) -> None:
-        """--print: quit, handing the targets to the command line."""
+        """--print: quit, handing the targets to the command line — once the list shows the
+        result of everything typed before Enter (a query and Enter can arrive together)."""
+        settled = (
+            self.result is not None
+            and self.result.query == self.filter_bar.value
+            and self._filter_cancel is None
+            and self._filter_wanted is None
+            and not self.loading
+        )
+        if not settled:
+            self._choose_when_filtered = True
+            idle = self._filter_cancel is None and self._filter_wanted is None
+            if idle and (self.result is None or self.result.query != self.filter_bar.value):
+                self._request_filter(self.filter_bar.value)  # the typing's own filter is not on its way
+            return
         papers, _ = self.targets()
         self.exit(papers)
+
+    def choose_if_waiting(self) -> None:
+        """A filter ended: if Enter came before it, act now on what it shows."""
+        if self._choose_when_filtered:
+            self._choose_when_filtered = False
+            self.action_choose()
 
 
 class _NoMarks:

@@ -230,6 +230,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
             self._request_filter(self.filter_bar.value, keep_cursor=True)
         if step.done:
             self._loading_finished(step.corpus)
+            self.choose_if_waiting()
             if step.progress.stopped:
                 p = step.progress
                 self.notify(
@@ -360,6 +361,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         if message.run is not None and message.run is self._filter_cancel:
             self._filter_cancel = None
             self._start_filter()
+        self.choose_if_waiting()  # Enter pressed while this filter ran
 
     def _show_result(
         self, result: SearchResult, rows: Sequence[int], keep_cursor: bool, searched_in: tuple[SearchIndex | None, int]
@@ -369,6 +371,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         self._filtered_in = searched_in
         self.paper_list.show(self.corpus.papers, rows, result.terms, keep_cursor=keep_cursor)
         self._update_status()
+        if self._filter_cancel is None:  # shown at once, with no worker: Enter may be waiting
+            self.call_later(self.choose_if_waiting)
 
     def _result_outdated(self, index: SearchIndex) -> bool:
         """The index grew or changed since the current result was searched in it."""
