@@ -101,3 +101,18 @@ async def test_print_acts_on_everything_typed_before_enter():
         app.action_choose()
         await settle(pilot)
     assert [paper.title for paper in app.return_value] == ["RaTEScore: A Metric for Radiology Report Generation"]
+
+
+async def test_a_narrow_terminal_keeps_the_abstract_across_prompts_help_and_palette():
+    app = make_app(query="masked thought")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "enter")  # to the list, then read the abstract
+        await pilot.pause()
+        assert app.has_class("-reading") and app.focused is app.detail
+        for opening, closing in (("t", "escape"), ("f1", "escape"), ("ctrl+p", "escape"), ("n", "escape")):
+            await pilot.press(opening)
+            await pilot.pause()
+            await pilot.press(closing)
+            await pilot.pause()
+            assert app.has_class("-reading") and app.focused is app.detail, opening

@@ -460,7 +460,9 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
 
     @on(events.DescendantFocus)
     def _leave_reading(self, event: events.DescendantFocus) -> None:
-        if not isinstance(event.widget, DetailPane):
+        # Only a move within the browser leaves the abstract: a prompt, the help or the
+        # palette on top of it does not, so closing them comes back to where you were.
+        if not isinstance(event.widget, DetailPane) and event.widget.screen is self.screen_stack[0]:
             self.remove_class("-reading")
 
     def action_focus_filter(self) -> None:
