@@ -116,3 +116,38 @@ async def test_a_narrow_terminal_keeps_the_abstract_across_prompts_help_and_pale
             await pilot.press(closing)
             await pilot.pause()
             assert app.has_class("-reading") and app.focused is app.detail, opening
+
+
+async def test_the_help_screen_leaves_out_what_does_not_apply_and_screenshots_say_where(tmp_path):
+    from papertui.ui.help_screen import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        actions = [b.action for _, group in app.binding_groups() for b in group]
+        assert "app.choose" not in actions and "stop_loading" not in actions and "app.focus_list" in actions
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        saved = app.deliver_screenshot("shot.svg", str(tmp_path))
+        assert saved and (tmp_path / "shot.svg").is_file()
+        await pilot.pause()
+        assert any(n.title == "Screenshot saved" and str(tmp_path) in n.message for n in app._notifications)
+        blocked = tmp_path / "file"
+        blocked.write_text("not a directory")
+        assert app.deliver_screenshot("x.svg", str(blocked / "sub")) is None
+        await pilot.pause()
+        failed = [n for n in app._notifications if n.title == "Screenshot not saved"]
+        assert failed and str(blocked / "sub") in failed[0].message and "Not a directory" in failed[0].message
+    printing = make_app(print_mode=True)
+    async with printing.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "app.choose" in [b.action for _, group in printing.binding_groups() for b in group]
+
+
+def test_resolve_says_seconds_for_a_short_run(capsys):
+    from papertui.cli import main
+
+    main(["resolve", "--limit", "3"])
+    out, err = capsys.readouterr()
+    assert "3 to ask now (about 9 s at one request every 3 s)" in out + err

@@ -368,11 +368,12 @@ def run_resolve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     unasked = [paper for paper in wanted if cache.get(paper.title) is None]
     to_ask = unasked if args.limit is None else unasked[: args.limit]
     later = len(unasked) - len(to_ask)
-    minutes = len(to_ask) * REQUEST_INTERVAL / 60
+    seconds = len(to_ask) * REQUEST_INTERVAL
+    duration = f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
     found_before = sum(1 for paper in corpus.papers if paper.resolved_from is not None)
     print(
         f"{PROG}: {found_before + len(wanted)} papers listed without an arXiv id: {found_before} found before, "
-        f"{len(wanted) - len(unasked)} with no confident match before, {len(to_ask)} to ask now (about {minutes:.0f} min at one request every {REQUEST_INTERVAL:.0f} s)"
+        f"{len(wanted) - len(unasked)} with no confident match before, {len(to_ask)} to ask now (about {duration} at one request every {REQUEST_INTERVAL:.0f} s)"
         + (f", {later} left for later" if later else "")
         + (f"; {derived} more have no title to search by (it was derived from the abstract)" if derived else ""),
         file=stderr,

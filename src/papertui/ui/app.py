@@ -47,6 +47,17 @@ from papertui.ui.terminal_input import tolerate_invalid_input_bytes
 WARNINGS_SHOWN = 3
 
 
+def screenshot_directory() -> Path:
+    """The Downloads folder when there is one (as Textual), else where papertui was started."""
+    try:
+        from platformdirs import user_downloads_dir
+
+        downloads = Path(user_downloads_dir())
+    except Exception:  # a platform without one
+        return Path.cwd()
+    return downloads if downloads.is_dir() else Path.cwd()
+
+
 # Below this width the list and the detail pane take turns instead of sharing the screen.
 NARROW_WIDTH = 64
 
@@ -492,11 +503,31 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
     def binding_groups(self) -> list[tuple[str, Iterable[BindingType]]]:
         palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette", "Command palette: every action by name")
         return [
-            ("Filter bar (focused at start; type to filter)", FilterBar.BINDINGS),
-            ("Paper list", PaperList.BINDINGS),
-            ("Detail pane (scroll with the arrows and paging keys)", DetailPane.BINDINGS),
-            ("Anywhere", [*self.BINDINGS, palette]),
+            ("Filter bar (focused at start; type to filter)", self._applying(FilterBar.BINDINGS)),
+            ("Paper list", self._applying(PaperList.BINDINGS)),
+            ("Detail pane (scroll with the arrows and paging keys)", self._applying(DetailPane.BINDINGS)),
+            ("Anywhere", self._applying([*self.BINDINGS, palette])),
         ]
+
+    def _applying(self, bindings: Iterable[BindingType]) -> list[BindingType]:
+        """Leave out what does not apply now: --print's Enter without --print, and stopping
+        a load when nothing loads."""
+        hidden = set() if self.print_mode else {"app.choose"}
+        if not (self.loading and not self._stop_loading.is_set()):
+            hidden.add("stop_loading")
+        return [b for b in bindings if not (isinstance(b, Binding) and b.action in hidden)]
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None, time_format: str | None = None) -> str | None:
+        """Save an SVG of the screen and say where, or why not (Textual's own says neither)."""
+        directory = Path(path).expanduser() if path else screenshot_directory()
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            saved = self.save_screenshot(filename, str(directory), time_format)
+        except OSError as error:
+            self.notify(f"{directory}: {error.strerror or error}", title="Screenshot not saved", severity="error", markup=False, timeout=10)
+            return None
+        self.notify(saved, title="Screenshot saved", markup=False)
+        return saved
 
     # --- command palette ------------------------------------------------------------
 
