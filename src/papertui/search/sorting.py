@@ -98,6 +98,9 @@ class Sorter:
             return ArrayRows(np.concatenate([ranked[first], ranked[~first]]))
         size = int(matched.max()) + 1 if len(matched) else 0
         keys = self._corpus_keys(order, papers, size)
+        if order == "date":  # the same day: the later arXiv id (announced later) first
+            ids = self._corpus_keys("id", papers, size)
+            return ArrayRows(matched[np.lexsort((ids[matched], keys[matched]))])
         # Stable sorts over corpus order: equal titles or dates stay in corpus order.
         return ArrayRows(matched[np.argsort(keys[matched], kind="stable")])
 
@@ -111,7 +114,11 @@ class Sorter:
             keys = self._keys.get(order)
             if keys is None or len(keys) < size:
                 count = len(papers)
-                if order == "title":
+                if order == "id":  # newest id first; papers without one last
+                    with_id = sorted((i for i in range(count) if papers[i].arxiv_id), key=lambda i: _id_order(papers[i].arxiv_id), reverse=True)
+                    keys = np.full(count, 1 << 40, dtype=np.int64)
+                    keys[with_id] = np.arange(len(with_id))
+                elif order == "title":
                     by_title = sorted(range(count), key=lambda i: papers[i].title.casefold())
                     keys = np.empty(count, dtype=np.int64)
                     keys[by_title] = np.arange(count)
@@ -129,3 +136,15 @@ class Sorter:
                     keys = np.where(dates == 0, 1 << 40, -dates)
                 self._keys[order] = keys
             return keys
+
+
+def _id_order(arxiv_id: str | None) -> tuple[int, str]:
+    """New-style ids (2406.16845) sort by their digits; old-style ones (hep-th/9901001) by
+    year and month, which come before every new-style id."""
+    arxiv_id = arxiv_id or ""
+    if "/" in arxiv_id:
+        number = arxiv_id.split("/", 1)[1]
+        year = int(number[:2]) if number[:2].isdigit() else 0
+        return (0, f"{1900 + year if year > 90 else 2000 + year}{number[2:]}")
+    head, _, tail = arxiv_id.partition(".")
+    return (1, f"{head}.{tail.rjust(5, '0')}")

@@ -261,10 +261,14 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
     def _look_for_authors(self, corpus: Corpus) -> None:
         """Give authors a column once any paper has them (checking each paper once)."""
         papers = corpus.papers
-        if not self.paper_list.show_authors:
-            if any(paper.authors for paper in islice(papers, self._authors_checked, None)):
-                self.paper_list.show_authors = True
-                self.paper_list.refresh_marks()
+        fresh = list(islice(papers, self._authors_checked, None))
+        shown = self.paper_list
+        if not shown.show_authors and any(paper.authors for paper in fresh):
+            shown.show_authors = True
+            shown.refresh_marks()
+        if not shown.show_upvotes and any(paper.upvotes is not None for paper in fresh):
+            shown.show_upvotes = True  # Hugging Face listings: how many liked it, in a column
+            shown.refresh_marks()
         self._authors_checked = len(papers)
 
     def _show_progress(self, step: LoadStep) -> None:

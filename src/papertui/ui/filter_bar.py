@@ -17,6 +17,8 @@ class FilterBar(CleanInput):
         Binding("down", "app.in_list('cursor_down')", "Next paper", show=False, id="filter.down"),
         Binding("pageup", "app.in_list('page_up')", "Page up in the list", show=False, id="filter.page_up"),
         Binding("pagedown", "app.in_list('page_down')", "Page down in the list", show=False, id="filter.page_down"),
+        Binding("ctrl+j", "app.in_list('cursor_down')", "Next paper (as fzf)", show=False, id="filter.next"),
+        Binding("ctrl+k", "app.in_list('cursor_up')", "Previous paper (as fzf)", show=False, id="filter.previous"),
         Binding("enter", "app.choose", "Print", tooltip="With --print: print the selected (or highlighted) papers and quit", id="filter.print"),
         Binding("enter", "app.focus_list", "To list", tooltip="Move to the paper list", id="filter.to_list"),
         Binding("escape", "clear", "Clear", tooltip="Clear the filter: every paper", id="filter.clear"),

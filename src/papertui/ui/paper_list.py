@@ -35,6 +35,7 @@ NOTE_MARKER = "✎"
 PDF_MARKER = "⤓"  # the PDF is in the library (d downloads it)
 DERIVED_MARKER = "~ "
 DATE_WIDTH = 9  # "  Mar 14 " or " 2024-10 "
+UPVOTES_WIDTH = 6  # " ▲1234"
 AUTHORS_WIDTH = 20
 AUTHORS_ROOM = 40  # the title keeps this much before an authors column is shown
 PREFIX_WIDTH = 5  # selected, id, star, read, space
@@ -87,6 +88,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--tags",
         "paper-list--authors",
         "paper-list--pdf",
+        "paper-list--upvotes",
     }
 
     DEFAULT_CSS = """
@@ -107,7 +109,7 @@ class PaperList(ScrollView, can_focus=True):
         & > .paper-list--match { color: $text-accent; text-style: bold underline; }
         & > .paper-list--id-marker { color: $text-success; }
         & > .paper-list--new { color: $text-accent; text-style: bold; }
-        & > .paper-list--derived { color: $text-muted; text-style: italic; }
+        & > .paper-list--derived { text-style: italic; }
         & > .paper-list--date { color: $text-muted; }
         & > .paper-list--placeholder { color: $text-muted; text-style: italic; }
         & > .paper-list--selected { color: $text-accent; text-style: bold; }
@@ -116,6 +118,7 @@ class PaperList(ScrollView, can_focus=True):
         & > .paper-list--tags { color: $text-secondary; }
         & > .paper-list--authors { color: $text-muted; }
         & > .paper-list--pdf { color: $text-success; }
+        & > .paper-list--upvotes { color: $text-warning; }
     }
     """
 
@@ -171,6 +174,7 @@ class PaperList(ScrollView, can_focus=True):
         self.is_downloaded: Callable[[Paper], bool] = lambda paper: False
         """Where a paper's stars, read mark and tags come from."""
         self.show_authors = False
+        self.show_upvotes = False
         """Whether the corpus has authors: then a wide list gives them a column."""
 
     # --- attributes down -------------------------------------------------------------
@@ -318,6 +322,11 @@ class PaperList(ScrollView, can_focus=True):
         for start, end in match_spans(shown_title, self._terms):
             title.stylize(style("paper-list--match"), start + len(prefix), end + len(prefix))
         title_width = max(1, width - PREFIX_WIDTH - DATE_WIDTH)
+        upvotes = None
+        if self.show_upvotes and title_width >= AUTHORS_ROOM:
+            count = f"▲{paper.upvotes}" if paper.upvotes is not None else ""
+            upvotes = Text(count.rjust(UPVOTES_WIDTH - 1)[-(UPVOTES_WIDTH - 1):] + " ", style("paper-list--upvotes"), no_wrap=True, end="")
+            title_width -= UPVOTES_WIDTH
         authors = None
         if self.show_authors and title_width >= AUTHORS_ROOM + AUTHORS_WIDTH:
             authors = Text(" " + drawable(short_authors(paper.authors)), style("paper-list--authors"), no_wrap=True, end="")
@@ -339,6 +348,8 @@ class PaperList(ScrollView, can_focus=True):
         line.append_text(suffix)
         if authors is not None:
             line.append_text(authors)
+        if upvotes is not None:
+            line.append_text(upvotes)
         line.append(row_date(paper)[: DATE_WIDTH - 2].rjust(DATE_WIDTH - 1) + " ", style("paper-list--date"))
         segments = line.render(self.app.console)
         return Strip(Segment.apply_style(segments, base)).adjust_cell_length(width, base)
