@@ -151,3 +151,24 @@ def test_resolve_says_seconds_for_a_short_run(capsys):
     main(["resolve", "--limit", "3"])
     out, err = capsys.readouterr()
     assert "3 to ask now (about 9 s at one request every 3 s)" in out + err
+
+
+async def test_the_detail_pane_hides_and_resizes_and_says_little_for_papers_without_an_id():
+    app = make_app(query="masked thought")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        text = str(app.detail.query_one("#detail-text").render())
+        assert "no id (i finds it)" in text and "Daily Papers page: seeds/" in text and "record 19" in text
+        await pilot.press("enter", "p")
+        await pilot.pause()
+        assert not app.detail.display or app.detail.region.width == 0
+        assert app.paper_list.region.width == 120
+        await pilot.press("p")
+        await pilot.pause()
+        before = app.detail.region.width
+        await pilot.press("less_than_sign", "less_than_sign")
+        await pilot.pause()
+        assert app.detail.region.width == before + 8
+        await pilot.press(*["greater_than_sign"] * 30)
+        await pilot.pause()
+        assert app.detail.region.width == 30  # never narrower than that

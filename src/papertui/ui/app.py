@@ -60,6 +60,8 @@ def screenshot_directory() -> Path:
 
 # Below this width the list and the detail pane take turns instead of sharing the screen.
 NARROW_WIDTH = 64
+DETAIL_MIN = 30
+LIST_MIN = 30
 
 
 class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, FetchActions, App[list[Paper] | None]):
@@ -468,6 +470,33 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         self.add_class("-reading")  # a narrow terminal shows the detail pane in the list's place
         self.call_after_refresh(self.detail.focus)
 
+    # --- the detail pane: shown or not, and how wide --------------------------------
+
+    detail_width: int | None = None  # columns; None: the layout's share
+
+    def action_toggle_detail(self) -> None:
+        """Hide the detail pane (the list takes the width), or show it again."""
+        self.toggle_class("-no-detail")
+        if self.has_class("-no-detail") and self.focused is self.detail:
+            self.paper_list.focus()
+
+    def action_resize_detail(self, step: int) -> None:
+        """Widen (step > 0) or narrow the detail pane, within what leaves the list room."""
+        self.remove_class("-no-detail")
+        current = self.detail_width or self.detail.outer_size.width or DETAIL_MIN
+        room = max(DETAIL_MIN, self.size.width - LIST_MIN)
+        self.set_detail_width(max(DETAIL_MIN, min(room, current + step)))
+
+    def set_detail_width(self, width: int | None) -> None:
+        self.detail_width = width
+        detail = self.detail
+        if width is None:
+            detail.styles.clear_rule("width")
+            detail.styles.clear_rule("max_width")
+        else:
+            detail.styles.width = width
+            detail.styles.max_width = width
+
     # --- focus and navigation -------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
@@ -565,6 +594,9 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         yield SystemCommand("Select all", "Select every paper in the list (a in the list)", self.action_select_all)
         yield SystemCommand("Unselect all", "Clear the selection (c in the list)", self.action_clear_selection)
         yield SystemCommand("Sort", "Next order: relevance, corpus, title, date, upvotes, starred first, newest, for you (Ctrl+S)", self.action_cycle_sort)
+        yield SystemCommand("Toggle details", "Show or hide the detail pane (p)", self.action_toggle_detail)
+        yield SystemCommand("Wider details", "Widen the detail pane (<)", lambda: self.action_resize_detail(4))
+        yield SystemCommand("Narrower details", "Narrow the detail pane (>)", lambda: self.action_resize_detail(-4))
         yield SystemCommand("Focus filter", "Move to the filter bar (/)", self.action_focus_filter)
         yield SystemCommand("Clear filter", "Show every paper (Esc in the filter bar)", self.filter_bar.action_clear)
         yield SystemCommand("Focus list", "Move to the paper list (Enter in the filter bar)", self.action_focus_list)

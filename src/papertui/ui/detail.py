@@ -14,13 +14,23 @@ from textual.widgets import Static
 
 from papertui.corpus.model import Paper
 from papertui.corpus.text import drawable
-from papertui.links import abs_url, pdf_url
 from papertui.pdfs.store import LocalPdf, human_size
 from papertui.search import match_spans
 from papertui.state import Marks
 from papertui.ui.keys import PAPER_KEYS
 
 MATCH_STYLE = "bold underline $text-accent"
+SOURCE_KINDS = {
+    "hf-daily-page": "Daily Papers page",
+    "title-pdf-summary": "Title/PDF/Summary list",
+    "abstract-lines": "abstracts",
+    "arxiv-atom": "arXiv API",
+    "arxiv-rss": "arXiv RSS",
+    "arxiv-oai": "arXiv OAI-PMH",
+    "papers-json": "papers JSON",
+    "json-lines": "JSON lines",
+    "bibtex": "BibTeX",
+}
 LABEL_WIDTH = 9
 
 
@@ -134,15 +144,14 @@ def paper_details(
         parts.append(Content.styled(author_list(paper.authors) + "\n", "$text-secondary"))
     parts.append(Content("\n"))
     if paper.arxiv_id:
+        # The abs and PDF links follow from the id (o, O, y, Y use them): no lines of their own.
         parts.append(_field("arXiv", paper.arxiv_id, "bold $text-success"))
         if paper.resolved_from is not None:
             parts.append(_field("", f"found by title search: “{paper.resolved_from}”", "italic $text-muted"))
-        parts.append(_field("abs", abs_url(paper.arxiv_id)))
-        parts.append(_field("PDF", pdf_url(paper.arxiv_id)))
         if on_disk is not None:
             parts.extend(_pdf_fields(on_disk))
     else:
-        parts.append(_field("arXiv", "no id: open and copy use an arXiv search link (i looks it up)", "$text-warning"))
+        parts.append(_field("arXiv", "no id (i finds it)", "$text-muted"))
     if paper.categories:
         parts.append(_field("Category", " ".join(paper.categories)))
     if paper.published:
@@ -159,7 +168,8 @@ def paper_details(
     if paper.first_seen:
         parts.append(_field("Seen", paper.first_seen.replace("T", " ")[:16] + " UTC" if "T" in paper.first_seen else paper.first_seen))
     for number, source in enumerate(paper.sources):
-        parts.append(_field("Source" if number == 0 else "", f"{source.path} #{source.record}"))
+        kind = SOURCE_KINDS.get(source.format or "", "")
+        parts.append(_field("Source" if number == 0 else "", f"{kind + ': ' if kind else ''}{source.path}, record {source.record}"))
     for number, link in enumerate(paper.links):
         parts.append(_field("Links" if number == 0 else "", link, "$text-primary"))
     parts.extend(_marks_fields(marks, selected))
