@@ -305,6 +305,9 @@ async def test_help_screen_lists_every_binding():
             assert f" {key} " in text or f" {key}," in text or f", {key} " in text, key
         bindings = Binding.make_bindings([*FilterBar.BINDINGS, *PaperList.BINDINGS, *DetailPane.BINDINGS, *PaperApp.BINDINGS])
         for binding in bindings:
+            if binding.action in ("app.choose", "stop_loading"):  # only with --print / while loading
+                assert (binding.tooltip or binding.description) not in text
+                continue
             assert (binding.tooltip or binding.description) in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

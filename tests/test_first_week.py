@@ -172,3 +172,19 @@ async def test_the_detail_pane_hides_and_resizes_and_says_little_for_papers_with
         await pilot.press(*["greater_than_sign"] * 30)
         await pilot.pause()
         assert app.detail.region.width == 30  # never narrower than that
+
+
+async def test_fewer_toasts_and_a_long_query_note_shown_whole():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.press("enter", "s", "r")
+        await settle(pilot)
+        assert not app._notifications  # the status line and the list say it all
+        await pilot.press("slash", *'writer:smith is:fancy "unclosed')
+        await settle(pilot)
+        notes = app.query_one("#notes")
+        shown = str(notes.render())
+        assert notes.display and "'writer:' is not a field" in shown and "is:fancy is not a filter" in shown and 'unbalanced "' in shown
+        assert notes.region.height >= 2  # wrapped, not cut off at 80 columns

@@ -155,7 +155,7 @@ async def test_a_malformed_query_is_read_literally_and_the_status_says_how():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.current_paper.title == MASKED
-        assert 'an unbalanced " was read literally' in str(app.query_one("#status").render())
+        assert 'an unbalanced " was read literally' in str(app.query_one("#notes").render())
 
 
 async def test_print_mode_returns_the_chosen_papers():

@@ -155,7 +155,7 @@ async def test_a_40_by_12_terminal_shows_one_pane_at_a_time():
     async with app.run_test(size=(40, 12)) as pilot:
         await settle(pilot)
         list_pane, detail = app.query_one(PaperList), app.query_one(DetailPane)
-        assert list_pane.display and not detail.display and list_pane.size.width == 40
+        assert list_pane.display and not detail.display and list_pane.outer_size.width == 40
         await pilot.press("enter", "enter")
         await pilot.pause()
         assert detail.display and not list_pane.display and detail.has_focus

@@ -133,8 +133,8 @@ class PaperActions(_Base):
         papers, what = self.targets()
         every = all(getattr(self.marks.get(p), name, False) for p in papers)
         verb = {"starred": ("Starred", "Unstarred"), "read": ("Marked read", "Marked unread")}[name][every]
+        # No toast: the list's ★ and ✓ show it, and u undoes it.
         self._set_marks(papers, undo_as=f"{verb} {what}", **{name: not every})
-        self.notify(f"{verb}: {what} (u undoes)", markup=False, timeout=2)
 
     def action_edit_tags(self) -> None:
         if self._no_targets():

@@ -154,6 +154,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         with Horizontal(id="main"):
             yield PaperList(id="papers")
             yield DetailPane(id="detail")
+        yield Static(id="notes")
         with Horizontal(id="statusbar"):
             yield Static(id="status")
             yield ProgressBar(id="progress", show_eta=False)
@@ -398,8 +399,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
 
     def action_cycle_sort(self) -> None:
         self.sort_order = next_order(self.sort_order)
-        self.refilter(keep_cursor=False)
-        self.notify(f"Sorted by {self._order_label()}", markup=False, timeout=2)
+        self.refilter(keep_cursor=False)  # the status line says the order: no toast
         if self.sort_order == "for-you":
             self.for_you_hint()
 
@@ -423,8 +423,10 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         parts += ["  ·  sort: ", self._order_label()]
         if self.result.query.strip():
             parts += ["  ·  filter: ", (self.result.query.strip(), "bold $text-accent")]
-        for note in self.result.notes:
-            parts += ["  ·  ", (note, "$text-warning")]
+        notes = self.query_one("#notes", Static)
+        notes.display = bool(self.result.notes)
+        # How the query was read, whole: its own line that wraps, never cut off.
+        notes.update(Content.styled("Query read as: " + "; ".join(self.result.notes), "$text-warning") if self.result.notes else "")
         if self.loading:
             parts += ["  ·  ", (self._loading_line, "italic")]
         if self._resolving_line:

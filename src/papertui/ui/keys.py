@@ -15,7 +15,7 @@ PAPER_KEYS: list[BindingType] = [
     Binding("Y", "app.copy('pdf')", "Copy PDF link", show=False, tooltip="Copy the PDF link", id="paper.copy_pdf"),
     Binding("s", "app.toggle_mark('starred')", "Star", tooltip="Star or unstar", id="paper.star"),
     Binding("r", "app.toggle_mark('read')", "Read", show=False, tooltip="Mark read or unread", id="paper.read"),
-    Binding("u", "app.undo", "Undo", show=False, tooltip="Undo the last change of marks (star, read, tags, note)", id="paper.undo"),
+    Binding("u", "app.undo", "Undo", tooltip="Undo the last change of marks (star, read, tags, note)", id="paper.undo"),
     Binding("U", "app.undo(True)", "Redo", show=False, tooltip="Redo the last undone change of marks", id="paper.redo"),
     Binding("t", "app.edit_tags", "Tags", show=False, tooltip="Edit tags", id="paper.tags"),
     Binding("n", "app.edit_note", "Note", show=False, tooltip="Write a one-paragraph note (the highlighted paper)", id="paper.note"),
