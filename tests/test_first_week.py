@@ -188,3 +188,21 @@ async def test_fewer_toasts_and_a_long_query_note_shown_whole():
         shown = str(notes.render())
         assert notes.display and "'writer:' is not a field" in shown and "is:fancy is not a filter" in shown and 'unbalanced "' in shown
         assert notes.region.height >= 2  # wrapped, not cut off at 80 columns
+
+
+def test_editor_round_trip_and_its_failures(tmp_path):
+    from papertui.state import tidy_note
+    from papertui.ui.note_editor import EditorError, edit_in_editor
+
+    editor = tmp_path / "editor"
+    editor.write_text('#!/bin/sh\nprintf "first line\\n\\n\\n  second   line\\n" >> "$1"\n')
+    editor.chmod(0o755)
+    assert edit_in_editor("kept\n", {"EDITOR": str(editor)}) == "kept\nfirst line\n\n\n  second   line\n"
+    assert tidy_note("kept\nfirst line\n\n\n  second   line\n\x1b[31m") == "kept\nfirst line\n\nsecond line"
+    for environ, said in (({}, "set $EDITOR"), ({"EDITOR": "no-such-editor-here"}, "could not be started"), ({"EDITOR": "false"}, "exited with status 1")):
+        try:
+            edit_in_editor("x", environ)
+        except EditorError as error:
+            assert said in str(error)
+        else:
+            raise AssertionError(f"no error for {environ}")

@@ -47,17 +47,17 @@ async def test_read_tags_and_note(data_dir):
         assert isinstance(app.screen, TextPrompt)
         await pilot.press(*"survey to-read", "enter")
         await pilot.press("n")
-        await pilot.press(*"Check the [bold] metric", "enter")
+        await pilot.press(*"Check the [bold] metric", "enter", *"and its code", "ctrl+s")
         await settle(pilot)
         row = row_text(app, 0)
         assert "✓" in row[:5] and "#survey #to-read" in row
         detail = str(app.detail.query_one("#detail-text").render())
-        assert "✓ read" in detail and "#survey #to-read" in detail and "Check the [bold] metric" in detail
+        assert "✓ read" in detail and "#survey #to-read" in detail and "Check the [bold] metric\nand its code" in detail
         await pilot.press("t")
         assert app.screen.query_one("Input").value == "survey to-read"
         await pilot.press("escape")  # cancel changes nothing
     (entry,) = saved(data_dir).values()
-    assert entry["read"] and entry["tags"] == ["survey", "to-read"] and entry["note"] == "Check the [bold] metric"
+    assert entry["read"] and entry["tags"] == ["survey", "to-read"] and entry["note"] == "Check the [bold] metric\nand its code"
 
 
 async def test_opening_a_pdf_marks_it_read(rec, data_dir):

@@ -91,6 +91,16 @@ class Marks:
         )
 
 
+def tidy_note(note: str) -> str:
+    """A note as written, lines kept (blank runs become one), spaces within lines folded."""
+    lines = [" ".join(line.split()) for line in strip_controls(note).splitlines()]
+    tidy: list[str] = []
+    for line in lines:
+        if line or (tidy and tidy[-1]):
+            tidy.append(line)
+    return "\n".join(tidy).strip()
+
+
 def normalise_tags(tags: Sequence[str]) -> tuple[str, ...]:
     """Lower-case words without spaces, commas or control characters, each once, in order."""
     found: dict[str, None] = {}
@@ -276,7 +286,7 @@ class MarkStore:
             if "tags" in changes:
                 changes["tags"] = normalise_tags(changes["tags"])
             if "note" in changes:
-                changes["note"] = " ".join(changes["note"].split())
+                changes["note"] = tidy_note(changes["note"])
             new = replace(old, **changes, title=paper.title, arxiv_id=paper.arxiv_id or old.arxiv_id, changed=time.time())
             self._put(key, None if new.empty else new)
             self._dirty.add(key)

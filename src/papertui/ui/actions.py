@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from textual import work
+from textual.app import SuspendNotSupported
 
 from papertui.corpus import Paper
 from papertui.export import bibtex_to_append, export
@@ -18,6 +19,7 @@ from papertui.links import LinkKind, PaperLink, copy_with_pyperclip, open_in_bro
 from papertui.search.query import parse_query
 from papertui.search.sorting import rows_array
 from papertui.state import StateError
+from papertui.ui.note_editor import EditorError, NoteEditor, edit_in_editor
 from papertui.ui.prompts import ExportRequest, ExportScreen, TextPrompt
 
 if TYPE_CHECKING:
@@ -171,10 +173,25 @@ class PaperActions(_Base):
             if answer is not None:
                 self._set_marks([paper], undo_as="Note", note=answer)
 
-        self.push_screen(
-            TextPrompt(f"Note on: {paper.title[:60]}", marks.note if marks else "", "One paragraph; empty removes it."),
-            apply,
-        )
+        self.push_screen(NoteEditor(f"Note on: {paper.title[:60]}", marks.note if marks else ""), apply)
+
+    def action_edit_note_in_editor(self) -> None:
+        """The note in $EDITOR (the app steps aside while it runs)."""
+        paper = self.current_paper
+        if paper is None:
+            self.notify("No paper to act on: the list is empty.", severity="warning", markup=False)
+            return
+        marks = self.marks.get(paper)
+        try:
+            with self.suspend():
+                text = edit_in_editor(marks.note if marks else "")
+        except EditorError as error:
+            self.notify(str(error), title="Note not edited", severity="warning", markup=False, timeout=8)
+            return
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand itself to an editor: n edits the note here.", severity="warning", markup=False)
+            return
+        self._set_marks([paper], undo_as="Note", note=text)
 
     def _set_marks(self, papers: list[Paper], notify: bool = True, undo_as: str = "Marks", **changes: Any) -> None:
         for paper in papers:
