@@ -206,3 +206,61 @@ def test_editor_round_trip_and_its_failures(tmp_path):
             assert said in str(error)
         else:
             raise AssertionError(f"no error for {environ}")
+
+
+async def test_settings_from_the_config_file_and_what_is_remembered(tmp_path, monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[app]\nsort = "date"\ntheme = "gruvbox"\ndetail_width = 50\n[keys]\n"paper.star" = "S"\n"no.such" = "x"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PAPERTUI_CONFIG", str(config))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.sort_order == "date" and app.theme == "gruvbox" and app.detail.outer_size.width == 50
+        assert any("no binding is called no.such" in n.message for n in app._notifications)
+        await pilot.press("enter", "S")
+        assert starred(app) == 1
+        await pilot.press("ctrl+s")  # date -> upvotes, remembered
+        app.theme = "nord"
+    again = make_app()
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert again.sort_order == "upvotes" and again.theme == "nord"
+    config.write_text('[app]\nsort = "title"\n', encoding="utf-8")  # the file changed: it wins
+    third = make_app()
+    async with third.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert third.sort_order == "title"
+    config.write_text("[app\nsort = ", encoding="utf-8")
+    broken = make_app()
+    async with broken.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert any("not valid TOML" in n.message for n in broken._notifications) and broken.is_running
+
+
+async def test_query_history_and_saved_searches(capsys):
+    from papertui.cli import main
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for query in ("masked thought", "agent planning"):
+            await pilot.press(*query, "enter", "escape", "escape")  # to the list, back, clear
+        await pilot.press("up")
+        assert app.filter_bar.value == "agent planning"
+        await pilot.press("up")
+        assert app.filter_bar.value == "masked thought"
+        await pilot.press("down", "down")
+        assert app.filter_bar.value == ""
+        await pilot.press(*"reward model")
+        app.action_save_search()
+        await pilot.pause()
+        await pilot.press(*"rewards", "enter")
+        await settle(pilot)
+    assert main(["list", "--saved", "rewards", "--limit", "2"]) == 0
+    out, _ = capsys.readouterr()
+    assert len(out.splitlines()) == 2
+    assert main(["list", "--saved", "nope"]) == 2
+    assert "no saved search called 'nope'; saved: rewards" in capsys.readouterr().err

@@ -154,6 +154,7 @@ def _list_parser() -> argparse.ArgumentParser:
     )
     _add_common(parser)
     parser.add_argument("-q", "--query", default="", metavar="TEXT", help="filter and rank (default: every paper in corpus order)")
+    parser.add_argument("--saved", metavar="NAME", help="the search saved under NAME in the app (Ctrl+P, Save this filter as…)")
     parser.add_argument("-n", "--limit", type=_count, metavar="N", help="print at most N papers")
     parser.add_argument("-f", "--format", choices=LIST_FORMATS, default="text", help="output format (default: text)")
     parser.add_argument(
@@ -275,6 +276,14 @@ def open_marks(stderr: TextIO) -> MarkStore:
 
 
 def run_list(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    if args.saved is not None:
+        from papertui.settings import Remembered
+
+        saved = Remembered().saved_searches
+        if args.saved not in saved:
+            known = ", ".join(saved) or "none yet (Ctrl+P in the app: Save this filter as…)"
+            raise UsageError(f"no saved search called {args.saved!r}; saved: {known}")
+        args.query = f"{saved[args.saved]} {args.query}".strip()
     query = parse_query(args.query)
     for note in query.notes:
         print(f"{PROG}: note: query: {note}", file=stderr)

@@ -32,6 +32,8 @@ from papertui.pdfs.store import PdfStore
 from papertui.personal import PersonalFacts
 from papertui.state import MarkStore
 from papertui.undo import MarkHistory
+from papertui.settings import Remembered, read_settings
+from papertui.search.sorting import SORT_ORDERS
 from papertui.ui.actions import PaperActions
 from papertui.ui.daemon import in_daemon_thread
 from papertui.ui.detail import DetailPane
@@ -39,6 +41,7 @@ from papertui.ui.fetch_actions import FetchActions
 from papertui.ui.filter_bar import FilterBar
 from papertui.ui.help_screen import HelpScreen
 from papertui.ui.paper_list import PaperList
+from papertui.ui.prompts import TextPrompt
 from papertui.ui.pdf_actions import PdfActions
 from papertui.ui.recommend_actions import RecommendActions
 from papertui.ui.resolve_actions import ResolveActions
@@ -172,7 +175,34 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
     def detail(self) -> DetailPane:
         return self.query_one("#detail", DetailPane)
 
+    def apply_settings(self) -> None:
+        """The config file's settings and what was remembered: order, theme, detail width, keys."""
+        self.remembered = Remembered()
+        self.settings = read_settings(self.available_themes)
+        problems = list(self.settings.problems) + ([self.remembered.problem] if self.remembered.problem else [])
+        known = {binding.id for _, group in self.binding_groups() for binding in group if isinstance(binding, Binding) and binding.id}
+        unknown = sorted(set(self.settings.keys) - known)
+        if unknown:
+            problems.append(f"[keys]: no binding is called {', '.join(unknown)} (F1 shows the keys; ids look like paper.star); ignored")
+        self.set_keymap({name: keys for name, keys in self.settings.keys.items() if name in known})
+        self.sort_order = self.remembered.choice("sort", self.settings.sort, SORT_ORDERS) or "relevance"
+        theme = self.remembered.choice("theme", self.settings.theme, self.available_themes)
+        if theme:
+            self.theme = theme
+        if self.settings.detail_width:
+            self.set_detail_width(self.settings.detail_width)
+        for problem in problems:
+            self.notify(problem, title="Settings", severity="warning", markup=False, timeout=10)
+        self._settings_applied = True
+
+    _settings_applied = False
+
+    def watch_theme(self, theme: str) -> None:
+        if self._settings_applied:
+            self.remembered.remember("theme", theme, self.settings.theme)
+
     def on_mount(self) -> None:
+        self.apply_settings()
         self.marks.new_since = note_opening()  # is:new: first seen since the app was last opened
         self.filter_bar.focus()
         self.paper_list.selected = self.selected
@@ -399,6 +429,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
 
     def action_cycle_sort(self) -> None:
         self.sort_order = next_order(self.sort_order)
+        self.remembered.remember("sort", self.sort_order, self.settings.sort)
         self.refilter(keep_cursor=False)  # the status line says the order: no toast
         if self.sort_order == "for-you":
             self.for_you_hint()
@@ -515,6 +546,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         self.filter_bar.focus()
 
     def action_focus_list(self) -> None:
+        self.remember_query()  # Enter in the filter: the query joins the history
         self.paper_list.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -526,6 +558,53 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         if action == "stop_loading":
             return self.loading and not self._stop_loading.is_set()
         return True
+
+    # --- query history and saved searches -------------------------------------------
+
+    _history_position: int | None = None  # where ↑/↓ are in the remembered queries
+
+    def action_up_in_filter(self, step: int) -> None:
+        """↑ in an empty filter recalls the last queries (↓ comes back); otherwise ↑/↓ move
+        the list's highlight."""
+        history = self.remembered.history
+        browsing = self._history_position is not None and 0 <= self._history_position < len(history) and self.filter_bar.value == history[self._history_position]
+        if not browsing and (self.filter_bar.value or step > 0 or not history):
+            self.action_in_list("cursor_up" if step < 0 else "cursor_down")
+            return
+        position = (len(history) if not browsing else self._history_position) + step
+        if position >= len(history):
+            self._history_position = None
+            self.filter_bar.value = ""
+            return
+        self._history_position = max(0, position)
+        self.filter_bar.value = history[self._history_position]
+        self.filter_bar.cursor_position = len(self.filter_bar.value)
+
+    async def action_quit(self) -> None:
+        self.remember_query()
+        await super().action_quit()
+
+    def remember_query(self) -> None:
+        if self.filter_bar.value.strip():
+            self.remembered.add_to_history(self.filter_bar.value)
+        self._history_position = None
+
+    def action_save_search(self) -> None:
+        query = self.filter_bar.value.strip()
+        if not query:
+            self.notify("Type a filter first: an empty one shows every paper.", severity="warning", markup=False)
+            return
+
+        def save(name: str | None) -> None:
+            if name and name.strip():
+                self.remembered.save_search(name.strip(), query)
+                self.notify(f"{name.strip()}: {query}\n(the palette lists it; papertui list --saved {name.strip()!r} too)", title="Search saved", markup=False)
+
+        self.push_screen(TextPrompt("Save this filter as", "", f"The filter: {query}", "a name, e.g. morning"), save)
+
+    def use_saved_search(self, query: str) -> None:
+        self.filter_bar.value = query
+        self.filter_bar.cursor_position = len(query)
 
     def action_in_list(self, action: str) -> None:
         """Run a cursor action of the paper list (the filter bar's arrows and paging keys)."""
@@ -599,6 +678,9 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         yield SystemCommand("Toggle details", "Show or hide the detail pane (p)", self.action_toggle_detail)
         yield SystemCommand("Wider details", "Widen the detail pane (<)", lambda: self.action_resize_detail(4))
         yield SystemCommand("Narrower details", "Narrow the detail pane (>)", lambda: self.action_resize_detail(-4))
+        yield SystemCommand("Save this filter as…", "Keep the current filter under a name, for the palette and papertui list --saved", self.action_save_search)
+        for name, query in self.remembered.saved_searches.items():
+            yield SystemCommand(f"Saved search: {name}", query, lambda query=query: self.use_saved_search(query))
         yield SystemCommand("Focus filter", "Move to the filter bar (/)", self.action_focus_filter)
         yield SystemCommand("Clear filter", "Show every paper (Esc in the filter bar)", self.filter_bar.action_clear)
         yield SystemCommand("Focus list", "Move to the paper list (Enter in the filter bar)", self.action_focus_list)

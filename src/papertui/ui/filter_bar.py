@@ -13,8 +13,8 @@ class FilterBar(CleanInput):
     """Typing filters; ↑/↓/PgUp/PgDn move the list's selection without leaving the bar."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "app.in_list('cursor_up')", "Previous paper", show=False, id="filter.up"),
-        Binding("down", "app.in_list('cursor_down')", "Next paper", show=False, id="filter.down"),
+        Binding("up", "app.up_in_filter(-1)", "Previous paper (in an empty filter: the last queries)", show=False, id="filter.up"),
+        Binding("down", "app.up_in_filter(1)", "Next paper (or a later query, when going through them)", show=False, id="filter.down"),
         Binding("pageup", "app.in_list('page_up')", "Page up in the list", show=False, id="filter.page_up"),
         Binding("pagedown", "app.in_list('page_down')", "Page down in the list", show=False, id="filter.page_down"),
         Binding("ctrl+j", "app.in_list('cursor_down')", "Next paper (as fzf)", show=False, id="filter.next"),
