@@ -71,7 +71,7 @@ async def test_a_full_disk_keeps_the_marks_and_leaves_the_state_file_whole(rec, 
         assert title == "Marks not saved" and "No space left on device" in message and one_line(message)
         assert app.marks.get(app.current_paper).read and app.is_running
         assert (data_dir / "state.json").read_bytes() == saved
-        assert sorted(p.name for p in data_dir.iterdir()) == [".state.json.lock", "opened.json", "state.json"]  # no temp file left
+        assert sorted(p.name for p in data_dir.iterdir()) == [".state.json.lock", "opened.json", "settings.json", "state.json"]  # no temp file left
 
         monkeypatch.undo()
         monkeypatch.setenv("PAPERTUI_DATA_DIR", str(data_dir))
