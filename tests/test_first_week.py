@@ -264,3 +264,18 @@ async def test_query_history_and_saved_searches(capsys):
     assert len(out.splitlines()) == 2
     assert main(["list", "--saved", "nope"]) == 2
     assert "no saved search called 'nope'; saved: rewards" in capsys.readouterr().err
+
+
+async def test_keys_typed_fast_after_one_for_the_filter_all_go_there():
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        for character in "vey":  # arriving before the filter has taken the focus
+            app.paper_list.on_key(events.Key(character, character))
+        await pilot.pause()
+        await settle(pilot)
+        assert app.filter_bar.value == "vey"
+        assert app.screen is app.screen_stack[0]  # e did not open the export dialog

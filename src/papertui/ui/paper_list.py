@@ -153,12 +153,19 @@ class PaperList(ScrollView, can_focus=True):
 
         character: str
 
+    _handing_on = False  # a key went to the filter: what follows does too, until the focus moves
+
     def on_key(self, event: events.Key) -> None:
-        # Runs before the bindings: only keys that none of them takes are handed on.
-        if event.is_printable and event.character and event.key not in self.screen.active_bindings:
+        # Runs before the bindings: keys that none of them takes are handed on, and so is
+        # everything typed after one before the filter has the focus (a fast typist's "vey").
+        if event.is_printable and event.character and (self._handing_on or event.key not in self.screen.active_bindings):
             event.stop()
             event.prevent_default()
+            self._handing_on = True
             self.post_message(self.TypedText(event.character))
+
+    def on_blur(self) -> None:
+        self._handing_on = False
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
