@@ -7,9 +7,10 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, NoReturn, Sequence, TextIO
+from typing import TYPE_CHECKING, Iterator, Sequence, TextIO
 
 from papertui import __version__, bundled_seeds
+from papertui.command_line import CommandParser, UsageError
 from papertui.corpus import Corpus, Paper, iter_load
 from papertui.corpus.loader import STDIN, read_stdin_from
 from papertui.corpus.sniff import FORMATS
@@ -53,15 +54,6 @@ QUERY_HELP = """query language (the same in the app; see the README for more):
   for:TAG             ranked as "for you", learned from the papers with that tag"""
 
 
-class UsageError(Exception):
-    """A mistake in the command line: one line on stderr, exit status 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
 def _formats_help() -> str:
     return "\n".join(f"  {name:<18} {fmt.description}" for name, fmt in FORMATS.items())
 
@@ -80,7 +72,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def _browse_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = CommandParser(
         prog=PROG,
         usage=(
             f"{PROG} [PATH ...] [--query TEXT] [--print [--print-format FORMAT]]\n"
@@ -140,7 +132,7 @@ def _browse_parser() -> argparse.ArgumentParser:
 
 
 def _list_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = CommandParser(
         prog=f"{PROG} list",
         description="Print the matching papers, best first, with the same search as the app.",
         epilog=(
@@ -165,7 +157,7 @@ def _list_parser() -> argparse.ArgumentParser:
 
 
 def _stats_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = CommandParser(
         prog=f"{PROG} stats",
         description="Per file: the detected format, records, papers, merged duplicates and warnings; then totals.",
     )
@@ -174,7 +166,7 @@ def _stats_parser() -> argparse.ArgumentParser:
 
 
 def _doctor_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = CommandParser(
         prog=f"{PROG} doctor",
         description=(
             "Print what papertui would use here and why: the clipboard and browser paths, the data "
@@ -195,7 +187,7 @@ def run_doctor(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _resolve_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = CommandParser(
         prog=f"{PROG} resolve",
         description=(
             "Find the arXiv ids of papers listed without one: each title is searched in the arXiv API "
@@ -560,25 +552,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv and argv[0] in ("fetch", "add"):
             from papertui.sources import commands
 
-            try:
-                run = commands.run_fetch if argv[0] == "fetch" else commands.run_add
-                return run(argv[1:], stdout, stderr)
-            except commands.UsageError as error:
-                raise UsageError(str(error)) from None
+            run = commands.run_fetch if argv[0] == "fetch" else commands.run_add
+            return run(argv[1:], stdout, stderr)
         if argv and argv[0] == "mark":
             from papertui import marks_command
 
-            try:
-                return marks_command.run_mark(argv[1:], stdout, stderr)
-            except marks_command.UsageError as error:
-                raise UsageError(str(error)) from None
+            return marks_command.run_mark(argv[1:], stdout, stderr)
         if argv and argv[0] == "download":
             from papertui.pdfs import commands as pdf_commands
 
-            try:
-                return pdf_commands.run_download(argv[1:], stdout, stderr)
-            except pdf_commands.UsageError as error:
-                raise UsageError(str(error)) from None
+            return pdf_commands.run_download(argv[1:], stdout, stderr)
         return run_browser(_browse_parser().parse_args(argv), stdout, stderr)
     except UsageError as error:
         print(f"{PROG}: error: {error}", file=stderr)

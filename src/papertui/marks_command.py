@@ -5,26 +5,17 @@ running app keeps its own changes and sees these)."""
 from __future__ import annotations
 
 import argparse
-import sys
-from typing import NoReturn, TextIO
+from typing import TextIO
 
+from papertui.command_line import CommandParser, UsageError, ids_given
 from papertui.corpus.model import Paper
 from papertui.links import parse_arxiv_id
 from papertui.state import MarkStore, StateError, normalise_tags
 from papertui.terminal_progress import PROG
 
 
-class UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
 def mark_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = CommandParser(
         prog=f"{PROG} mark",
         description="Star, mark read, or tag papers by arXiv id, in the marks file the app uses.",
         epilog="IDs: 2406.16845, arXiv:2406.16845v2, hep-th/9901001 or arXiv URLs; - reads them from standard input.\n"
@@ -47,14 +38,7 @@ def run_mark(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     args = mark_parser().parse_args(argv)
     if args.starred is None and args.read is None and not args.tag and not args.untag:
         raise UsageError("say what to mark: --star, --unstar, --read, --unread, --tag NAME or --untag NAME")
-    given = [line.strip() for line in sys.stdin if line.strip()] if args.ids == ["-"] else args.ids
-    ids: list[str] = []
-    for text in given:
-        found = parse_arxiv_id(text)
-        if found is None:
-            print(f"{PROG}: warning: {text!r} is not an arXiv id or URL; skipped", file=stderr)
-        elif found not in ids:
-            ids.append(found)
+    ids = ids_given(args.ids, parse_arxiv_id, stderr)
     if not ids:
         print(f"{PROG}: error: no arXiv id to mark", file=stderr)
         return 2

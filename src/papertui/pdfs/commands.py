@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from typing import NoReturn, TextIO
+from typing import TextIO
 
+from papertui.command_line import CommandParser, ids_given
 from papertui.pdfs.download import Wanted, download_all
 from papertui.pdfs.store import PDF_BASE_VARIABLE, PdfStore, human_size, split_version
 from papertui.sources.http import Stopped
@@ -15,17 +15,8 @@ from papertui.sources.runs import Clients
 from papertui.terminal_progress import PROG, ProgressLine
 
 
-class UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
 def download_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = CommandParser(
         prog=f"{PROG} download",
         description="Download the PDFs of papers into papertui's library, where the app opens them "
         "and full: searches their text.",
@@ -44,14 +35,7 @@ def download_parser() -> argparse.ArgumentParser:
 
 def run_download(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     args = download_parser().parse_args(argv)
-    given = [line.strip() for line in sys.stdin if line.strip()] if args.ids == ["-"] else args.ids
-    wanted: list[Wanted] = []
-    for text in given:
-        found = split_version(text)
-        if found is None:
-            print(f"{PROG}: warning: {text!r} is not an arXiv id or URL; skipped", file=stderr)
-        elif Wanted(*found) not in wanted:
-            wanted.append(Wanted(*found))
+    wanted = ids_given(args.ids, lambda text: Wanted(*found) if (found := split_version(text)) else None, stderr)
     if not wanted:
         print(f"{PROG}: error: no arXiv id to download", file=stderr)
         return 2

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from datetime import date, timedelta
-from typing import Callable, NoReturn, TextIO
+from typing import Callable, TextIO
 
+from papertui.command_line import CommandParser, UsageError, ids_given
 from papertui.links import parse_arxiv_id
 from papertui.sources import arxiv, hf, oai
 from papertui.sources.config import config_path, fetch_plan, read_config
@@ -33,15 +33,6 @@ RULES = (
 )
 
 
-class UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -56,7 +47,7 @@ def _positive(text: str) -> int:
 
 
 def fetch_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = CommandParser(
         prog=f"{PROG} fetch",
         usage=FETCH_USAGE,
         description=(
@@ -86,7 +77,7 @@ def fetch_parser() -> argparse.ArgumentParser:
 
 
 def add_parser() -> argparse.ArgumentParser:
-    return _Parser(
+    return CommandParser(
         prog=f"{PROG} add",
         description="Add papers to the library by arXiv id or URL (- reads them from standard input, one a line).",
         epilog=RULES,
@@ -140,14 +131,7 @@ def run_add(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     parser = add_parser()
     parser.add_argument("ids", nargs="+", metavar="ID|URL")
     args = parser.parse_args(argv)
-    given = [line.strip() for line in sys.stdin if line.strip()] if args.ids == ["-"] else args.ids
-    ids: list[str] = []
-    for text in given:
-        found = parse_arxiv_id(text)
-        if found is None:
-            print(f"{PROG}: warning: {text!r} is not an arXiv id or URL; skipped", file=stderr)
-        elif found not in ids:
-            ids.append(found)
+    ids = ids_given(args.ids, parse_arxiv_id, stderr)
     if not ids:
         print(f"{PROG}: error: no arXiv id to add", file=stderr)
         return 2
