@@ -56,19 +56,17 @@ class MarkHistory:
         self.undone.clear()
 
     def undo(self, marks: MarkStore) -> Step | None:
-        if not self.done:
-            return None
-        step = self.done.pop()
-        for paper, fields in zip(step.papers, step.before):
-            marks.update(paper, **fields)
-        self.undone.append(step)
-        return step
+        return self._replay(self.done, self.undone, marks, undoing=True)
 
     def redo(self, marks: MarkStore) -> Step | None:
-        if not self.undone:
+        return self._replay(self.undone, self.done, marks, undoing=False)
+
+    def _replay(self, source: list[Step], target: list[Step], marks: MarkStore, undoing: bool) -> Step | None:
+        """The newest step of `source`, its marks put back as before (or again as after)."""
+        if not source:
             return None
-        step = self.undone.pop()
-        for paper, fields in zip(step.papers, step.after):
+        step = source.pop()
+        for paper, fields in zip(step.papers, step.before if undoing else step.after):
             marks.update(paper, **fields)
-        self.done.append(step)
+        target.append(step)
         return step

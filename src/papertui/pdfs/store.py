@@ -143,11 +143,13 @@ class PdfStore:
         with self._lock:
             self._stamp = None
 
-    def local(self, arxiv_id: str | None) -> LocalPdf | None:
-        """The downloaded PDF of a paper (the newest version there is), if any."""
+    def local(self, arxiv_id: str | None, look: bool = True) -> LocalPdf | None:
+        """The downloaded PDF of a paper (the newest version there is), if any. `look=False`:
+        as last listed, without a stat (for each row the list draws; a timer looks)."""
         if not arxiv_id:
             return None
-        self.refresh()
+        if look:
+            self.refresh()
         with self._lock:
             return self._listing.get(arxiv_id)
 
@@ -171,7 +173,7 @@ class PdfStore:
 
     def full_text(self, arxiv_id: str) -> str | None:
         """The extracted text, lower case and with whitespace folded (read once, then kept)."""
-        pdf = self.local(arxiv_id)
+        pdf = self.local(arxiv_id, look=False)  # callers list the directory first
         if pdf is None or not pdf.has_text:
             return None
         with self._lock:

@@ -60,8 +60,18 @@ class PaperActions(_Base):
     def _no_targets(self) -> bool:
         papers, _ = self.targets()
         if not papers:
-            self.notify("No paper to act on: the list is empty.", severity="warning", markup=False)
+            self._say_list_empty()
         return not papers
+
+    def highlighted_or_say(self) -> Paper | None:
+        """The highlighted paper, for keys that act on it alone; None (said) when the list is empty."""
+        paper = self.current_paper
+        if paper is None:
+            self._say_list_empty()
+        return paper
+
+    def _say_list_empty(self) -> None:
+        self.notify("No paper to act on: the list is empty.", severity="warning", markup=False)
 
     # --- copy and open ----------------------------------------------------------------
 
@@ -163,9 +173,8 @@ class PaperActions(_Base):
         )
 
     def action_edit_note(self) -> None:
-        paper = self.current_paper
+        paper = self.highlighted_or_say()
         if paper is None:
-            self.notify("No paper to act on: the list is empty.", severity="warning", markup=False)
             return
         marks = self.marks.get(paper)
 
@@ -177,9 +186,8 @@ class PaperActions(_Base):
 
     def action_edit_note_in_editor(self) -> None:
         """The note in $EDITOR (the app steps aside while it runs)."""
-        paper = self.current_paper
+        paper = self.highlighted_or_say()
         if paper is None:
-            self.notify("No paper to act on: the list is empty.", severity="warning", markup=False)
             return
         marks = self.marks.get(paper)
         try:

@@ -61,7 +61,7 @@ class PdfActions(_Base):
     _downloading_line = ""
 
     def start_pdf_library(self) -> None:
-        self.paper_list.is_downloaded = lambda paper: self.pdfs.local(paper.arxiv_id) is not None
+        self.paper_list.is_downloaded = lambda paper: self.pdfs.local(paper.arxiv_id, look=False) is not None
         self.set_interval(LOOK_EVERY, self._look_at_pdf_files, name="look at the PDF library")
         if self.pdfs.root.is_dir():
             self.extract_missing_texts()
@@ -82,6 +82,7 @@ class PdfActions(_Base):
         await in_daemon_thread(extract, name="papertui-pdf-text")
 
     def on_pdf_actions_pdf_files_changed(self, message: PdfFilesChanged) -> None:
+        self.pdfs.refresh()  # the rows are drawn from this listing, without a look of their own
         self.paper_list.refresh_marks()
         self.show_details()
         if parse_query(self.filter_bar.value).uses_marks:
@@ -203,9 +204,8 @@ class PdfActions(_Base):
     # --- links ----------------------------------------------------------------------
 
     def action_links(self) -> None:
-        paper = self.current_paper
+        paper = self.highlighted_or_say()
         if paper is None:
-            self.notify("No paper to act on: the list is empty.", severity="warning", markup=False)
             return
         links = paper_web_links(paper)
         if not links:
