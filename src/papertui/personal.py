@@ -24,27 +24,38 @@ class PersonalFacts:
     def __init__(self, marks: MarkStore, pdfs: PdfStore | None = None, recommender: Recommender | None = None) -> None:
         self.marks = marks
         self.pdfs = pdfs
-        self.recommender = recommender  # set once its vectors are built
-        self._similar: dict[tuple[str, str, int], np.ndarray | None] = {}
-        self._similar_for: Recommender | None = None
+        self._recommender: Recommender | None = None
+        self._recommenders = 0  # how many were set: searches cached for an earlier one are stale
+        self._similar: dict[tuple[str, str, int, int], np.ndarray | None] = {}
+        self.recommender = recommender
+
+    @property
+    def recommender(self) -> Recommender | None:
+        return self._recommender
+
+    @recommender.setter
+    def recommender(self, recommender: Recommender | None) -> None:
+        """Set once its vectors are built (again after a new load)."""
+        self._recommender = recommender
+        self._recommenders += 1
+        self._similar = {}
 
     @property
     def version(self) -> tuple[int, int, int]:
-        recommender = id(self.recommender) if self.recommender is not None else 0
         if self.pdfs is None:
-            return self.marks.version, 0, recommender
+            return self.marks.version, 0, self._recommenders
         self.pdfs.refresh()  # one stat: a file deleted by hand is noticed at the next search
-        return self.marks.version, self.pdfs.version, recommender
+        return self.marks.version, self.pdfs.version, self._recommenders
 
     def similarity(self, term: Term, papers: Sequence[Paper], size: int) -> np.ndarray | None:
         """Scores for a `like:`, `~` or `for:` term, None until the vectors are built (or when
         the papers named, or tagged, are not loaded)."""
-        recommender = self.recommender
+        recommender, generation = self._recommender, self._recommenders
         if recommender is None or recommender.size < size:
             return None
-        if recommender is not self._similar_for:
-            self._similar, self._similar_for = {}, recommender
-        key = (term.kind, term.value, self.marks.version if term.kind == "for" else 0)
+        # The generation in the key: a search still running on a replaced recommender never
+        # leaves its answer where the new one would find it.
+        key = (term.kind, term.value, self.marks.version if term.kind == "for" else 0, generation)
         if key not in self._similar:
             if term.kind == "about":
                 scores = recommender.about(term.value)
