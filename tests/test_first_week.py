@@ -211,7 +211,7 @@ def test_editor_round_trip_and_its_failures(tmp_path):
 async def test_settings_from_the_config_file_and_what_is_remembered(tmp_path, monkeypatch):
     config = tmp_path / "config.toml"
     config.write_text(
-        '[app]\nsort = "date"\ntheme = "gruvbox"\ndetail_width = 50\n[keys]\n"paper.star" = "S"\n"no.such" = "x"\n',
+        '[app]\nsort = "date"\ntheme = "gruvbox"\ndetail_width = 50\ncursor_blink = false\n[keys]\n"paper.star" = "S"\n"no.such" = "x"\n',
         encoding="utf-8",
     )
     monkeypatch.setenv("PAPERTUI_CONFIG", str(config))
@@ -219,6 +219,7 @@ async def test_settings_from_the_config_file_and_what_is_remembered(tmp_path, mo
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.sort_order == "date" and app.theme == "gruvbox" and app.detail.outer_size.width == 50
+        assert app.filter_bar.cursor_blink is False
         assert any("no binding is called no.such" in n.message for n in app._notifications)
         await pilot.press("enter", "S")
         assert starred(app) == 1
@@ -232,7 +233,7 @@ async def test_settings_from_the_config_file_and_what_is_remembered(tmp_path, mo
     third = make_app()
     async with third.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert third.sort_order == "title"
+        assert third.sort_order == "title" and third.filter_bar.cursor_blink is True
     config.write_text("[app\nsort = ", encoding="utf-8")
     broken = make_app()
     async with broken.run_test(size=(120, 40)) as pilot:

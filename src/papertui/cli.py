@@ -26,7 +26,8 @@ from papertui.resolve import (
     apply_cached,
     needs_id,
 )
-from papertui.loading import load_and_index
+from papertui.cache import inputs_of
+from papertui.loading import load_and_index, open_cached
 from papertui.pdfs.store import PdfStore, human_size
 from papertui.personal import PersonalFacts
 from papertui.search import SearchIndex, SearchResult
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from papertui.ui.app import PaperApp
 
 PROG = "papertui"
-SUBCOMMANDS = ("list", "stats", "resolve", "doctor", "fetch", "add", "download", "mark")
+SUBCOMMANDS = ("list", "stats", "resolve", "doctor", "fetch", "add", "download", "mark", "cache")
 LIST_FORMATS = ("text", "json", "jsonl", "links", "pdf-links", "bibtex", "markdown")
 ORDER_HELP = {**SORT_LABELS, "relevance": "best match first (corpus order without a query)"}
 QUERY_HELP = """query language (the same in the app; see the README for more):
@@ -83,7 +84,8 @@ def _browse_parser() -> argparse.ArgumentParser:
             f"       {PROG} fetch [hf|arxiv|oai ...]\n"
             f"       {PROG} add ID|URL ...\n"
             f"       {PROG} download ID|URL ... | -\n"
-            f"       {PROG} mark ID|URL ... --star|--unstar|--read|--unread|--tag NAME|--untag NAME"
+            f"       {PROG} mark ID|URL ... --star|--unstar|--read|--unread|--tag NAME|--untag NAME\n"
+            f"       {PROG} cache [--clear]"
         ),
         description=(
             "A keyboard-first terminal browser for research papers: filter live while typing, "
@@ -99,6 +101,7 @@ def _browse_parser() -> argparse.ArgumentParser:
             f"  {PROG} add ...        add papers to the library by arXiv id or URL\n"
             f"  {PROG} download ...   download PDFs into the library (the app opens them; full: searches them)\n"
             f"  {PROG} mark ...       star, mark read or tag papers by arXiv id (the app's marks file)\n"
+            f"  {PROG} cache          where the loaded papers and their index are kept between runs; --clear\n"
             f"  {PROG} doctor ...     what papertui would use here and why: clipboard, browser, data\n"
             "                         directory, terminal, corpus (run it first when something fails)\n"
             f"  '{PROG} COMMAND --help' explains a command.\n\n"
@@ -238,11 +241,16 @@ def load(
     every warning on stderr. With `indexed`, papers are indexed for search as they load."""
     resolved, display_root = resolve_paths(paths, with_library)
     meter = ProgressLine(stderr)
+    cached, note = (None, None) if indexed else open_cached(inputs_of(resolved, display_root))
     try:
-        if indexed:
+        if cached is not None:
+            corpus, index = cached.corpus, cached.index
+        elif indexed:
             step = None
             for step in load_and_index(resolved, display_root=display_root):
                 meter.show(step.describe())
+                if step.note:
+                    note = step.note
             assert step is not None  # load_and_index always reports at least once
             corpus, index = step.corpus, step.index
         else:
@@ -251,6 +259,8 @@ def load(
                 meter.show(f"{progress.files_done:,}/{progress.files_total:,} files · {progress.papers_loaded:,} papers")
     finally:  # also on Ctrl+C, so that "interrupted" starts a clean line
         meter.clear()
+    if note:
+        print(f"{PROG}: note: {note}", file=stderr)
     for warning in corpus.warnings:
         print(f"{PROG}: warning: {warning}", file=stderr)
     cache = ResolveCache.open()
@@ -558,6 +568,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from papertui import marks_command
 
             return marks_command.run_mark(argv[1:], stdout, stderr)
+        if argv and argv[0] == "cache":
+            from papertui.cache import command
+
+            return command.run_cache(argv[1:], stdout, stderr)
         if argv and argv[0] == "download":
             from papertui.pdfs import commands as pdf_commands
 

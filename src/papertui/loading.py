@@ -3,14 +3,18 @@
 Papers are indexed in batches as they load, so a search covers most of what has loaded
 while the rest is still on its way. Batches grow with the index (small ones first, for a
 quick start; 32,768 papers once the corpus is large), which keeps the segments few.
+
+When the inputs have not changed since the last load, both come from the cache instead
+(`papertui.cache`): one step, at once. After a full load they are written there.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from papertui.cache import Inputs, inputs_of, open_snapshot, save_snapshot
 from papertui.corpus import Corpus, LoadProgress, iter_load
 from papertui.corpus.loader import DisplayRoot
 from papertui.search import SearchIndex
@@ -25,6 +29,9 @@ class LoadStep:
     index: SearchIndex
     indexed: int  # papers the index covers
     indexing: bool = False  # True just before a batch is indexed: that takes a moment
+    cached: bool = False  # the corpus and index came from the cache
+    note: str | None = None  # one line about the cache for the user
+    after_done: bool = False  # a last word after the load was done (the note says it)
 
     @property
     def corpus(self) -> Corpus:
@@ -47,13 +54,31 @@ class LoadStep:
         return f"{files} · {self.indexed:,} searchable"
 
 
+def open_cached(inputs: Inputs | None) -> tuple[LoadStep | None, str | None]:
+    """The whole load from the cache, as one finished step; or None and why (None: no
+    snapshot for these inputs yet, or they changed)."""
+    opened = open_snapshot(inputs)
+    if opened.corpus is None or opened.index is None:
+        return None, opened.note
+    corpus = opened.corpus
+    count, files = len(corpus.papers), len(corpus.files)
+    return LoadStep(LoadProgress(corpus, count, files, files, 0, 0), opened.index, count, cached=True), None
+
+
 def load_and_index(
-    paths: Iterable[Path], display_root: DisplayRoot = None, stop: Callable[[], bool] = lambda: False
+    paths: Iterable[Path], display_root: DisplayRoot = None, stop: Callable[[], bool] = lambda: False, use_cache: bool = True
 ) -> Iterator[LoadStep]:
     """Load and index; `stop()` ends the load early, and what loaded is still indexed."""
+    paths = list(paths)
+    inputs = inputs_of(paths, display_root) if use_cache else None
+    cached, note = open_cached(inputs)
+    if cached is not None:
+        yield cached
+        return
     index = SearchIndex()
     indexed = 0
     changed: list[int] = []
+    step = None
     for progress in iter_load(paths, display_root, stop=stop):
         if progress.renumbered:  # papers were joined: index them all again
             index, indexed, changed = SearchIndex(), 0, []
@@ -61,7 +86,14 @@ def load_and_index(
         pending = progress.papers_loaded - indexed
         batch = min(LARGEST_BATCH, max(FIRST_BATCH, indexed))
         if (pending and pending >= batch) or (progress.done and (pending or changed)):
-            yield LoadStep(progress, index, indexed, indexing=True)
+            yield LoadStep(progress, index, indexed, indexing=True, note=note)
+            note = None
             index.add(progress.corpus.papers, indexed, progress.papers_loaded, changed)
             indexed, changed = progress.papers_loaded, []
-        yield LoadStep(progress, index, indexed)
+        step = LoadStep(progress, index, indexed, note=note)
+        note = None
+        yield step
+    if step is not None and step.done and not step.progress.stopped:
+        problem = save_snapshot(inputs, step.corpus, index)
+        if problem:
+            yield replace(step, note=problem, after_done=True)

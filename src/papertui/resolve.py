@@ -25,6 +25,7 @@ from papertui.corpus.arxiv_atom import parse_arxiv_atom
 from papertui.corpus.merge import text_key
 from papertui.corpus.model import FileReport, Paper, Record
 from papertui.corpus.records import iso_date
+from papertui.corpus.stored import positions_without_id
 from papertui.corpus.text import clean
 from papertui.links import parse_arxiv_id
 from papertui.sources.http import RETRIES, Client, FetchError, Throttle
@@ -240,7 +241,8 @@ def apply_cached(papers: Sequence[Paper], cache: ResolveCache) -> list[int]:
     changed = []
     if not cache.answers:
         return changed
-    for number, paper in enumerate(papers):
+    for number in positions_without_id(papers):  # stored papers: only those are made
+        paper = papers[number]
         if paper.arxiv_id or paper.title_derived:
             continue
         answer = cache.get(paper.title)

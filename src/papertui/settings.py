@@ -6,6 +6,7 @@ directory: the last sort order and theme, and the last queries typed).
     sort = "date"             # the order at start: relevance, corpus, title, date, upvotes, ...
     theme = "gruvbox"         # any Textual theme (Ctrl+P, "Change theme", lists them)
     detail_width = 60         # columns for the detail pane (p hides it, < and > resize it)
+    cursor_blink = false      # a steady cursor in the filter bar (default: blinking)
 
     [keys]                    # Textual keymaps: binding id = keys (F1 shows every binding)
     "paper.star" = "S"
@@ -36,6 +37,7 @@ class Settings:
     sort: str | None = None
     theme: str | None = None
     detail_width: int | None = None
+    cursor_blink: bool = True
     keys: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # one line each
 
@@ -67,6 +69,12 @@ def read_settings(themes: Iterable[str], path: Path | None = None) -> Settings:
             settings.detail_width = width
         else:
             settings.problems.append(f"{where}: detail_width = {width!r}: give columns, {MIN_DETAIL} to {MAX_DETAIL}; ignored")
+    blink = table.get("cursor_blink")
+    if blink is not None:
+        if isinstance(blink, bool):
+            settings.cursor_blink = blink
+        else:
+            settings.problems.append(f"{where}: cursor_blink = {blink!r}: give true or false; ignored")
     keys = config.get("keys", {})
     if isinstance(keys, dict):
         for binding, value in keys.items():

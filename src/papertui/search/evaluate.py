@@ -73,6 +73,12 @@ class CorpusFacts:
         self.papers, self.state = papers, state
         return self
 
+    def prefill(self, name: str, array: np.ndarray) -> None:
+        """Use `array` (kept from an earlier run, patched papers included) as the fact for the
+        first len(array) papers."""
+        self._arrays[name] = array
+        self._patched[name] = set(self.state.patched)
+
     def get(self, name: str) -> np.ndarray:
         """The fact for every paper of the snapshot: "date" (YYYYMMDD), "title" or "abstract"
         (ASCII or not)."""

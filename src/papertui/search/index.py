@@ -54,6 +54,12 @@ class Terms:
     def __bool__(self) -> bool:
         return bool(self.words)
 
+    def __eq__(self, other: object) -> bool:  # the same words highlight the same
+        return isinstance(other, Terms) and other.words == self.words
+
+    def __hash__(self) -> int:
+        return hash(self.words)
+
     def __repr__(self) -> str:
         return f"Terms({self.words!r})"
 
@@ -237,6 +243,31 @@ class SearchIndex:
         with self._search_lock:  # the caches below are not shared between threads
             return self._search(parsed, marks, cancelled)
 
+    def answered(self, query: Query, marks: MarkSource | None = None) -> SearchResult | None:
+        """The answer to `query` if it is at hand (an empty query, or one asked before since
+        the index last changed), without searching; else None."""
+        if not self._search_lock.acquire(blocking=False):
+            return None  # a search is running in another thread
+        try:
+            state = self._state
+            if not query.groups or query.plain_words == ():
+                return SearchResult(query.text, range(state.size), NO_TERMS, state.size, query.notes)
+            if state is not self._cached_for:
+                return None
+            cached = self._result_cache.get(self._cache_key(query, marks))
+            if cached is None:
+                return None
+            return SearchResult(query.text, cached.result.rows, cached.result.terms, state.size, query.notes, cached.papers)
+        finally:
+            self._search_lock.release()
+
+    @staticmethod
+    def _cache_key(query: Query, marks: MarkSource | None) -> tuple:
+        plain = query.plain_words
+        if plain is not None:
+            return plain[:MAX_QUERY_WORDS]
+        return (_GENERAL, query.canonical(), marks.version if marks is not None and query.uses_marks else None)
+
     def _search(self, query: Query, marks: MarkSource | None, cancelled: Callable[[], bool]) -> SearchResult:
         state = self._state
         if state is not self._cached_for:  # the index grew: earlier answers are incomplete
@@ -246,12 +277,8 @@ class SearchIndex:
             self._last = None
             self._cached_for = state
         plain = query.plain_words
-        if plain is not None:
-            words: tuple = plain[:MAX_QUERY_WORDS]
-            terms = Terms(words)
-        else:
-            words = (_GENERAL, query.canonical(), marks.version if marks is not None and query.uses_marks else None)
-            terms = Terms(query.highlight_words)
+        words: tuple = self._cache_key(query, marks)
+        terms = Terms(words) if plain is not None else Terms(query.highlight_words)
         if not query.groups or words == ():
             return SearchResult(query.text, range(state.size), NO_TERMS, state.size, query.notes)
         if state.vocabulary is None:  # nothing indexed yet

@@ -8,7 +8,7 @@ letter marks a million papers with one numpy assignment, not one per word.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from typing import Sequence
 
@@ -25,11 +25,14 @@ TOKENIZE_CHUNK = 2048
 
 @dataclass(frozen=True, eq=False)
 class FieldPostings:
-    words: list[str]  # this segment's words, alphabetical
-    ids: np.ndarray  # their vocabulary ids, ascending (int32)
-    alpha: np.ndarray  # ids[i] is words[alpha[i]] (int32)
-    offsets: np.ndarray  # papers of words[k]: papers[offsets[k]:offsets[k + 1]] (int64)
+    vocabulary: list[str] = field(repr=False)  # every word by id (append-only, shared)
+    by_word: np.ndarray  # this segment's words' ids, alphabetically by word (int32)
+    ids: np.ndarray  # the same ids, ascending (int32)
+    alpha: np.ndarray  # ids[i] is by_word[alpha[i]] (int32)
+    offsets: np.ndarray  # papers of by_word[k]: papers[offsets[k]:offsets[k + 1]] (int64)
     papers: np.ndarray  # local paper numbers (uint16)
+
+    ARRAYS = ("by_word", "ids", "alpha", "offsets", "papers")  # what a cache stores
 
     @classmethod
     def build(cls, texts: Sequence[str], vocabulary: Vocabulary, parts: bool = False) -> FieldPostings:
@@ -58,7 +61,8 @@ class FieldPostings:
         offsets = np.zeros(len(by_word) + 1, dtype=np.int64)
         np.cumsum(np.bincount(keys, minlength=len(by_word)), out=offsets[1:])
         return cls(
-            words=[words[i] for i in by_word],
+            vocabulary=words,
+            by_word=np.asarray(by_word, dtype=np.int32),
             ids=present.astype(np.int32),
             alpha=rank[present],
             offsets=offsets,
@@ -70,12 +74,13 @@ class FieldPostings:
         of `query_word` against each paper's words of this field."""
         if len(other_ids):
             self._mark_others(other_ids, other_units, out)
-        low = bisect.bisect_left(self.words, query_word)
-        high = bisect.bisect_left(self.words, query_word + _LAST_CHAR, low)
+        word_of = self.vocabulary.__getitem__
+        low = bisect.bisect_left(self.by_word, query_word, key=word_of)
+        high = bisect.bisect_left(self.by_word, query_word + _LAST_CHAR, low, key=word_of)
         if low == high:
             return
         out[self.papers[self.offsets[low] : self.offsets[high]]] = PREFIX_UNITS
-        if self.words[low] == query_word:
+        if word_of(self.by_word[low]) == query_word:
             out[self.papers[self.offsets[low] : self.offsets[low + 1]]] = EXACT_UNITS
 
     def mark_words(self, ids: np.ndarray, scores: np.ndarray, out: np.ndarray) -> None:
@@ -97,7 +102,7 @@ class FieldPostings:
 
     @property
     def nbytes(self) -> int:
-        return self.ids.nbytes + self.alpha.nbytes + self.offsets.nbytes + self.papers.nbytes + 8 * len(self.words)
+        return sum(getattr(self, name).nbytes for name in self.ARRAYS)
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Iterator, Mapping
 
 import numpy as np
 from rapidfuzz import process
@@ -65,7 +65,7 @@ class VocabularyView:
 
     words: list[str]  # append-only, shared; only words[:size] belong to this view
     size: int
-    by_first: dict[str, tuple[list[str], np.ndarray]]  # first letter -> (words, ids)
+    by_first: Mapping[str, tuple[list[str], np.ndarray]]  # first letter -> (words, ids)
     blobs: tuple[tuple[str, np.ndarray, int], ...]  # ("\n"-joined words, starts, first id)
     _candidates: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     _containing: dict[str, list[int]] = field(default_factory=dict)
@@ -96,6 +96,8 @@ class VocabularyView:
     def by_length(self, letter: str) -> tuple[list[str], np.ndarray, np.ndarray]:
         """The words starting with `letter`, shortest first: (words, ids, lengths)."""
         found = self._by_length.get(letter)
+        if found is None and isinstance(self.by_first, LetterGroups):  # stored in this order
+            found = self._by_length[letter] = self.by_first.by_length(letter)
         if found is None:
             words, ids = self.by_first[letter]
             lengths = np.fromiter(map(len, words), dtype=np.int32, count=len(words))
@@ -122,19 +124,79 @@ def _bounded(cache: dict, size: int = 256) -> dict:
     return cache
 
 
+class LetterGroups(Mapping[str, tuple[list[str], np.ndarray]]):
+    """`VocabularyView.by_first` from stored arrays: each letter's words are made into a list
+    only when a typo search first needs them, so a restored vocabulary starts at once."""
+
+    def __init__(self, words: list[str], order: np.ndarray, letters: dict[str, tuple[int, int]], lengths: np.ndarray) -> None:
+        self._words, self._order, self._letters, self._lengths = words, order, letters, lengths
+        self._made: dict[str, tuple[list[str], np.ndarray]] = {}
+
+    def by_length(self, letter: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """What `VocabularyView.by_length` gives: the groups are stored shortest first."""
+        words, ids = self[letter]
+        return words, ids, self._lengths[ids]
+
+    def __getitem__(self, letter: str) -> tuple[list[str], np.ndarray]:
+        found = self._made.get(letter)
+        if found is None:
+            start, stop = self._letters[letter]
+            ids = np.asarray(self._order[start:stop])
+            found = self._made[letter] = ([self._words[i] for i in ids.tolist()], ids)
+        return found
+
+    def __contains__(self, letter: object) -> bool:
+        return letter in self._letters
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._letters)
+
+    def __len__(self) -> int:
+        return len(self._letters)
+
+
+def letter_groups(words: list[str]) -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
+    """Word ids grouped by first letter, shortest first within a letter (ties by id): what
+    `LetterGroups` reads back."""
+    firsts = [word[0] for word in words]
+    letters = sorted(set(firsts))
+    code = {letter: number for number, letter in enumerate(letters)}
+    keys = np.fromiter((code[letter] for letter in firsts), dtype=np.int64, count=len(words))
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    order = np.lexsort((np.arange(len(words)), lengths, keys)).astype(np.int32)
+    bounds = np.searchsorted(keys[order], np.arange(len(letters) + 1))
+    return order, {letter: (int(bounds[n]), int(bounds[n + 1])) for n, letter in enumerate(letters)}
+
+
 class Vocabulary:
     """Word ids for the index builder (one thread); views for searches (any thread)."""
 
     def __init__(self) -> None:
-        self._ids = _Ids()
+        self._ids: _Ids | None = _Ids()
         self.words: list[str] = []
         self.view = VocabularyView(self.words, 0, {}, ())
+
+    @classmethod
+    def restored(cls, words: list[str], blob: str, starts: np.ndarray, order: np.ndarray, letters: dict[str, tuple[int, int]]) -> Vocabulary:
+        """A vocabulary from stored parts (`blob`: the words joined by newlines, with a final
+        one; `starts`: where each begins). Its word ids are made only if words are added."""
+        vocabulary = cls()
+        vocabulary._ids = None
+        vocabulary.words = words
+        lengths = np.diff(np.append(starts, len(blob))).astype(np.int32) - 1  # each word's "\n" left out
+        groups = LetterGroups(words, order, letters, lengths)
+        vocabulary.view = VocabularyView(words, len(words), groups, ((blob, starts, 0),))
+        return vocabulary
 
     def __len__(self) -> int:
         return len(self.words)
 
     def ids_of(self, words: Iterable[bytes], count: int) -> np.ndarray:
         """The id of each word (new words get new ids), as an int32 array."""
+        if self._ids is None:  # restored: ids for the words there are, before any is added
+            self._ids = _Ids()
+            self._ids.update((word.encode(), number) for number, word in enumerate(self.words))
+            self.view = VocabularyView(self.words, len(self.words), dict(self.view.by_first.items()), self.view.blobs)
         ids = np.fromiter(map(self._ids.__getitem__, words), dtype=np.int32, count=count)
         new = self._ids.new
         if new:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import ClassVar, Iterable, Sequence
 
@@ -21,11 +20,12 @@ from textual.worker import Worker, WorkerState
 
 from papertui.corpus import Corpus, Paper
 from papertui.corpus.loader import DisplayRoot
+from papertui.corpus.stored import any_paper_has, count_seen_after
 from papertui.loading import LoadStep, load_and_index
 from papertui.resolve import ResolveCache, Resolver, apply_cached
 from papertui.search import SearchCancelled, SearchIndex, SearchResult
 from papertui.search.index import NO_TERMS
-from papertui.search.query import parse_query
+from papertui.search.query import Query, parse_query
 from papertui.search.sorting import SORT_LABELS, Sorter, next_order
 from papertui.sources.library import note_opening
 from papertui.pdfs.store import PdfStore
@@ -48,6 +48,9 @@ from papertui.ui.resolve_actions import ResolveActions
 from papertui.ui.terminal_input import tolerate_invalid_input_bytes
 
 WARNINGS_SHOWN = 3
+# Plain words over an index this small are searched on the UI thread, as the key is handled
+# (a few milliseconds at most): the list then changes in the same frame as the filter bar.
+INLINE_SEARCH_PAPERS = 30_000
 
 
 def screenshot_directory() -> Path:
@@ -191,6 +194,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
             self.theme = theme
         if self.settings.detail_width:
             self.set_detail_width(self.settings.detail_width)
+        if not self.settings.cursor_blink:
+            self.filter_bar.cursor_blink = False
         for problem in problems:
             self.notify(problem, title="Settings", severity="warning", markup=False, timeout=10)
         self._settings_applied = True
@@ -238,12 +243,15 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         for step in load_and_index(self.paths, display_root=self.display_root, stop=stop):
             if abandoned.is_set():
                 return
+            if step.after_done:  # the cache could not be written: only the note is news
+                self.call_from_thread(self.notify, step.note or "", title="Cache", severity="warning", markup=False, timeout=8)
+                continue
             if step.done:  # ids found by title search earlier: used from the start
                 cache = ResolveCache.open()
                 if apply_cached(step.corpus.papers, cache):
                     step.index.forget_filters()  # answers about ids so far are wrong now
                 self._resolver = Resolver(cache)
-                self._new_papers = sum(1 for paper in step.corpus.papers if self.is_new(paper))
+                self._new_papers = count_seen_after(step.corpus.papers, self.marks.new_since)
             self.post_message(self.Loaded(step))
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, name="indexing papers", description="index papers")
@@ -259,6 +267,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         step = message.step
+        if step.note:
+            self.notify(step.note, title="Cache", severity="warning", markup=False, timeout=8)
         first = self.corpus is None
         if step.progress.renumbered:  # papers were joined: row numbers changed
             self.selected.clear()
@@ -294,12 +304,11 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
     def _look_for_authors(self, corpus: Corpus) -> None:
         """Give authors a column once any paper has them (checking each paper once)."""
         papers = corpus.papers
-        fresh = list(islice(papers, self._authors_checked, None))
         shown = self.paper_list
-        if not shown.show_authors and any(paper.authors for paper in fresh):
+        if not shown.show_authors and any_paper_has(papers, "authors", self._authors_checked):
             shown.show_authors = True
             shown.refresh_marks()
-        if not shown.show_upvotes and any(paper.upvotes is not None for paper in fresh):
+        if not shown.show_upvotes and any_paper_has(papers, "upvotes", self._authors_checked):
             shown.show_upvotes = True  # Hugging Face listings: how many liked it, in a column
             shown.refresh_marks()
         self._authors_checked = len(papers)
@@ -363,10 +372,29 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
                 # No filter: every loaded paper in corpus order, indexed or not. No worker needed.
                 self._show_result(result, result.rows, keep_cursor, (self.index, self.index.version))
                 return
+        if self._filter_inline(parsed, keep_cursor):
+            return
         self._filter_cancel = threading.Event()
         self.run_filter(
             self.index, self.corpus.papers, parsed, self.sort_order, self._generation, keep_cursor, self._filter_cancel
         )
+
+    def _filter_inline(self, query: Query, keep_cursor: bool) -> bool:
+        """Show the answer at once, in this very frame, when it is at hand or sure to be quick:
+        a worker's hand-off and a second frame would cost more than the search. Quick: plain
+        words over a small index (no operator that reads texts or vectors)."""
+        assert self.index is not None and self.corpus is not None
+        if self.sort_order not in ("relevance", "corpus"):
+            return False
+        version = self.index.version
+        result = self.index.answered(query, self.personal)
+        if result is None and query.plain_words is not None and len(self.index) <= INLINE_SEARCH_PAPERS:
+            result = self.index.search(query, self.personal)
+        if result is None:
+            return False
+        rows = self.sorter.sort(result, self.sort_order, self.corpus.papers, None, None)
+        self._show_result(result, rows, keep_cursor, (self.index, version))
+        return True
 
     @work(thread=True, group="filter", exit_on_error=False, name="filtering", description="filter")
     def run_filter(
@@ -418,6 +446,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         self.result = result
         self._filtered_in = searched_in
         self.paper_list.show(self.corpus.papers, rows, result.terms, keep_cursor=keep_cursor)
+        self.show_details()  # now, in the list's frame (the Highlighted message then finds it done)
         self._update_status()
         if self._filter_cancel is None:  # shown at once, with no worker: Enter may be waiting
             self.call_later(self.choose_if_waiting)
@@ -454,10 +483,12 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         parts += ["  ·  sort: ", self._order_label()]
         if self.result.query.strip():
             parts += ["  ·  filter: ", (self.result.query.strip(), "bold $text-accent")]
-        notes = self.query_one("#notes", Static)
-        notes.display = bool(self.result.notes)
-        # How the query was read, whole: its own line that wraps, never cut off.
-        notes.update(Content.styled("Query read as: " + "; ".join(self.result.notes), "$text-warning") if self.result.notes else "")
+        if self.result.notes != self._notes_shown:  # rarely changes: a layout pass only then
+            self._notes_shown = self.result.notes
+            notes = self.query_one("#notes", Static)
+            notes.display = bool(self.result.notes)
+            # How the query was read, whole: its own line that wraps, never cut off.
+            notes.update(Content.styled("Query read as: " + "; ".join(self.result.notes), "$text-warning") if self.result.notes else "")
         if self.loading:
             parts += ["  ·  ", (self._loading_line, "italic")]
         if self._resolving_line:
@@ -471,7 +502,12 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         self._set_status(Content.assemble(*parts))
 
     def _set_status(self, content: Content) -> None:
-        self.query_one("#status", Static).update(content)
+        if self._status_shown is None or not content.is_same(self._status_shown):  # fixed size: no layout pass
+            self._status_shown = content
+            self.query_one("#status", Static).update(content, layout=False)
+
+    _status_shown: Content | None = None
+    _notes_shown: tuple[str, ...] = ()
 
     @on(PaperList.Highlighted)
     def _paper_highlighted(self, message: PaperList.Highlighted) -> None:
@@ -479,16 +515,16 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
 
     def show_details(self) -> None:
         """Show the highlighted paper, its marks and selection in the detail pane."""
-        detail = self.detail
-        detail.terms = self.result.terms if self.result else NO_TERMS
         index = self.paper_list.paper_index
         paper = None if index is None or self.corpus is None else self.corpus.papers[index]
-        with self.batch_update():
-            detail.paper = paper
-            detail.marks = self.marks.get(paper) if paper is not None else None
-            detail.selected = index in self.selected
-            detail.on_disk = self.pdf_on_disk(paper)
-            detail.why = self.why_for_you(index)
+        self.detail.show(
+            paper,
+            self.result.terms if self.result else NO_TERMS,
+            self.marks.get(paper) if paper is not None else None,
+            index in self.selected,
+            self.pdf_on_disk(paper),
+            self.why_for_you(index),
+        )
 
     @on(PaperList.TypedText)
     def _typed_in_list(self, message: PaperList.TypedText) -> None:

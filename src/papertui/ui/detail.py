@@ -226,6 +226,22 @@ class DetailPane(VerticalScroll, can_focus=True):
     def watch_why(self) -> None:
         self._update()
 
+    def show(
+        self, paper: Paper | None, terms: Container[str], marks: Marks | None, selected: bool,
+        on_disk: PdfOnDisk | None, why: WhyForYou | None,
+    ) -> None:  # fmt: skip
+        """Set every attribute at once: one update, none when nothing changed (a keystroke
+        that keeps the same paper highlighted with the same words costs no redraw)."""
+        moved = paper is not self.paper
+        wanted = (paper, terms, marks, selected, on_disk, why)
+        if not moved and wanted == (self.paper, self.terms, self.marks, self.selected, self.on_disk, self.why):
+            return
+        for name, value in zip(("paper", "terms", "marks", "selected", "on_disk", "why"), wanted):
+            self.set_reactive(getattr(DetailPane, name), value)
+        self._update()
+        if moved:
+            self.scroll_home(animate=False)
+
     def refresh_paper(self) -> None:
         """The paper itself changed (an id was found): draw it again."""
         self._update()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from textual import work
 from textual.message import Message
@@ -64,14 +64,14 @@ class RecommendActions(_Base):
         count = len(self.corpus.papers)
         self._similarity_line = f"building similarity vectors for {count:,} papers…"
         self._update_status()
-        self._build_vectors(list(self.corpus.papers))
+        self._build_vectors(self.corpus.papers)  # final (not loading): copied in the thread
 
     @work(exclusive=True, group="vectors", exit_on_error=False, name="building similarity vectors", description="vectors")
-    async def _build_vectors(self, papers: list[Paper]) -> None:
+    async def _build_vectors(self, papers: Sequence[Paper]) -> None:
         abandoned = threading.Event()
 
         def build() -> None:
-            recommender = Recommender(papers)
+            recommender = Recommender(list(papers))  # kept papers are made here, not on the UI thread
             try:
                 recommender.build(stop=abandoned.is_set)
             except InterruptedError:

@@ -1,0 +1,256 @@
+"""What the user sees: each keystroke until the screen settles, measured from outside, in tmux.
+
+    python bench/keystrokes.py [--sizes seeds,10000,100000,1000000] [--out FILE]
+
+For each corpus, the real `papertui` process runs in a tmux pane (120x40). A query is typed one
+key at a time and then backspaced; for each key, the time from `tmux send-keys` until the pane
+stops changing (polled every 2 ms with `capture-pane -e`, so colour changes count; settled =
+the last change before 300 ms of stillness). The next key waits for that stillness. The floor
+is the cheapest Textual app that echoes each key into an `Input` and a status line, measured
+the same way in the same run: what Textual and tmux cost on their own.
+
+Also, per corpus: PgDn ×20 from the filter bar, timed the same way; the restart (spawn until
+the first frame, and until every paper is searchable), cold and then with the cache warm;
+the process's peak RSS. Every run gets its own data, config and cache directories, and a
+steady cursor (`cursor_blink = false`) so that a blink is never taken for a change.
+Synthetic corpora come from bench/make_corpus.py (kept under bench/.corpora/).
+With --before SRC (a checkout's `src` directory, e.g. of an earlier commit made with
+`git worktree add`), that papertui is measured too, in the same run, for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+QUERY = "language model reason"
+PAGES = 20
+POLL = 0.002
+QUIET = 0.3
+KEY_TIMEOUT = 5.0
+SIZE = (120, 40)
+
+FLOOR_APP = '''
+from textual.app import App
+from textual.widgets import Input, Static
+
+class Floor(App):
+    def compose(self):
+        yield Input(placeholder="Filter: words", id="filter")
+        yield Static("ready", id="status")
+
+    def on_mount(self):
+        self.query_one(Input).cursor_blink = False
+
+    def on_input_changed(self, event):
+        self.query_one("#status", Static).update(f"typed: {event.value!r} ({len(event.value)})")
+
+Floor().run()
+'''
+
+
+@dataclass
+class Target:
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    ready: re.Pattern[str]  # the pane shows this once the app can be used
+    papers: int | None = None
+    times: dict[str, list[float]] = field(default_factory=dict)
+    facts: dict[str, object] = field(default_factory=dict)
+
+
+def tmux(*arguments: str) -> str:
+    return subprocess.run(["tmux", *arguments], capture_output=True, text=True, check=False).stdout
+
+
+def capture(session: str, styled: bool = True) -> str:
+    return tmux("capture-pane", "-p", *(["-e"] if styled else []), "-t", session)
+
+
+def start(session: str, target: Target) -> float:
+    tmux("kill-session", "-t", session)
+    command = " ".join(f"'{part}'" for part in target.command)
+    environment = [f"{name}='{value}'" for name, value in target.env.items()]
+    started = time.perf_counter()
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", str(SIZE[0]), "-y", str(SIZE[1]),
+         f"exec env {' '.join(environment)} {command}"],
+        check=True,
+    )  # fmt: skip
+    return started
+
+
+def wait_for(session: str, pattern: re.Pattern[str], timeout: float, still: float = 0.0) -> float:
+    """When the pane first shows `pattern` (and then stays unchanged for `still` seconds)."""
+    deadline = time.perf_counter() + timeout
+    seen_at = None
+    last = ""
+    while time.perf_counter() < deadline:
+        screen = capture(session, styled=False)
+        now = time.perf_counter()
+        if pattern.search(screen):
+            if seen_at is None or screen != last:
+                seen_at, last = now, screen
+            if now - seen_at >= still:
+                return seen_at
+        else:
+            seen_at = None
+        time.sleep(0.01 if still else POLL)
+    raise TimeoutError(f"{session}: no {pattern.pattern!r} within {timeout:.0f} s:\n{capture(session, styled=False)}")
+
+
+def settle_after(session: str, keys: list[str]) -> float:
+    """Seconds from sending `keys` until the pane's last change before QUIET of stillness."""
+    before = capture(session)
+    sent = time.perf_counter()
+    tmux("send-keys", "-t", session, *keys)
+    last_change = None
+    screen = before
+    while True:
+        time.sleep(POLL)
+        now = time.perf_counter()
+        current = capture(session)
+        if current != screen:
+            screen, last_change = current, now
+        elif last_change is not None and now - last_change >= QUIET:
+            return last_change - sent
+        elif last_change is None and now - sent > KEY_TIMEOUT:
+            return float("nan")  # the key changed nothing visible
+
+
+def type_query(session: str, query: str) -> list[float]:
+    times = [settle_after(session, ["-l", character]) for character in query]
+    times += [settle_after(session, ["BSpace"]) for _ in query]
+    return times
+
+
+def peak_rss(session: str) -> int | None:
+    pid = tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip()
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    found = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(found.group(1)) * 1024 if found else None
+
+
+def run_target(target: Target, load_timeout: float, restart: bool) -> None:
+    session = f"bench-{os.getpid()}"
+    try:
+        started = start(session, target)
+        first = wait_for(session, re.compile(r"Filter"), load_timeout)
+        ready = wait_for(session, target.ready, load_timeout)
+        wait_for(session, target.ready, load_timeout, still=1.5)  # background work done
+        target.facts["start first frame"] = first - started
+        target.facts["start searchable"] = ready - started
+        target.times["keys"] = type_query(session, QUERY)
+        if target.papers is not None:
+            target.times["pgdn"] = [settle_after(session, ["PageDown"]) for _ in range(PAGES)]
+        target.facts["peak rss"] = peak_rss(session)
+        tmux("send-keys", "-t", session, "C-q")
+        time.sleep(0.5)
+        if restart:  # again, now that the first run has left its cache behind
+            started = start(session, target)
+            first = wait_for(session, re.compile(r"Filter"), load_timeout)
+            ready = wait_for(session, target.ready, load_timeout)
+            target.facts["restart first frame"] = first - started
+            target.facts["restart searchable"] = ready - started
+            wait_for(session, target.ready, load_timeout, still=1.0)
+            target.facts["restart peak rss"] = peak_rss(session)
+    finally:
+        tmux("kill-session", "-t", session)
+
+
+def papertui_target(name: str, corpus: Path | None, home: Path, papers: int | None, source: Path | None = None) -> Target:
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "config.toml"
+    config.write_text("[app]\ncursor_blink = false\nsort = \"relevance\"\n", encoding="utf-8")
+    env = {
+        "PAPERTUI_DATA_DIR": str(home / "data"),
+        "PAPERTUI_CACHE_DIR": str(home / "cache"),
+        "PAPERTUI_CONFIG": str(config),
+        "TERM": "xterm-256color",
+    }
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
+    command = [sys.executable, "-m", "papertui", *([str(corpus)] if corpus else [])]
+    # The status line with every paper (321 for the seeds: no two synthetic papers merge).
+    ready = re.compile(rf"^ *[\d,]+ of {papers or 321:,} papers(?!.*%)", re.M)  # % : the load bar
+    return Target(name, command, env, ready, papers)
+
+
+def percentiles(values: list[float]) -> tuple[float, float, float]:
+    ms = sorted(v * 1000 for v in values if v == v)
+    if not ms:
+        return (float("nan"),) * 3
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+    return statistics.median(ms), p95, ms[-1]
+
+
+def describe(target: Target, floor_keys: tuple[float, float, float]) -> str:
+    keys = percentiles(target.times["keys"])
+    pgdn = percentiles(target.times["pgdn"])
+    facts = target.facts
+    line = (
+        f"{target.name:>8}: keys p50/p95/max {keys[0]:.1f} / {keys[1]:.1f} / {keys[2]:.1f} ms"
+        f" (excess over the floor p50 {keys[0] - floor_keys[0]:+.1f}, p95 {keys[1] - floor_keys[1]:+.1f} ms)"
+        f"; PgDn p50/p95/max {pgdn[0]:.1f} / {pgdn[1]:.1f} / {pgdn[2]:.1f} ms"
+        f"; start {facts['start first frame']:.2f} s / {facts['start searchable']:.2f} s"
+        f", peak RSS {(facts['peak rss'] or 0) / 2**20:.0f} MB"
+    )
+    if "restart first frame" in facts:
+        line += (
+            f"; restart {facts['restart first frame']:.2f} s / {facts['restart searchable']:.2f} s"
+            f", peak RSS {(facts['restart peak rss'] or 0) / 2**20:.0f} MB"
+        )
+    return line
+
+
+def ensure_corpus(size: int, root: Path) -> Path:
+    sys.path.insert(0, str(HERE))
+    from run import ensure_corpus as make
+
+    return make(size, root)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="seeds,10000,100000,1000000")
+    parser.add_argument("--corpora", type=Path, default=HERE / ".corpora")
+    parser.add_argument("--json", type=Path, help="write every measurement here")
+    parser.add_argument("--load-timeout", type=float, default=400.0)
+    parser.add_argument("--before", type=Path, help="also measure the papertui in this source directory")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="papertui-keys-"))
+    floor_script = work / "floor.py"
+    floor_script.write_text(FLOOR_APP, encoding="utf-8")
+    floor = Target("empty Textual app", [sys.executable, str(floor_script)], {"TERM": "xterm-256color"}, re.compile("ready"))
+    run_target(floor, 30, restart=False)
+    floor_keys = percentiles(floor.times["keys"])
+    print(f"{'floor':>10}: keys p50/p95/max {floor_keys[0]:.1f} / {floor_keys[1]:.1f} / {floor_keys[2]:.1f} ms", flush=True)
+    results = {"floor": {"keys": floor.times["keys"]}}
+    for size in args.sizes.split(","):
+        corpus = None if size == "seeds" else ensure_corpus(int(size), args.corpora)
+        versions = [("before", args.before)] if args.before else []
+        for version, source in versions + [("now", None)]:
+            target = papertui_target(size, corpus, work / f"{version}-{size}", None if size == "seeds" else int(size), source)
+            run_target(target, args.load_timeout, restart=version == "now")
+            print(f"{version:>6} {describe(target, floor_keys)}", flush=True)
+            results[f"{version} {size}"] = {"times": target.times, "facts": target.facts}
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

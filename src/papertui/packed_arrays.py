@@ -1,0 +1,106 @@
+"""Many numpy arrays in one file, read back as views of one read-only memory map.
+
+A restart maps the file and reads nothing more until a search or a row touches a page: the
+operating system loads what is used and can drop it again under memory pressure.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+from pathlib import Path
+from typing import Any, BinaryIO, Iterable, Iterator
+
+import numpy as np
+
+ALIGN = 64
+
+
+class DamagedPack(ValueError):
+    """The file does not hold the arrays its manifest lists."""
+
+
+class Texts:
+    """Strings to be written as one UTF-8 blob (`NAME.text`) and their offsets into it
+    (`NAME.offsets`, n + 1 of them), streamed: a million abstracts are never one big bytes."""
+
+    CHUNK = 4096
+
+    def __init__(self, count: int, texts: Iterable[str]) -> None:
+        self.count, self.texts = count, texts
+
+
+def write_pack(path: Path, arrays: dict[str, np.ndarray | Texts]) -> dict[str, Any]:
+    """Write `arrays` to `path` (fsynced); return the manifest that reads them back."""
+    manifest: dict[str, Any] = {}
+    with open(path, "wb") as file:
+
+        def put(name: str, array: np.ndarray) -> None:
+            array = np.ascontiguousarray(array)
+            start = _aligned(file)
+            manifest[name] = [array.dtype.str, start, int(array.size)]
+            file.write(memoryview(array).cast("B") if array.size else b"")
+
+        for name, value in arrays.items():
+            if isinstance(value, Texts):
+                start = _aligned(file)
+                offsets = np.zeros(value.count + 1, dtype=np.int64)
+                written, number = 0, 0
+                for chunk in _chunks(value.texts, Texts.CHUNK):
+                    data = [text.encode("utf-8", "surrogatepass") for text in chunk]
+                    lengths = np.fromiter(map(len, data), dtype=np.int64, count=len(data))
+                    offsets[number + 1 : number + 1 + len(data)] = written + np.cumsum(lengths)
+                    file.write(b"".join(data))
+                    written += int(lengths.sum())
+                    number += len(data)
+                if number != value.count:
+                    raise ValueError(f"{name}: {number} texts where {value.count} were announced")
+                manifest[f"{name}.text"] = [np.dtype(np.uint8).str, start, written]
+                put(f"{name}.offsets", offsets)
+            else:
+                put(name, value)
+        manifest["\0size"] = file.tell()
+        file.flush()
+        os.fsync(file.fileno())
+    return manifest
+
+
+def _aligned(file: BinaryIO) -> int:
+    padding = -file.tell() % ALIGN
+    file.write(b"\0" * padding)
+    return file.tell()
+
+
+def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def read_pack(path: Path, manifest: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The arrays of `path`, as read-only views of a memory map (checked against the manifest)."""
+    manifest = dict(manifest)
+    size = manifest.pop("\0size", None)
+    with open(path, "rb") as file:
+        actual = os.fstat(file.fileno()).st_size
+        if not isinstance(size, int) or actual != size:
+            raise DamagedPack(f"{actual:,} bytes where {size!r} were written")
+        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+    arrays = {}
+    for name, entry in manifest.items():
+        try:
+            kind, offset, count = entry
+            dtype = np.dtype(kind)
+        except (TypeError, ValueError) as error:
+            raise DamagedPack(f"{name}: {error}") from None
+        if dtype.hasobject or not (isinstance(offset, int) and isinstance(count, int)) or offset < 0 or count < 0:
+            raise DamagedPack(f"{name}: not an array of plain numbers")
+        if offset + count * dtype.itemsize > size:
+            raise DamagedPack(f"{name}: runs past the end of the file")
+        arrays[name] = np.frombuffer(mapped, dtype=dtype, count=count, offset=offset) if count else np.empty(0, dtype)
+    return arrays
