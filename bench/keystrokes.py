@@ -14,6 +14,9 @@ the first frame, and until every paper is searchable), cold and then with the ca
 the process's peak RSS. Every run gets its own data, config and cache directories, and a
 steady cursor (`cursor_blink = false`) so that a blink is never taken for a change.
 Synthetic corpora come from bench/make_corpus.py (kept under bench/.corpora/).
+Then, at --fzf-size papers (default 100k), `papertui list --query` on the cached corpus
+against `fzf --filter` over the same papers (one line each, title and abstract), the median of
+five runs each, in the same run (fzf must be installed: apt install fzf).
 With --before SRC (a checkout's `src` directory, e.g. of an earlier commit made with
 `git worktree add`), that papertui is measured too, in the same run, for comparison.
 """
@@ -24,6 +27,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -155,8 +159,8 @@ def run_target(target: Target, load_timeout: float, restart: bool) -> None:
         target.facts["start first frame"] = first - started
         target.facts["start searchable"] = ready - started
         target.times["keys"] = type_query(session, QUERY)
-        if target.papers is not None:
-            target.times["pgdn"] = [settle_after(session, ["PageDown"]) for _ in range(PAGES)]
+        pages = PAGES if target.papers else 8  # the 321 seed papers are 9 pages
+        target.times["pgdn"] = [settle_after(session, ["PageDown"]) for _ in range(pages)]
         target.facts["peak rss"] = peak_rss(session)
         tmux("send-keys", "-t", session, "C-q")
         time.sleep(0.5)
@@ -217,6 +221,33 @@ def describe(target: Target, floor_keys: tuple[float, float, float]) -> str:
     return line
 
 
+def race_fzf(corpus: Path, home: Path, papers: int, runs: int = 5) -> dict:
+    """`papertui list --query` with the cache warm, against `fzf --filter`, same query."""
+    home.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, PAPERTUI_CACHE_DIR=str(home / "cache"), PAPERTUI_DATA_DIR=str(home / "data"))
+    lines = home / "papers.lines"
+    command = [sys.executable, "-m", "papertui", "list", "--query", QUERY, "--format", "jsonl", str(corpus)]
+    with lines.open("w", encoding="utf-8") as out:  # every paper, one line each, for fzf
+        listed = subprocess.run([*command[:4], "--format", "jsonl", str(corpus)], env=env, capture_output=True, text=True, check=True)
+        for line in listed.stdout.splitlines():
+            paper = json.loads(line)
+            out.write(f"{paper['title']} {paper['abstract']}\n".replace("\n", " ").rstrip() + "\n")
+
+    def timed(arguments: list[str], stdin: Path | None = None) -> float:
+        with open(stdin or os.devnull, "rb") as source:
+            started = time.perf_counter()
+            subprocess.run(arguments, stdin=source, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+            return time.perf_counter() - started
+
+    timed(command)  # builds the cache
+    ours = statistics.median(timed(command) for _ in range(runs))
+    fzf = shutil.which("fzf")
+    theirs = statistics.median(timed([fzf, "--filter", QUERY], lines) for _ in range(runs)) if fzf else None
+    ratio = f"{ours / theirs:.2f}×" if theirs else "fzf not installed"
+    print(f"list --query at {papers:,} papers, cached: {ours:.2f} s; fzf --filter: {theirs or float('nan'):.2f} s; {ratio}", flush=True)
+    return {"papertui_s": ours, "fzf_s": theirs, "runs": runs}
+
+
 def ensure_corpus(size: int, root: Path) -> Path:
     sys.path.insert(0, str(HERE))
     from run import ensure_corpus as make
@@ -231,6 +262,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write every measurement here")
     parser.add_argument("--load-timeout", type=float, default=400.0)
     parser.add_argument("--before", type=Path, help="also measure the papertui in this source directory")
+    parser.add_argument("--fzf-size", type=int, default=100_000, help="papers for the race against fzf (0: none)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="papertui-keys-"))
     floor_script = work / "floor.py"
@@ -248,6 +280,8 @@ def main() -> None:
             run_target(target, args.load_timeout, restart=version == "now")
             print(f"{version:>6} {describe(target, floor_keys)}", flush=True)
             results[f"{version} {size}"] = {"times": target.times, "facts": target.facts}
+    if args.fzf_size:
+        results["fzf"] = race_fzf(ensure_corpus(args.fzf_size, args.corpora), work / "fzf", args.fzf_size)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
 

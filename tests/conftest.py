@@ -32,7 +32,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     directory = tmp_path_factory.mktemp("home") / "data"
     monkeypatch.setenv("PAPERTUI_DATA_DIR", str(directory))
     # and its own cache: a kept load from another test is never what a test means to load
-    monkeypatch.setenv("PAPERTUI_CACHE_DIR", str(directory / "cache"))
+    monkeypatch.setenv("PAPERTUI_CACHE_DIR", str(directory.parent / "cache"))
     # and never asks the real arXiv: a closed local port, unless a test starts a fake API
     monkeypatch.setenv("PAPERTUI_ARXIV_API", "http://127.0.0.1:9/api/query")
     return directory

@@ -253,9 +253,7 @@ async def test_markup_like_text_is_shown_literally():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert MARKUP_TITLE in app.paper_list.render_line(0).text
-        detail_text = app.detail.query_one("#detail-text")
-        width = detail_text.content_region.width
-        lines = "".join(strip.text for strip in detail_text.render_lines(Region(0, 0, width, 20)))
+        lines = "".join(app.detail.render_line(y).text for y in range(20))  # as drawn
         assert MARKUP_TITLE in lines
         assert "[ASA+22,GTLV22,ONR+22]" in lines and "[/bold]" in lines and "[b]literally[/b]" in lines
 
@@ -265,9 +263,7 @@ async def test_seed_abstract_with_citation_brackets_is_literal():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "[ASA+22,GTLV22,ONR+22]" in app.detail.paper.abstract
-        detail_text = app.detail.query_one("#detail-text")
-        width = detail_text.content_region.width
-        lines = " ".join(strip.text.strip() for strip in detail_text.render_lines(Region(0, 0, width, 40)))
+        lines = " ".join(app.detail.render_line(y).text.strip() for y in range(app.detail.size.height))
         assert "[ASA+22,GTLV22,ONR+22]" in lines
 
 

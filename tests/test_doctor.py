@@ -44,6 +44,15 @@ def test_every_section_is_there_and_the_seed_corpus_is_summarised(capsys, enviro
         assert f"\n{section}\n" in out
     assert row(out, "loaded") == "321 papers from 325 records in 5 files"
     assert row(out, "warnings") == "0"
+    assert row(out, "cache").endswith("(from $PAPERTUI_CACHE_DIR): 0 kept loads, 0 bytes (papertui cache --clear empties it)")
+
+
+def test_the_doctor_counts_the_kept_loads(capsys, environment):
+    from papertui.cli import main
+
+    assert main(["list", "--query", "agents", "--limit", "1"]) == 0  # a search keeps the load
+    capsys.readouterr()
+    assert ": 1 kept load, " in row(run_doctor(capsys), "cache")
 
 
 def test_no_clipboard_program_means_osc52_and_says_why(capsys, environment):

@@ -157,7 +157,7 @@ async def test_the_detail_pane_hides_and_resizes_and_says_little_for_papers_with
     app = make_app(query="masked thought")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        text = str(app.detail.query_one("#detail-text").render())
+        text = app.detail.text
         assert "no id (i finds it)" in text and "Daily Papers page: seeds/" in text and "record 19" in text
         await pilot.press("enter", "p")
         await pilot.pause()

@@ -66,7 +66,7 @@ async def test_d_downloads_and_the_list_and_detail_pane_show_the_file(pdf_server
         assert path.read_bytes() == ATTENTION
         assert any(str(path) in text for text in messages(app))
         assert PDF_MARKER in list_line(app)
-        shown = str(app.detail.query_one("#detail-text").render())
+        shown = app.detail.text
         assert "On disk" in shown and str(path) in shown and "First page of the PDF" in shown
         assert "full text searchable with full:" in shown
         await pilot.press("d")  # already there: says where

@@ -207,7 +207,7 @@ async def test_m_filters_by_like_and_for_you_orders_by_the_stars_with_a_why():
         assert {topic_of(p) for p in shown[:5]} == {"proteins"}
         await pilot.press("j")
         await settle(pilot)
-        text = str(app.detail.query_one("#detail-text").render())
+        text = app.detail.text
         assert "For you" in text and "like ★ Protein structure prediction with deep learning" in text
 
 

@@ -193,7 +193,7 @@ async def test_the_i_key_finds_the_id_and_everything_uses_it(library, recorded):
         assert paper.arxiv_id == "2405.13786" and paper.resolved_from == EXPLAINABLE
         messages = [n.message for n in app._notifications]
         assert f"found 2405.13786 (same title): {EXPLAINABLE}" in messages
-        detail = str(app.query_one("#detail-text").render())
+        detail = app.detail.text
         assert "2405.13786" in detail and "found by title search" in detail
         app.filter_bar.value = "has:id"
         await settle(pilot)

@@ -26,7 +26,7 @@ async def test_star_persists_and_is_starred_finds_exactly_it(data_dir):
         await pilot.press("enter", "s")
         await settle(pilot)
         assert "★" in row_text(app, 0)[:5]
-        assert "★ starred" in str(app.detail.query_one("#detail-text").render())
+        assert "★ starred" in app.detail.text
     assert [entry["title"] for entry in saved(data_dir).values()] == [MASKED]
 
     again = make_app(query="is:starred")  # a new session, as after a restart
@@ -51,7 +51,7 @@ async def test_read_tags_and_note(data_dir):
         await settle(pilot)
         row = row_text(app, 0)
         assert "✓" in row[:5] and "#survey #to-read" in row
-        detail = str(app.detail.query_one("#detail-text").render())
+        detail = app.detail.text
         assert "✓ read" in detail and "#survey #to-read" in detail and "Check the [bold] metric\nand its code" in detail
         await pilot.press("t")
         assert app.screen.query_one("Input").value == "survey to-read"

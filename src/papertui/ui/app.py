@@ -210,6 +210,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         self.apply_settings()
         self.marks.new_since = note_opening()  # is:new: first seen since the app was last opened
         self.filter_bar.focus()
+        self.filter_bar.on_change = self._filter_typed
         self.paper_list.selected = self.selected
         self.paper_list.marks_of = self.marks.get
         self.paper_list.is_new = self.is_new
@@ -339,9 +340,23 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
 
     # --- filtering ------------------------------------------------------------------
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self._request_filter(event.value)
+    def _filter_typed(self, query: str) -> None:
+        """The filter bar changed: filter once the edits waiting have landed (a flood of them
+        costs one search), and draw nothing until then, so that the typed character and the
+        list it filters change in one frame, not one after the other."""
+        self._begin_batch()  # ended by _filter_after_typing, which call_later runs next
+        self._filter_wanted_typed = query
+        self.call_later(self._filter_after_typing)
+
+    def _filter_after_typing(self) -> None:
+        try:
+            if self._filter_wanted_typed is not None:
+                query, self._filter_wanted_typed = self._filter_wanted_typed, None
+                self._request_filter(query)
+        finally:
+            self._end_batch()
+
+    _filter_wanted_typed: str | None = None
 
     def _request_filter(self, query: str, keep_cursor: bool = False) -> None:
         """Filter with `query`: now if no filter runs, else after the running one, which is

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Container
 
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.reactive import reactive
-from textual.widgets import Static
+from textual.scroll_view import ScrollView
+from textual.selection import Selection
+from textual.strip import Strip
+from textual.visual import Visual
 
 from papertui.corpus.model import Paper
 from papertui.corpus.text import drawable
@@ -181,8 +183,13 @@ def paper_details(
     return Content("").join(parts)
 
 
-class DetailPane(VerticalScroll, can_focus=True):
-    """Shows `paper`, with the words in `terms` highlighted."""
+class DetailPane(ScrollView, can_focus=True):
+    """Shows `paper`, with the words in `terms` highlighted.
+
+    A Line-API view, as the list is: the details are wrapped once per change and only the
+    visible lines are drawn. A child widget that grew or shrank with each paper would cost
+    a second layout pass, and a redraw of the whole screen, on every keystroke.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter", "app.focus_list", "Back to list", id="detail.back"),
@@ -192,7 +199,7 @@ class DetailPane(VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
     DetailPane {
         padding: 0 1;
-        & > #detail-text { width: 1fr; }
+        overflow-x: hidden;
     }
     """
 
@@ -203,13 +210,16 @@ class DetailPane(VerticalScroll, can_focus=True):
     on_disk: reactive[PdfOnDisk | None] = reactive(None, init=False)
     why: reactive[WhyForYou | None] = reactive(None, init=False)  # when sorted "for you"
 
-    def compose(self) -> ComposeResult:
-        yield Static(Content.styled("Loading papers…", "italic $text-muted"), id="detail-text")
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._content = Content.styled("Loading papers…", "italic $text-muted")
+        self._lines: list[Strip] | None = None  # the content wrapped to `_lines_width`
+        self._lines_width = -1
 
     def watch_paper(self, old: Paper | None, new: Paper | None) -> None:
         self._update()
         if old is not new:
-            self.scroll_home(animate=False)
+            self.scroll_home(animate=False, immediate=True)
 
     def watch_terms(self) -> None:
         self._update()
@@ -240,15 +250,53 @@ class DetailPane(VerticalScroll, can_focus=True):
             self.set_reactive(getattr(DetailPane, name), value)
         self._update()
         if moved:
-            self.scroll_home(animate=False)
+            self.scroll_home(animate=False, immediate=True)
 
     def refresh_paper(self) -> None:
         """The paper itself changed (an id was found): draw it again."""
         self._update()
 
+    @property
+    def text(self) -> str:
+        """What the pane shows, as plain text (before wrapping)."""
+        return self._content.plain
+
     def _update(self) -> None:
-        text = self.query_one("#detail-text", Static)
         if self.paper is None:
-            text.update(Content.styled("No paper selected", "italic $text-muted"))
+            self._content = Content.styled("No paper selected", "italic $text-muted")
         else:
-            text.update(paper_details(self.paper, self.terms, self.marks, self.selected, self.on_disk, self.why))
+            self._content = paper_details(self.paper, self.terms, self.marks, self.selected, self.on_disk, self.why)
+        self._lines = None
+        self._fit()
+        self.refresh()
+
+    def _wrapped(self) -> list[Strip]:
+        width = self.scrollable_content_region.width
+        if self._lines is None or width != self._lines_width:
+            self._lines_width = width
+            self._lines = Visual.to_strips(self, self._content, width, None, self.visual_style, apply_selection=False) if width > 0 else []
+        return self._lines
+
+    def _fit(self) -> None:
+        """The scrollable height for the wrapped details, without a layout pass unless the
+        scrollbar has to appear or go (`_scroll_update` shows it, hides it or moves its thumb)."""
+        size = Size(self.scrollable_content_region.width, len(self._wrapped()))
+        if size != self.virtual_size:
+            self.set_reactive(DetailPane.virtual_size, size)
+            self._scroll_update(size)
+
+    def on_resize(self) -> None:
+        self._lines = None
+        self._fit()
+
+    def render_line(self, y: int) -> Strip:
+        lines = self._wrapped()
+        row = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        style = self.visual_style.rich_style
+        if row < len(lines):
+            return lines[row].extend_cell_length(width, style).crop(0, width)
+        return Strip.blank(width, style)
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        return selection.extract("\n".join(strip.text.rstrip() for strip in self._wrapped())), "\n"

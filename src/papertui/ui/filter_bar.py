@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 from textual.binding import Binding, BindingType
 
@@ -25,6 +25,16 @@ class FilterBar(CleanInput):
         Binding("ctrl+o", "app.open('pdf')", "Open PDF", tooltip="Open the PDF (the downloaded file, else in the browser)", id="filter.open_pdf"),
         Binding("ctrl+y", "app.copy('abs')", "Copy link", tooltip="Copy the arXiv abs link", id="filter.copy_abs"),
     ]
+
+    # Set by the app: called as the value changes, in the same turn as the key, so the list
+    # can change in the very frame that shows the typed character (a Changed message would be
+    # handled after that frame is drawn, and the list would follow one frame later).
+    on_change: Callable[[str], None] | None = None
+
+    def _watch_value(self, value: str) -> None:
+        super()._watch_value(value)
+        if self.on_change is not None:
+            self.on_change(value)
 
     def action_clear(self) -> None:
         self.value = ""

@@ -174,6 +174,7 @@ class PaperList(ScrollView, can_focus=True):
         self._terms: Container[str] = frozenset()
         self._placeholder = "Loading papers…"
         self._row_cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
+        self._styles: dict[tuple[str, bool], Style] = {}
         self.selected: Container[int] = frozenset()
         """Corpus indices of the selected papers (the app owns the set)."""
         self.marks_of: Callable[[Paper], Marks | None] = lambda paper: None
@@ -199,7 +200,12 @@ class PaperList(ScrollView, can_focus=True):
         self._papers, self._rows, self._terms = papers, rows, terms
         self._placeholder = placeholder
         self._row_cache.clear()
-        self.virtual_size = Size(0, len(rows))
+        size = Size(0, len(rows))
+        if size != self.virtual_size:
+            # Without a layout pass (and a redraw of the whole screen) unless the scrollbar
+            # has to appear or go: `_scroll_update` shows it, hides it or moves its thumb.
+            self.set_reactive(PaperList.virtual_size, size)
+            self._scroll_update(size)
         if keep_cursor:
             self.cursor = self.cursor  # re-validated against the new rows; always_update posts it
         else:
@@ -270,6 +276,7 @@ class PaperList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._row_cache.clear()
+        self._styles.clear()
 
     def on_focus(self) -> None:
         self.refresh_line(self.cursor)
@@ -282,7 +289,7 @@ class PaperList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         row = self.scroll_offset.y + y
-        base = self.rich_style
+        base = self._style("")
         if not self._rows:
             if y == 0:
                 style = base + self.get_component_rich_style("paper-list--placeholder")
@@ -299,18 +306,27 @@ class PaperList(ScrollView, can_focus=True):
             self._row_cache[key] = strip
         return strip
 
+    def _style(self, name: str) -> Style:
+        """A component's style for spans: its colour and attributes but not its background,
+        so that a span never paints over the cursor row. Kept until the styles or the focus
+        change: computing it is most of what drawing a row costs."""
+        key = (name, self.has_focus)
+        found = self._styles.get(key)
+        if found is None:
+            if name == "":
+                found = self.rich_style
+            elif name == "paper-list--cursor":
+                found = self.rich_style + self.get_component_rich_style(name)
+            else:  # (partial=True would skip blending $text-muted)
+                full = self.get_component_rich_style(name)
+                found = full.without_color + Style.from_color(full.color)
+            self._styles[key] = found
+        return found
+
     def _render_row(self, index: int, width: int, is_cursor: bool) -> Strip:
         paper = self._papers[index]
-
-        def style(name: str) -> Style:
-            # Spans keep their colour and attributes but not their background, so they never
-            # paint over the cursor row. (partial=True would skip blending $text-muted.)
-            full = self.get_component_rich_style(name)
-            return full.without_color + Style.from_color(full.color)
-
-        base = self.rich_style
-        if is_cursor:
-            base = base + self.get_component_rich_style("paper-list--cursor")
+        style = self._style
+        base = style("paper-list--cursor" if is_cursor else "")
         marks = self.marks_of(paper)
         line = Text(no_wrap=True, end="")
         line.append(SELECTED_MARKER if index in self.selected else " ", style("paper-list--selected"))
