@@ -1,24 +1,25 @@
 """What the user sees: each keystroke until the screen settles, measured from outside, in tmux.
 
-    python bench/keystrokes.py [--sizes seeds,10000,100000,1000000] [--out FILE]
+    python bench/keystrokes.py [--sizes seeds,10000,100000,1000000] [--json FILE] [--before SRC]
 
-For each corpus, the real `papertui` process runs in a tmux pane (120x40). A query is typed one
-key at a time and then backspaced; for each key, the time from `tmux send-keys` until the pane
-stops changing (polled every 2 ms with `capture-pane -e`, so colour changes count; settled =
-the last change before 300 ms of stillness). The next key waits for that stillness. The floor
-is the cheapest Textual app that echoes each key into an `Input` and a status line, measured
-the same way in the same run: what Textual and tmux cost on their own.
+For each corpus, `papertui list --query` first runs cold (it reads, indexes and keeps the corpus
+in the cache: that time is reported). Then the real app runs in a tmux pane (120x40), starting
+from the cache: the time from spawn until the first frame and until every paper is searchable.
+A query is typed one key at a time and then backspaced, twice; for each key, the time from
+`tmux send-keys` until the pane stops changing (polled every 2 ms with `capture-pane -e`, so
+colour changes count; settled = the last change before 300 ms of stillness). The next key waits
+for that stillness. Then PgDn ×20 from the filter bar, timed the same way, and the process's
+peak RSS. The floor is the cheapest Textual app that echoes each key into an `Input` and a
+status line, measured the same way just before each corpus: what Textual and tmux cost alone.
+Every run gets its own data, config and cache directories, and a steady cursor
+(`cursor_blink = false`) so that a blink is never taken for a change. Synthetic corpora come
+from bench/make_corpus.py (kept under bench/.corpora/).
 
-Also, per corpus: PgDn ×20 from the filter bar, timed the same way; the restart (spawn until
-the first frame, and until every paper is searchable), cold and then with the cache warm;
-the process's peak RSS. Every run gets its own data, config and cache directories, and a
-steady cursor (`cursor_blink = false`) so that a blink is never taken for a change.
-Synthetic corpora come from bench/make_corpus.py (kept under bench/.corpora/).
 Then, at --fzf-size papers (default 100k), `papertui list --query` on the cached corpus
 against `fzf --filter` over the same papers (one line each, title and abstract), the median of
-five runs each, in the same run (fzf must be installed: apt install fzf).
+five runs each (fzf must be installed: apt install fzf).
 With --before SRC (a checkout's `src` directory, e.g. of an earlier commit made with
-`git worktree add`), that papertui is measured too, in the same run, for comparison.
+`git worktree add`), that papertui is measured too, from a cold start (it keeps no cache).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 QUERY = "language model reason"
 PAGES = 20
+ROUNDS = 2  # the query is typed and backspaced this many times
 POLL = 0.002
 QUIET = 0.3
 KEY_TIMEOUT = 5.0
@@ -149,7 +151,15 @@ def peak_rss(session: str) -> int | None:
     return int(found.group(1)) * 1024 if found else None
 
 
-def run_target(target: Target, load_timeout: float, restart: bool) -> None:
+def build_cache(target: Target, timeout: float) -> float:
+    """Seconds for `papertui list --query` to load, index and keep the corpus (a cold run)."""
+    command = [*target.command[:3], "list", "--query", QUERY, "--format", "links", *target.command[3:]]
+    started = time.perf_counter()
+    subprocess.run(command, env={**os.environ, **target.env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout, check=True)
+    return time.perf_counter() - started
+
+
+def run_target(target: Target, load_timeout: float, rounds: int = ROUNDS) -> None:
     session = f"bench-{os.getpid()}"
     try:
         started = start(session, target)
@@ -158,20 +168,12 @@ def run_target(target: Target, load_timeout: float, restart: bool) -> None:
         wait_for(session, target.ready, load_timeout, still=1.5)  # background work done
         target.facts["start first frame"] = first - started
         target.facts["start searchable"] = ready - started
-        target.times["keys"] = type_query(session, QUERY)
+        target.times["keys"] = [t for _ in range(rounds) for t in type_query(session, QUERY)]
         pages = PAGES if target.papers else 8  # the 321 seed papers are 9 pages
         target.times["pgdn"] = [settle_after(session, ["PageDown"]) for _ in range(pages)]
         target.facts["peak rss"] = peak_rss(session)
         tmux("send-keys", "-t", session, "C-q")
         time.sleep(0.5)
-        if restart:  # again, now that the first run has left its cache behind
-            started = start(session, target)
-            first = wait_for(session, re.compile(r"Filter"), load_timeout)
-            ready = wait_for(session, target.ready, load_timeout)
-            target.facts["restart first frame"] = first - started
-            target.facts["restart searchable"] = ready - started
-            wait_for(session, target.ready, load_timeout, still=1.0)
-            target.facts["restart peak rss"] = peak_rss(session)
     finally:
         tmux("kill-session", "-t", session)
 
@@ -210,14 +212,11 @@ def describe(target: Target, floor_keys: tuple[float, float, float]) -> str:
         f"{target.name:>8}: keys p50/p95/max {keys[0]:.1f} / {keys[1]:.1f} / {keys[2]:.1f} ms"
         f" (excess over the floor p50 {keys[0] - floor_keys[0]:+.1f}, p95 {keys[1] - floor_keys[1]:+.1f} ms)"
         f"; PgDn p50/p95/max {pgdn[0]:.1f} / {pgdn[1]:.1f} / {pgdn[2]:.1f} ms"
-        f"; start {facts['start first frame']:.2f} s / {facts['start searchable']:.2f} s"
+        f"; start (cache warm for now) {facts['start first frame']:.2f} s / {facts['start searchable']:.2f} s"
         f", peak RSS {(facts['peak rss'] or 0) / 2**20:.0f} MB"
     )
-    if "restart first frame" in facts:
-        line += (
-            f"; restart {facts['restart first frame']:.2f} s / {facts['restart searchable']:.2f} s"
-            f", peak RSS {(facts['restart peak rss'] or 0) / 2**20:.0f} MB"
-        )
+    if "cold list" in facts:
+        line += f"; cold `list --query` (load, index, keep) {facts['cold list']:.1f} s"
     return line
 
 
@@ -268,16 +267,21 @@ def main() -> None:
     floor_script = work / "floor.py"
     floor_script.write_text(FLOOR_APP, encoding="utf-8")
     floor = Target("empty Textual app", [sys.executable, str(floor_script)], {"TERM": "xterm-256color"}, re.compile("ready"))
-    run_target(floor, 30, restart=False)
-    floor_keys = percentiles(floor.times["keys"])
-    print(f"{'floor':>10}: keys p50/p95/max {floor_keys[0]:.1f} / {floor_keys[1]:.1f} / {floor_keys[2]:.1f} ms", flush=True)
-    results = {"floor": {"keys": floor.times["keys"]}}
+    results: dict[str, object] = {}
     for size in args.sizes.split(","):
+        # The floor again before each corpus: the machine's state drifts over a long run.
+        floor.times.clear()
+        run_target(floor, 30)
+        floor_keys = percentiles(floor.times["keys"])
+        print(f"{'floor':>6} {size:>8}: keys p50/p95/max {floor_keys[0]:.1f} / {floor_keys[1]:.1f} / {floor_keys[2]:.1f} ms", flush=True)
+        results[f"floor {size}"] = {"keys": floor.times["keys"]}
         corpus = None if size == "seeds" else ensure_corpus(int(size), args.corpora)
         versions = [("before", args.before)] if args.before else []
         for version, source in versions + [("now", None)]:
             target = papertui_target(size, corpus, work / f"{version}-{size}", None if size == "seeds" else int(size), source)
-            run_target(target, args.load_timeout, restart=version == "now")
+            if version == "now":  # a cold run builds the cache; the app then starts from it
+                target.facts["cold list"] = build_cache(target, args.load_timeout)
+            run_target(target, args.load_timeout)
             print(f"{version:>6} {describe(target, floor_keys)}", flush=True)
             results[f"{version} {size}"] = {"times": target.times, "facts": target.facts}
     if args.fzf_size:

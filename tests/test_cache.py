@@ -221,3 +221,35 @@ async def test_the_app_starts_from_the_kept_load_and_says_when_it_cannot(corpus,
         notes = [n.message for n in damaged._notifications if n.title == "Cache"]
         assert len(notes) == 1 and "being rebuilt" in notes[0]
         assert len(damaged.corpus.papers) == count and not isinstance(damaged.corpus.papers, StoredPapers)
+
+
+async def test_the_status_line_says_while_the_load_is_being_kept(corpus, monkeypatch):
+    import asyncio
+    import threading
+
+    from helpers import settle
+
+    from papertui import loading
+    from papertui.cli import make_app
+
+    release = threading.Event()
+    real_save = loading.save_snapshot
+
+    def slow_save(*args):
+        release.wait(10)
+        return real_save(*args)
+
+    monkeypatch.setattr(loading, "save_snapshot", slow_save)
+    app = make_app([corpus])
+    async with app.run_test(size=(160, 40)) as pilot:
+        status = lambda: str(app.query_one("#status").render())  # noqa: E731
+        for _ in range(200):
+            await asyncio.sleep(0.02)
+            if "keeping them in the cache" in status():
+                break
+        assert "keeping them in the cache for the next start" in status() and not app.loading
+        await pilot.press(*"agent")  # the app is usable meanwhile
+        assert app.filter_bar.value == "agent"
+        release.set()
+        await settle(pilot)
+        assert "keeping" not in status() and len(snapshots()) == 1

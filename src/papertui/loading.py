@@ -32,7 +32,10 @@ class LoadStep:
     indexing: bool = False  # True just before a batch is indexed: that takes a moment
     cached: bool = False  # the corpus and index came from the cache
     note: str | None = None  # one line about the cache for the user
-    after_done: bool = False  # a last word after the load was done (the note says it)
+    # After the load was done: the corpus is being kept in the cache (`saving`), or has been
+    # (a problem is in `note`). Nothing else is news.
+    after_done: bool = False
+    saving: bool = False
 
     @property
     def corpus(self) -> Corpus:
@@ -45,6 +48,8 @@ class LoadStep:
     def describe(self) -> str:
         """One line for a status bar or stderr."""
         p = self.progress
+        if self.saving:
+            return f"{p.papers_loaded:,} papers · keeping them in the cache for the next start…"
         if self.done and p.stopped:
             return f"{p.papers_loaded:,} papers from {p.files_done:,} of {p.files_total:,} files (loading stopped)"
         if self.done:
@@ -97,10 +102,9 @@ def load_and_index(
         if step.done:
             _keep_out_of_collections()
         yield step
-    if step is not None and step.done and not step.progress.stopped:
-        problem = save_snapshot(inputs, step.corpus, index)
-        if problem:
-            yield replace(step, note=problem, after_done=True)
+    if step is not None and step.done and not step.progress.stopped and inputs is not None:
+        yield replace(step, after_done=True, saving=True)
+        yield replace(step, after_done=True, note=save_snapshot(inputs, step.corpus, index))
 
 
 def _keep_out_of_collections() -> None:

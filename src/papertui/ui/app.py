@@ -244,8 +244,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         for step in load_and_index(self.paths, display_root=self.display_root, stop=stop):
             if abandoned.is_set():
                 return
-            if step.after_done:  # the cache could not be written: only the note is news
-                self.call_from_thread(self.notify, step.note or "", title="Cache", severity="warning", markup=False, timeout=8)
+            if step.after_done:  # keeping the corpus in the cache: only that is news
+                self.post_message(self.Loaded(step))
                 continue
             if step.done:  # ids found by title search earlier: used from the start
                 cache = ResolveCache.open()
@@ -270,6 +270,10 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         step = message.step
         if step.note:
             self.notify(step.note, title="Cache", severity="warning", markup=False, timeout=8)
+        if step.after_done:
+            self._saving_line = step.describe() if step.saving else ""
+            self._update_status()
+            return
         first = self.corpus is None
         if step.progress.renumbered:  # papers were joined: row numbers changed
             self.selected.clear()
@@ -514,6 +518,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
             parts += ["  ·  ", (self._downloading_line, "italic")]
         if self._similarity_line:
             parts += ["  ·  ", (self._similarity_line, "italic")]
+        if self._saving_line:
+            parts += ["  ·  ", (self._saving_line, "italic")]
         self._set_status(Content.assemble(*parts))
 
     def _set_status(self, content: Content) -> None:
@@ -522,6 +528,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
             self.query_one("#status", Static).update(content, layout=False)
 
     _status_shown: Content | None = None
+    _saving_line = ""  # the corpus being kept in the cache
     _notes_shown: tuple[str, ...] = ()
 
     @on(PaperList.Highlighted)
