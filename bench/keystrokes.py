@@ -5,7 +5,7 @@
 For each corpus, `papertui list --query` first runs cold (it reads, indexes and keeps the corpus
 in the cache: that time is reported). Then the real app runs in a tmux pane (120x40), starting
 from the cache: the time from spawn until the first frame and until every paper is searchable.
-A query is typed one key at a time and then backspaced, twice; for each key, the time from
+A query is typed one key at a time and then backspaced, twice (once at 1M); for each key, the time from
 `tmux send-keys` until the pane stops changing (polled every 2 ms with `capture-pane -e`, so
 colour changes count; settled = the last change before 300 ms of stillness). The next key waits
 for that stillness. Then PgDn ×20 from the filter bar, timed the same way, and the process's
@@ -17,7 +17,7 @@ from bench/make_corpus.py (kept under bench/.corpora/).
 
 Then, at --fzf-size papers (default 100k), `papertui list --query` on the cached corpus
 against `fzf --filter` over the same papers (one line each, title and abstract), the median of
-five runs each (fzf must be installed: apt install fzf).
+three runs each (fzf must be installed: apt install fzf).
 With --before SRC (a checkout's `src` directory, e.g. of an earlier commit made with
 `git worktree add`), that papertui is measured too, from a cold start (it keeps no cache).
 """
@@ -220,7 +220,7 @@ def describe(target: Target, floor_keys: tuple[float, float, float]) -> str:
     return line
 
 
-def race_fzf(corpus: Path, home: Path, papers: int, runs: int = 5) -> dict:
+def race_fzf(corpus: Path, home: Path, papers: int, runs: int = 3) -> dict:
     """`papertui list --query` with the cache warm, against `fzf --filter`, same query."""
     home.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PAPERTUI_CACHE_DIR=str(home / "cache"), PAPERTUI_DATA_DIR=str(home / "data"))
@@ -271,7 +271,7 @@ def main() -> None:
     for size in args.sizes.split(","):
         # The floor again before each corpus: the machine's state drifts over a long run.
         floor.times.clear()
-        run_target(floor, 30)
+        run_target(floor, 30, rounds=1)
         floor_keys = percentiles(floor.times["keys"])
         print(f"{'floor':>6} {size:>8}: keys p50/p95/max {floor_keys[0]:.1f} / {floor_keys[1]:.1f} / {floor_keys[2]:.1f} ms", flush=True)
         results[f"floor {size}"] = {"keys": floor.times["keys"]}
@@ -281,7 +281,7 @@ def main() -> None:
             target = papertui_target(size, corpus, work / f"{version}-{size}", None if size == "seeds" else int(size), source)
             if version == "now":  # a cold run builds the cache; the app then starts from it
                 target.facts["cold list"] = build_cache(target, args.load_timeout)
-            run_target(target, args.load_timeout)
+            run_target(target, args.load_timeout, rounds=1 if size == "1000000" else ROUNDS)
             print(f"{version:>6} {describe(target, floor_keys)}", flush=True)
             results[f"{version} {size}"] = {"times": target.times, "facts": target.facts}
     if args.fzf_size:
