@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from papertui.corpus import Corpus, Paper
@@ -348,7 +348,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         """The filter bar changed: filter once the edits waiting have landed (a flood of them
         costs one search), and draw nothing until then, so that the typed character and the
         list it filters change in one frame, not one after the other."""
-        self._begin_batch()  # ended by _filter_after_typing, which call_later runs next
+        self._begin_batch()  # ended by _filter_after_typing, which call_later runs next (App.batch_update's halves)
         self._filter_wanted_typed = query
         self.call_later(self._filter_after_typing)
 

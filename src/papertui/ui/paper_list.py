@@ -203,7 +203,8 @@ class PaperList(ScrollView, can_focus=True):
         size = Size(0, len(rows))
         if size != self.virtual_size:
             # Without a layout pass (and a redraw of the whole screen) unless the scrollbar
-            # has to appear or go: `_scroll_update` shows it, hides it or moves its thumb.
+            # has to appear or go: `_scroll_update` (what Textual 8's own layout calls; private,
+            # hence textual<9 in pyproject) shows it, hides it or moves its thumb.
             self.set_reactive(PaperList.virtual_size, size)
             self._scroll_update(size)
         if keep_cursor:
