@@ -26,12 +26,14 @@ import termios
 import time
 
 
-def once(corpus: str, env: dict[str, str], papers: int, timeout: float) -> tuple[float | None, float | None]:
+def time_start(arguments: list[str], env: dict[str, str], papers: int, timeout: float) -> tuple[float | None, float | None]:
+    """Seconds from spawning `papertui ARGUMENTS` until its first frame, and until "of PAPERS
+    papers" with no load bar; None for what did not come within `timeout`."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "papertui", corpus], stdin=follower, stdout=follower, stderr=follower, env=env, close_fds=True
+        [sys.executable, "-m", "papertui", *arguments], stdin=follower, stdout=follower, stderr=follower, env=env, close_fds=True
     )
     os.close(follower)
     output = b""
@@ -71,7 +73,7 @@ def main() -> None:
         os.environ, TERM="xterm-256color", COLORTERM="truecolor",
         PAPERTUI_CACHE_DIR=args.cache or os.path.join(home, "cache"), PAPERTUI_DATA_DIR=os.path.join(home, "data"),
     )  # fmt: skip
-    runs = [once(args.corpus, env, args.papers, args.timeout) for _ in range(args.runs)]
+    runs = [time_start([args.corpus], env, args.papers, args.timeout) for _ in range(args.runs)]
     firsts = [f for f, _ in runs if f is not None]
     ready = [s for _, s in runs if s is not None]
     print(f"first frame: median {statistics.median(firsts):.2f} s {[round(f, 2) for f in firsts]}" if firsts else "first frame: not seen")

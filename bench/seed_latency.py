@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import fcntl
 import os
-import pty
-import select
 import statistics
-import struct
-import subprocess
 import sys
-import termios
 import time
 
 from textual import events
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from restart import time_start  # noqa: E402  (the same pty timing as bench/restart.py)
 
 from papertui import bundled_seeds
 from papertui.cli import make_app
@@ -35,43 +32,10 @@ QUERIES = ["masked thought", "reinforcement learning", "llm agents benchmark"]
 
 
 def startup_once(timeout: float = 20.0) -> tuple[float, float]:
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "papertui"], stdin=follower, stdout=follower, stderr=follower, env=env, close_fds=True
-    )
-    os.close(follower)
-    output = b""
-    first_frame = usable = None
-    try:
-        while time.perf_counter() - started < timeout and usable is None:
-            ready, _, _ = select.select([leader], [], [], 0.01)
-            if not ready:
-                continue
-            try:
-                output += os.read(leader, 65536)
-            except OSError:
-                break
-            now = time.perf_counter() - started
-            if first_frame is None and b"Filter: words" in output:
-                first_frame = now
-            if b"of 321 papers" in output:
-                usable = now
-        for _ in range(5):  # ctrl+q; sent again if it arrived before the app read input
-            os.write(leader, b"\x11")
-            try:
-                process.wait(timeout=2)
-                break
-            except subprocess.TimeoutExpired:
-                continue
-    finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(leader)
+    first_frame, usable = time_start([], env, 321, timeout)
     if first_frame is None or usable is None:
-        raise RuntimeError(f"the app did not draw its first frame in time ({len(output)} bytes: {output[-300:]!r})")
+        raise RuntimeError("the app did not draw its first frame and the seeds in time")
     return first_frame, usable
 
 

@@ -83,12 +83,10 @@ def _data_directory(environ: Mapping[str, str]) -> list[tuple[str, str]]:
     rows.append(("library", f"{library_dir()}: {len(files):,} files, {papers:,} papers fetched" if files else f"{library_dir()}: nothing fetched yet ('papertui fetch')"))
     opened = last_opening()
     rows.append(("is:new", f"papers first seen after {opened} (the app's last start)" if opened else "every fetched paper (the app has not started yet)"))
-    from papertui.cache import CACHE_DIR_VARIABLE, cache_dir, cache_size
-    from papertui.pdfs.store import human_size
+    from papertui.cache import CACHE_DIR_VARIABLE, cache_dir, cache_size, cache_summary
 
-    count, size = cache_size()
     where = f"from ${CACHE_DIR_VARIABLE}" if environ.get(CACHE_DIR_VARIABLE) else "the platform's user cache directory"
-    rows.append(("cache", f"{cache_dir()} ({where}): {count} kept load{'s' if count != 1 else ''}, {human_size(size)} (papertui cache --clear empties it)"))
+    rows.append(("cache", f"{cache_dir()} ({where}): {cache_summary(*cache_size())} (papertui cache --clear empties it)"))
     return rows
 
 

@@ -72,11 +72,11 @@ def open_cached(inputs: Inputs | None) -> tuple[LoadStep | None, str | None]:
 
 
 def load_and_index(
-    paths: Iterable[Path], display_root: DisplayRoot = None, stop: Callable[[], bool] = lambda: False, use_cache: bool = True
+    paths: Iterable[Path], display_root: DisplayRoot = None, stop: Callable[[], bool] = lambda: False
 ) -> Iterator[LoadStep]:
     """Load and index; `stop()` ends the load early, and what loaded is still indexed."""
     paths = list(paths)
-    inputs = inputs_of(paths, display_root) if use_cache else None
+    inputs = inputs_of(paths, display_root)
     cached, note = open_cached(inputs)
     if cached is not None:
         _keep_out_of_collections()

@@ -65,6 +65,14 @@ def write_pack(path: Path, arrays: dict[str, np.ndarray | Texts]) -> dict[str, A
     return manifest
 
 
+def offsets_fit(offsets: np.ndarray, count: int, length: int) -> bool:
+    """Whether `offsets` can cut something `length` long into `count` pieces: count + 1 of
+    them, from 0 to `length`, never going back (what `Texts` and postings both write)."""
+    if len(offsets) != count + 1:
+        return False
+    return not count or (offsets[0] == 0 and offsets[-1] == length and not np.any(np.diff(offsets) < 0))
+
+
 def _aligned(file: BinaryIO) -> int:
     padding = -file.tell() % ALIGN
     file.write(b"\0" * padding)

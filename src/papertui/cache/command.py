@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from papertui.cache.snapshot import CACHE_DIR_VARIABLE, cache_size, clear_cache, snapshots_dir
+from papertui.cache.snapshot import CACHE_DIR_VARIABLE, cache_size, cache_summary, clear_cache, snapshots_dir
 from papertui.command_line import CommandParser
-from papertui.pdfs.store import human_size
 from papertui.terminal_progress import PROG
 
 
@@ -28,8 +27,8 @@ def run_cache(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     where = snapshots_dir()
     if args.clear:
         count, size = clear_cache()
-        print(f"cleared {where}: {count} kept load{'s' if count != 1 else ''}, {human_size(size)}", file=stdout)
+        print(f"cleared {where}: {cache_summary(count, size)}", file=stdout)
         return 0
     count, size = cache_size()
-    print(f"{where}: {count} kept load{'s' if count != 1 else ''}, {human_size(size)}", file=stdout)
+    print(f"{where}: {cache_summary(count, size)}", file=stdout)
     return 0

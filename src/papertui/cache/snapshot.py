@@ -78,13 +78,7 @@ def inputs_of(paths: Iterable[Path], display_root: DisplayRoot = None) -> Inputs
     for path, problem in discover_files(paths):
         if path == STDIN:
             return None  # read once, never the same twice
-        try:
-            state = os.stat(path) if problem is None else None
-        except OSError as error:
-            problem = str(error)
-            state = None
-        where = str(path.absolute())
-        files.append((where, state.st_size, state.st_mtime_ns) if state else (where, problem))
+        files.append(_file_state(str(path.absolute()), problem))
     digest = hashlib.sha256(named.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return Inputs(digest, tuple(files))
 
@@ -157,16 +151,32 @@ def save_snapshot(inputs: Inputs | None, corpus: Corpus, index: SearchIndex) -> 
     return None
 
 
-def inputs_of_again(inputs: Inputs) -> Inputs | None:
-    """`inputs` as the files are now (same paths)."""
-    files = []
-    for entry in inputs.files:
+def _file_state(where: str, problem: str | None) -> tuple:
+    """(path, size, mtime in ns), or (path, why it cannot be read)."""
+    if problem is None:
         try:
-            state = os.stat(entry[0])
-            files.append((entry[0], state.st_size, state.st_mtime_ns))
+            state = os.stat(where)
         except OSError as error:
-            files.append((entry[0], entry[1] if len(entry) == 2 else str(error)))
-    return Inputs(inputs.named, tuple(files))
+            return (where, str(error))
+        return (where, state.st_size, state.st_mtime_ns)
+    return (where, problem)
+
+
+def inputs_of_again(inputs: Inputs) -> Inputs:
+    """`inputs` as the files are now (same paths; a file still unreadable keeps its reason)."""
+
+    def now(entry: tuple) -> tuple:
+        state = _file_state(entry[0], None)
+        return entry if len(state) == 2 and len(entry) == 2 else state
+
+    return Inputs(inputs.named, tuple(now(entry) for entry in inputs.files))
+
+
+def cache_summary(count: int, size: int) -> str:
+    """"3 kept loads, 1.2 GB": for `papertui cache` and the doctor."""
+    from papertui.pdfs.store import human_size
+
+    return f"{count} kept load{'s' if count != 1 else ''}, {human_size(size)}"
 
 
 def _prune(root: Path, kept: Inputs) -> None:

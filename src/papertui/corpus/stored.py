@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence, overload
 
 import numpy as np
 
-from papertui.packed_arrays import Texts
+from papertui.packed_arrays import Texts, offsets_fit
 from papertui.corpus.model import Corpus, FileReport, Paper, Source
 
 _EXTRA_FIELDS = (
@@ -123,7 +123,7 @@ class StoredPapers(Sequence[Paper]):
         self._texts = {}
         for name in BLOBS:
             text, offsets = arrays[f"{name}.text"], arrays[f"{name}.offsets"]
-            if len(offsets) != self._count + 1 or (self._count and (offsets[0] != 0 or offsets[-1] != len(text) or np.any(np.diff(offsets) < 0))):
+            if not offsets_fit(offsets, self._count, len(text)):
                 raise DamagedPapers(f"the {name} column does not fit its offsets")
             # memoryviews: a slice and an item are read without numpy's per-call overhead
             self._texts[name] = (memoryview(text), memoryview(offsets))

@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from papertui.corpus.model import Paper
+from papertui.packed_arrays import offsets_fit
 from papertui.search.index import SearchIndex, _State
 from papertui.search.segment import FieldPostings, Segment
 from papertui.search.vocabulary import Vocabulary, letter_groups
@@ -99,11 +100,10 @@ def check_parts(arrays: dict[str, np.ndarray], description: dict[str, Any], pape
                 parts = {name: arrays[f"segment{number}.{field}.{name}"] for name in FieldPostings.ARRAYS}
                 count = len(parts["ids"])
                 offsets, postings = parts["offsets"], parts["papers"]
-                if len(parts["by_word"]) != count or len(parts["alpha"]) != count or len(offsets) != count + 1:
-                    raise DamagedIndex(f"segment {number} ({field}): arrays of different lengths")
+                if len(parts["by_word"]) != count or len(parts["alpha"]) != count or not offsets_fit(offsets, count, len(postings)):
+                    raise DamagedIndex(f"segment {number} ({field}): arrays that do not fit together")
                 if count and (
-                    offsets[0] != 0 or offsets[-1] != len(postings) or np.any(np.diff(offsets) < 0)
-                    or parts["ids"].min() < 0 or parts["ids"].max() >= words
+                    parts["ids"].min() < 0 or parts["ids"].max() >= words
                     or parts["by_word"].min() < 0 or parts["by_word"].max() >= words
                     or parts["alpha"].min() < 0 or parts["alpha"].max() >= count
                 ):  # fmt: skip

@@ -20,6 +20,7 @@ from papertui.pdfs.store import LocalPdf, human_size
 from papertui.search import match_spans
 from papertui.state import Marks
 from papertui.ui.keys import PAPER_KEYS
+from papertui.ui.scroll_height import set_scroll_height
 
 MATCH_STYLE = "bold underline $text-accent"
 SOURCE_KINDS = {
@@ -278,15 +279,10 @@ class DetailPane(ScrollView, can_focus=True):
         return self._lines
 
     def _fit(self) -> None:
-        """The scrollable height for the wrapped details, without a layout pass unless the
-        scrollbar has to appear or go (`_scroll_update` shows it, hides it or moves its thumb)."""
-        size = Size(self.scrollable_content_region.width, len(self._wrapped()))
-        if size != self.virtual_size:
-            self.set_reactive(DetailPane.virtual_size, size)
-            self._scroll_update(size)
+        """The scrollable height for the wrapped details (re-wrapped if the width changed)."""
+        set_scroll_height(self, Size(self.scrollable_content_region.width, len(self._wrapped())))
 
     def on_resize(self) -> None:
-        self._lines = None
         self._fit()
 
     def render_line(self, y: int) -> Strip:

@@ -24,6 +24,7 @@ from papertui.corpus.model import Paper
 from papertui.corpus.text import drawable
 from papertui.search import match_spans
 from papertui.state import Marks
+from papertui.ui.scroll_height import set_scroll_height
 from papertui.ui.keys import PAPER_KEYS
 
 ID_MARKER = "●"
@@ -200,13 +201,7 @@ class PaperList(ScrollView, can_focus=True):
         self._papers, self._rows, self._terms = papers, rows, terms
         self._placeholder = placeholder
         self._row_cache.clear()
-        size = Size(0, len(rows))
-        if size != self.virtual_size:
-            # Without a layout pass (and a redraw of the whole screen) unless the scrollbar
-            # has to appear or go: `_scroll_update` (what Textual 8's own layout calls; private,
-            # hence textual<9 in pyproject) shows it, hides it or moves its thumb.
-            self.set_reactive(PaperList.virtual_size, size)
-            self._scroll_update(size)
+        set_scroll_height(self, Size(0, len(rows)))
         if keep_cursor:
             self.cursor = self.cursor  # re-validated against the new rows; always_update posts it
         else:
