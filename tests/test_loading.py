@@ -104,3 +104,18 @@ async def test_the_app_filters_again_when_the_last_step_only_changes_indexed_pap
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert [app.corpus.papers[i].title for i in app.result.rows] == ["Burrowing Marsupials Unearthed"]
+
+
+def test_batches_are_joined_into_full_segments_once_loaded(tmp_path, monkeypatch):
+    from papertui.search import index as index_module
+
+    monkeypatch.setattr(loading, "FIRST_BATCH", 8)
+    monkeypatch.setattr(loading, "LARGEST_BATCH", 32)
+    monkeypatch.setattr(index_module, "MAX_SEGMENT", 64)
+    grown = []  # segments as each step saw them (the index is one object, compacted at the end)
+    for step in load_and_index([write_files(tmp_path, 300, 50)]):
+        grown.append(len(step.index._state.segments))
+        last = step
+    sizes = [segment.stop - segment.start for segment in last.index._state.segments]
+    assert max(grown) > 5 and sizes == [64, 64, 64, 64, 44]  # batches never cross a multiple of 64
+    assert list(last.index.search("zebras item14").rows) == brute_force_search(last.corpus.papers, "zebras item14")

@@ -8,7 +8,7 @@ from papertui.search import SearchIndex, match_score, match_spans, query_words, 
 from papertui.search import index as index_module
 from papertui.search.index import HEAD, RankedRows
 from papertui.search.matching import EXACT, INFIX, PREFIX, TYPO, TYPO_PREFIX, index_words
-from papertui.search.segment import _ranges
+from papertui.packed_arrays import concatenated_ranges
 from papertui.search.vocabulary import word_set
 
 
@@ -156,9 +156,23 @@ def test_many_segments_grown_while_loading_rank_as_one(seed_corpus, monkeypatch)
     index = SearchIndex()
     for start in range(0, len(papers), 100):
         index.add(papers, start, min(len(papers), start + 100))
-    assert len(index) == len(papers) and repr(index).endswith("10 segments)")  # 37+37+26 per 100, then 21
+    assert len(index) == len(papers) and repr(index).endswith("12 segments)")  # cut at every multiple of 37 too
     for query in ["llm agent", "m", "masekd thuoght", "reward model", "diffusion transfomer"]:
         assert list(index.search(query).rows) == brute_force_search(papers, query)
+
+
+def test_compacting_merges_neighbours_that_fit_and_keeps_every_answer(seed_corpus, monkeypatch):
+    monkeypatch.setattr(index_module, "MAX_SEGMENT", 37)
+    papers = seed_corpus.papers
+    index = SearchIndex()
+    for start in range(0, len(papers), 10):
+        index.add(papers, start, min(len(papers), start + 10))
+    before = {query: list(index.search(query).rows) for query in ["llm agent", "m", "masekd thuoght", "reward model", "ö", "2024"]}
+    index.compact()
+    sizes = [segment.stop - segment.start for segment in index._state.segments]
+    assert sum(sizes) == len(papers) and set(sizes[:-1]) == {37} and len(sizes) == -(-len(papers) // 37)  # full
+    for query, rows in before.items():
+        assert list(index.search(query).rows) == rows == brute_force_search(papers, query)
 
 
 def test_a_paper_changed_after_indexing_is_found_by_its_new_text():
@@ -205,7 +219,7 @@ def test_ranked_rows_head_agrees_with_the_full_order():
 @pytest.mark.parametrize(("starts", "ends"), [([0, 5, 5, 9], [3, 5, 7, 12]), ([4], [4]), ([], []), ([2, 0], [4, 1])])
 def test_ranges_concatenate_aranges(starts, ends):
     expected = [i for s, e in zip(starts, ends) for i in range(s, e)]
-    assert _ranges(np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)).tolist() == expected
+    assert concatenated_ranges(np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)).tolist() == expected
 
 
 def test_match_spans_find_words_literally():

@@ -102,7 +102,10 @@ def load_and_index(
         if step.done:
             _keep_out_of_collections()
         yield step
-    if step is not None and step.done and not step.progress.stopped and inputs is not None:
+    if step is None or not step.done:
+        return
+    index.compact()  # searches keep the batches' segments until the merged ones are ready
+    if not step.progress.stopped and inputs is not None:
         yield replace(step, after_done=True, saving=True)
         yield replace(step, after_done=True, note=save_snapshot(inputs, step.corpus, index))
 

@@ -112,3 +112,20 @@ def read_pack(path: Path, manifest: dict[str, Any]) -> dict[str, np.ndarray]:
             raise DamagedPack(f"{name}: runs past the end of the file")
         arrays[name] = np.frombuffer(mapped, dtype=dtype, count=count, offset=offset) if count else np.empty(0, dtype)
     return arrays
+
+
+def concatenated_ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The concatenation of arange(start, end) for each pair, without a Python loop."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    steps = np.ones(total, dtype=np.int64)
+    if total == 0:
+        return steps
+    heads = np.zeros(len(lengths), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=heads[1:])
+    nonempty = lengths > 0
+    # At each range's first slot, jump from the previous range's end to this range's start.
+    jumps = starts[nonempty].copy()
+    jumps[1:] -= ends[nonempty][:-1] - 1
+    steps[heads[nonempty]] = jumps
+    return np.cumsum(steps)

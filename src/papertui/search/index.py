@@ -21,7 +21,7 @@ from papertui.search.evaluate import CorpusFacts, Evaluation, MarkSource, Search
 from papertui.corpus.merge import text_key
 from papertui.search.matching import JOINED, match_score
 from papertui.search.query import PERSONAL_KINDS, Query, Term, parse_query
-from papertui.search.segment import MAX_SEGMENT, Segment
+from papertui.search.segment import MAX_SEGMENT, Segment, alphabetical_ranks, fitting_runs
 from papertui.search.vocabulary import Vocabulary, VocabularyView, units, word_set
 
 # Candidates read for the phrase bonus (best first), and how many of them have their abstract read.
@@ -208,12 +208,15 @@ class SearchIndex:
         if start != state.size:
             raise ValueError(f"papers from {start} cannot follow the {state.size} indexed")
         segments = list(state.segments)
-        for low in range(start, stop, MAX_SEGMENT):
-            high = min(stop, low + MAX_SEGMENT)
+        # No segment crosses a multiple of MAX_SEGMENT, so that `compact` can fill each.
+        low = start
+        while low < stop:
+            high = min(stop, (low // MAX_SEGMENT + 1) * MAX_SEGMENT)
             batch = papers[low:high]
             segments.append(
                 Segment.build(low, [p.title for p in batch], [p.abstract for p in batch], self._vocabulary)
             )
+            low = high
         patched = state.patched
         stale = [i for i in changed if i < start]
         if stale:
@@ -222,6 +225,17 @@ class SearchIndex:
                 patched[i] = (_decoded(word_set(papers[i].title, parts=True)), _decoded(word_set(papers[i].abstract)))
         self._state = _State(tuple(segments), self._vocabulary.publish(), patched)
         self.version += 1
+
+    def compact(self) -> None:
+        """Merge neighbouring segments that fit in one: loading grows the index in small
+        batches, and every segment costs each query word a few calls. Answers do not change."""
+        state = self._state
+        runs = fitting_runs(state.segments, MAX_SEGMENT)
+        if len(runs) == len(state.segments) or state.vocabulary is None:
+            return
+        alphabetical = alphabetical_ranks(state.vocabulary.words[: state.vocabulary.size])
+        segments = tuple(run[0] if len(run) == 1 else Segment.merged(run, alphabetical) for run in runs)
+        self._state = _State(segments, state.vocabulary, state.patched)
 
     def forget_filters(self) -> None:
         """Papers gained arXiv ids (found by title search): answers that looked at ids, or at

@@ -14,6 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
+from papertui.packed_arrays import concatenated_ranges
 from papertui.search.vocabulary import Vocabulary, units, word_set
 
 MAX_SEGMENT = 1 << 16  # local paper numbers are uint16
@@ -69,6 +70,30 @@ class FieldPostings:
             papers=(pairs & 0xFFFF).astype(np.uint16),
         )
 
+    @classmethod
+    def merged(cls, parts: Sequence[FieldPostings], shifts: Sequence[int], alphabetical: np.ndarray) -> FieldPostings:
+        """One field's postings for neighbouring segments' papers together: part k's papers
+        move up by shifts[k]. `alphabetical`: each vocabulary id's rank in word order."""
+        present = np.unique(np.concatenate([part.ids for part in parts]))
+        order = np.argsort(alphabetical[present], kind="stable")
+        alpha = np.empty(len(present), dtype=np.int32)
+        alpha[order] = np.arange(len(present), dtype=np.int32)
+        # Each part's postings are in its words' alphabetical order, papers ascending within
+        # a word: one stable sort by the merged word order keeps the papers ascending.
+        keys = np.concatenate([np.repeat(alpha[np.searchsorted(present, part.by_word)], np.diff(part.offsets)) for part in parts])
+        local = np.concatenate([part.papers + np.uint16(shift) for part, shift in zip(parts, shifts)])
+        sorting = np.argsort(keys, kind="stable")
+        offsets = np.zeros(len(present) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys, minlength=len(present)), out=offsets[1:])
+        return cls(
+            vocabulary=parts[0].vocabulary,
+            by_word=present[order].astype(np.int32),
+            ids=present.astype(np.int32),
+            alpha=alpha,
+            offsets=offsets,
+            papers=local[sorting],
+        )
+
     def mark(self, query_word: str, other_ids: np.ndarray, other_units: np.ndarray, out: np.ndarray) -> None:
         """Write into `out` (this segment's slice of a per-paper array) the best score units
         of `query_word` against each paper's words of this field."""
@@ -98,28 +123,11 @@ class FieldPostings:
         for score in np.unique(scores):  # ascending, so a paper keeps its best score
             chosen = positions[scores == score]
             starts, ends = self.offsets[chosen], self.offsets[chosen + 1]
-            out[self.papers[_ranges(starts, ends)]] = score
+            out[self.papers[concatenated_ranges(starts, ends)]] = score
 
     @property
     def nbytes(self) -> int:
         return sum(getattr(self, name).nbytes for name in self.ARRAYS)
-
-
-def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """The concatenation of arange(start, end) for each pair, without a Python loop."""
-    lengths = ends - starts
-    total = int(lengths.sum())
-    steps = np.ones(total, dtype=np.int64)
-    if total == 0:
-        return steps
-    heads = np.zeros(len(lengths), dtype=np.int64)
-    np.cumsum(lengths[:-1], out=heads[1:])
-    nonempty = lengths > 0
-    # At each range's first slot, jump from the previous range's end to this range's start.
-    jumps = starts[nonempty].copy()
-    jumps[1:] -= ends[nonempty][:-1] - 1
-    steps[heads[nonempty]] = jumps
-    return np.cumsum(steps)
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,3 +148,34 @@ class Segment:
             FieldPostings.build(titles, vocabulary, parts=True),
             FieldPostings.build(abstracts, vocabulary),
         )
+
+    @classmethod
+    def merged(cls, segments: Sequence[Segment], alphabetical: np.ndarray) -> Segment:
+        """Neighbouring segments as one (they must fit: MAX_SEGMENT papers at most)."""
+        start, stop = segments[0].start, segments[-1].stop
+        assert stop - start <= MAX_SEGMENT and all(a.stop == b.start for a, b in zip(segments, segments[1:]))
+        shifts = [segment.start - start for segment in segments]
+        return cls(
+            start,
+            stop,
+            FieldPostings.merged([segment.title for segment in segments], shifts, alphabetical),
+            FieldPostings.merged([segment.abstract for segment in segments], shifts, alphabetical),
+        )
+
+
+def alphabetical_ranks(words: Sequence[str]) -> np.ndarray:
+    """Each word's position in alphabetical (code point) order, by word id."""
+    ranks = np.empty(len(words), dtype=np.int32)
+    ranks[sorted(range(len(words)), key=words.__getitem__)] = np.arange(len(words), dtype=np.int32)
+    return ranks
+
+
+def fitting_runs(segments: Sequence[Segment], limit: int = MAX_SEGMENT) -> list[list[Segment]]:
+    """The segments in runs of neighbours that fit in one of `limit` papers (greedily)."""
+    runs: list[list[Segment]] = []
+    for segment in segments:
+        if runs and segment.stop - runs[-1][0].start <= limit:
+            runs[-1].append(segment)
+        else:
+            runs.append([segment])
+    return runs

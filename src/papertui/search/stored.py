@@ -17,7 +17,8 @@ from papertui.corpus.model import Paper
 from papertui.packed_arrays import offsets_fit
 from papertui.search.index import SearchIndex, _State
 from papertui.search.segment import FieldPostings, Segment
-from papertui.search.vocabulary import Vocabulary, letter_groups
+from papertui.search.typo_keys import TypoKeys
+from papertui.search.vocabulary import Vocabulary
 
 FIELDS = ("title", "abstract")
 FACTS = ("date", "title", "abstract")
@@ -36,12 +37,13 @@ def index_parts(index: SearchIndex, papers: Sequence[Paper]) -> tuple[dict[str, 
     starts = np.zeros(len(words), dtype=np.int64)
     if words:
         np.cumsum([len(word) + 1 for word in words[:-1]], out=starts[1:])
-    order, letters = letter_groups(words) if words else (np.empty(0, np.int32), {})
+    typo_keys = TypoKeys.merged(state.vocabulary.typo_keys if state.vocabulary else ())
     arrays: dict[str, np.ndarray] = {
         "vocabulary.text": np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8),
         "vocabulary.starts": starts,
-        "vocabulary.letters": order,
     }
+    for name in TypoKeys.ARRAYS:
+        arrays[f"typo.{name}"] = getattr(typo_keys, name)
     segments = []
     for number, segment in enumerate(state.segments):
         segments.append([segment.start, segment.stop])
@@ -53,7 +55,7 @@ def index_parts(index: SearchIndex, papers: Sequence[Paper]) -> tuple[dict[str, 
     for name in FACTS:
         arrays[f"facts.{name}"] = facts.get(name)
     patched = [[paper, sorted(title), sorted(abstract)] for paper, (title, abstract) in state.patched.items()]
-    description = {"words": len(words), "letters": letters, "segments": segments, "patched": patched}
+    description = {"words": len(words), "segments": segments, "patched": patched}
     return arrays, description
 
 
@@ -63,8 +65,8 @@ def restore_index(arrays: dict[str, np.ndarray], description: dict[str, Any], pa
     words = text.split("\n")[:-1]
     if len(words) != description["words"]:
         raise DamagedIndex(f"{len(words):,} words stored where {description['words']:,} were written")
-    letters = {letter: (int(start), int(stop)) for letter, (start, stop) in description["letters"].items()}
-    vocabulary = Vocabulary.restored(words, text, arrays["vocabulary.starts"], arrays["vocabulary.letters"], letters)
+    typo_keys = TypoKeys(*(arrays[f"typo.{name}"] for name in TypoKeys.ARRAYS))
+    vocabulary = Vocabulary.restored(words, text, arrays["vocabulary.starts"], typo_keys)
     segments = []
     for number, (start, stop) in enumerate(description["segments"]):
         fields = [
@@ -90,8 +92,13 @@ def check_parts(arrays: dict[str, np.ndarray], description: dict[str, Any], pape
     words = int(description["words"])
     expected_stop = 0
     try:
-        if len(arrays["vocabulary.starts"]) != words or len(arrays["vocabulary.letters"]) != words:
+        if len(arrays["vocabulary.starts"]) != words:
             raise DamagedIndex("the vocabulary's arrays do not match its size")
+        typo = {name: arrays[f"typo.{name}"] for name in TypoKeys.ARRAYS}
+        if not offsets_fit(typo["offsets"], len(typo["keys"]), len(typo["ids"])) or (
+            len(typo["ids"]) and (typo["ids"].min() < 0 or typo["ids"].max() >= words)
+        ):
+            raise DamagedIndex("the typo keys do not fit the vocabulary")
         for number, (start, stop) in enumerate(description["segments"]):
             if start != expected_stop or not 0 < stop - start <= 1 << 16:
                 raise DamagedIndex(f"segment {number} does not follow the one before it")

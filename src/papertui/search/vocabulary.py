@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from papertui.search.matching import JOINED, MIN_INFIX, index_words, match_score, part_words, typo_budget
+from papertui.search.matching import INFIX, JOINED, MIN_INFIX, index_words, match_score, part_words, typo_budget
+from papertui.search.typo_keys import KEY_LENGTH, TypoKeys, query_keys
 
 JOINED_BYTE = JOINED.encode()
 
@@ -45,6 +46,10 @@ def units(score: float) -> int:
     return round(score * 40)
 
 
+INFIX_UNITS = units(INFIX)
+MAX_CHUNKS = 8  # typo-key chunks a view keeps before they are merged into one
+
+
 class _Ids(dict[bytes, int]):
     """word bytes -> id; an unseen word gets the next id as it is looked up."""
 
@@ -65,12 +70,10 @@ class VocabularyView:
 
     words: list[str]  # append-only, shared; only words[:size] belong to this view
     size: int
-    by_first: Mapping[str, tuple[list[str], np.ndarray]]  # first letter -> (words, ids)
+    typo_keys: tuple[TypoKeys, ...]  # the words filed for typo lookups, in chunks
     blobs: tuple[tuple[str, np.ndarray, int], ...]  # ("\n"-joined words, starts, first id)
     _candidates: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     _containing: dict[str, list[int]] = field(default_factory=dict)
-    _cut_words: dict[tuple[str, int], list[str]] = field(default_factory=dict)
-    _by_length: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def other_candidates(self, query_word: str) -> tuple[np.ndarray, np.ndarray]:
         """Ids and score units of matching words that do not start with `query_word`
@@ -93,79 +96,11 @@ class VocabularyView:
             _bounded(self._containing)[query_word] = found
         return found
 
-    def by_length(self, letter: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """The words starting with `letter`, shortest first: (words, ids, lengths)."""
-        found = self._by_length.get(letter)
-        if found is None and isinstance(self.by_first, LetterGroups):  # stored in this order
-            found = self._by_length[letter] = self.by_first.by_length(letter)
-        if found is None:
-            words, ids = self.by_first[letter]
-            lengths = np.fromiter(map(len, words), dtype=np.int32, count=len(words))
-            order = np.argsort(lengths, kind="stable")
-            found = ([words[i] for i in order.tolist()], ids[order], lengths[order])
-            self._by_length[letter] = found
-        return found
-
-    def cut_words(self, letter: str, cut: int) -> list[str]:
-        """The words starting with `letter` and longer than `cut`, cut to `cut` characters,
-        in `by_length` order (they are its tail)."""
-        key = (letter, cut)
-        found = self._cut_words.get(key)
-        if found is None:
-            words, _, lengths = self.by_length(letter)
-            start = int(np.searchsorted(lengths, cut + 1))
-            found = _bounded(self._cut_words, 16)[key] = [word[:cut] for word in words[start:]]
-        return found
-
 
 def _bounded(cache: dict, size: int = 256) -> dict:
     if len(cache) >= size:
         cache.pop(next(iter(cache)))  # the oldest entry
     return cache
-
-
-class LetterGroups(Mapping[str, tuple[list[str], np.ndarray]]):
-    """`VocabularyView.by_first` from stored arrays: each letter's words are made into a list
-    only when a typo search first needs them, so a restored vocabulary starts at once."""
-
-    def __init__(self, words: list[str], order: np.ndarray, letters: dict[str, tuple[int, int]], lengths: np.ndarray) -> None:
-        self._words, self._order, self._letters, self._lengths = words, order, letters, lengths
-        self._made: dict[str, tuple[list[str], np.ndarray]] = {}
-
-    def by_length(self, letter: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """What `VocabularyView.by_length` gives: the groups are stored shortest first."""
-        words, ids = self[letter]
-        return words, ids, self._lengths[ids]
-
-    def __getitem__(self, letter: str) -> tuple[list[str], np.ndarray]:
-        found = self._made.get(letter)
-        if found is None:
-            start, stop = self._letters[letter]
-            ids = np.asarray(self._order[start:stop])
-            found = self._made[letter] = ([self._words[i] for i in ids.tolist()], ids)
-        return found
-
-    def __contains__(self, letter: object) -> bool:
-        return letter in self._letters
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._letters)
-
-    def __len__(self) -> int:
-        return len(self._letters)
-
-
-def letter_groups(words: list[str]) -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
-    """Word ids grouped by first letter, shortest first within a letter (ties by id): what
-    `LetterGroups` reads back."""
-    firsts = [word[0] for word in words]
-    letters = sorted(set(firsts))
-    code = {letter: number for number, letter in enumerate(letters)}
-    keys = np.fromiter((code[letter] for letter in firsts), dtype=np.int64, count=len(words))
-    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-    order = np.lexsort((np.arange(len(words)), lengths, keys)).astype(np.int32)
-    bounds = np.searchsorted(keys[order], np.arange(len(letters) + 1))
-    return order, {letter: (int(bounds[n]), int(bounds[n + 1])) for n, letter in enumerate(letters)}
 
 
 class Vocabulary:
@@ -174,18 +109,16 @@ class Vocabulary:
     def __init__(self) -> None:
         self._ids: _Ids | None = _Ids()
         self.words: list[str] = []
-        self.view = VocabularyView(self.words, 0, {}, ())
+        self.view = VocabularyView(self.words, 0, (), ())
 
     @classmethod
-    def restored(cls, words: list[str], blob: str, starts: np.ndarray, order: np.ndarray, letters: dict[str, tuple[int, int]]) -> Vocabulary:
+    def restored(cls, words: list[str], blob: str, starts: np.ndarray, typo_keys: TypoKeys) -> Vocabulary:
         """A vocabulary from stored parts (`blob`: the words joined by newlines, with a final
         one; `starts`: where each begins). Its word ids are made only if words are added."""
         vocabulary = cls()
         vocabulary._ids = None
         vocabulary.words = words
-        lengths = np.diff(np.append(starts, len(blob))).astype(np.int32) - 1  # each word's "\n" left out
-        groups = LetterGroups(words, order, letters, lengths)
-        vocabulary.view = VocabularyView(words, len(words), groups, ((blob, starts, 0),))
+        vocabulary.view = VocabularyView(words, len(words), (typo_keys,), ((blob, starts, 0),))
         return vocabulary
 
     def __len__(self) -> int:
@@ -196,7 +129,7 @@ class Vocabulary:
         if self._ids is None:  # restored: ids for the words there are, before any is added
             self._ids = _Ids()
             self._ids.update((word.encode(), number) for number, word in enumerate(self.words))
-            self.view = VocabularyView(self.words, len(self.words), dict(self.view.by_first.items()), self.view.blobs)
+            self.view = VocabularyView(self.words, len(self.words), self.view.typo_keys, self.view.blobs)
         ids = np.fromiter(map(self._ids.__getitem__, words), dtype=np.int32, count=count)
         new = self._ids.new
         if new:
@@ -210,38 +143,33 @@ class Vocabulary:
         if old.size == len(self.words):
             return old
         added = self.words[old.size :]
-        first_ids = np.arange(old.size, len(self.words), dtype=np.int32)
-        by_first = dict(old.by_first)
-        groups: dict[str, list[int]] = {}
-        for offset, word in enumerate(added):
-            groups.setdefault(word[0], []).append(offset)
-        for letter, offsets in groups.items():
-            words, ids = by_first.get(letter, ([], np.empty(0, np.int32)))
-            by_first[letter] = (words + [added[i] for i in offsets], np.concatenate([ids, first_ids[offsets]]))
+        typo_keys = (*old.typo_keys, TypoKeys.build(added, old.size))
+        if len(typo_keys) > MAX_CHUNKS:  # keeps a lookup to a few binary searches
+            typo_keys = (TypoKeys.merged(typo_keys),)
         blob = "\n".join(added) + "\n"
         starts = np.zeros(len(added), dtype=np.int64)
         np.cumsum([len(word) + 1 for word in added[:-1]], out=starts[1:])
-        self.view = VocabularyView(self.words, len(self.words), by_first, (*old.blobs, (blob, starts, old.size)))
+        self.view = VocabularyView(self.words, len(self.words), typo_keys, (*old.blobs, (blob, starts, old.size)))
         return self.view
 
 
 def _other_candidates(view: VocabularyView, query_word: str) -> tuple[np.ndarray, np.ndarray]:
-    found: set[int] = set()
-    if len(query_word) >= MIN_INFIX:
-        found.update(view.containing(query_word))
+    words = view.words
+    containing = view.containing(query_word) if len(query_word) >= MIN_INFIX else []
+    # A word holding the query word, but not at its start, is an infix match: no scoring needed.
+    ids = [i for i in containing if not words[i].startswith(query_word)]
+    scores = [INFIX_UNITS] * len(ids)
     budget = typo_budget(len(query_word))
     if budget:
-        found.update(_typo_candidates(view, query_word, budget))
-    words = view.words
-    ids, scores = [], []
-    for word_id in found:
-        word = words[word_id]
-        if word.startswith(query_word):
-            continue
-        score = match_score(query_word, word)
-        if score > 0:
-            ids.append(word_id)
-            scores.append(units(score))
+        held = set(containing)
+        for word_id in _typo_candidates(view, query_word, budget):
+            word = words[word_id]
+            if word_id in held or word.startswith(query_word):
+                continue
+            score = match_score(query_word, word)
+            if score > 0:
+                ids.append(word_id)
+                scores.append(units(score))
     return np.array(ids, dtype=np.int32), np.array(scores, dtype=np.uint8)
 
 
@@ -258,28 +186,27 @@ def _scan_containing(view: VocabularyView, query_word: str) -> list[int]:
 def _typo_candidates(view: VocabularyView, query_word: str, budget: int) -> Iterable[int]:
     """Ids of words within `budget` edits of `query_word`, whole or cut near its length.
 
-    A superset of the typo matches (same first letter); `match_score` then decides. Only
-    words of a fitting length are compared: within `budget` of the query's for a whole
-    word, longer than the cut for a cut one (shorter ones are compared whole).
+    A superset of the typo matches; `match_score` then decides. The typo keys give the
+    words that can be near; RapidFuzz keeps those that are, whole or cut.
     """
-    letter = query_word[0]
-    if letter not in view.by_first:
+    if len(query_word) < KEY_LENGTH + budget:  # `typo_budget` never asks this
         return []
-    words, ids, lengths = view.by_length(letter)
+    keys = query_keys(query_word, budget)
+    ids = np.unique(np.concatenate([chunk.candidates(keys) for chunk in view.typo_keys] or [np.empty(0, np.int32)]))
+    if not len(ids):
+        return []
+    words = view.words
+    choices = [words[i] for i in ids.tolist()]
     size = len(query_word)
-    found: list[np.ndarray] = []
-    low, high = np.searchsorted(lengths, [size - budget, size + budget + 1])
-    found.append(low + _near(query_word, words[low:high], budget))
+    near = _near(query_word, choices, budget)
     for cut in (size - 1, size, size + 1):
-        start = int(np.searchsorted(lengths, cut + 1))
-        found.append(start + _near(query_word, view.cut_words(letter, cut), budget))
-    return ids[np.concatenate(found)].tolist()
+        near = np.union1d(near, _near(query_word, [word[:cut] for word in choices], budget))
+    return ids[near].tolist()
 
 
 def _near(query_word: str, choices: list[str], budget: int) -> np.ndarray:
-    """Positions of the choices within `budget` edits, compared on every core."""
+    """Positions of the choices within `budget` edits."""
     if not choices:
         return np.empty(0, dtype=np.int64)
-    # Choices as the rows: cdist spreads rows over its worker threads.
-    distances = process.cdist(choices, [query_word], scorer=OSA.distance, score_cutoff=budget, dtype=np.int32, workers=-1)
+    distances = process.cdist(choices, [query_word], scorer=OSA.distance, score_cutoff=budget, dtype=np.int32)
     return np.flatnonzero(distances[:, 0] <= budget)
