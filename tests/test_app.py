@@ -372,3 +372,36 @@ async def test_cursor_row_background_spans_every_cell():
             app.paper_list.cursor = row
             strip = app.paper_list.render_line(row)
             assert {segment.style.bgcolor for segment in strip if segment.text} == {cursor_bg}
+
+
+@pytest.mark.parametrize("keys", [["l"], ["l", "a"], ["pagedown"], ["down"]])
+async def test_a_key_changes_the_list_and_the_detail_pane_in_one_frame(monkeypatch, keys):
+    """What each drawn frame repainted: a key that moves or filters the list must not leave
+    the detail pane (or a scrollbar, or the bar) for a later frame."""
+    from textual.screen import Screen
+
+    frames: list[set[str]] = []
+    draw = Screen._compositor_refresh
+
+    def recorded(screen):
+        frames.append({type(widget).__name__ for widget in screen._dirty_widgets})
+        draw(screen)
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", recorded)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")  # the first filter shows the scrollbars' new sizes once
+        await settle(pilot)
+        if keys[0] in ("pagedown", "down"):
+            await pilot.press("escape")
+            await settle(pilot)
+        shown = app.detail.paper
+        frames.clear()
+        await pilot.press(*keys)
+        await settle(pilot)
+        assert app.detail.paper is not shown
+        # Frames of scrollbars alone may follow: Textual repaints them after its scroll pass,
+        # with the positions they already had (the harness in bench/keystrokes.py sees no change).
+        drawn = [frame for frame in frames if frame - {"ScrollBar"}]
+        assert 0 < len(drawn) <= len(keys) and all({"PaperList", "DetailPane"} <= frame for frame in drawn), frames

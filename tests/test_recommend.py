@@ -226,3 +226,22 @@ def test_for_tag_ranks_by_what_the_tagged_papers_teach(built):
     marks.update(papers[11], tags=[])
     rows = list(index.search("for:pl", facts).rows)
     assert topic_of(papers[rows[0]]) == "proteins"
+
+
+def test_a_background_build_waits_while_keys_arrive_and_stops_when_abandoned():
+    from papertui.ui.recommend_actions import wait_for_quiet
+
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    keys = [99.9]  # a key 0.1 s ago: wait until 0.5 s have passed since it
+    assert wait_for_quiet(lambda: keys[0], lambda: False, 0.5, lambda: now[0], sleep) is False
+    assert abs(now[0] - 100.4) < 1e-9 and all(step <= 0.1 + 1e-9 for step in slept)
+    slept.clear()
+    assert wait_for_quiet(lambda: 0.0, lambda: False, 0.5, lambda: now[0], sleep) is False and slept == []  # quiet
+    stopped = iter([False, False, True])
+    assert wait_for_quiet(lambda: now[0], lambda: next(stopped), 0.5, lambda: now[0], sleep) is True  # abandoned

@@ -91,7 +91,7 @@ class LexicalVectors:
         vocabulary: dict[str, int] = {}
         counted: list[tuple[np.ndarray, np.ndarray]] = []
         for number, paper in enumerate(papers):
-            if number % 4096 == 4095 and stop():
+            if number % 256 == 255 and stop():  # often: `stop` may also pause the build
                 raise InterruptedError
             counts: dict[int, int] = {}
             for word in paper_terms(paper):

@@ -4,6 +4,7 @@ the panes. What the keys do to papers (open, copy, marks, export) is in `actions
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Iterable, Sequence
@@ -34,6 +35,7 @@ from papertui.state import MarkStore
 from papertui.undo import MarkHistory
 from papertui.settings import Remembered, read_settings
 from papertui.search.sorting import SORT_ORDERS
+from papertui.ui.one_frame import repaint_together
 from papertui.ui.actions import PaperActions
 from papertui.ui.daemon import in_daemon_thread
 from papertui.ui.detail import DetailPane
@@ -211,6 +213,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         self.marks.new_since = note_opening()  # is:new: first seen since the app was last opened
         self.filter_bar.focus()
         self.filter_bar.on_change = self._filter_typed
+        self.paper_list.on_cursor_moved = self._cursor_moved
         self.paper_list.selected = self.selected
         self.paper_list.marks_of = self.marks.get
         self.paper_list.is_new = self.is_new
@@ -348,6 +351,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         """The filter bar changed: filter once the edits waiting have landed (a flood of them
         costs one search), and draw nothing until then, so that the typed character and the
         list it filters change in one frame, not one after the other."""
+        self.last_keystroke = time.monotonic()
         self._begin_batch()  # ended by _filter_after_typing, which call_later runs next (App.batch_update's halves)
         self._filter_wanted_typed = query
         self.call_later(self._filter_after_typing)
@@ -358,6 +362,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
                 query, self._filter_wanted_typed = self._filter_wanted_typed, None
                 self._request_filter(query)
         finally:
+            repaint_together([self.filter_bar, self.paper_list, self.detail, self.query_one("#status", Static)])
             self._end_batch()
 
     _filter_wanted_typed: str | None = None
@@ -534,6 +539,12 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
     @on(PaperList.Highlighted)
     def _paper_highlighted(self, message: PaperList.Highlighted) -> None:
         self.show_details()
+
+    def _cursor_moved(self) -> None:
+        """The list's cursor moved: the detail pane follows, drawn in the same frame."""
+        self.last_keystroke = time.monotonic()
+        self.show_details()
+        repaint_together([self.paper_list, self.detail])
 
     def show_details(self) -> None:
         """Show the highlighted paper, its marks and selection in the detail pane."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Callable, ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 
 from papertui.ui.clean_input import CleanInput
+from papertui.ui.scroll_height import set_scroll_height
 
 
 class FilterBar(CleanInput):
@@ -32,6 +34,11 @@ class FilterBar(CleanInput):
     on_change: Callable[[str], None] | None = None
 
     def _watch_value(self, value: str) -> None:
+        # Input's own watcher sets `virtual_size` to the text's width, and that reactive asks
+        # for a layout pass of the whole screen, on every key. The bar's height never changes
+        # with its text: its scroll width is set here without one, so the assignment that
+        # follows changes nothing.
+        set_scroll_height(self, Size(self.content_width, 1))
         super()._watch_value(value)
         if self.on_change is not None:
             self.on_change(value)

@@ -181,6 +181,9 @@ class PaperList(ScrollView, can_focus=True):
         self.marks_of: Callable[[Paper], Marks | None] = lambda paper: None
         self.is_new: Callable[[Paper], bool] = lambda paper: False
         self.is_downloaded: Callable[[Paper], bool] = lambda paper: False
+        # Set by the app: called as the cursor moves, in the same turn, so that the detail
+        # pane can change in the frame that shows the move (Highlighted lands a frame later).
+        self.on_cursor_moved: Callable[[], None] | None = None
         """Where a paper's stars, read mark and tags come from."""
         self.show_authors = False
         self.show_upvotes = False
@@ -236,6 +239,8 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh_line(old)
         self.refresh_line(new)
         self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
+        if self.on_cursor_moved is not None:
+            self.on_cursor_moved()
         self.post_message(self.Highlighted(self, self.paper_index))
 
     @property

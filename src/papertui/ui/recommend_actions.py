@@ -11,8 +11,9 @@ the vectors exist, `like:` and `~` rank nothing and "for you" keeps the result's
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from textual import work
 from textual.message import Message
@@ -24,6 +25,25 @@ from papertui.ui.daemon import in_daemon_thread
 from papertui.ui.detail import WhyForYou
 
 AUTO_BUILD_PAPERS = 20_000
+QUIET_BEFORE_BUILDING = 0.5  # seconds without a keystroke before a paused build goes on
+MADE_AT_ONCE = 1024  # papers made from the cache between two checks for keystrokes
+
+
+def wait_for_quiet(
+    last_keystroke: Callable[[], float],
+    stopped: Callable[[], bool],
+    quiet: float = QUIET_BEFORE_BUILDING,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bool:
+    """Hold a background build while keys arrive: its Python loops hold the GIL, and each
+    keystroke's work on the UI thread would wait behind them. True: stop the build."""
+    while not stopped():
+        wait = last_keystroke() + quiet - clock()
+        if wait <= 0:
+            return False
+        sleep(min(wait, 0.1))
+    return True
 
 if TYPE_CHECKING:
     from papertui.ui.app import PaperApp
@@ -48,6 +68,7 @@ class RecommendActions(_Base):
     _similarity_line = ""
     _trained_on: frozenset[int] | None = None
     _vectors_wanted = False  # built, or being built, for the corpus now loaded
+    last_keystroke = 0.0  # time.monotonic() of the last key that filtered or moved the list
 
     def vectors_after_loading(self) -> None:
         """A new corpus: its vectors now if it is small or they were in use, else on demand."""
@@ -70,10 +91,18 @@ class RecommendActions(_Base):
     async def _build_vectors(self, papers: Sequence[Paper]) -> None:
         abandoned = threading.Event()
 
+        def checkpoint() -> bool:
+            return wait_for_quiet(lambda: self.last_keystroke, abandoned.is_set)
+
         def build() -> None:
-            recommender = Recommender(list(papers))  # kept papers are made here, not on the UI thread
+            kept: list[Paper] = []  # papers from the cache are made here, not on the UI thread
+            for start in range(0, len(papers), MADE_AT_ONCE):
+                if checkpoint():
+                    return
+                kept.extend(papers[i] for i in range(start, min(len(papers), start + MADE_AT_ONCE)))
+            recommender = Recommender(kept)
             try:
-                recommender.build(stop=abandoned.is_set)
+                recommender.build(stop=checkpoint)
             except InterruptedError:
                 return
             self.post_message(self.VectorsBuilt(recommender))
