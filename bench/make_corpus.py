@@ -21,6 +21,8 @@ import random
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
+
 from papertui import bundled_seeds
 from papertui.corpus import load_corpus
 from papertui.search import tokenize
@@ -43,16 +45,14 @@ RARE_PER_ABSTRACT = (0, 4)  # made-up words per abstract: 2 of ~200 on average
 class PaperWriter:
     def __init__(self, seed: int, vocabulary: tuple[list[str], list[int]]) -> None:
         self.random = random.Random(seed)
+        self.draws = np.random.default_rng(seed)  # the words: a million papers' worth in numpy
         self.words, weights = vocabulary
-        # Cumulative weights once, so each draw is a bisect, not a re-sum.
-        self.cumulative = [0] * len(weights)
-        total = 0
-        for index, weight in enumerate(weights):
-            total += weight
-            self.cumulative[index] = total
+        self.cumulative = np.cumsum(weights, dtype=np.float64)
 
     def _words(self, count: int) -> list[str]:
-        return self.random.choices(self.words, cum_weights=self.cumulative, k=count)
+        picks = np.searchsorted(self.cumulative, self.draws.random(count) * self.cumulative[-1], side="right")
+        words = self.words
+        return [words[i] for i in picks.tolist()]
 
     def title(self) -> str:
         return " ".join(word.capitalize() for word in self._words(self.random.randint(8, 12)))
