@@ -19,7 +19,7 @@ from papertui.corpus.model import Paper
 
 MODEL = "l2_supercat"
 DIMENSIONS = 256
-BATCH = 512
+BATCH = 128  # papers embedded between two calls of `stop`, which may pause the build while keys arrive
 
 
 class NoModel(Exception):

@@ -67,6 +67,20 @@ class Terms:
 NO_TERMS = Terms()
 
 
+def best_first(keys: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the `count` highest keys (fewer than len(keys)), best first, ties in
+    corpus order. The smallest key among them comes from a histogram of the keys (linear,
+    where a partition degrades on many ties, and with no temporary as long as the keys);
+    then every position above it, and the first of its ties."""
+    at_least = np.cumsum(np.bincount(keys)[::-1])  # at_least[j]: positions with key >= max - j
+    kth = len(at_least) - 1 - int(np.searchsorted(at_least, count))
+    above = np.flatnonzero(keys > kth)
+    ties = np.flatnonzero(keys == kth)[: count - len(above)]
+    chosen = np.concatenate([above, ties])
+    chosen.sort()
+    return chosen[np.argsort(-keys[chosen].astype(np.int64), kind="stable")]
+
+
 class RankedRows(Sequence[int]):
     """Matching paper indices, best first. Only the first `HEAD` are sorted up front."""
 
@@ -77,17 +91,7 @@ class RankedRows(Sequence[int]):
         self._head = self._rank_head() if len(papers) > 4 * HEAD else None
 
     def _rank_head(self) -> np.ndarray:
-        # The smallest key among the best HEAD, from a histogram of the 16-bit keys (linear,
-        # where a partition degrades on many ties); then every paper above it, and the
-        # first ties in corpus order.
-        keys = self._keys
-        at_least = np.cumsum(np.bincount(keys)[::-1])  # at_least[j]: papers with key >= max - j
-        kth = len(at_least) - 1 - int(np.searchsorted(at_least, HEAD))
-        above = np.flatnonzero(keys > kth)
-        ties = np.flatnonzero(keys == kth)[: HEAD - len(above)]
-        chosen = np.concatenate([above, ties])
-        chosen.sort()
-        return chosen[np.argsort(-keys[chosen].astype(np.int64), kind="stable")]
+        return best_first(self._keys, HEAD)
 
     def _full_order(self) -> np.ndarray:
         if self._order is None:
@@ -340,10 +344,8 @@ class SearchIndex:
         ranked = keys.astype(np.uint32)
         # One word: only a title that is that word gains, so the best few are enough to read.
         count = min(len(papers), PHRASE_CHECKS if len(words) > 1 else HEAD)
-        # The best `count` by key, ties in corpus order: found in linear time, then sorted.
-        order = (ranked.astype(np.int64) << 32) - np.arange(len(papers), dtype=np.int64)
-        best = np.argpartition(-order, count - 1)[:count] if count < len(papers) else np.arange(len(papers))
-        best = best[np.argsort(-order[best])]
+        # The best `count` by key, ties in corpus order.
+        best = best_first(keys, count) if count < len(papers) else np.argsort(-ranked.astype(np.int64), kind="stable")
         phrase = Phrase(words)
         for rank, position in enumerate(best.tolist()):
             ranked[position] |= phrase.level(self._papers[int(papers[position])], rank < ABSTRACT_CHECKS) << 16
