@@ -374,11 +374,18 @@ async def test_cursor_row_background_spans_every_cell():
             assert {segment.style.bgcolor for segment in strip if segment.text} == {cursor_bg}
 
 
+@pytest.mark.parametrize("worker", [False, True])
 @pytest.mark.parametrize("keys", [["l"], ["l", "a"], ["pagedown"], ["down"]])
-async def test_a_key_changes_the_list_and_the_detail_pane_in_one_frame(monkeypatch, keys):
+async def test_a_key_changes_the_list_and_the_detail_pane_in_one_frame(monkeypatch, keys, worker):
     """What each drawn frame repainted: a key that moves or filters the list must not leave
-    the detail pane (or a scrollbar, or the bar) for a later frame."""
+    the detail pane (or a scrollbar, or the bar) for a later frame; with a worker searching
+    (a large index), the typed character waits for its answer to be drawn with it."""
     from textual.screen import Screen
+
+    from papertui.ui import app as app_module
+
+    if worker:
+        monkeypatch.setattr(app_module, "INLINE_SEARCH_PAPERS", 0)
 
     frames: list[set[str]] = []
     draw = Screen._compositor_refresh
@@ -405,3 +412,5 @@ async def test_a_key_changes_the_list_and_the_detail_pane_in_one_frame(monkeypat
         # with the positions they already had (the harness in bench/keystrokes.py sees no change).
         drawn = [frame for frame in frames if frame - {"ScrollBar"}]
         assert 0 < len(drawn) <= len(keys) and all({"PaperList", "DetailPane"} <= frame for frame in drawn), frames
+        if keys[0] not in ("pagedown", "down"):
+            assert all("FilterBar" in frame for frame in drawn) and not app._batch_count, frames

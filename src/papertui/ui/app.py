@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
@@ -53,6 +54,9 @@ WARNINGS_SHOWN = 3
 # Plain words over an index this small are searched on the UI thread, as the key is handled
 # (a few milliseconds at most): the list then changes in the same frame as the filter bar.
 INLINE_SEARCH_PAPERS = 30_000
+# How long a key's frame waits for the worker's answer, to draw the typed character with the
+# list it filters: drawing it meanwhile would fight the search for the GIL and cost a frame.
+HOLD_FOR_ANSWER = 0.15
 
 
 def screenshot_directory() -> Path:
@@ -362,8 +366,25 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
                 query, self._filter_wanted_typed = self._filter_wanted_typed, None
                 self._request_filter(query)
         finally:
-            repaint_together([self.filter_bar, self.paper_list, self.detail, self.query_one("#status", Static)])
+            if self._filter_cancel is not None and self._hold_timer is None:  # a worker searches
+                self._hold_timer = self.set_timer(HOLD_FOR_ANSWER, self._release_hold)  # ends the batch
+            else:
+                self._repaint_result()
+                self._end_batch()
+
+    _hold_timer: Timer | None = None  # set while a key's frame waits for the worker's answer
+
+    def _release_hold(self) -> None:
+        """Draw what a key changed, with the worker's answer or without it once the wait is up."""
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+            self._repaint_result()
             self._end_batch()
+
+    def _repaint_result(self) -> None:
+        """What showing a result changed goes to the screen at once, to be drawn in one frame."""
+        repaint_together([self.filter_bar, self.paper_list, self.detail, self.query_one("#status", Static)])
 
     _filter_wanted_typed: str | None = None
 
@@ -457,6 +478,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
     def _show_filtered(self, message: Filtered) -> None:
         if message.result is not None and message.generation == self._generation and self.corpus is not None:
             self._show_result(message.result, message.rows, message.keep_cursor, message.searched_in)
+            self._repaint_result()
+            self._release_hold()
         # Otherwise a newer query is on its way: this result is stale, and dropped.
         if message.run is not None and message.run is self._filter_cancel:
             self._filter_cancel = None
