@@ -150,12 +150,18 @@ def test_random_queries_rank_as_a_brute_force_scan(seed_corpus, seed_index, seed
     check()
 
 
+def _grown_in_batches(papers, batch: int) -> SearchIndex:
+    """An index grown as a load grows it: `batch` papers at a time."""
+    index = SearchIndex()
+    for start in range(0, len(papers), batch):
+        index.add(papers, start, min(len(papers), start + batch))
+    return index
+
+
 def test_many_segments_grown_while_loading_rank_as_one(seed_corpus, monkeypatch):
     monkeypatch.setattr(index_module, "MAX_SEGMENT", 37)
     papers = seed_corpus.papers
-    index = SearchIndex()
-    for start in range(0, len(papers), 100):
-        index.add(papers, start, min(len(papers), start + 100))
+    index = _grown_in_batches(papers, 100)
     assert len(index) == len(papers) and repr(index).endswith("12 segments)")  # cut at every multiple of 37 too
     for query in ["llm agent", "m", "masekd thuoght", "reward model", "diffusion transfomer"]:
         assert list(index.search(query).rows) == brute_force_search(papers, query)
@@ -164,9 +170,7 @@ def test_many_segments_grown_while_loading_rank_as_one(seed_corpus, monkeypatch)
 def test_compacting_merges_neighbours_that_fit_and_keeps_every_answer(seed_corpus, monkeypatch):
     monkeypatch.setattr(index_module, "MAX_SEGMENT", 37)
     papers = seed_corpus.papers
-    index = SearchIndex()
-    for start in range(0, len(papers), 10):
-        index.add(papers, start, min(len(papers), start + 10))
+    index = _grown_in_batches(papers, 10)
     before = {query: list(index.search(query).rows) for query in ["llm agent", "m", "masekd thuoght", "reward model", "ö", "2024"]}
     index.compact()
     sizes = [segment.stop - segment.start for segment in index._state.segments]

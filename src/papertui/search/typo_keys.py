@@ -50,8 +50,6 @@ class TypoKeys:
 
     @classmethod
     def build(cls, words: Sequence[str], first_id: int = 0) -> TypoKeys:
-        if not words:
-            return cls(np.empty(0, np.uint64), np.zeros(1, np.int64), np.empty(0, np.int32))
         codes = _codes(words)
         lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
         word_ids = np.arange(first_id, first_id + len(words), dtype=np.int32)

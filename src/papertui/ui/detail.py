@@ -20,7 +20,7 @@ from papertui.pdfs.store import LocalPdf, human_size
 from papertui.search import match_spans
 from papertui.state import Marks
 from papertui.ui.keys import PAPER_KEYS
-from papertui.ui.scroll_height import set_scroll_height
+from papertui.ui.virtual_size import set_virtual_size
 
 MATCH_STYLE = "bold underline $text-accent"
 SOURCE_KINDS = {
@@ -280,7 +280,7 @@ class DetailPane(ScrollView, can_focus=True):
 
     def _fit(self) -> None:
         """The scrollable height for the wrapped details (re-wrapped if the width changed)."""
-        set_scroll_height(self, Size(self.scrollable_content_region.width, len(self._wrapped())))
+        set_virtual_size(self, Size(self.scrollable_content_region.width, len(self._wrapped())))
 
     def on_resize(self) -> None:
         self._fit()

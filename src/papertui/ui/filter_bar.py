@@ -8,7 +8,7 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 
 from papertui.ui.clean_input import CleanInput
-from papertui.ui.scroll_height import set_scroll_height
+from papertui.ui.virtual_size import set_virtual_size
 
 
 class FilterBar(CleanInput):
@@ -38,7 +38,7 @@ class FilterBar(CleanInput):
         # for a layout pass of the whole screen, on every key. The bar's height never changes
         # with its text: its scroll width is set here without one, so the assignment that
         # follows changes nothing.
-        set_scroll_height(self, Size(self.content_width, 1))
+        set_virtual_size(self, Size(self.content_width, 1))
         super()._watch_value(value)
         if self.on_change is not None:
             self.on_change(value)

@@ -24,7 +24,7 @@ from papertui.corpus.model import Paper
 from papertui.corpus.text import drawable
 from papertui.search import match_spans
 from papertui.state import Marks
-from papertui.ui.scroll_height import set_scroll_height
+from papertui.ui.virtual_size import set_virtual_size
 from papertui.ui.keys import PAPER_KEYS
 
 ID_MARKER = "●"
@@ -181,10 +181,10 @@ class PaperList(ScrollView, can_focus=True):
         self.marks_of: Callable[[Paper], Marks | None] = lambda paper: None
         self.is_new: Callable[[Paper], bool] = lambda paper: False
         self.is_downloaded: Callable[[Paper], bool] = lambda paper: False
+        """Where a paper's stars, read mark and tags come from."""
         # Set by the app: called as the cursor moves, in the same turn, so that the detail
         # pane can change in the frame that shows the move (Highlighted lands a frame later).
         self.on_cursor_moved: Callable[[], None] | None = None
-        """Where a paper's stars, read mark and tags come from."""
         self.show_authors = False
         self.show_upvotes = False
         """Whether the corpus has authors: then a wide list gives them a column."""
@@ -204,7 +204,7 @@ class PaperList(ScrollView, can_focus=True):
         self._papers, self._rows, self._terms = papers, rows, terms
         self._placeholder = placeholder
         self._row_cache.clear()
-        set_scroll_height(self, Size(0, len(rows)))
+        set_virtual_size(self, Size(0, len(rows)))
         if keep_cursor:
             self.cursor = self.cursor  # re-validated against the new rows; always_update posts it
         else:
