@@ -76,7 +76,8 @@ def test_a_typo_and_a_prefix_are_found_in_a_restored_index(corpus):
     assert len(again.index.search("transf").rows) > 0
 
 
-def test_a_changed_removed_or_added_file_is_read_again(corpus):
+def test_a_changed_removed_or_added_file_is_noticed(corpus):
+    """(Only those files are read again: tests/test_cache_update.py.)"""
     loaded([corpus])
     first = snapshots()
     target = corpus / "hf-daily-papers-2024-10-25.json"
@@ -84,16 +85,16 @@ def test_a_changed_removed_or_added_file_is_read_again(corpus):
     data[0]["paper"]["title"] = "Zyxwvut Quokka Papers"
     target.write_text(json.dumps(data), encoding="utf-8")
     changed, _ = loaded([corpus])
-    assert not changed.cached and len(changed.index.search("zyxwvut quokka").rows) == 1
+    assert changed.updated and len(changed.index.search("zyxwvut quokka").rows) == 1
     assert snapshots() != first and len(snapshots()) == 1  # the old one is gone
 
     target.unlink()
     removed, _ = loaded([corpus])
-    assert not removed.cached and len(removed.index.search("zyxwvut").rows) == 0
+    assert removed.updated and len(removed.index.search("zyxwvut").rows) == 0
 
     (corpus / "extra.txt").write_text("Abstract: Platypus retrieval for the curious reader and friends.\n", encoding="utf-8")
     added, _ = loaded([corpus])
-    assert not added.cached and len(added.index.search("platypus").rows) == 1
+    assert added.updated and len(added.index.search("platypus").rows) == 1
     assert loaded([corpus])[0].cached and len(snapshots()) == 1
 
 
@@ -105,7 +106,7 @@ def test_the_same_size_and_a_new_time_is_a_change(corpus):
     assert len(swapped.encode()) == len(text.encode())
     target.write_text(swapped, encoding="utf-8")
     os.utime(target, ns=(target.stat().st_atime_ns, target.stat().st_mtime_ns + 1_000_000))
-    assert not loaded([corpus])[0].cached
+    assert loaded([corpus])[0].updated
 
 
 def test_a_new_papertui_version_builds_its_own(corpus, monkeypatch):

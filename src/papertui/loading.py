@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from papertui.cache import Inputs, inputs_of, open_snapshot, save_snapshot
+from papertui.cache.snapshot import open_previous
+from papertui.cache.update import update
 from papertui.corpus import Corpus, LoadProgress, iter_load
 from papertui.corpus.loader import DisplayRoot
 from papertui.search import SearchIndex
@@ -31,6 +33,7 @@ class LoadStep:
     indexed: int  # papers the index covers
     indexing: bool = False  # True just before a batch is indexed: that takes a moment
     cached: bool = False  # the corpus and index came from the cache
+    updated: str | None = None  # came from the cache, with the files that changed read again: which
     note: str | None = None  # one line about the cache for the user
     # After the load was done: the corpus is being kept in the cache (`saving`), or has been
     # (a problem is in `note`). Nothing else is news.
@@ -52,6 +55,8 @@ class LoadStep:
             return f"{p.papers_loaded:,} papers · keeping them in the cache for the next start…"
         if self.done and p.stopped:
             return f"{p.papers_loaded:,} papers from {p.files_done:,} of {p.files_total:,} files (loading stopped)"
+        if self.done and self.updated:
+            return f"{p.papers_loaded:,} papers from {p.files_total:,} files ({self.updated})"
         if self.done:
             return f"{p.papers_loaded:,} papers from {p.files_total:,} files"
         files = f"{p.files_done:,}/{p.files_total:,} files"
@@ -82,6 +87,18 @@ def load_and_index(
         _keep_out_of_collections()
         yield cached
         return
+    if note is None:
+        previous, note = open_previous(inputs)
+        updated = update(previous, inputs, paths, display_root, stop) if previous is not None and inputs else None
+        if updated is not None:
+            corpus = updated.corpus
+            count, files = len(corpus.papers), len(corpus.files)
+            step = LoadStep(LoadProgress(corpus, count, files, files, 0, 0), updated.index, count, cached=True, updated=updated.describe())
+            _keep_out_of_collections()
+            yield step
+            yield replace(step, after_done=True, saving=True)
+            yield replace(step, after_done=True, note=save_snapshot(inputs, corpus, updated.index))
+            return
     index = SearchIndex()
     indexed = 0
     changed: list[int] = []

@@ -3,8 +3,9 @@
 One snapshot per set of inputs, under `CACHE_DIR/corpus/` (the platform's cache directory,
 or `$PAPERTUI_CACHE_DIR`). A snapshot is used only when every input file has the path, size
 and modification time it had when the snapshot was written, and papertui's version and the
-snapshot format are the same; otherwise the inputs are read as usual and a new snapshot
-replaces the old one. What is on disk is never trusted: a snapshot that cannot be read, or
+snapshot format are the same. When files changed, the snapshot of the same inputs' earlier
+state is brought up to date instead (`update.py`, from what `merge_state.py` keeps), or,
+failing that, the inputs are read as usual; either way a new snapshot replaces the old one. What is on disk is never trusted: a snapshot that cannot be read, or
 whose arrays do not fit together, is deleted and rebuilt, with one line saying so.
 
 Writing goes to a temporary directory renamed into place at the end, so a reader sees a
@@ -22,9 +23,10 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from papertui import __version__
+from papertui.cache.merge_state import MergeState, merge_state_arrays
 from papertui.packed_arrays import read_pack, write_pack
 from papertui.corpus.loader import STDIN, DisplayRoot, discover_files
 from papertui.corpus.model import Corpus
@@ -33,7 +35,7 @@ from papertui.search.index import SearchIndex
 from papertui.search.stored import check_parts, index_parts, restore_index
 
 CACHE_DIR_VARIABLE = "PAPERTUI_CACHE_DIR"
-FORMAT = 2  # bumped whenever what a snapshot holds changes shape
+FORMAT = 3  # bumped whenever what a snapshot holds changes shape
 KEPT = 8  # snapshots of different inputs kept; the least recently used go first
 PACK, META = "arrays.bin", "meta.json"
 STALE_TEMP = 3600  # seconds: a temporary directory this old was left by a killed process
@@ -88,6 +90,8 @@ class Opened:
     corpus: Corpus | None = None
     index: SearchIndex | None = None
     note: str | None = None  # one line for the user: why the snapshot was not used
+    key: Any = None
+    merge_state: MergeState | None = None
 
 
 def open_snapshot(inputs: Inputs | None) -> Opened:
@@ -97,14 +101,58 @@ def open_snapshot(inputs: Inputs | None) -> Opened:
     where = snapshots_dir() / inputs.directory_name
     if not where.is_dir():
         return Opened()
+    return _read_snapshot(where, lambda key: key == inputs.key)
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The snapshot of an earlier state of the same inputs: what an update starts from."""
+
+    corpus: Corpus
+    index: SearchIndex
+    merge_state: MergeState
+    files: tuple  # the files' states it was written for, as in `Inputs.files`
+
+
+def open_previous(inputs: Inputs | None) -> tuple[Previous | None, str | None]:
+    """The snapshot kept for an earlier state of `inputs` (same paths, same papertui), if any;
+    and a line for the user when one was there but could not be used."""
+    if inputs is None:
+        return None, None
+    try:
+        candidates = [entry for entry in snapshots_dir().iterdir() if entry.name.startswith(inputs.named + "-")]
+    except OSError:
+        return None, None
+    for where in candidates:
+        if where.name == inputs.directory_name or not where.is_dir():
+            continue
+
+        def same_papertui(key: Any) -> bool:
+            return isinstance(key, dict) and key.get("version") == __version__ and key.get("format") == FORMAT
+
+        opened = _read_snapshot(where, same_papertui, keep_state=True)
+        if opened.corpus is None or opened.index is None or opened.merge_state is None:
+            return None, opened.note
+        files = tuple(tuple(entry) for entry in opened.key["files"])
+        return Previous(opened.corpus, opened.index, opened.merge_state, files), None
+    return None, None
+
+
+def _read_snapshot(where: Path, fits: Callable[[Any], bool], keep_state: bool = False) -> Opened:
+    """The snapshot in `where` if its key `fits`; a damaged one is deleted, with a note."""
     try:
         meta = json.loads((where / META).read_text(encoding="utf-8"))
-        if not isinstance(meta, dict) or meta.get("key") != inputs.key:
+        if not isinstance(meta, dict) or not fits(meta.get("key")):
+            if keep_state:
+                return Opened()  # an older papertui's: replaced when these inputs are saved
             raise ValueError("written for other inputs")
         arrays = read_pack(where / PACK, meta["pack"])
         corpus = stored_corpus(arrays, meta["papers"])
         check_parts(arrays, meta["index"], len(corpus.papers))
         index = restore_index(arrays, meta["index"], corpus.papers)
+        state = MergeState(arrays, len(corpus.papers), len(corpus.files)) if keep_state else None
+        if keep_state and len(meta["key"]["files"]) != len(corpus.files):
+            raise ValueError("its files do not match its file reports")
     except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, RecursionError) as error:
         shutil.rmtree(where, ignore_errors=True)
         return Opened(note=f"the cache of these papers ({where}) could not be used ({type(error).__name__}: {error}); it is being rebuilt")
@@ -112,7 +160,7 @@ def open_snapshot(inputs: Inputs | None) -> Opened:
         os.utime(where)  # recently used: kept when older ones are pruned
     except OSError:
         pass
-    return Opened(corpus, index)
+    return Opened(corpus, index, key=meta["key"], merge_state=state)
 
 
 def save_snapshot(inputs: Inputs | None, corpus: Corpus, index: SearchIndex) -> str | None:
@@ -130,7 +178,7 @@ def save_snapshot(inputs: Inputs | None, corpus: Corpus, index: SearchIndex) -> 
         temp = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
         paper_arrays, describe_papers = paper_columns(corpus)
         index_arrays, index_description = index_parts(index, corpus.papers)
-        pack = write_pack(temp / PACK, {**paper_arrays, **index_arrays})
+        pack = write_pack(temp / PACK, {**paper_arrays, **index_arrays, **merge_state_arrays(corpus)})
         meta = {"key": inputs.key, "pack": pack, "papers": describe_papers(), "index": index_description, "written": time.time()}
         with open(temp / META, "w", encoding="utf-8") as file:
             json.dump(meta, file, ensure_ascii=False)

@@ -144,7 +144,7 @@ def iter_load(
 
     yield progress(0)
     for number, ((path, problem), size) in enumerate(zip(found, sizes)):
-        report = FileReport(path=_display(path, display_root))
+        report = FileReport(path=display_name(path, display_root))
         corpus.files.append(report)
         stopped_inside = False
         if problem:
@@ -165,7 +165,12 @@ def iter_load(
             report.warn(f"loading stopped {where} {files} not read")
             yield progress(number + 1, renumbered=builder.finish(), stopped=True)
             return
-        yield progress(number + 1, renumbered=not unread and builder.finish())
+        if not unread:
+            renumbered = builder.finish()
+            corpus.merged_records = builder.kept_records
+            yield progress(number + 1, renumbered=renumbered)
+        else:
+            yield progress(number + 1)
 
 
 def _size(path: Path) -> int:
@@ -362,7 +367,7 @@ def _decoded_lines(head: bytes, stream: BinaryIO, report: FileReport, read: list
         )
 
 
-def _display(path: Path, roots: DisplayRoot) -> str:
+def display_name(path: Path, roots: DisplayRoot) -> str:
     """The name a file is shown by: one line, with any control character spelt out."""
     if path == STDIN:
         return STDIN_NAME

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from array import array
 from typing import Iterable
@@ -40,6 +41,8 @@ FORMAT_RANK = {
 
 # One distinct record of a paper, every source that gave exactly it, and when it first came.
 Entry = tuple[Record, list[Source], int]
+# The records of a paper merged from more than one, each with every source that gave it.
+Records = list[tuple[Record, list[Source]]]
 
 
 class CorpusBuilder:
@@ -70,6 +73,9 @@ class CorpusBuilder:
         # When each paper's first record came (a count of records added): orders split papers.
         self._born = array("q", range(len(self.papers)))
         self._added = len(self.papers)
+        # After `finish()`: the records of each paper made of more than one distinct record, by
+        # paper number (a later load merges again from them without reading their files).
+        self.kept_records: dict[int, Records] = {}
 
     def add(self, record: Record, source: Source, report: FileReport) -> tuple[Paper, bool]:
         """Add one record; return its paper and whether that paper existed already.
@@ -131,12 +137,19 @@ class CorpusBuilder:
         """Remove the papers joined into others; True when any were (indexes changed)."""
         self.settle()
         if not self._joined and not self._two_ids:
+            self.kept_records = {n: _records(e.values()) for n, e in self._entries.items() if len(e) > 1}
             return False
         papers: list[Paper] = []
+        self.kept_records = {}
         for number, paper in enumerate(self.papers):
             if number in self._two_ids:
-                papers += _split_by_id(paper, list(self._entries[number].values()))
+                for part, group in _split_by_id(paper, list(self._entries[number].values())):
+                    if len(group) > 1:
+                        self.kept_records[len(papers)] = _records(group)
+                    papers.append(part)
             elif number not in self._joined:
+                if len(self._entries.get(number, ())) > 1:
+                    self.kept_records[len(papers)] = _records(self._entries[number].values())
                 papers.append(paper)
         self.papers[:] = papers
         self._by_key.clear()
@@ -166,27 +179,47 @@ class CorpusBuilder:
         entries = self._entries.pop(number, None)
         if entries is None:  # a paper of one record holds that record's fields; its sources are copies
             paper = self.papers[number]
-            record = _record_of(paper)
+            record = record_of(paper)
             entries = {_precedence(record, paper.sources[0].format): (record, list(paper.sources), self._born[number])}
         return entries
 
 
 def _keys(record: Record) -> list[str | int]:
-    keys: list[str | int] = []
+    return [key if isinstance(key, str) else hash(key) for key in _key_texts(record)]
+
+
+def stable_keys(record: Record) -> list[int]:
+    """The record's merge keys as 64-bit numbers that stay the same from one run to the next
+    (Python's `hash` of a string does not): what a kept corpus finds its papers by."""
+    keys = []
+    for key in _key_texts(record):
+        text = ("id", key) if isinstance(key, str) else key
+        digest = hashlib.blake2b("\0".join(text).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "little"))
+    return keys
+
+
+def _key_texts(record: Record) -> list[str | tuple[str, ...]]:
+    """What proves two records are one paper: an arXiv id, or a kind of text and its key."""
+    keys: list[str | tuple[str, ...]] = []
     if record.arxiv_id:
         keys.append(record.arxiv_id)
     abstract = text_key(record.abstract)
     if len(abstract) >= MIN_ABSTRACT_KEY:
-        keys.append(hash(("abstract", abstract)))
+        keys.append(("abstract", abstract))
     if record.title:
         title = text_key(record.title)
         if len(title) >= MIN_TITLE_KEY:
-            keys.append(hash(("title", title)))
+            keys.append(("title", title))
     if not keys and (record.title or abstract):
         # Too short to prove anything alone, but an exact copy is still the same paper:
         # the same file given twice must not list it twice.
-        keys.append(hash(("whole", text_key(record.title or ""), abstract)))
+        keys.append(("whole", text_key(record.title or ""), abstract))
     return keys
+
+
+def _records(entries: Iterable[Entry]) -> Records:
+    return [(record, sources) for record, sources, _ in entries]
 
 
 def _new_paper(record: Record) -> Paper:
@@ -226,12 +259,12 @@ def _copies(record: Record, source: Source, paper: Paper) -> bool:
     )
 
 
-def _record_of(paper: Paper) -> Record:
-    """The record a paper of one record was made from."""
+def record_of(paper: Paper) -> Record:
+    """The record a paper of one record was made from (without an id found by title search)."""
     return Record(
         abstract=paper.abstract,
         title=None if paper.title_derived else paper.title,
-        arxiv_id=paper.arxiv_id,
+        arxiv_id=None if paper.resolved_from else paper.arxiv_id,
         listed=paper.listed,
         links=paper.links,
         authors=paper.authors,
@@ -269,8 +302,8 @@ def _entry_precedence(entry: Entry) -> tuple:
     return _precedence(record, sources[0].format)
 
 
-def _split_by_id(paper: Paper, entries: list[Entry]) -> list[Paper]:
-    """A paper whose records carry different arXiv ids, as one paper per id: two records
+def _split_by_id(paper: Paper, entries: list[Entry]) -> list[tuple[Paper, list[Entry]]]:
+    """A paper whose records carry different arXiv ids, as one paper per id (with its records): two records
     with different ids are never the same paper, however alike their text.
 
     A record without an id goes with the id it is linked to in fewest steps through other
@@ -297,8 +330,8 @@ def _split_by_id(paper: Paper, entries: list[Entry]) -> list[Paper]:
         part = _new_paper(group[0][0])
         _fold_into(part, group)
         part.sources = sorted((s for _, sources, _ in group for s in sources), key=position.__getitem__)
-        parts.append((min(first for _, _, first in group), part))
-    return [part for _, part in sorted(parts, key=lambda item: item[0])]  # in the order they first came
+        parts.append((min(first for _, _, first in group), part, group))
+    return [(part, group) for _, part, group in sorted(parts, key=lambda item: item[0])]  # in the order they first came
 
 
 def _fold_into(paper: Paper, entries: Iterable[Entry]) -> None:

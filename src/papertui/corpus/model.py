@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from papertui.corpus.text import clean
 
@@ -89,6 +90,10 @@ class Corpus:
 
     papers: list[Paper] = field(default_factory=list)
     files: list[FileReport] = field(default_factory=list)
+    # After a whole load: the records of each paper made of more than one distinct record, by
+    # paper number, as (record, sources) pairs. A kept corpus merges again from them when a
+    # file changes, without reading the other files (`papertui.cache.update`).
+    merged_records: Mapping[int, list[tuple[Record, list[Source]]]] = field(default_factory=dict)
 
     def __repr__(self) -> str:  # the generated one would print every paper
         return f"Corpus({len(self.papers)} papers from {len(self.files)} files)"

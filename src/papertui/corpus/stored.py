@@ -29,9 +29,16 @@ ANY_FIELDS = ("authors", "upvotes")
 
 def any_paper_has(papers: Sequence[Paper], name: str, start: int = 0) -> bool:
     """Whether a paper from `start` on has field `name` (authors, upvotes) set."""
-    if isinstance(papers, StoredPapers):
+    if isinstance(papers, (StoredPapers, UpdatedPapers)):
         return papers.any_has(name) and start < len(papers)
     return any(_has(getattr(papers[i], name)) for i in range(start, len(papers)))
+
+
+def read_each(papers: Sequence[Paper], start: int = 0) -> Iterator[Paper]:
+    """Every paper from `start` on, without keeping the ones that stored papers make only to
+    be read here."""
+    read = getattr(papers, "read", papers.__getitem__)
+    return (read(position) for position in range(start, len(papers)))
 
 
 def _has(value: object) -> bool:
@@ -40,14 +47,14 @@ def _has(value: object) -> bool:
 
 def count_seen_after(papers: Sequence[Paper], since: str | None) -> int:
     """How many papers the library first saw after `since` (`Paper.seen_after`)."""
-    if isinstance(papers, StoredPapers):
+    if isinstance(papers, (StoredPapers, UpdatedPapers)):
         return papers.count_seen_after(since)
     return sum(1 for paper in papers if paper.seen_after(since))
 
 
 def positions_without_id(papers: Sequence[Paper]) -> Iterable[int]:
     """The papers that may lack an arXiv id (for stored papers, exactly those)."""
-    if isinstance(papers, StoredPapers):
+    if isinstance(papers, (StoredPapers, UpdatedPapers)):
         return papers.without_id()
     return range(len(papers))
 
@@ -58,14 +65,29 @@ class DamagedPapers(ValueError):
 
 def paper_columns(corpus: Corpus) -> tuple[dict[str, np.ndarray | Texts], Callable[[], dict[str, Any]]]:
     """Arrays of every paper of `corpus` (texts are streamed as they are written), and what
-    gives their description once they are written (with the file reports)."""
+    gives their description once they are written (with the file reports).
+
+    After an update (`UpdatedPapers`), the stored papers not made since are copied from
+    their columns as they are, without making them."""
     papers = corpus.papers
+    stored = papers.stored if isinstance(papers, UpdatedPapers) else None
+    rows: Sequence[Paper | int] = papers.rows() if isinstance(papers, UpdatedPapers) else papers
     files: dict[tuple[str, str], int] = {}
-    first_file = np.zeros(len(papers), dtype=np.int32)
-    first_record = np.zeros(len(papers), dtype=np.int64)
+    if stored is not None:  # the stored numbering, so that the stored extras stay right
+        files.update(((source.path, source.format), number) for number, source in enumerate(stored.sources))
+    first_file = np.zeros(len(rows), dtype=np.int32)
+    first_record = np.zeros(len(rows), dtype=np.int64)
+
+    def text(name: str) -> Iterator[str]:
+        for row in rows:
+            yield stored.text(name, row) if isinstance(row, int) else getattr(row, name)  # type: ignore[union-attr]
 
     def extras() -> Iterator[str]:  # written after the source columns are filled in
-        for number, paper in enumerate(papers):
+        for number, paper in enumerate(rows):
+            if isinstance(paper, int):
+                first_file[number], first_record[number] = stored.first_source(paper)  # type: ignore[union-attr]
+                yield stored.text("extra", paper)  # type: ignore[union-attr]
+                continue
             extra = {}
             for name in _EXTRA_FIELDS:
                 value = getattr(paper, name)
@@ -79,21 +101,34 @@ def paper_columns(corpus: Corpus) -> tuple[dict[str, np.ndarray | Texts], Callab
             if len(sources) > 1:
                 extra["more_sources"] = sources[1:]
             yield json.dumps(extra, ensure_ascii=False) if extra else ""
-    seen = [(paper.first_seen or "").encode("utf-8", "replace") for paper in papers]
+
+    def first_seen(row: Paper | int) -> bytes:
+        return stored.first_seen(row) if isinstance(row, int) else (row.first_seen or "").encode("utf-8", "replace")  # type: ignore[union-attr]
+
+    def has_id(row: Paper | int) -> bool:
+        return stored.has_id(row) if isinstance(row, int) else row.arxiv_id is not None  # type: ignore[union-attr]
+
+    def any_has(name: str) -> bool:
+        if stored is not None and stored.any_has(name):
+            return True
+        return any(_has(getattr(row, name)) for row in rows if not isinstance(row, int))
+
+    seen = [first_seen(row) for row in rows]
     arrays: dict[str, np.ndarray | Texts] = {
-        "title": Texts(len(papers), (paper.title for paper in papers)),
-        "abstract": Texts(len(papers), (paper.abstract for paper in papers)),
-        "extra": Texts(len(papers), extras()),
+        "title": Texts(len(rows), text("title")),
+        "abstract": Texts(len(rows), text("abstract")),
+        "extra": Texts(len(rows), extras()),
         "source.file": first_file,  # filled in while the extras are written, so after them
         "source.record": first_record,
         # What the app asks of every paper when a load ends, answered without making them.
         "first_seen": np.array(seen if any(seen) else [], dtype=bytes),
-        "has_id": np.fromiter((paper.arxiv_id is not None for paper in papers), dtype=bool, count=len(papers)),
+        "has_id": np.fromiter(map(has_id, rows), dtype=bool, count=len(rows)),
     }
+
     def description() -> dict[str, Any]:
         return {
-            "papers": len(papers),
-            "any": {name: any(_has(getattr(paper, name)) for paper in papers) for name in ANY_FIELDS},
+            "papers": len(rows),
+            "any": {name: any_has(name) for name in ANY_FIELDS},
             "sources": [list(key) for key in files],
             "files": [
                 {"path": r.path, "format": r.format, "records": r.records, "papers": r.papers, "merged": r.merged, "warnings": r.warnings}
@@ -144,12 +179,14 @@ class StoredPapers(Sequence[Paper]):
     def any_has(self, name: str) -> bool:
         return self._any[name]
 
-    def count_seen_after(self, since: str | None) -> int:
+    def count_seen_after(self, since: str | None, among: np.ndarray | None = None) -> int:
+        """How many papers (of the positions `among`, or all) were first seen after `since`."""
         if not len(self._first_seen):
             return 0
-        seen = self._first_seen != b""
+        column = self._first_seen if among is None else self._first_seen[among]
+        seen = column != b""
         if since is not None:
-            seen &= self._first_seen > since.encode("utf-8", "replace")
+            seen &= column > since.encode("utf-8", "replace")
         return int(np.count_nonzero(seen))
 
     def without_id(self) -> list[int]:
@@ -178,6 +215,29 @@ class StoredPapers(Sequence[Paper]):
     def __iter__(self) -> Iterator[Paper]:
         for position in range(self._count):
             yield self[position]
+
+    @property
+    def sources(self) -> list[Source]:
+        """The files (with their formats) papers' sources are numbered by in the columns."""
+        return self._sources
+
+    def text(self, name: str, position: int) -> str:
+        """Column `name` ("title", "abstract", "extra") of paper `position`, as stored."""
+        return self._text(name, position)
+
+    def first_source(self, position: int) -> tuple[int, int]:
+        return self._file[position], self._record[position]
+
+    def first_seen(self, position: int) -> bytes:
+        return bytes(self._first_seen[position]) if len(self._first_seen) else b""
+
+    def has_id(self, position: int) -> bool:
+        return bool(self._has_id[position])
+
+    def read(self, position: int) -> Paper:
+        """Paper `position`, made for this reading only unless it was made before."""
+        paper = self._made.get(position)
+        return paper if paper is not None else self._make(position)
 
     @property
     def made(self) -> int:
@@ -211,3 +271,54 @@ class StoredPapers(Sequence[Paper]):
                     for file, record in value:
                         if 0 <= file < len(self._sources):
                             paper.sources.append(Source(self._sources[file].path, int(record), self._sources[file].format))
+
+
+class UpdatedPapers(Sequence[Paper]):
+    """A kept corpus after some of its files changed: the stored papers still as they were
+    (`kept`, their old positions, ascending), then the papers merged again (`fresh`)."""
+
+    def __init__(self, stored: StoredPapers, kept: np.ndarray, fresh: list[Paper]) -> None:
+        self.stored, self._kept, self._fresh = stored, kept, fresh
+
+    def rows(self) -> list[Paper | int]:
+        """Each paper, or its stored position when it has not been made (for `paper_columns`)."""
+        made = self.stored._made
+        return [made.get(position, position) for position in self._kept.tolist()] + list(self._fresh)
+
+    def __len__(self) -> int:
+        return len(self._kept) + len(self._fresh)
+
+    @overload
+    def __getitem__(self, position: int) -> Paper: ...
+    @overload
+    def __getitem__(self, position: slice) -> list[Paper]: ...
+    def __getitem__(self, position: int | slice) -> Paper | list[Paper]:
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        position = int(position)
+        if position < 0:
+            position += len(self)
+        if 0 <= position < len(self._kept):
+            return self.stored[int(self._kept[position])]
+        return self._fresh[position - len(self._kept)]
+
+    def __iter__(self) -> Iterator[Paper]:
+        for position in range(len(self)):
+            yield self[position]
+
+    def read(self, position: int) -> Paper:
+        if 0 <= position < len(self._kept):
+            return self.stored.read(int(self._kept[position]))
+        return self[position]
+
+    def any_has(self, name: str) -> bool:
+        return self.stored.any_has(name) or any(_has(getattr(paper, name)) for paper in self._fresh)
+
+    def count_seen_after(self, since: str | None) -> int:
+        kept = self.stored.count_seen_after(since, self._kept)
+        return kept + sum(1 for paper in self._fresh if paper.seen_after(since))
+
+    def without_id(self) -> list[int]:
+        stored = np.asarray(self.stored.without_id(), dtype=np.int64)
+        kept = np.flatnonzero(np.isin(self._kept, stored)).tolist()
+        return kept + [len(self._kept) + i for i, paper in enumerate(self._fresh) if paper.arxiv_id is None]

@@ -73,6 +73,17 @@ class CorpusFacts:
         self.papers, self.state = papers, state
         return self
 
+    def kept(self, keep: np.ndarray, papers: Sequence[Paper], state: _State) -> CorpusFacts:
+        """The facts of the papers `keep` (one flag a paper) says True, for `state` without
+        the others."""
+        renumbered = np.cumsum(keep, dtype=np.int64) - 1
+        facts = CorpusFacts(papers, state)
+        for name, array in self._arrays.items():
+            facts._arrays[name] = array[keep[: len(array)]]
+            patched = self._patched.get(name, set())
+            facts._patched[name] = {int(renumbered[i]) for i in patched if i < len(keep) and keep[i]}
+        return facts
+
     def prefill(self, name: str, array: np.ndarray) -> None:
         """Use `array` (kept from an earlier run, patched papers included) as the fact for the
         first len(array) papers."""

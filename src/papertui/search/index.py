@@ -237,9 +237,34 @@ class SearchIndex:
         runs = fitting_runs(state.segments, MAX_SEGMENT)
         if len(runs) == len(state.segments) or state.vocabulary is None:
             return
-        alphabetical = alphabetical_ranks(state.vocabulary.words[: state.vocabulary.size])
+        # Ranks only for the words of the segments merged: after an update, that is a few.
+        merged = [segment for run in runs if len(run) > 1 for segment in run]
+        present = np.unique(np.concatenate([ids for s in merged for ids in (s.title.ids, s.abstract.ids)]))
+        alphabetical = np.zeros(state.vocabulary.size, dtype=np.int32)
+        alphabetical[present] = alphabetical_ranks([state.vocabulary.words[i] for i in present.tolist()])
         segments = tuple(run[0] if len(run) == 1 else Segment.merged(run, alphabetical) for run in runs)
         self._state = _State(segments, state.vocabulary, state.patched)
+
+    def drop(self, removed: Sequence[int], papers: Sequence[Paper]) -> None:
+        """Forget the papers at positions `removed`; those after them move down to fill the
+        gaps, as in `papers` (the corpus without them). Used before papers are added again."""
+        state = self._state
+        keep = np.ones(state.size, dtype=bool)
+        keep[np.asarray(removed, dtype=np.int64)] = False
+        renumbered = np.cumsum(keep, dtype=np.int64) - 1
+        segments = []
+        start = 0
+        for segment in state.segments:
+            part = keep[segment.start : segment.stop]
+            if part.any():
+                segments.append(segment.kept(part, start))
+                start = segments[-1].stop
+        patched = {int(renumbered[i]): words for i, words in state.patched.items() if keep[i]}
+        with self._search_lock:
+            self._papers = papers
+            self._state = _State(tuple(segments), state.vocabulary, patched)
+            self._facts = self._facts.kept(keep, papers, self._state)
+            self.version += 1
 
     def forget_filters(self) -> None:
         """Papers gained arXiv ids (found by title search): answers that looked at ids, or at

@@ -94,6 +94,27 @@ class FieldPostings:
             papers=local[sorting],
         )
 
+    def kept(self, keep: np.ndarray) -> FieldPostings:
+        """These postings without the papers whose local number `keep` says False, the rest
+        numbered again in order; words left with no paper are dropped."""
+        renumbered = np.cumsum(keep, dtype=np.int64) - 1
+        stays = keep[self.papers]
+        word = np.repeat(np.arange(len(self.by_word), dtype=np.int64), np.diff(self.offsets))
+        counts = np.bincount(word[stays], minlength=len(self.by_word))
+        present = counts > 0
+        by_word = self.by_word[present]
+        offsets = np.zeros(len(by_word) + 1, dtype=np.int64)
+        np.cumsum(counts[present], out=offsets[1:])
+        alpha = np.argsort(by_word, kind="stable").astype(np.int32)
+        return FieldPostings(
+            vocabulary=self.vocabulary,
+            by_word=by_word,
+            ids=by_word[alpha],
+            alpha=alpha,
+            offsets=offsets,
+            papers=renumbered[self.papers[stays]].astype(np.uint16),
+        )
+
     def mark(self, query_word: str, other_ids: np.ndarray, other_units: np.ndarray, out: np.ndarray) -> None:
         """Write into `out` (this segment's slice of a per-paper array) the best score units
         of `query_word` against each paper's words of this field."""
@@ -161,6 +182,14 @@ class Segment:
             FieldPostings.merged([segment.title for segment in segments], shifts, alphabetical),
             FieldPostings.merged([segment.abstract for segment in segments], shifts, alphabetical),
         )
+
+
+    def kept(self, keep: np.ndarray, start: int) -> Segment:
+        """This segment without the papers `keep` (one flag a paper) says False, from `start`."""
+        count = int(np.count_nonzero(keep))
+        if count == len(keep):
+            return Segment(start, start + count, self.title, self.abstract)
+        return Segment(start, start + count, self.title.kept(keep), self.abstract.kept(keep))
 
 
 def alphabetical_ranks(words: Sequence[str]) -> np.ndarray:

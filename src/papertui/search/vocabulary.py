@@ -128,7 +128,7 @@ class Vocabulary:
         """The id of each word (new words get new ids), as an int32 array."""
         if self._ids is None:  # restored: ids for the words there are, before any is added
             self._ids = _Ids()
-            self._ids.update((word.encode(), number) for number, word in enumerate(self.words))
+            self._ids.update(zip(map(str.encode, self.words), range(len(self.words))))
             self.view = VocabularyView(self.words, len(self.words), self.view.typo_keys, self.view.blobs)
         ids = np.fromiter(map(self._ids.__getitem__, words), dtype=np.int32, count=count)
         new = self._ids.new
