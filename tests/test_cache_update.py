@@ -21,7 +21,7 @@ from papertui.loading import load_and_index
 
 FULL_READ = loading.iter_load
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-QUERIES = ["masked thought", "reinforcment learn", '"language model"', "has:code", "title:agent", "-llm agent", "zyxwvut", "platypus"]
+QUERIES = ["masked thought", "date:>=2024-03", "upvotes:>=10", "reinforcment learn", '"language model"', "has:code", "title:agent", "-llm agent", "zyxwvut", "platypus"]
 
 
 def loaded(folder: Path):

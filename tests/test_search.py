@@ -1,3 +1,5 @@
+import random
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -177,6 +179,26 @@ def test_compacting_merges_neighbours_that_fit_and_keeps_every_answer(seed_corpu
     assert sum(sizes) == len(papers) and set(sizes[:-1]) == {37} and len(sizes) == -(-len(papers) // 37)  # full
     for query, rows in before.items():
         assert list(index.search(query).rows) == rows == brute_force_search(papers, query)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_papers_dropped_and_added_again_answer_as_a_new_index(seed_corpus, monkeypatch, seed):
+    """What an update of a kept load does: forget some papers, index others at the end."""
+    monkeypatch.setattr(index_module, "MAX_SEGMENT", 37)
+    rng = random.Random(seed)
+    papers = list(seed_corpus.papers)
+    index = _grown_in_batches(papers, 50)
+    removed = sorted(rng.sample(range(len(papers)), rng.randint(1, len(papers) - 1)))
+    rest = [paper for i, paper in enumerate(papers) if i not in set(removed)]
+    index.drop(removed, rest)
+    queries = ["llm agent", "m", "masekd thuoght", "reward model", "2024", "ö"]
+    for query in queries:
+        assert list(index.search(query).rows) == brute_force_search(rest, query), query
+    grown = rest + [papers[i] for i in removed[:40]]
+    index.add(grown, len(rest), len(grown))
+    index.compact()
+    for query in queries:
+        assert list(index.search(query).rows) == brute_force_search(grown, query), query
 
 
 def test_a_paper_changed_after_indexing_is_found_by_its_new_text():
