@@ -1,13 +1,14 @@
 """A restart without anyone watching the screen: spawn to first frame, and to every paper searchable.
 
-    python bench/restart.py CORPUS PAPERS [--cache DIR] [--runs 5]
+    python bench/restart.py CORPUS PAPERS [--cache DIR] [--runs 5] [--floor]
 
 The real `python -m papertui CORPUS` in a 120x40 pseudo-terminal, timed from spawn until the
 filter bar's placeholder arrives on the terminal (the first frame) and until the status line
 says "of PAPERS papers" with no load bar (every paper searchable). Nothing polls the screen,
 unlike bench/keystrokes.py, whose 2 ms captures take CPU from the app. With `--cache` pointing
 at a directory that already holds the corpus (e.g. one bench/keystrokes.py left behind, or any
-earlier run with the same PAPERTUI_CACHE_DIR), this is the restart from the cache.
+earlier run with the same PAPERTUI_CACHE_DIR), this is the restart from the cache. With
+`--floor`, the first frame of the cheapest Textual app with the same filter bar is timed first.
 """
 
 from __future__ import annotations
@@ -26,14 +27,33 @@ import termios
 import time
 
 
-def time_start(arguments: list[str], env: dict[str, str], papers: int, timeout: float) -> tuple[float | None, float | None]:
-    """Seconds from spawning `papertui ARGUMENTS` until its first frame, and until "of PAPERS
-    papers" with no load bar; None for what did not come within `timeout`."""
+# The floor: the cheapest Textual app with the same filter bar (its first frame is Python's
+# start, Textual's import and one frame).
+FLOOR_APP = """
+from textual.app import App
+from textual.widgets import Input, Static
+
+
+class Floor(App):
+    def compose(self):
+        yield Input(placeholder="Filter: words")
+        yield Static("ready")
+
+
+Floor().run()
+"""
+
+
+def time_start(
+    arguments: list[str], env: dict[str, str], papers: int, timeout: float, command: list[str] | None = None
+) -> tuple[float | None, float | None]:
+    """Seconds from spawning `papertui ARGUMENTS` (or `command`) until its first frame, and
+    until "of PAPERS papers" with no load bar; None for what did not come within `timeout`."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "papertui", *arguments], stdin=follower, stdout=follower, stderr=follower, env=env, close_fds=True
+        command or [sys.executable, "-m", "papertui", *arguments], stdin=follower, stdout=follower, stderr=follower, env=env, close_fds=True
     )
     os.close(follower)
     output = b""
@@ -67,12 +87,20 @@ def main() -> None:
     parser.add_argument("--cache", help="PAPERTUI_CACHE_DIR for the runs (default: a new, empty one)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=600.0)
+    parser.add_argument("--floor", action="store_true", help="first time the first frame of the cheapest Textual app")
     args = parser.parse_args()
     home = tempfile.mkdtemp(prefix="papertui-restart-")
     env = dict(
         os.environ, TERM="xterm-256color", COLORTERM="truecolor",
         PAPERTUI_CACHE_DIR=args.cache or os.path.join(home, "cache"), PAPERTUI_DATA_DIR=os.path.join(home, "data"),
     )  # fmt: skip
+    if args.floor:
+        script = os.path.join(home, "floor.py")
+        with open(script, "w", encoding="utf-8") as file:
+            file.write(FLOOR_APP)
+        floors = [time_start([], env, 0, 30, [sys.executable, script])[0] for _ in range(args.runs)]
+        seen = [f for f in floors if f is not None]
+        print(f"floor first frame: median {statistics.median(seen):.2f} s {[round(f, 2) for f in seen]}" if seen else "floor: not seen")
     runs = [time_start([args.corpus], env, args.papers, args.timeout) for _ in range(args.runs)]
     firsts = [f for f, _ in runs if f is not None]
     ready = [s for _, s in runs if s is not None]

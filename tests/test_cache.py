@@ -254,3 +254,12 @@ async def test_the_status_line_says_while_the_load_is_being_kept(corpus, monkeyp
         release.set()
         await settle(pilot)
         assert "keeping" not in status() and len(snapshots()) == 1
+
+
+def test_a_fifo_among_the_inputs_is_skipped_and_the_load_still_kept(corpus):
+    os.mkfifo(corpus / "pipe.txt")
+    first, steps = loaded([corpus])
+    assert any("named pipe" in warning for warning in first.corpus.warnings)
+    assert first.note is None and len(snapshots()) == 1
+    again, _ = loaded([corpus])
+    assert again.cached and any("named pipe" in warning for warning in again.corpus.warnings)

@@ -5,7 +5,9 @@ while the rest is still on its way. Batches grow with the index (small ones firs
 quick start; 32,768 papers once the corpus is large), which keeps the segments few.
 
 When the inputs have not changed since the last load, both come from the cache instead
-(`papertui.cache`): one step, at once. After a full load they are written there.
+(`papertui.cache`): one step, at once. When some files changed, the kept load is brought up to
+date by reading only those: one step too, in a second or two at a million papers. After a
+full load or an update, the result is written there.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ class LoadStep:
     indexed: int  # papers the index covers
     indexing: bool = False  # True just before a batch is indexed: that takes a moment
     cached: bool = False  # the corpus and index came from the cache
-    updated: str | None = None  # came from the cache, with the files that changed read again: which
+    updated: str | None = None  # the cache brought up to date: what was read again (one line)
     note: str | None = None  # one line about the cache for the user
     # After the load was done: the corpus is being kept in the cache (`saving`), or has been
     # (a problem is in `note`). Nothing else is news.

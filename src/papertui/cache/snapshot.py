@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable
 from papertui import __version__
 from papertui.cache.merge_state import MergeState, merge_state_arrays
 from papertui.packed_arrays import read_pack, write_pack
-from papertui.corpus.loader import STDIN, DisplayRoot, discover_files
+from papertui.corpus.loader import STDIN, DisplayRoot, discover_files, unreadable
 from papertui.corpus.model import Corpus
 from papertui.corpus.stored import paper_columns, stored_corpus
 from papertui.search.index import SearchIndex
@@ -214,7 +214,7 @@ def inputs_of_again(inputs: Inputs) -> Inputs:
     """`inputs` as the files are now (same paths; a file still unreadable keeps its reason)."""
 
     def now(entry: tuple) -> tuple:
-        state = _file_state(entry[0], None)
+        state = _file_state(entry[0], unreadable(Path(entry[0])))  # a FIFO stays a FIFO
         return entry if len(state) == 2 and len(entry) == 2 else state
 
     return Inputs(inputs.named, tuple(now(entry) for entry in inputs.files))

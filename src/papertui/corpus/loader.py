@@ -36,9 +36,9 @@ def discover_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
                 for name in sorted(files):
                     if not name.startswith("."):
                         file = Path(root, name)
-                        yield file, _unreadable(file)
+                        yield file, unreadable(file)
         else:
-            yield path, _unreadable(path)
+            yield path, unreadable(path)
 
 
 # What each kind of special file is called in the one-line reason it is skipped for.
@@ -61,7 +61,7 @@ def _not_regular(kind: str) -> str:
     return f"{kind}, not a regular file; skipped"
 
 
-def _unreadable(path: Path) -> str | None:
+def unreadable(path: Path) -> str | None:
     """Why `path` cannot be loaded, or None when it is a regular file that can be opened."""
     try:
         kind = _special_kind(os.stat(path).st_mode)
