@@ -263,3 +263,18 @@ def test_a_fifo_among_the_inputs_is_skipped_and_the_load_still_kept(corpus):
     assert first.note is None and len(snapshots()) == 1
     again, _ = loaded([corpus])
     assert again.cached and any("named pipe" in warning for warning in again.corpus.warnings)
+
+
+async def test_the_hidden_load_bar_stops_animating_after_a_start_from_the_cache(corpus):
+    from helpers import settle
+    from textual.widgets import ProgressBar
+    from textual.widgets._progress_bar import Bar
+
+    from papertui.cli import make_app
+
+    loaded([corpus])
+    app = make_app([corpus])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        bar = app.query_one("#progress", ProgressBar)
+        assert not bar.display and bar.query_one(Bar).auto_refresh is None  # no timer repainting it

@@ -329,7 +329,9 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         bar = self.query_one("#progress", ProgressBar)
         bar.display = not step.done
         p = step.progress
-        if p.bytes_total:
+        if step.done:  # a bar left without a total animates (and repaints) while hidden
+            bar.update(total=100, progress=100)
+        elif p.bytes_total:
             # Reading is most of the work up to the last file; indexing is the rest.
             read = p.bytes_done / p.bytes_total
             indexed = step.indexed / p.papers_loaded if p.papers_loaded else 0.0
