@@ -47,8 +47,9 @@ Floor().run()
 def time_start(
     arguments: list[str], env: dict[str, str], papers: int, timeout: float, command: list[str] | None = None
 ) -> tuple[float | None, float | None]:
-    """Seconds from spawning `papertui ARGUMENTS` (or `command`) until its first frame, and
-    until "of PAPERS papers" with no load bar; None for what did not come within `timeout`."""
+    """Seconds from spawning `papertui ARGUMENTS` until its first frame, and until "of PAPERS
+    papers" with no load bar; None for what did not come within `timeout`. With `command`
+    instead, only its first frame is waited for."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     started = time.perf_counter()
@@ -71,6 +72,8 @@ def time_start(
             now = time.perf_counter() - started
             if first is None and b"ilter: words" in output:  # the F may carry the cursor's style
                 first = now
+                if command:
+                    break
             if done in output and b"%" not in output[-400:]:  # "%": the load bar is still drawn
                 searchable = now
     finally:
