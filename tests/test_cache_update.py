@@ -229,3 +229,19 @@ def test_random_changes_give_what_a_full_read_gives(tmp_path, monkeypatch, seed)
             found = lambda step: sorted(json.dumps(dataclasses.asdict(step.corpus.papers[i]), sort_keys=True) for i in step.index.search(query).rows)  # noqa: E731
             assert found(updated) == found(full), query
     assert updates >= 3
+
+
+def test_damaged_kept_records_are_said_once_and_everything_is_read(corpus):
+    loaded(corpus)
+    (where,) = kept_loads()
+    meta = json.loads((where / META).read_text(encoding="utf-8"))
+    kind, offset, count = meta["pack"]["records.text"]
+    assert count > 0  # the seeds have papers in two files
+    with open(where / PACK, "r+b") as file:
+        file.seek(offset)
+        file.write(b"{" * count)
+    remove_a_seed(corpus)
+    again, steps = loaded(corpus)
+    notes = [s.note for s in steps if s.note]
+    assert not again.updated and len(notes) == 1 and "could not be brought up to date" in notes[0]
+    assert papers_of(again) == papers_of(full_read(corpus))

@@ -91,7 +91,11 @@ def load_and_index(
         return
     if note is None:
         previous, note = open_previous(inputs)
-        updated = update(previous, inputs, paths, display_root, stop) if previous is not None and inputs else None
+        try:
+            updated = update(previous, inputs, paths, display_root, stop) if previous is not None and inputs else None
+        except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError) as error:  # a damaged cache
+            updated = None
+            note = f"the cache of these papers could not be brought up to date ({type(error).__name__}: {error}); every file is read again"
         if updated is not None:
             corpus = updated.corpus
             count, files = len(corpus.papers), len(corpus.files)

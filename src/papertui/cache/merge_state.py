@@ -19,7 +19,6 @@ from papertui.corpus.model import Corpus, Paper, Record, Source
 from papertui.corpus.stored import read_each
 from papertui.packed_arrays import Texts, offsets_fit
 
-ARRAYS = ("keys.hash", "keys.paper", "files.offsets", "files.papers", "records.papers", "records.text", "records.offsets")
 _RECORD_FIELDS = tuple(f.name for f in fields(Record) if f.name != "source")
 _TUPLES = {"links", "authors", "categories"}
 
@@ -34,6 +33,7 @@ def records_of(paper: Paper, kept: Records | None) -> Records:
 
 
 def merge_state_arrays(corpus: Corpus) -> dict[str, np.ndarray | Texts]:
+    """The merge keys, the files' papers and the kept records of `corpus`, as arrays."""
     papers, kept = corpus.papers, corpus.merged_records
     file_number = {report.path: number for number, report in enumerate(corpus.files)}
     # After an update, what the papers kept as they were had is carried over, not worked out again.
