@@ -245,3 +245,20 @@ def test_damaged_kept_records_are_said_once_and_everything_is_read(corpus):
     notes = [s.note for s in steps if s.note]
     assert not again.updated and len(notes) == 1 and "could not be brought up to date" in notes[0]
     assert papers_of(again) == papers_of(full_read(corpus))
+
+
+def test_stats_and_list_read_only_what_changed_too(corpus, reads, monkeypatch, capsys):
+    from papertui import cli
+
+    monkeypatch.setattr(cli, "iter_load", FULL_READ_FAILS)
+    edit_hf_title(corpus)
+    assert cli.main(["stats", str(corpus)]) == 0
+    out = capsys.readouterr().out
+    assert reads == ["hf-daily-papers-2024-10-25.json"] and "hf-daily-papers-2024-10-25.json" in out
+    assert cli.main(["list", "--query", "zyxwvut quokka", "--format", "jsonl", str(corpus)]) == 0  # kept by stats
+    (line,) = capsys.readouterr().out.splitlines()
+    assert json.loads(line)["title"] == "Zyxwvut Quokka Papers" and reads == ["hf-daily-papers-2024-10-25.json"]
+
+
+def FULL_READ_FAILS(*args, **kwargs):
+    raise AssertionError("every file was read again")

@@ -27,7 +27,7 @@ from papertui.resolve import (
     needs_id,
 )
 from papertui.cache import inputs_of
-from papertui.loading import load_and_index, open_cached
+from papertui.loading import kept_again, load_and_index, open_cached, open_updated
 from papertui.pdfs.store import PdfStore, human_size
 from papertui.personal import PersonalFacts
 from papertui.search import SearchIndex, SearchResult
@@ -241,7 +241,8 @@ def load(
     every warning on stderr. With `indexed`, papers are indexed for search as they load."""
     resolved, display_root = resolve_paths(paths, with_library)
     meter = ProgressLine(stderr)
-    cached, note = (None, None) if indexed else open_cached(inputs_of(resolved, display_root))
+    inputs = None if indexed else inputs_of(resolved, display_root)
+    cached, note = (None, None) if indexed else open_cached(inputs)
     try:
         if cached is not None:
             corpus, index = cached.corpus, cached.index
@@ -254,9 +255,17 @@ def load(
             assert step is not None  # load_and_index always reports at least once
             corpus, index = step.corpus, step.index
         else:
-            corpus, index = Corpus(), None
-            for progress in iter_load(resolved, display_root=display_root, corpus=corpus):
-                meter.show(f"{progress.files_done:,}/{progress.files_total:,} files · {progress.papers_loaded:,} papers")
+            updated, why = (None, None) if note else open_updated(inputs, resolved, display_root)
+            note = note or why
+            if updated is not None:  # only the files that changed are read
+                corpus, index = updated.corpus, None
+                for step in kept_again(inputs, updated):
+                    meter.show(step.describe())
+                    note = step.note or note
+            else:
+                corpus, index = Corpus(), None
+                for progress in iter_load(resolved, display_root=display_root, corpus=corpus):
+                    meter.show(f"{progress.files_done:,}/{progress.files_total:,} files · {progress.papers_loaded:,} papers")
     finally:  # also on Ctrl+C, so that "interrupted" starts a clean line
         meter.clear()
     if note:

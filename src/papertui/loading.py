@@ -78,6 +78,32 @@ def open_cached(inputs: Inputs | None) -> tuple[LoadStep | None, str | None]:
     return LoadStep(LoadProgress(corpus, count, files, files, 0, 0), opened.index, count, cached=True), None
 
 
+def open_updated(
+    inputs: Inputs | None, paths: list[Path], display_root: DisplayRoot = None, stop: Callable[[], bool] = lambda: False
+) -> tuple[LoadStep | None, str | None]:
+    """The kept load of an earlier state of the inputs, brought up to date by reading only
+    the files that changed, as one finished step; or None and why (None: there is no such
+    load, or reading everything is the better way)."""
+    previous, note = open_previous(inputs)
+    if previous is None or inputs is None:
+        return None, note
+    try:
+        updated = update(previous, inputs, paths, display_root, stop)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError) as error:  # a damaged cache
+        return None, f"the cache of these papers could not be brought up to date ({type(error).__name__}: {error}); every file is read again"
+    if updated is None:
+        return None, None
+    corpus = updated.corpus
+    count, files = len(corpus.papers), len(corpus.files)
+    return LoadStep(LoadProgress(corpus, count, files, files, 0, 0), updated.index, count, cached=True, updated=updated.describe()), None
+
+
+def kept_again(inputs: Inputs | None, step: LoadStep) -> Iterator[LoadStep]:
+    """Keep an updated load in the cache: a step saying so, then the step after it."""
+    yield replace(step, after_done=True, saving=True)
+    yield replace(step, after_done=True, note=save_snapshot(inputs, step.corpus, step.index))
+
+
 def load_and_index(
     paths: Iterable[Path], display_root: DisplayRoot = None, stop: Callable[[], bool] = lambda: False
 ) -> Iterator[LoadStep]:
@@ -90,20 +116,11 @@ def load_and_index(
         yield cached
         return
     if note is None:
-        previous, note = open_previous(inputs)
-        try:
-            updated = update(previous, inputs, paths, display_root, stop) if previous is not None and inputs else None
-        except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError) as error:  # a damaged cache
-            updated = None
-            note = f"the cache of these papers could not be brought up to date ({type(error).__name__}: {error}); every file is read again"
+        updated, note = open_updated(inputs, paths, display_root, stop)
         if updated is not None:
-            corpus = updated.corpus
-            count, files = len(corpus.papers), len(corpus.files)
-            step = LoadStep(LoadProgress(corpus, count, files, files, 0, 0), updated.index, count, cached=True, updated=updated.describe())
             _keep_out_of_collections()
-            yield step
-            yield replace(step, after_done=True, saving=True)
-            yield replace(step, after_done=True, note=save_snapshot(inputs, corpus, updated.index))
+            yield updated
+            yield from kept_again(inputs, updated)
             return
     index = SearchIndex()
     indexed = 0
