@@ -262,3 +262,16 @@ def test_stats_and_list_read_only_what_changed_too(corpus, reads, monkeypatch, c
 
 def FULL_READ_FAILS(*args, **kwargs):
     raise AssertionError("every file was read again")
+
+
+def test_when_most_bytes_are_removed_everything_is_read(corpus):
+    loaded(corpus)
+    total = sum(path.stat().st_size for path in corpus.iterdir())
+    removed = 0
+    for path in sorted(corpus.iterdir(), key=lambda path: -path.stat().st_size):
+        if removed > total / 2:
+            break
+        removed += path.stat().st_size
+        path.unlink()  # nothing is read again, but most of the papers go
+    again, _ = loaded(corpus)
+    assert not again.cached and not again.updated

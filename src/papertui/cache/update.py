@@ -26,7 +26,7 @@ from papertui.corpus.model import Corpus, FileReport, Record, Source
 from papertui.corpus.stored import StoredPapers, UpdatedPapers
 from papertui.search.index import SearchIndex
 
-MOST_CHANGED = 0.5  # above this share of the bytes changed, everything is read again
+MOST_CHANGED = 0.5  # above this share of the bytes changed (read again or dropped), everything is read again
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,12 @@ def update(
         return None
     gone = [k for k, file in enumerate(old_files) if file not in unchanged]
     fresh = [j for j, file in enumerate(new_files) if file not in unchanged]
-    size = [file[1] if len(file) == 3 else 0 for file in new_files]
-    if not (gone or fresh) or sum(size[j] for j in fresh) > MOST_CHANGED * sum(size):
+    def size(file: tuple) -> int:
+        return file[1] if len(file) == 3 else 0
+
+    # Bytes to read again, and bytes whose papers are dropped: against the larger corpus.
+    changed = sum(size(new_files[j]) for j in fresh) + sum(size(old_files[k]) for k in gone)
+    if not (gone or fresh) or changed > MOST_CHANGED * max(sum(map(size, old_files)), sum(map(size, new_files))):
         return None
     found = list(discover_files(paths))
     names = [display_name(path, display_root) for path, _ in found]
