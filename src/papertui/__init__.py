@@ -1,6 +1,5 @@
 """papertui: a keyboard-first terminal browser for research papers."""
 
-from importlib.resources import files
 from pathlib import Path
 
 __version__ = "0.1.0"
@@ -8,6 +7,8 @@ __version__ = "0.1.0"
 
 def bundled_seeds() -> Path:
     """The seed corpus: inside the installed wheel, or `seeds/` of a source checkout."""
+    from importlib.resources import files  # 30 ms of imports: only when the seeds are asked for
+
     packaged = Path(str(files("papertui"))) / "seeds"
     if packaged.is_dir():
         return packaged
