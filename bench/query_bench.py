@@ -50,7 +50,8 @@ SECTION = "## Query language (bench/query_bench.py)"
 def measure(corpus_dir: Path) -> dict:
     from papertui.loading import load_and_index
     from papertui.search import SearchIndex
-    from papertui.search.sorting import SORT_ORDERS, Sorter
+    from papertui.search.orders import SORT_ORDERS
+    from papertui.search.sorting import Sorter
     from papertui.state import MarkStore
 
     step = None

@@ -92,23 +92,23 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--floor", action="store_true", help="first time the first frame of the cheapest Textual app")
     args = parser.parse_args()
-    home = tempfile.mkdtemp(prefix="papertui-restart-")
-    env = dict(
-        os.environ, TERM="xterm-256color", COLORTERM="truecolor",
-        PAPERTUI_CACHE_DIR=args.cache or os.path.join(home, "cache"), PAPERTUI_DATA_DIR=os.path.join(home, "data"),
-    )  # fmt: skip
-    if args.floor:
-        script = os.path.join(home, "floor.py")
-        with open(script, "w", encoding="utf-8") as file:
-            file.write(FLOOR_APP)
-        floors = [time_start([], env, 0, 30, [sys.executable, script])[0] for _ in range(args.runs)]
-        seen = [f for f in floors if f is not None]
-        print(f"floor first frame: median {statistics.median(seen):.2f} s {[round(f, 2) for f in seen]}" if seen else "floor: not seen")
-    runs = [time_start([args.corpus], env, args.papers, args.timeout) for _ in range(args.runs)]
-    firsts = [f for f, _ in runs if f is not None]
-    ready = [s for _, s in runs if s is not None]
-    print(f"first frame: median {statistics.median(firsts):.2f} s {[round(f, 2) for f in firsts]}" if firsts else "first frame: not seen")
-    print(f"searchable:  median {statistics.median(ready):.2f} s {[round(s, 2) for s in ready]}" if ready else "searchable: not seen")
+    with tempfile.TemporaryDirectory(prefix="papertui-restart-") as home:  # the data, and the cache unless given
+        env = dict(
+            os.environ, TERM="xterm-256color", COLORTERM="truecolor",
+            PAPERTUI_CACHE_DIR=args.cache or os.path.join(home, "cache"), PAPERTUI_DATA_DIR=os.path.join(home, "data"),
+        )  # fmt: skip
+        if args.floor:
+            script = os.path.join(home, "floor.py")
+            with open(script, "w", encoding="utf-8") as file:
+                file.write(FLOOR_APP)
+            floors = [time_start([], env, 0, 30, [sys.executable, script])[0] for _ in range(args.runs)]
+            seen = [f for f in floors if f is not None]
+            print(f"floor first frame: median {statistics.median(seen):.2f} s {[round(f, 2) for f in seen]}" if seen else "floor: not seen")
+        runs = [time_start([args.corpus], env, args.papers, args.timeout) for _ in range(args.runs)]
+        firsts = [f for f, _ in runs if f is not None]
+        ready = [s for _, s in runs if s is not None]
+        print(f"first frame: median {statistics.median(firsts):.2f} s {[round(f, 2) for f in firsts]}" if firsts else "first frame: not seen")
+        print(f"searchable:  median {statistics.median(ready):.2f} s {[round(s, 2) for s in ready]}" if ready else "searchable: not seen")
 
 
 if __name__ == "__main__":

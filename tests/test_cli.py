@@ -214,7 +214,7 @@ class FakeApp:
     ],
 )
 def test_print_mode_prints_the_chosen_papers(capsys, monkeypatch, seed_corpus, chosen, code, printed):
-    import papertui.cli as cli
+    from papertui.cli import browse
 
     if chosen == "two":
         chosen = [p for p in seed_corpus.papers if p.arxiv_id in ("2406.16845", "2406.14629")]
@@ -225,8 +225,8 @@ def test_print_mode_prints_the_chosen_papers(capsys, monkeypatch, seed_corpus, c
         made.update(query=query, print_mode=print_mode)
         return FakeApp(chosen)
 
-    monkeypatch.setattr(cli, "make_app", fake_make_app)
-    monkeypatch.setattr(cli, "_terminal_reachable", lambda: True)  # tests may run with no terminal
+    monkeypatch.setattr(browse, "make_app", fake_make_app)
+    monkeypatch.setattr(browse, "_terminal_reachable", lambda: True)  # tests may run with no terminal
     assert run(capsys, "--print", "-q", "x")[:2] == (code, printed)
     assert made == {"query": "x", "print_mode": True}
 

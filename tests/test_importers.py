@@ -12,7 +12,8 @@ import pytest
 
 from papertui.corpus import load_corpus
 from papertui.corpus.latex import latex_to_text
-from papertui.corpus.loader import HEAD_BYTES, STDIN, iter_load, read_stdin_from
+from papertui.corpus.loader import HEAD_BYTES, iter_load
+from papertui.corpus.standard_input import STDIN, read_stdin_from
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ATOM = FIXTURES / "arxiv-api-query-testing.atom.xml"

@@ -12,7 +12,8 @@ from xml.sax.saxutils import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from papertui.corpus.loader import STDIN, load_file, read_stdin_from
+from papertui.corpus.loader import load_file
+from papertui.corpus.standard_input import STDIN, read_stdin_from
 from papertui.corpus.merge import CorpusBuilder
 from papertui.corpus.model import FileReport
 from papertui.corpus.sniff import FORMATS, sniff_format

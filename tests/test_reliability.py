@@ -331,7 +331,7 @@ async def test_emoji_sequences_take_the_cells_they_are_measured_by(tmp_path):
 
 
 def test_marks_left_unsaved_in_the_app_are_saved_on_the_way_out(data_dir, monkeypatch, capsys):
-    from papertui import cli
+    from papertui.cli import browse
     from papertui.ui.app import PaperApp
 
     def run_and_star_while_the_disk_is_full(app):
@@ -339,7 +339,7 @@ def test_marks_left_unsaved_in_the_app_are_saved_on_the_way_out(data_dir, monkey
         return None
 
     monkeypatch.setattr(PaperApp, "run", run_and_star_while_the_disk_is_full)
-    monkeypatch.setattr(cli, "_terminal_reachable", lambda: True)
+    monkeypatch.setattr(browse, "_terminal_reachable", lambda: True)
     assert main([]) == 0
     assert MarkStore.open().get(make_paper("Starred While The Disk Was Full")).starred
     assert capsys.readouterr().err == ""

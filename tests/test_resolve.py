@@ -11,7 +11,6 @@ from fake_arxiv import feed
 from helpers import make_paper, settle
 from papertui import resolve
 from papertui.cli import main, make_app
-from papertui.ui import app as app_module
 from papertui.resolve import ArxivSearch, ResolveCache, ResolveError, Resolver, best_match
 
 EXPLAINABLE = "Towards Explainable Test Case Prioritisation with Learning-to-Rank Models"
@@ -214,13 +213,13 @@ async def test_cached_ids_count_even_when_the_first_filter_ran_before_they_were_
         await settle(pilot)
         await pilot.press("tab", "i")
         await settle(pilot)
-    real_apply = app_module.apply_cached
+    real_apply = resolve.apply_cached
 
     def late_apply(papers, cache):
         time.sleep(0.3)  # the filter started by the previous step lands first
         return real_apply(papers, cache)
 
-    monkeypatch.setattr(app_module, "apply_cached", late_apply)
+    monkeypatch.setattr(resolve, "apply_cached", late_apply)  # the loader imports it when it runs
     app = make_app([library], query="has:id")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -18,8 +18,16 @@ class UsageError(Exception):
 
 
 class CommandParser(argparse.ArgumentParser):
+    """An `epilog` may be a function: it is called only when the help is shown, so that a
+    help text listing every input format does not import every parser on each start."""
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+    def format_help(self) -> str:
+        if callable(self.epilog):
+            self.epilog = self.epilog()
+        return super().format_help()
 
 
 def ids_given(arguments: Sequence[str], parse: Callable[[str], T | None], stderr: TextIO) -> list[T]:

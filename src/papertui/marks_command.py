@@ -75,7 +75,7 @@ def run_mark(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
 
 def _known_titles(ids: set[str]) -> dict[str, str]:
     """Titles of the papers, from the bundled seeds and the library (what the app loads)."""
-    from papertui.cli import resolve_paths
+    from papertui.cli.common import resolve_paths
     from papertui.corpus import iter_load
     from papertui.corpus.model import Corpus
 

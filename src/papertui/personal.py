@@ -6,16 +6,18 @@ its vectors are built. Searches cache their answers by `version`.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
-
-import numpy as np
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from papertui.corpus.model import Paper
 from papertui.pdfs.store import PdfStore
-from papertui.recommend.model import Recommender
 from papertui.search.matching import tokenize
 from papertui.search.query import Term, like_references
 from papertui.state import Marks, MarkStore, title_key
+
+if TYPE_CHECKING:  # numpy and the vectors are imported by the searches that use them, after the first frame
+    import numpy as np
+
+    from papertui.recommend.model import Recommender
 
 SIMILARITY_CACHE = 16
 
@@ -83,6 +85,8 @@ class PersonalFacts:
 
     def full_text_mask(self, phrase: str, whole: bool, papers: Sequence[Paper], size: int) -> np.ndarray:
         """Papers whose PDF text holds `phrase` (`whole`: as written, else each of its words)."""
+        import numpy as np
+
         if self.pdfs is None:
             return np.zeros(size, dtype=bool)
         needles = [" ".join(phrase.lower().split())] if whole else tokenize(phrase)
@@ -111,6 +115,8 @@ def find_papers(references: list[str], papers: Sequence[Paper]) -> list[int]:
 
 
 def _papers_with_ids(papers: Sequence[Paper], size: int, ids: set[str]) -> np.ndarray:
+    import numpy as np
+
     if not ids:
         return np.zeros(size, dtype=bool)
     return np.fromiter((papers[i].arxiv_id in ids for i in range(size)), dtype=bool, count=size)

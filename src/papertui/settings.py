@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from papertui.search.sorting import SORT_ORDERS
+from papertui.search.orders import SORT_ORDERS
 from papertui.sources.config import config_path, read_config
 from papertui.state import data_dir, write_atomically
 

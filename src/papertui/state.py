@@ -19,13 +19,14 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator, Sequence
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from papertui.corpus.merge import text_key
 from papertui.corpus.model import Paper
 from papertui.corpus.text import strip_controls, valid_unicode
+
+if TYPE_CHECKING:
+    import numpy as np
 
 STATE_FILE = "state.json"
 FORMAT_VERSION = 1
@@ -265,6 +266,8 @@ class MarkStore:
 
         Costs the number of stored marks, not of papers (after a one-time lookup table).
         """
+        import numpy as np  # here: the app draws its first frame before numpy is imported
+
         with self._lock:
             self._lookup.extend(papers, size)
             chosen = np.zeros(size, dtype=bool)

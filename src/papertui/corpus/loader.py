@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator, Sequence, Union
@@ -15,6 +14,7 @@ from papertui.corpus.model import Corpus, FileReport, Record, Source
 from papertui.corpus.records import MAX_ABSTRACT, MAX_TITLE
 from papertui.corpus.sniff import FORMATS, sniff_format
 from papertui.corpus.text import counting_removals, decode, is_binary, normalise_lines, printable, utf16_encoding
+from papertui.corpus.standard_input import STDIN, STDIN_NAME, stdin_stream
 
 # Paths under one of these are shown relative to it (the seeds, the library).
 DisplayRoot = Union[Path, Sequence[Path], None]
@@ -182,17 +182,7 @@ def _size(path: Path) -> int:
         return 0
 
 
-STDIN = Path("-")
-STDIN_NAME = "<stdin>"
 HEAD_BYTES = 1 << 16
-_stdin: BinaryIO | None = None
-
-
-def read_stdin_from(stream: BinaryIO | None) -> None:
-    """Where the path `-` reads from (default: this process's standard input). The app
-    reads papers from a copy of fd 0 while the keyboard comes from the terminal."""
-    global _stdin
-    _stdin = stream
 
 
 class NotRegularFile(OSError):
@@ -201,7 +191,7 @@ class NotRegularFile(OSError):
 
 def _open(path: Path) -> BinaryIO:
     if path == STDIN:
-        return _stdin if _stdin is not None else sys.stdin.buffer
+        return stdin_stream()
     # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting forever;
     # the kind is then checked on the open file itself, so no swap after `stat` can fool it.
     handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))

@@ -18,6 +18,7 @@ import numpy as np
 
 from papertui.corpus.model import Paper
 from papertui.search.evaluate import CorpusFacts, Evaluation, MarkSource, SearchCancelled, filter_mask
+from papertui.search.highlight import NO_TERMS, Terms
 from papertui.corpus.merge import text_key
 from papertui.search.matching import JOINED, match_score
 from papertui.search.query import PERSONAL_KINDS, Query, Term, parse_query
@@ -34,37 +35,6 @@ HEAD = 256  # rows ranked at once; the rest only when the list scrolls that far
 WORD_CACHE = 16
 RESULT_CACHE = 32
 _GENERAL = "<query>"  # heads the cache key of a query with operators; never a word
-
-
-class Terms:
-    """The corpus words a query matched, for highlighting: `word in terms`."""
-
-    def __init__(self, words: Sequence[str] = ()) -> None:
-        self.words = tuple(words)
-        self._seen: dict[str, bool] = {}
-
-    def __contains__(self, word: object) -> bool:
-        if not isinstance(word, str) or not self.words:
-            return False
-        hit = self._seen.get(word)
-        if hit is None:
-            hit = self._seen[word] = any(match_score(q, word) > 0 for q in self.words)
-        return hit
-
-    def __bool__(self) -> bool:
-        return bool(self.words)
-
-    def __eq__(self, other: object) -> bool:  # the same words highlight the same
-        return isinstance(other, Terms) and other.words == self.words
-
-    def __hash__(self) -> int:
-        return hash(self.words)
-
-    def __repr__(self) -> str:
-        return f"Terms({self.words!r})"
-
-
-NO_TERMS = Terms()
 
 
 def best_first(keys: np.ndarray, count: int) -> np.ndarray:

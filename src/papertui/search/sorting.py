@@ -12,23 +12,6 @@ from papertui.corpus.facts import date_key
 from papertui.corpus.model import Paper
 from papertui.search.index import RankedRows, SearchResult
 
-SORT_ORDERS = ("relevance", "corpus", "title", "date", "upvotes", "starred", "new", "for-you")
-SORT_LABELS = {
-    "relevance": "relevance",
-    "corpus": "corpus order",
-    "title": "title A–Z",
-    "date": "date, newest first",
-    "upvotes": "upvotes, most first",
-    "starred": "starred first",
-    "new": "newest first (first seen by the library)",
-    "for-you": "for you (learned from your stars)",
-}
-
-
-def next_order(order: str) -> str:
-    return SORT_ORDERS[(SORT_ORDERS.index(order) + 1) % len(SORT_ORDERS)]
-
-
 class ArrayRows(Sequence[int]):
     """Paper indices held in a numpy array, read as Python ints."""
 

@@ -9,15 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from textual import work
 from textual.app import SuspendNotSupported
 
-from papertui.corpus import Paper
+from papertui.corpus.model import Paper
 from papertui.export import bibtex_to_append, export
 from papertui.links import LinkKind, PaperLink, copy_with_pyperclip, open_in_browser, paper_link
 from papertui.search.query import parse_query
-from papertui.search.sorting import rows_array
 from papertui.state import StateError
 from papertui.ui.note_editor import EditorError, NoteEditor, edit_in_editor
 from papertui.ui.prompts import ExportRequest, ExportScreen, TextPrompt
@@ -48,6 +46,10 @@ class PaperActions(_Base):
         if self.corpus is None:
             return [], ""
         if self.selected:
+            import numpy as np
+
+            from papertui.search.sorting import rows_array
+
             # In the order shown on screen; selected papers the filter hides come after.
             rows = rows_array(self.paper_list.rows)
             shown = rows[np.isin(rows, np.fromiter(self.selected, dtype=np.int64, count=len(self.selected)))].tolist()

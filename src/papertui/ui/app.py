@@ -7,7 +7,8 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Iterable, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, ClassVar, Iterable, Sequence
 
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -20,22 +21,16 @@ from textual.timer import Timer
 from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from papertui.corpus import Corpus, Paper
-from papertui.corpus.loader import DisplayRoot
-from papertui.corpus.stored import any_paper_has, count_seen_after
-from papertui.loading import LoadStep, load_and_index
-from papertui.resolve import ResolveCache, Resolver, apply_cached
-from papertui.search import SearchCancelled, SearchIndex, SearchResult
-from papertui.search.index import NO_TERMS
+from papertui.corpus.model import Corpus, Paper
+from papertui.search.highlight import NO_TERMS
+from papertui.search.orders import SORT_LABELS, SORT_ORDERS, next_order
 from papertui.search.query import Query, parse_query
-from papertui.search.sorting import SORT_LABELS, Sorter, next_order
 from papertui.sources.library import note_opening
 from papertui.pdfs.store import PdfStore
 from papertui.personal import PersonalFacts
 from papertui.state import MarkStore
 from papertui.undo import MarkHistory
 from papertui.settings import Remembered, read_settings
-from papertui.search.sorting import SORT_ORDERS
 from papertui.ui.one_frame import repaint_together
 from papertui.ui.actions import PaperActions
 from papertui.ui.daemon import in_daemon_thread
@@ -49,6 +44,14 @@ from papertui.ui.pdf_actions import PdfActions
 from papertui.ui.recommend_actions import RecommendActions
 from papertui.ui.resolve_actions import ResolveActions
 from papertui.ui.terminal_input import tolerate_invalid_input_bytes
+
+# The loader, the cache, the index, numpy and the HTTP client are imported where first used,
+# after the first frame: the app is on screen while they load (tests/test_startup.py).
+if TYPE_CHECKING:
+    from papertui.corpus.loader import DisplayRoot
+    from papertui.loading import LoadStep
+    from papertui.search import SearchIndex, SearchResult
+    from papertui.search.sorting import Sorter
 
 WARNINGS_SHOWN = 3
 # Plain words over an index this small are searched on the UI thread, as the key is handled
@@ -132,7 +135,6 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         self.print_mode = print_mode
         self.sort_order = "relevance"
         self.selected: set[int] = set()  # corpus indices
-        self.sorter = Sorter()
         self.paths = list(paths)
         self.display_root = display_root
         self.initial_query = query
@@ -155,6 +157,12 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         # At most one filter runs and one waits: the newest query, with whether to keep the cursor.
         self._filter_cancel: threading.Event | None = None
         self._filter_wanted: tuple[str, bool] | None = None
+
+    @cached_property
+    def sorter(self) -> Sorter:
+        from papertui.search.sorting import Sorter
+
+        return Sorter()
 
     # --- layout ---------------------------------------------------------------------
 
@@ -245,6 +253,10 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
             abandoned.set()  # when cancelled (quit, or a newer load): the thread stops at its next record
 
     def _load_and_post(self, abandoned: threading.Event) -> None:
+        from papertui.corpus.stored import count_seen_after
+        from papertui.loading import load_and_index
+        from papertui.resolve import ResolveCache, Resolver, apply_cached
+
         def stop() -> bool:
             return self._stop_loading.is_set() or abandoned.is_set()
 
@@ -265,6 +277,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, name="indexing papers", description="index papers")
     def index_given_corpus(self, corpus: Corpus, index: SearchIndex | None) -> None:
         from papertui.corpus import LoadProgress
+        from papertui.loading import LoadStep
+        from papertui.search import SearchIndex
 
         count = len(corpus.papers)
         progress = LoadProgress(corpus, count, len(corpus.files), len(corpus.files), 0, 0)
@@ -315,6 +329,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
 
     def _look_for_authors(self, corpus: Corpus) -> None:
         """Give authors a column once any paper has them (checking each paper once)."""
+        from papertui.corpus.stored import any_paper_has
+
         papers = corpus.papers
         shown = self.paper_list
         if not shown.show_authors and any_paper_has(papers, "authors", self._authors_checked):
@@ -408,6 +424,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
     def _start_filter(self) -> None:
         if self._filter_wanted is None or self.index is None or self.corpus is None:
             return
+        from papertui.search import SearchResult
+
         (query, keep_cursor), self._filter_wanted = self._filter_wanted, None
         parsed = parse_query(query)
         if parsed.uses_similarity:
@@ -454,6 +472,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         keep_cursor: bool,
         cancel: threading.Event,
     ) -> None:
+        from papertui.search import SearchCancelled, SearchResult
+
         finished = self.Filtered(None, (), generation, run=cancel)
         try:
             version = index.version  # read first: a change during the search counts as unseen

@@ -15,13 +15,11 @@ from textual import work
 from textual.message import Message
 
 from papertui.sources.config import config_path, fetch_plan, read_config
-from papertui.sources.http import FetchError, Stopped
 from papertui.sources.library import Library, LibraryError, library_dir
-from papertui.sources.report import FetchReport
-from papertui.sources.runs import Clients, run_plan
 from papertui.ui.daemon import in_daemon_thread
 
 if TYPE_CHECKING:
+    from papertui.sources.report import FetchReport
     from papertui.ui.app import PaperApp
 
     _Base = PaperApp
@@ -85,6 +83,9 @@ class FetchActions(_Base):
             stop.set()  # a cancelled worker (quit): the thread stops before its next request
 
     def _fetch(self, plan, stop: threading.Event) -> None:
+        from papertui.sources.http import FetchError, Stopped  # the HTTP client: imported when first used
+        from papertui.sources.runs import Clients, run_plan
+
         reports: list[FetchReport] = []
         progress = lambda what, done, total: self.post_message(self.FetchProgress(what, done, total))  # noqa: E731
         try:

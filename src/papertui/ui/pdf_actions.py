@@ -16,20 +16,18 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.message import Message
 
-from papertui.corpus import Paper
+from papertui.corpus.model import Paper
 from papertui.links import OpenOutcome, arxiv_id_from_url, is_web_link, open_in_browser, urls_in
-from papertui.pdfs.download import Downloaded, Wanted, download_all
 from papertui.pdfs.store import LocalPdf, human_size, split_version
 from papertui.pdfs.text import ensure_text, first_page, missing_texts
 from papertui.pdfs.viewer import open_pdf
 from papertui.search.query import parse_query
-from papertui.sources.http import Stopped
-from papertui.sources.runs import Clients
 from papertui.ui.daemon import in_daemon_thread
 from papertui.ui.detail import PdfOnDisk
 from papertui.ui.links_screen import LinkChoice, LinksScreen
 
 if TYPE_CHECKING:
+    from papertui.pdfs.download import Downloaded, Wanted
     from papertui.ui.app import PaperApp
 
     _Base = PaperApp
@@ -104,6 +102,8 @@ class PdfActions(_Base):
             return
         if self._no_targets():
             return
+        from papertui.pdfs.download import Wanted  # with the HTTP client: imported when first used
+
         papers, what = self.targets()
         with_id = [paper for paper in papers if paper.arxiv_id and split_version(paper.arxiv_id) == (paper.arxiv_id, "")]
         without = len(papers) - len(with_id)
@@ -137,6 +137,10 @@ class PdfActions(_Base):
     def _download(self, wanted: list[Wanted], stop: threading.Event) -> None:
         def progress(done: int, total: int, arxiv_id: str, received: int, size: int | None) -> None:
             self.post_message(self.DownloadProgress(done, total, arxiv_id, received, size))
+
+        from papertui.pdfs.download import download_all
+        from papertui.sources.http import Stopped
+        from papertui.sources.runs import Clients
 
         results: list[Downloaded] = []
         try:

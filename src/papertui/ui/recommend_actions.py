@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from textual import work
 from textual.message import Message
 
-from papertui.corpus import Paper
-from papertui.recommend.model import ForYou, Recommender
+from papertui.corpus.model import Paper
 from papertui.search.query import parse_query
 from papertui.ui.daemon import in_daemon_thread
 from papertui.ui.detail import WhyForYou
@@ -46,6 +45,7 @@ def wait_for_quiet(
     return True
 
 if TYPE_CHECKING:
+    from papertui.recommend.model import ForYou, Recommender
     from papertui.ui.app import PaperApp
 
     _Base = PaperApp
@@ -95,6 +95,8 @@ class RecommendActions(_Base):
             return wait_for_quiet(lambda: self.last_keystroke, abandoned.is_set)
 
         def build() -> None:
+            from papertui.recommend.model import Recommender  # numpy: imported when first used
+
             kept: list[Paper] = []  # papers from the cache are made here, not on the UI thread
             for start in range(0, len(papers), MADE_AT_ONCE):
                 if checkpoint():

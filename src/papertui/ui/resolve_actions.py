@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from papertui.corpus import Paper
-from papertui.resolve import ResolveCache, ResolveError, Resolver, needs_id
+from papertui.corpus.model import Paper
 from papertui.ui.daemon import in_daemon_thread
 
 if TYPE_CHECKING:
+    from papertui.resolve import Resolver
     from papertui.ui.app import PaperApp
 
     _Base = PaperApp
@@ -29,6 +29,8 @@ class ResolveActions(_Base):
     @property
     def resolver(self) -> Resolver:
         if self._resolver is None:
+            from papertui.resolve import ResolveCache, Resolver  # with the HTTP client: imported when first used
+
             cache = ResolveCache.open()
             for warning in cache.warnings:
                 self.notify(warning, title="arXiv ids", severity="warning", markup=False, timeout=10)
@@ -37,6 +39,8 @@ class ResolveActions(_Base):
 
     def action_resolve_ids(self, every: bool = False) -> None:
         """Look up the targets' titles (with `every`: every paper without an id)."""
+        from papertui.resolve import needs_id
+
         if self.resolving:
             self.workers.cancel_group(self, "resolve")
             self.notify("Stopped looking up arXiv ids; the answers so far are kept.", markup=False)
@@ -75,6 +79,8 @@ class ResolveActions(_Base):
             cancelled.set()  # pressed again, or quitting: stop before the next request
 
     def _resolve_in_thread(self, papers: list[Paper], cancelled: threading.Event) -> None:
+        from papertui.resolve import ResolveError
+
         resolver = self.resolver
         outcomes = []
         failure = problem = None

@@ -1,0 +1,72 @@
+"""What the subcommands' command lines share: the paths they read, the query language's help,
+and which paths are loaded when none is given."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence, TextIO
+
+from papertui import bundled_seeds
+from papertui.sources.library import library_dir
+from papertui.terminal_progress import PROG
+
+if TYPE_CHECKING:
+    from papertui.corpus.model import Paper
+
+QUERY_HELP = """query language (the same in the app; see the README for more):
+  graph neural        every word, typos forgiven     'exact  "a phrase"   substring (smart case)
+  a | b               either                          !term               without (substring)
+  ^start  end$        the title starts/ends so        title: t: abs:      only in that field
+  au:NAME  cat:cs.CL    id:2406  source:FILE         date:mar  date:>=2024-03  upvotes:>=10
+  is:starred is:read is:unread is:new  tag:NAME       has:id  has:code
+  is:downloaded       the PDF is in the library       full:WORDS full:"a phrase"  in the PDF's text
+  like:2406.16845  like:"a title"   papers like it    ~"protein folding"   papers about it, by meaning
+  for:TAG             ranked as "for you", learned from the papers with that tag"""
+
+
+def formats_help() -> str:
+    from papertui.corpus.sniff import FORMATS  # every parser: only for the help text
+
+    return "\n".join(f"  {name:<18} {fmt.description}" for name, fmt in FORMATS.items())
+
+
+def add_paths_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        type=Path,
+        help="files or directories (read recursively); default: the bundled seed corpus and the library",
+    )
+    parser.add_argument(
+        "--no-library", action="store_true", help="without PATH: the bundled seeds alone, not the fetched library"
+    )
+
+
+def count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
+    return value
+
+
+def resolve_paths(paths: Sequence[Path], with_library: bool = True) -> tuple[list[Path], list[Path] | None]:
+    """The paths to load and the roots to show them relative to: by default the bundled
+    seeds, and the library of fetched papers when there is one."""
+    if paths:
+        return list(paths), None
+    seeds = bundled_seeds()
+    library = library_dir()
+    if with_library and any(library.rglob("*.jsonl")):
+        return [seeds, library], [seeds.parent, library.parent]
+    return [seeds], [seeds.parent]
+
+
+def note_papers_without_pdf_links(papers: Sequence[Paper], fmt: str, stderr: TextIO) -> None:
+    missing = sum(1 for paper in papers if not paper.arxiv_id) if fmt == "pdf-links" else 0
+    if missing:
+        print(f"{PROG}: note: {missing:,} of the papers have no arXiv id, so no PDF link: left out ('papertui resolve' finds ids)", file=stderr)

@@ -1,0 +1,114 @@
+"""`papertui list`: the matching papers, best first, with the same search as the app."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Sequence, TextIO
+
+from papertui.cli.common import QUERY_HELP, add_paths_arguments, count, note_papers_without_pdf_links
+from papertui.cli.load import load, open_marks
+from papertui.command_line import CommandParser, UsageError
+from papertui.corpus import Corpus
+from papertui.export import FORMAT_HELP, export
+from papertui.pdfs.store import PdfStore
+from papertui.personal import PersonalFacts
+from papertui.search import SearchResult
+from papertui.search.query import parse_query
+from papertui.search.orders import SORT_LABELS, SORT_ORDERS
+from papertui.search.sorting import Sorter
+from papertui.sources.library import last_opening
+from papertui.state import MarkStore
+from papertui.terminal_progress import PROG
+
+LIST_FORMATS = ("text", "json", "jsonl", "links", "pdf-links", "bibtex", "markdown")
+ORDER_HELP = {**SORT_LABELS, "relevance": "best match first (corpus order without a query)"}
+
+
+def list_parser() -> argparse.ArgumentParser:
+    parser = CommandParser(
+        prog=f"{PROG} list",
+        description="Print the matching papers, best first, with the same search as the app.",
+        epilog=(
+            "formats:\n"
+            + "\n".join(f"  {name:<9} {FORMAT_HELP[name]}" for name in LIST_FORMATS)
+            + "\n\norders:\n"
+            + "\n".join(f"  {name:<9} {ORDER_HELP[name]}" for name in SORT_ORDERS)
+            + f"\n\n{QUERY_HELP}"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_paths_arguments(parser)
+    parser.add_argument("-q", "--query", default="", metavar="TEXT", help="filter and rank (default: every paper in corpus order)")
+    parser.add_argument("--saved", metavar="NAME", help="the search saved under NAME in the app (Ctrl+P, Save this filter as…)")
+    parser.add_argument("-n", "--limit", type=count, metavar="N", help="print at most N papers")
+    parser.add_argument("-f", "--format", choices=LIST_FORMATS, default="text", help="output format (default: text)")
+    parser.add_argument(
+        "-s", "--sort", choices=SORT_ORDERS, default="relevance",
+        help="order (default: relevance, which is corpus order without a query)",
+    )
+    return parser
+
+
+def main(arguments: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    return run_list(list_parser().parse_args(arguments), stdout, stderr)
+
+
+def run_list(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    if args.saved is not None:
+        from papertui.settings import Remembered
+
+        saved = Remembered().saved_searches
+        if args.saved not in saved:
+            known = ", ".join(saved) or "none yet (Ctrl+P in the app: Save this filter as…)"
+            raise UsageError(f"no saved search called {args.saved!r}; saved: {known}")
+        args.query = f"{saved[args.saved]} {args.query}".strip()
+    query = parse_query(args.query)
+    for note in query.notes:
+        print(f"{PROG}: note: query: {note}", file=stderr)
+    corpus, index = load(args.paths, stderr, indexed=not query.empty, with_library=not args.no_library)
+    if not corpus.papers:
+        print(f"{PROG}: error: no papers loaded", file=stderr)
+        return 1
+    marks = open_marks(stderr)
+    marks.new_since = last_opening()  # is:new: fetched since the app was last opened
+    facts = PersonalFacts(marks, PdfStore())
+    for_you = None
+    if query.uses_similarity or args.sort == "for-you":
+        facts.recommender, for_you = similarity_for_list(corpus, marks, args.sort == "for-you", stderr)
+    if index is not None:
+        result = index.search(query, facts)
+    else:
+        result = SearchResult(args.query, range(len(corpus.papers)), searched=len(corpus.papers))
+    starred = marks.mask(corpus.papers, len(corpus.papers), lambda m: m.starred) if args.sort == "starred" else None
+    rows: Sequence[int] = Sorter().sort(result, args.sort, corpus.papers, starred, for_you)
+    if args.limit is not None:
+        rows = rows[: args.limit]
+    if args.format in ("json", "jsonl", "markdown", "bibtex"):
+        stdout.write(export((corpus.papers[i] for i in rows), args.format, marks.get))
+        return 0
+    missing = 0
+    for start in range(0, len(rows), 4096):  # stream: `list | head` should not wait for a million
+        papers = [corpus.papers[i] for i in rows[start : start + 4096]]
+        stdout.write(export(papers, args.format))
+        missing += sum(1 for paper in papers if not paper.arxiv_id)
+    if args.format == "pdf-links" and missing:
+        note_papers_without_pdf_links([paper for paper in (corpus.papers[i] for i in rows) if not paper.arxiv_id], args.format, stderr)
+    return 0
+
+
+def similarity_for_list(corpus: Corpus, marks: MarkStore, for_you: bool, stderr: TextIO):
+    """The recommender's vectors for `like:`, `~` and `--sort for-you`, and the for-you scores."""
+    from papertui.recommend.model import Recommender
+
+    recommender = Recommender(corpus.papers)
+    recommender.build()
+    if recommender.meaning_problem:
+        print(f"{PROG}: note: similarity by words only: {recommender.meaning_problem}", file=stderr)
+    if not for_you:
+        return recommender, None
+    starred = marks.mask(corpus.papers, len(corpus.papers), lambda m: m.starred).nonzero()[0]
+    if not len(starred):
+        print(f"{PROG}: note: no starred papers among these, so 'for-you' has nothing to learn from: "
+              f"star some in the app (s) or with '{PROG} mark ID --star'; listed by relevance", file=stderr)  # fmt: skip
+        return recommender, None
+    return recommender, recommender.train(starred.tolist()).scores

@@ -1,0 +1,51 @@
+"""The browser's start: what is imported before its first frame.
+
+Every module imported before `App.run` delays the first frame. The parsers, the cache, the
+index, numpy and the HTTP client are only needed once the load starts, so the command line
+and the app import them where they are first used; this keeps it so."""
+
+import subprocess
+import sys
+
+# Each stands for a family that the load or a key brings in later.
+IMPORTED_AFTER_THE_FIRST_FRAME = (
+    "numpy",
+    "papertui.corpus.sniff",  # every input parser
+    "papertui.corpus.stored",
+    "papertui.cache",
+    "papertui.loading",
+    "papertui.search.index",
+    "papertui.search.sorting",
+    "papertui.recommend.model",
+    "papertui.resolve",
+    "papertui.sources.http",
+    "papertui.pdfs.download",
+    "http.client",
+    "xml.etree.ElementTree",
+)
+
+BUILD_THE_BROWSER = """
+import sys
+from papertui.cli import browse
+args = browse.browse_parser().parse_args(["--query", "graph neural"])
+app = browse.make_app(args.paths, args.query, print_mode=args.print, with_library=not args.no_library)
+print("\\n".join(sorted(sys.modules)))
+"""
+
+
+def test_building_the_browser_imports_nothing_the_load_needs(data_dir):
+    done = subprocess.run([sys.executable, "-c", BUILD_THE_BROWSER], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    imported = set(done.stdout.split())
+    assert "papertui.ui.app" in imported and "textual.app" in imported  # the app itself was built
+    assert sorted(imported.intersection(IMPORTED_AFTER_THE_FIRST_FRAME)) == []
+
+
+def test_the_packages_still_offer_every_name_they_list():
+    import papertui.corpus as corpus
+    import papertui.search as search
+
+    for package in (corpus, search):
+        for name in package.__all__:
+            assert getattr(package, name) is not None, (package.__name__, name)
+    assert not hasattr(corpus, "no_such_name")  # an unknown name is an AttributeError, not an import
