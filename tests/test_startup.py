@@ -49,3 +49,25 @@ def test_the_packages_still_offer_every_name_they_list():
         for name in package.__all__:
             assert getattr(package, name) is not None, (package.__name__, name)
     assert not hasattr(corpus, "no_such_name")  # an unknown name is an AttributeError, not an import
+
+
+LIST_FROM_THE_CACHE = """
+import sys
+from papertui.cli import main
+assert main(["list", "--query", "masked thought", "--limit", "1", sys.argv[1]]) == 0
+print("parsers imported:", "papertui.corpus.sniff" in sys.modules)
+"""
+
+
+def test_a_start_from_the_cache_imports_no_parser(tmp_path, seeds_dir):
+    import shutil
+
+    corpus = tmp_path / "seeds"
+    shutil.copytree(seeds_dir, corpus)
+    runs = [
+        subprocess.run([sys.executable, "-c", LIST_FROM_THE_CACHE, str(corpus)], capture_output=True, text=True, timeout=120)
+        for _ in range(2)  # the first reads the files and keeps them; the second starts from the cache
+    ]
+    assert [run.returncode for run in runs] == [0, 0], runs[-1].stderr
+    assert runs[0].stdout.splitlines()[0] == runs[1].stdout.splitlines()[0]  # the same answer
+    assert [run.stdout.splitlines()[-1] for run in runs] == ["parsers imported: True", "parsers imported: False"]

@@ -12,7 +12,6 @@ from typing import BinaryIO, Callable, Iterable, Iterator, Sequence, Union
 from papertui.corpus.merge import CorpusBuilder
 from papertui.corpus.model import Corpus, FileReport, Record, Source
 from papertui.corpus.records import MAX_ABSTRACT, MAX_TITLE
-from papertui.corpus.sniff import FORMATS, sniff_format
 from papertui.corpus.text import counting_removals, decode, is_binary, normalise_lines, printable, utf16_encoding
 from papertui.corpus.standard_input import STDIN, STDIN_NAME, stdin_stream
 
@@ -234,6 +233,8 @@ def load_file(
 
 
 def _load_stream(stream: BinaryIO, report: FileReport, builder: CorpusBuilder, stop: Callable[[], bool]) -> Iterator[int]:
+    from papertui.corpus.sniff import FORMATS, sniff_format  # every parser: not needed for a start from the cache
+
     head = _read_head(stream)
     while len(head) == HEAD_BYTES and not head.strip():  # a long run of blank space first
         head = _read_head(stream)
