@@ -40,6 +40,7 @@ from papertui.ui.filter_bar import FilterBar
 from papertui.ui.help_screen import HelpScreen
 from papertui.ui.paper_list import PaperList
 from papertui.ui.prompts import TextPrompt
+from papertui.ui.quiet_collection import QuietCollector
 from papertui.ui.pdf_actions import PdfActions
 from papertui.ui.recommend_actions import RecommendActions
 from papertui.ui.resolve_actions import ResolveActions
@@ -157,6 +158,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         # At most one filter runs and one waits: the newest query, with whether to keep the cursor.
         self._filter_cancel: threading.Event | None = None
         self._filter_wanted: tuple[str, bool] | None = None
+        self.collector = QuietCollector()  # full garbage collections when the keys pause
 
     @cached_property
     def sorter(self) -> Sorter:
@@ -233,11 +235,16 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         for warning in self.marks.warnings:
             self.notify(warning, title="Marks", severity="warning", markup=False, timeout=10)
         self._set_status(Content.styled("Loading papers…", "italic"))
+        self.collector.hold()
+        self.set_interval(0.5, lambda: self.collector.tick(self.last_keystroke, self.loading))
         corpus, index = self._given
         if corpus is not None:
             self.index_given_corpus(corpus, index)
         else:
             self.load_papers()
+
+    def on_unmount(self) -> None:
+        self.collector.release()
 
     # --- loading --------------------------------------------------------------------
 
