@@ -414,3 +414,34 @@ async def test_a_key_changes_the_list_and_the_detail_pane_in_one_frame(monkeypat
         assert 0 < len(drawn) <= len(keys) and all({"PaperList", "DetailPane"} <= frame for frame in drawn), frames
         if keys[0] not in ("pagedown", "down"):
             assert all("FilterBar" in frame for frame in drawn) and not app._batch_count, frames
+
+
+async def test_a_scrollbar_that_comes_or_goes_with_a_key_is_drawn_in_the_same_frame(monkeypatch):
+    """A new paper whose text no longer fits the detail pane (or now fits it) needs a layout
+    pass for the pane's scrollbar; that pass must happen before the key's frame, not in a
+    frame of its own after it (a second change on screen, a frame later)."""
+    from textual.screen import Screen
+
+    events: list[str] = []
+    draw, lay_out = Screen._compositor_refresh, Screen._refresh_layout
+
+    def recorded_draw(screen):
+        events.append("frame" if screen._dirty_widgets - set(screen.query("ScrollBar")) else "scrollbars")
+        draw(screen)
+
+    def recorded_layout(screen, *args, **kwargs):
+        events.append("layout")
+        lay_out(screen, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", recorded_draw)
+    monkeypatch.setattr(Screen, "_refresh_layout", recorded_layout)
+    app = make_app(query="language model r")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        scrollbar_before = app.detail.show_vertical_scrollbar
+        events.clear()
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.detail.show_vertical_scrollbar != scrollbar_before  # the case this is about
+        drawn = [event for event in events if event != "scrollbars"]
+        assert drawn[0] == "layout" and drawn.count("layout") == 1, events
