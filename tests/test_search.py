@@ -242,6 +242,24 @@ def test_ranked_rows_head_agrees_with_the_full_order():
         rows[len(papers)]
 
 
+
+def test_the_first_rows_of_a_large_answer_come_from_the_phrase_candidates_in_order():
+    """Past 4 × HEAD matches only the first HEAD rows are ranked up front, from the phrase
+    bonus's candidates; they must be the rows the whole order puts first."""
+    rng = random.Random(11)
+    words = ["graph", "neural", "network", "networks", "learning", "deep", "model"]
+    papers = [
+        make_paper(" ".join(rng.choice(words) for _ in range(rng.randint(2, 6))), " ".join(rng.choice(words) for _ in range(12)))
+        for _ in range(3000)
+    ]
+    index = SearchIndex(papers)
+    for query in ("graph neural", "neural network", "deep graph model", "graph"):
+        rows = index.search(query).rows
+        assert len(rows) > 4 * HEAD  # the case this is about
+        expected = brute_force_search(papers, query)
+        assert [rows[i] for i in range(HEAD + 5)] == expected[: HEAD + 5], query
+        assert list(rows) == expected, query
+
 @pytest.mark.parametrize(("starts", "ends"), [([0, 5, 5, 9], [3, 5, 7, 12]), ([4], [4]), ([], []), ([2, 0], [4, 1])])
 def test_ranges_concatenate_aranges(starts, ends):
     expected = [i for s, e in zip(starts, ends) for i in range(s, e)]

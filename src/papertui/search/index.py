@@ -54,11 +54,12 @@ def best_first(keys: np.ndarray, count: int) -> np.ndarray:
 class RankedRows(Sequence[int]):
     """Matching paper indices, best first. Only the first `HEAD` are sorted up front."""
 
-    def __init__(self, papers: np.ndarray, keys: np.ndarray) -> None:
+    def __init__(self, papers: np.ndarray, keys: np.ndarray, head: np.ndarray | None = None) -> None:
         self._papers = papers  # ascending paper indices
         self._keys = keys  # unsigned, higher is better
         self._order: np.ndarray | None = None
-        self._head = self._rank_head() if len(papers) > 4 * HEAD else None
+        # `head`: the positions of the best HEAD (or more), best first, when already known.
+        self._head = None if len(papers) <= 4 * HEAD else head if head is not None and len(head) >= HEAD else self._rank_head()
 
     def _rank_head(self) -> np.ndarray:
         return best_first(self._keys, HEAD)
@@ -313,8 +314,8 @@ class SearchIndex:
                 lambda term: marks.similarity(term, self._papers, state.size) if hasattr(marks, "similarity") else None,
             )
             papers, keys = evaluation.run(query, candidates)
-        keys = self._with_phrase_bonus(papers, keys, query.phrase_words)
-        result = SearchResult(query.text, RankedRows(papers, keys), terms, state.size, query.notes, papers)
+        keys, head = self._with_phrase_bonus(papers, keys, query.phrase_words)
+        result = SearchResult(query.text, RankedRows(papers, keys, head), terms, state.size, query.notes, papers)
         self._last = self._result_cache[words] = _Matched(words, papers, result)
         if len(self._result_cache) > RESULT_CACHE:
             self._result_cache.popitem(last=False)
@@ -330,12 +331,18 @@ class SearchIndex:
             keys += (title != 0).astype(np.uint16) << 10  # a title hit outranks any score
         return papers, keys
 
-    def _with_phrase_bonus(self, papers: np.ndarray, keys: np.ndarray, words: tuple[str, ...]) -> np.ndarray:
+    def _with_phrase_bonus(
+        self, papers: np.ndarray, keys: np.ndarray, words: tuple[str, ...]
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         """Rank keys with the phrase above them: a title that is the query first of all, then
         a title with the words adjacent and in order, then an abstract with them. Read for the
-        best PHRASE_CHECKS candidates by their key (the abstracts of the best ABSTRACT_CHECKS)."""
+        best PHRASE_CHECKS candidates by their key (the abstracts of the best ABSTRACT_CHECKS).
+
+        Also the positions of the best HEAD by the new keys, best first, when they are known
+        from those candidates: a paper left out of them has no bonus and a key no higher than
+        theirs (and comes later among equal keys), so the best HEAD are among them."""
         if not words or not len(papers):
-            return keys
+            return keys, None
         ranked = keys.astype(np.uint32)
         # One word: only a title that is that word gains, so the best few are enough to read.
         count = min(len(papers), PHRASE_CHECKS if len(words) > 1 else HEAD)
@@ -344,7 +351,11 @@ class SearchIndex:
         phrase = Phrase(words)
         for rank, position in enumerate(best.tolist()):
             ranked[position] |= phrase.level(self._papers[int(papers[position])], rank < ABSTRACT_CHECKS) << 16
-        return ranked
+        if count < HEAD:
+            return ranked, None
+        in_corpus_order = np.sort(best)
+        head = in_corpus_order[np.argsort(-ranked[in_corpus_order].astype(np.int64), kind="stable")[:HEAD]]
+        return ranked, head
 
     def _filter_mask(self, state: _State, term: Term, marks: MarkSource | None) -> np.ndarray:
         positive = Term(term.kind, term.value, anchor=term.anchor, operator=term.operator)
