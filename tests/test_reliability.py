@@ -343,3 +343,56 @@ def test_marks_left_unsaved_in_the_app_are_saved_on_the_way_out(data_dir, monkey
     assert main([]) == 0
     assert MarkStore.open().get(make_paper("Starred While The Disk Was Full")).starred
     assert capsys.readouterr().err == ""
+
+
+async def test_a_load_that_fails_says_so_and_stops_loading(monkeypatch):
+    """An error the loader did not expect reaches the app (it once left the worker waiting
+    for ever, the screen saying "Loading papers…"): one error note, and loading ends."""
+    from papertui import loading
+
+    def failing_load(*args, **kwargs):
+        raise OSError("the disk went away")
+        yield  # a generator, as the real one
+
+    monkeypatch.setattr(loading, "load_and_index", failing_load)
+    app = make_app()
+    noted: list[tuple[str, str]] = []
+    app.notify = lambda message, *, title="", severity="information", timeout=None, markup=True: noted.append((severity, message))
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(200):  # the failure arrives through the worker; never waits for ever
+            await pilot.pause(0.02)
+            if not app.loading:
+                break
+        assert not app.loading
+        status = str(app.query_one("#status").render())
+        assert "Loading failed (OSError: the disk went away)" in status and "Loading papers" not in status
+        assert ("error", "OSError: the disk went away") in noted
+
+
+async def test_work_in_a_daemon_thread_hands_its_error_to_the_awaiting_worker():
+    import asyncio
+
+    from papertui.ui.daemon import in_daemon_thread
+
+    def broken() -> None:
+        raise ValueError("broken")
+
+    with pytest.raises(ValueError, match="broken"):
+        await asyncio.wait_for(in_daemon_thread(broken, name="test"), 5)
+
+
+async def test_keys_typed_in_the_list_go_to_the_filter_only_until_the_list_loses_the_focus():
+    """A key no binding takes hands what follows to the filter (a fast typist's word); back
+    in the list, its own keys work again (`s` stars)."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "x")  # to the list; x is not a list key: the filter gets it
+        await settle(pilot)
+        assert app.filter_bar.value == "x" and app.filter_bar.has_focus
+        await pilot.press("backspace", "enter")  # back to the list
+        await settle(pilot)
+        assert app.paper_list.has_focus
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.filter_bar.value == "" and app.marks.get(app.detail.paper).starred

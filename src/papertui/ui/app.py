@@ -817,3 +817,15 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             self.notify(f"{type(error).__name__}: {error}", title=f"Failed while {event.worker.name}", severity="error", markup=False)
+            if event.worker.group == "load":
+                self._load_failed(error)
+
+    def _load_failed(self, error: BaseException | None) -> None:
+        """The load stopped on an error: what loaded before it stays searchable, and the
+        status line stops saying "Loading"."""
+        self.loading = False
+        self.query_one("#progress", ProgressBar).display = False
+        if self.corpus is None or self.result is None:
+            self._set_status(Content.styled(f"Loading failed ({type(error).__name__}: {error}); 'papertui stats' shows what each file holds", "$text-error"))
+        else:
+            self._update_status()

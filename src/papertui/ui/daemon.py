@@ -29,7 +29,10 @@ async def in_daemon_thread(work: Callable[[], T], name: str) -> T:
         try:
             result = work()
         except BaseException as error:  # noqa: BLE001 - handed to the awaiting worker
-            deliver = lambda: settle(lambda: future.set_exception(error))  # noqa: E731
+            # A name of its own: Python unbinds `error` when the except clause ends, before
+            # the loop calls `deliver`, and the worker would then wait for ever.
+            failure = error
+            deliver = lambda: settle(lambda: future.set_exception(failure))  # noqa: E731
         else:
             deliver = lambda: settle(lambda: future.set_result(result))  # noqa: E731
         try:

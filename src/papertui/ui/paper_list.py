@@ -165,9 +165,6 @@ class PaperList(ScrollView, can_focus=True):
             self._handing_on = True
             self.post_message(self.TypedText(event.character))
 
-    def on_blur(self) -> None:
-        self._handing_on = False
-
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._papers: Sequence[Paper] = ()
@@ -283,6 +280,7 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh_line(self.cursor)
 
     def on_blur(self) -> None:
+        self._handing_on = False  # back in the list later, its own keys work again
         self.refresh_line(self.cursor)
 
     # --- rendering ------------------------------------------------------------------
