@@ -11,7 +11,6 @@ import unicodedata
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from papertui.corpus.facts import date_key
-from papertui.corpus.merge import text_key
 from papertui.corpus.model import Paper
 from papertui.links import abs_url, paper_link, pdf_url
 

@@ -17,7 +17,7 @@ from typing import Callable, Iterator, Sequence, overload
 import numpy as np
 
 from papertui.corpus.model import Paper
-from papertui.search.evaluate import CorpusFacts, Evaluation, MarkSource, SearchCancelled, filter_mask
+from papertui.search.evaluate import CorpusFacts, Evaluation, MarkSource, filter_mask
 from papertui.search.highlight import NO_TERMS, Terms
 from papertui.corpus.merge import text_key
 from papertui.search.matching import JOINED, match_score
