@@ -13,6 +13,9 @@ from itertools import chain
 from typing import Sequence
 
 import numpy as np
+# np.unique imports numpy.ma on its first call (15–20 ms): imported here, with the index, in
+# the load worker, rather than inside the first key whose search needs it.
+import numpy.ma  # noqa: F401
 
 from papertui.packed_arrays import concatenated_ranges
 from papertui.search.vocabulary import Vocabulary, units, word_set
