@@ -201,6 +201,13 @@ class SearchIndex:
         self._state = _State(tuple(segments), self._vocabulary.publish(), patched)
         self.version += 1
 
+    def prepare_substrings(self) -> None:
+        """Index the vocabulary's trigrams for substring lookups, when it is large (a second or
+        two at a million papers; call it once loading ends, off the UI thread)."""
+        vocabulary = self._state.vocabulary
+        if vocabulary is not None:
+            vocabulary.prepare_substrings()
+
     def compact(self) -> None:
         """Merge neighbouring segments that fit in one: loading grows the index in small
         batches, and every segment costs each query word a few calls. Answers do not change."""

@@ -15,6 +15,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from papertui.search.matching import INFIX, JOINED, MIN_INFIX, index_words, match_score, part_words, typo_budget
+from papertui.search.trigrams import Trigrams
 from papertui.search.typo_keys import KEY_LENGTH, TypoKeys, query_keys
 
 JOINED_BYTE = JOINED.encode()
@@ -48,6 +49,9 @@ def units(score: float) -> int:
 
 INFIX_UNITS = units(INFIX)
 MAX_CHUNKS = 8  # typo-key chunks a view keeps before they are merged into one
+# Characters in a blob of words before its substring lookups get a trigram index (built once
+# loading ends): below this a scan costs a few milliseconds, less than building one would.
+TRIGRAM_TEXT = 4_000_000
 
 
 class _Ids(dict[bytes, int]):
@@ -73,7 +77,9 @@ class VocabularyView:
     typo_keys: tuple[TypoKeys, ...]  # the words filed for typo lookups, in chunks
     blobs: tuple[tuple[str, np.ndarray, int], ...]  # ("\n"-joined words, starts, first id)
     _candidates: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
-    _containing: dict[str, list[int]] = field(default_factory=dict)
+    # query word -> (ids of the words containing it, ascending; those among them not starting with it)
+    _containing: dict[str, tuple[list[int], np.ndarray]] = field(default_factory=dict)
+    _trigrams: dict[int, Trigrams | None] = field(default_factory=dict)  # blob number -> its index
 
     def other_candidates(self, query_word: str) -> tuple[np.ndarray, np.ndarray]:
         """Ids and score units of matching words that do not start with `query_word`
@@ -84,17 +90,32 @@ class VocabularyView:
         return found
 
     def containing(self, query_word: str) -> list[int]:
-        """Ids of words containing `query_word`; narrowed from the previous keystroke's answer."""
+        """Ids of words containing `query_word`, ascending; narrowed from the previous
+        keystroke's answer."""
+        return self._containing_and_infix(query_word)[0]
+
+    def infix(self, query_word: str) -> np.ndarray:
+        """Ids of words containing `query_word` but not starting with it, ascending."""
+        return self._containing_and_infix(query_word)[1]
+
+    def _containing_and_infix(self, query_word: str) -> tuple[list[int], np.ndarray]:
         found = self._containing.get(query_word)
         if found is None:
             shorter = self._containing.get(query_word[:-1])
+            words = self.words
             if shorter is not None:
-                words = self.words
-                found = [i for i in shorter if query_word in words[i]]
+                ids = [i for i in shorter[0] if query_word in words[i]]
+                found = ids, np.array([i for i in ids if not words[i].startswith(query_word)], dtype=np.int64)
             else:
                 found = _scan_containing(self, query_word)
             _bounded(self._containing)[query_word] = found
         return found
+
+    def prepare_substrings(self) -> None:
+        """Build the trigram index of each large blob of words (once; from any thread)."""
+        for number, (blob, _, _) in enumerate(self.blobs):
+            if number not in self._trigrams and len(blob) >= TRIGRAM_TEXT:
+                self._trigrams[number] = Trigrams.build(blob)
 
 
 def _bounded(cache: dict, size: int = 256) -> dict:
@@ -157,7 +178,7 @@ def _other_candidates(view: VocabularyView, query_word: str) -> tuple[np.ndarray
     words = view.words
     containing = view.containing(query_word) if len(query_word) >= MIN_INFIX else []
     # A word holding the query word, but not at its start, is an infix match: no scoring needed.
-    ids = [i for i in containing if not words[i].startswith(query_word)]
+    ids = view.infix(query_word).tolist() if len(query_word) >= MIN_INFIX else []
     scores = [INFIX_UNITS] * len(ids)
     budget = typo_budget(len(query_word))
     if budget:
@@ -173,14 +194,29 @@ def _other_candidates(view: VocabularyView, query_word: str) -> tuple[np.ndarray
     return np.array(ids, dtype=np.int32), np.array(scores, dtype=np.uint8)
 
 
-def _scan_containing(view: VocabularyView, query_word: str) -> list[int]:
+def _scan_containing(view: VocabularyView, query_word: str) -> tuple[list[int], np.ndarray]:
+    """The words containing `query_word`, and those of them not starting with it, found where
+    it occurs in each blob of words: from the blob's trigram index when it has one."""
     pattern = re.compile(re.escape(query_word))
-    found: list[int] = []
-    for blob, starts, first_id in view.blobs:
-        positions = np.fromiter((m.start() for m in pattern.finditer(blob)), dtype=np.int64)
-        if len(positions):
-            found.extend((np.searchsorted(starts, positions, side="right") - 1 + first_id).tolist())
-    return list(dict.fromkeys(found))
+    containing: list[np.ndarray] = []
+    infix: list[np.ndarray] = []
+    for number, (blob, starts, first_id) in enumerate(view.blobs):
+        trigrams = view._trigrams.get(number)
+        if trigrams is not None:
+            positions = trigrams.positions_of(query_word[:3]).astype(np.int64)
+            if len(query_word) > 3:  # the rest of the word after its first three letters
+                positions = positions[[blob.startswith(query_word, p) for p in positions.tolist()]]
+        else:
+            positions = np.fromiter((m.start() for m in pattern.finditer(blob)), dtype=np.int64)
+        if not len(positions):
+            continue
+        words = np.searchsorted(starts, positions, side="right") - 1
+        at_start = positions == starts[words]
+        containing.append(np.unique(words) + first_id)
+        infix.append(np.setdiff1d(words[~at_start], words[at_start]) + first_id)
+    if not containing:
+        return [], np.empty(0, dtype=np.int64)
+    return np.concatenate(containing).tolist(), np.concatenate(infix)
 
 
 def _typo_candidates(view: VocabularyView, query_word: str, budget: int) -> Iterable[int]:

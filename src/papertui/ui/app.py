@@ -267,6 +267,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         def stop() -> bool:
             return self._stop_loading.is_set() or abandoned.is_set()
 
+        step = None
         for step in load_and_index(self.paths, display_root=self.display_root, stop=stop):
             if abandoned.is_set():
                 return
@@ -280,6 +281,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
                 self._resolver = Resolver(cache)
                 self._new_papers = count_seen_after(step.corpus.papers, self.marks.new_since)
             self.post_message(self.Loaded(step))
+        if step is not None and step.done and not abandoned.is_set():
+            step.index.prepare_substrings()  # a large vocabulary: each word's first substring lookup, a slice
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, name="indexing papers", description="index papers")
     def index_given_corpus(self, corpus: Corpus, index: SearchIndex | None) -> None:
