@@ -78,3 +78,26 @@ def test_a_word_that_starts_with_the_query_is_no_infix_match_even_if_it_holds_it
     assert view.containing("aaa") == [0, 1, 2] and view.infix("aaa").tolist() == [1]
     assert view.containing("bab") == [3, 4] and view.infix("bab").tolist() == [3, 4]
     assert view.containing("abab") == [3, 4] and view.infix("abab").tolist() == [4]
+
+
+def test_only_a_large_vocabulary_wants_the_index(seed_corpus, monkeypatch):
+    index = SearchIndex(seed_corpus.papers)
+    assert not index.substrings_wanted()  # the seeds: a scan is cheaper
+    monkeypatch.setattr(vocabulary_module, "TRIGRAM_TEXT", 0)
+    assert index.substrings_wanted()
+    index.prepare_substrings()
+    assert not index.substrings_wanted()  # built once
+
+
+async def test_the_app_builds_the_index_once_loading_ends(monkeypatch):
+    from helpers import settle
+    from papertui.cli import make_app
+
+    monkeypatch.setattr(vocabulary_module, "TRIGRAM_TEXT", 0)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not app.index.substrings_wanted() and app.index._state.vocabulary._trigrams
+        await pilot.press(*"eason")  # an infix lookup through the index
+        await settle(pilot)
+        assert len(app.paper_list.rows) > 0

@@ -201,6 +201,11 @@ class SearchIndex:
         self._state = _State(tuple(segments), self._vocabulary.publish(), patched)
         self.version += 1
 
+    def substrings_wanted(self) -> bool:
+        """Whether `prepare_substrings` has work to do (a large vocabulary without its index)."""
+        vocabulary = self._state.vocabulary
+        return vocabulary is not None and vocabulary.substrings_wanted()
+
     def prepare_substrings(self) -> None:
         """Index the vocabulary's trigrams for substring lookups, when it is large (a second or
         two at a million papers; call it once loading ends, off the UI thread)."""

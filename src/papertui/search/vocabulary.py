@@ -111,6 +111,9 @@ class VocabularyView:
             _bounded(self._containing)[query_word] = found
         return found
 
+    def substrings_wanted(self) -> bool:
+        return any(n not in self._trigrams and len(blob) >= TRIGRAM_TEXT for n, (blob, _, _) in enumerate(self.blobs))
+
     def prepare_substrings(self) -> None:
         """Build the trigram index of each large blob of words (once; from any thread)."""
         for number, (blob, _, _) in enumerate(self.blobs):

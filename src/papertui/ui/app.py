@@ -42,7 +42,7 @@ from papertui.ui.paper_list import PaperList
 from papertui.ui.prompts import TextPrompt
 from papertui.ui.quiet_collection import QuietCollector
 from papertui.ui.pdf_actions import PdfActions
-from papertui.ui.recommend_actions import RecommendActions
+from papertui.ui.recommend_actions import RecommendActions, wait_for_quiet
 from papertui.ui.resolve_actions import ResolveActions
 from papertui.ui.terminal_input import tolerate_invalid_input_bytes
 
@@ -281,8 +281,12 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
                 self._resolver = Resolver(cache)
                 self._new_papers = count_seen_after(step.corpus.papers, self.marks.new_since)
             self.post_message(self.Loaded(step))
-        if step is not None and step.done and not abandoned.is_set():
-            step.index.prepare_substrings()  # a large vocabulary: each word's first substring lookup, a slice
+        # A large vocabulary: each word's first substring lookup becomes a slice. Built in a
+        # pause of the keys (a second or two at 1M, which a search would otherwise share).
+        if step is None or not step.done or not step.index.substrings_wanted():
+            return
+        if not wait_for_quiet(lambda: self.last_keystroke, abandoned.is_set):
+            step.index.prepare_substrings()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, name="indexing papers", description="index papers")
     def index_given_corpus(self, corpus: Corpus, index: SearchIndex | None) -> None:
