@@ -59,16 +59,23 @@ print("parsers imported:", "papertui.corpus.sniff" in sys.modules)
 """
 
 
-def test_a_start_from_the_cache_imports_no_parser(tmp_path, seeds_dir):
+def run_twice_on_the_seeds(script: str, tmp_path, seeds_dir) -> list[subprocess.CompletedProcess]:
+    """`script` in two processes on a copy of the seeds: the first reads the files and keeps
+    them in the cache, the second starts from the cache."""
     import shutil
 
     corpus = tmp_path / "seeds"
     shutil.copytree(seeds_dir, corpus)
     runs = [
-        subprocess.run([sys.executable, "-c", LIST_FROM_THE_CACHE, str(corpus)], capture_output=True, text=True, timeout=120)
-        for _ in range(2)  # the first reads the files and keeps them; the second starts from the cache
+        subprocess.run([sys.executable, "-c", script, str(corpus)], capture_output=True, text=True, timeout=120)
+        for _ in range(2)
     ]
     assert [run.returncode for run in runs] == [0, 0], runs[-1].stderr
+    return runs
+
+
+def test_a_start_from_the_cache_imports_no_parser(tmp_path, seeds_dir):
+    runs = run_twice_on_the_seeds(LIST_FROM_THE_CACHE, tmp_path, seeds_dir)
     assert runs[0].stdout.splitlines()[0] == runs[1].stdout.splitlines()[0]  # the same answer
     assert [run.stdout.splitlines()[-1] for run in runs] == ["parsers imported: True", "parsers imported: False"]
 
@@ -90,13 +97,5 @@ print("imported by the searches:", sorted(set(sys.modules) - before))
 def test_the_first_searches_after_a_start_from_the_cache_import_nothing(tmp_path, seeds_dir):
     """An import inside a key is paid by that key (numpy.ma, imported by np.unique's first
     call, cost the first typo search 15-20 ms): whatever the searches need comes with the load."""
-    import shutil
-
-    corpus = tmp_path / "seeds"
-    shutil.copytree(seeds_dir, corpus)
-    runs = [
-        subprocess.run([sys.executable, "-c", SEARCH_AFTER_A_START_FROM_THE_CACHE, str(corpus)], capture_output=True, text=True, timeout=120)
-        for _ in range(2)  # the first reads the files and keeps them; the second starts from the cache
-    ]
-    assert [run.returncode for run in runs] == [0, 0], runs[-1].stderr
+    runs = run_twice_on_the_seeds(SEARCH_AFTER_A_START_FROM_THE_CACHE, tmp_path, seeds_dir)
     assert runs[1].stdout.splitlines()[-1] == "imported by the searches: []"

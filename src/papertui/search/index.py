@@ -58,8 +58,10 @@ class RankedRows(Sequence[int]):
         self._papers = papers  # ascending paper indices
         self._keys = keys  # unsigned, higher is better
         self._order: np.ndarray | None = None
-        # `head`: the positions of the best HEAD (or more), best first, when already known.
-        self._head = None if len(papers) <= 4 * HEAD else head if head is not None and len(head) >= HEAD else self._rank_head()
+        # `head`: the positions of the best HEAD, best first, when already known.
+        self._head = None
+        if len(papers) > 4 * HEAD:
+            self._head = head if head is not None else self._rank_head()
 
     def _rank_head(self) -> np.ndarray:
         return best_first(self._keys, HEAD)

@@ -29,7 +29,7 @@ class Trigrams:
     @classmethod
     def build(cls, blob: str) -> Trigrams | None:
         """None when the blob's alphabet is too large to pack (a vocabulary of many scripts)."""
-        codes = np.frombuffer((blob or "\n").encode("utf-32-le"), dtype=np.uint32)
+        codes = np.frombuffer((blob + "\n").encode("utf-32-le"), dtype=np.uint32)  # a newline, surely
         seen = np.zeros(int(codes.max()) + 1, dtype=bool)
         seen[codes] = True
         dense = np.cumsum(seen, dtype=np.int64) * seen  # 1, 2, 3… for the characters present
@@ -39,7 +39,7 @@ class Trigrams:
             return None
         letters = dense[codes].astype(np.uint64)
         del codes
-        inside = letters != dense[NEWLINE] if NEWLINE < len(dense) else np.ones(len(letters), dtype=bool)
+        inside = letters != dense[NEWLINE]
         starts = np.flatnonzero(inside[:-2] & inside[1:-1] & inside[2:]).astype(np.uint64)  # none under 3
         del inside
         packed = letters[starts] << np.uint64(2 * bits)

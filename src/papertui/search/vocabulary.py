@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import numpy as np
 from rapidfuzz import process
@@ -112,13 +112,17 @@ class VocabularyView:
         return found
 
     def substrings_wanted(self) -> bool:
-        return any(n not in self._trigrams and len(blob) >= TRIGRAM_TEXT for n, (blob, _, _) in enumerate(self.blobs))
+        return any(True for _ in self._blobs_wanting_trigrams())
 
     def prepare_substrings(self) -> None:
         """Build the trigram index of each large blob of words (once; from any thread)."""
+        for number, blob in list(self._blobs_wanting_trigrams()):
+            self._trigrams[number] = Trigrams.build(blob)
+
+    def _blobs_wanting_trigrams(self) -> Iterator[tuple[int, str]]:
         for number, (blob, _, _) in enumerate(self.blobs):
             if number not in self._trigrams and len(blob) >= TRIGRAM_TEXT:
-                self._trigrams[number] = Trigrams.build(blob)
+                yield number, blob
 
 
 def _bounded(cache: dict, size: int = 256) -> dict:
@@ -200,7 +204,6 @@ def _other_candidates(view: VocabularyView, query_word: str) -> tuple[np.ndarray
 def _scan_containing(view: VocabularyView, query_word: str) -> tuple[list[int], np.ndarray]:
     """The words containing `query_word`, and those of them not starting with it, found where
     it occurs in each blob of words: from the blob's trigram index when it has one."""
-    pattern = re.compile(re.escape(query_word))
     containing: list[np.ndarray] = []
     infix: list[np.ndarray] = []
     for number, (blob, starts, first_id) in enumerate(view.blobs):
@@ -210,6 +213,7 @@ def _scan_containing(view: VocabularyView, query_word: str) -> tuple[list[int], 
             if len(query_word) > 3:  # the rest of the word after its first three letters
                 positions = positions[[blob.startswith(query_word, p) for p in positions.tolist()]]
         else:
+            pattern = re.compile(re.escape(query_word))
             positions = np.fromiter((m.start() for m in pattern.finditer(blob)), dtype=np.int64)
         if not len(positions):
             continue
