@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import http.client
+import json
 import os
 import time
 from contextlib import contextmanager
@@ -66,7 +67,8 @@ class Throttle:
 
 @dataclass
 class Client:
-    """GETs for one service (`name` is how messages call it)."""
+    """GETs (and JSON POSTs) for one service (`name` is how messages call it); `headers` are
+    sent with every request of this client (an API key, say)."""
 
     name: str
     throttle: Throttle
@@ -76,10 +78,17 @@ class Client:
     requests: int = 0
     waited: float = 0.0  # seconds spent waiting for Retry-After
     log: list[str] = field(default_factory=list)  # one line per retry, for the progress display
+    headers: dict[str, str] = field(default_factory=dict)
 
     def get(self, url: str) -> bytes:
         """The body of a 200 answer. Raises FetchError (one line) or Stopped."""
         return self._with_retries(url, dict, _read_whole)
+
+    def post(self, url: str, body: bytes | dict) -> bytes:
+        """POST `body` (a dict is sent as JSON) and return the answer's body, with the same
+        pause, retries and one-line errors as `get`."""
+        data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
+        return self._with_retries(url, lambda: {"Content-Type": "application/json"}, _read_whole, data=data)
 
     def download(self, url: str, part: Path, on_bytes: Callable[[int, int | None], None] = lambda done, total: None) -> None:
         """Stream `url` into `part`, resuming from what `part` already holds (a Range request);
@@ -118,6 +127,7 @@ class Client:
         headers: Callable[[], dict[str, str]],
         consume: Callable[[HTTPResponse], T],
         complete_at_416: Callable[[], bool] = lambda: False,
+        data: bytes | None = None,
     ) -> T | None:
         host = urlsplit(url).netloc or url
         for attempt in range(self.retries + 1):
@@ -126,7 +136,8 @@ class Client:
             self.throttle.wait()
             self.requests += 1
             try:
-                request = Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **headers()})
+                sent = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **self.headers, **headers()}
+                request = Request(url, data=data, headers=sent, method="POST" if data is not None else "GET")
                 with urlopen(request, timeout=self.timeout) as response:
                     return consume(response)
             except HTTPError as error:
