@@ -25,6 +25,7 @@ COMMANDS = {
     "download": ("papertui.pdfs.commands", "run_download"),
     "mark": ("papertui.marks_command", "run_mark"),
     "cache": ("papertui.cache.command", "run_cache"),
+    "enrich": ("papertui.cli.enrich", "main"),
 }
 
 
