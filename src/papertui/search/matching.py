@@ -25,7 +25,11 @@ MIN_INFIX = 3
 
 # Words joined by a hyphen, a slash or a dot, with no space: Q-learning, text-to-video,
 # encoder/decoder, Qwen2.5-VL, GPT-4o. Each is also indexed as one joined word (qlearning).
-COMPOUND = re.compile(r"[^\W_]+(?:[-/.]+[^\W_]+)+")
+# A compound starts where a word starts (the lookbehind): without it, a long word with no
+# separator (a pasted hash, a base64 blob) was matched and given back from each of its letters
+# in turn, n²/2 steps — 20,000 letters in the filter took minutes. Now each letter is read a
+# bounded number of times; tests/hostile/test_regex_linear.py times it.
+COMPOUND = re.compile(r"(?<![^\W_])[^\W_]+(?:[-/.]+[^\W_]+)+")
 _SEPARATORS = re.compile(r"[-/.]+")
 # The parts of a word written as several: DeepResearchEval, MobileNet, GPT4o, Qwen2, 3D.
 PART = re.compile(r"[^\W\d_](?:[^\W\d_A-Z]+)|[A-Z]+(?![a-z])|\d+|[^\W\d_]+")

@@ -191,11 +191,12 @@ def _split(text: str, notes: list[str]) -> list[str]:
     tokens: list[str] = []
     current: list[str] = []
     quoted = False
+    last_quote = text.rfind('"')  # not `'"' in text[position + 1:]`: a copy per quote, n² for a run of them
     for position, char in enumerate(text):
         if char == '"':
             if quoted:
                 quoted = False
-            elif '"' in text[position + 1 :]:
+            elif position < last_quote:
                 quoted = True
             else:
                 _note(notes, 'an unbalanced " was read literally')
@@ -332,10 +333,13 @@ def _filter_term(kind: str, value: str, negated: bool, notes: list[str]) -> Term
     elif kind == "upvotes":
         operator = next((op for op in DATE_OPERATORS if value.startswith(op)), "=")
         number = value[len(operator) :] if value.startswith(operator) else value
-        if not number.isdigit():
+        if not (number.isascii() and number.isdigit()):  # `²` is a digit that int() refuses
             _note(notes, f"upvotes:{value}: give a number, as in upvotes:>=10; ignored")
             return None
-        return Term("upvotes", str(int(number)), negated=negated, operator=operator)
+        digits = number.lstrip("0") or "0"
+        # No paper has 10¹⁸ upvotes, so a longer number compares as that one does; int() refuses
+        # one of more than 4,300 digits (a pasted run of them).
+        return Term("upvotes", digits if len(digits) <= 18 else str(10**18), negated=negated, operator=operator)
     elif kind == "date":
         operator = next((op for op in DATE_OPERATORS if value.startswith(op)), "")
         bound = value[len(operator) :]
