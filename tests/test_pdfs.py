@@ -290,7 +290,7 @@ def test_a_malformed_id_never_names_a_file(pdf_server, clock, bad):
 
 
 def test_an_encrypted_pdf_is_said_so():
-    from papertui.pdfs.text import _why
+    from papertui.pdfs.extractor import why
 
-    assert "encrypted" in _why("Failed to load document (PDFium: Incorrect password error).")
-    assert "damaged" in _why("Failed to load document (PDFium: Data format error).")
+    assert "encrypted" in why("Failed to load document (PDFium: Incorrect password error).")
+    assert "damaged" in why("Failed to load document (PDFium: Data format error).")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import dataclass
 from typing import TextIO
 
 from papertui.command_line import CommandParser, ids_given
@@ -26,7 +27,8 @@ def download_parser() -> argparse.ArgumentParser:
             "- reads them from standard input, one per line (lines that hold none are skipped).\n"
             "Files go to DATA_DIR/pdfs/ID.pdf. One request every 3 seconds, as arXiv asks; a cut\n"
             f"download resumes next time. PDFs come from ${PDF_BASE_VARIABLE} (default https://arxiv.org).\n"
-            "exit status: 0 when every PDF is there, 1 when one failed, 2 on a usage error, 130 on Ctrl+C."
+            "exit status: 0 when every PDF is there, 1 when one failed or was not an id, 2 on a usage error,\n"
+            "130 on Ctrl+C."
         ),
     )
     parser.add_argument("ids", nargs="+", metavar="ID|URL")
@@ -35,7 +37,11 @@ def download_parser() -> argparse.ArgumentParser:
 
 def run_download(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     args = download_parser().parse_args(argv)
-    wanted = ids_given(args.ids, lambda text: Wanted(*found) if (found := split_version(text)) else None, stderr)
+    given = ids_given(args.ids, _wanted_or_not, stderr)
+    not_ids = [item for item in given if isinstance(item, NotAnId)]
+    for item in not_ids:
+        print(f"{PROG}: error: {_shown(item.text)} is not an arXiv id or URL; skipped", file=stderr)
+    wanted = [item for item in given if isinstance(item, Wanted)]
     if not wanted:
         print(f"{PROG}: error: no arXiv id to download", file=stderr)
         return 2
@@ -65,4 +71,22 @@ def run_download(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
         print(f"{result.arxiv_id}: {how}, {human_size(result.pdf.size)}: {result.pdf.path}", file=stdout)
         if result.text is not None and result.text.problem:
             print(f"{PROG}: warning: {result.arxiv_id}: no full text: {result.text.problem}", file=stderr)
-    return 1 if failed else 0
+    return 1 if failed or not_ids else 0
+
+
+@dataclass(frozen=True)
+class NotAnId:
+    """An argument that names no paper: said once, the others still downloaded, exit status 1."""
+
+    text: str
+
+
+def _wanted_or_not(text: str) -> Wanted | NotAnId:
+    found = split_version(text)
+    return Wanted(*found) if found else NotAnId(text)
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """An argument as typed, quoted with its control characters escaped, and cut: a 5,000-digit
+    version is one short line."""
+    return repr(text[:limit]) + (f" (… {len(text):,} characters)" if len(text) > limit else "")

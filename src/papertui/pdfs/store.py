@@ -16,7 +16,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from papertui.corpus.text import printable
 from papertui.links import parse_arxiv_id
+from papertui.regular_files import open_regular
 from papertui.state import data_dir
 
 PDF_DIR = "pdfs"
@@ -24,7 +26,10 @@ PDF_BASE_VARIABLE = "PAPERTUI_ARXIV_PDF"
 DEFAULT_PDF_BASE = "https://arxiv.org"
 TEXT_SUFFIX = ".txt"
 NO_TEXT_SUFFIX = ".notext"
-_VERSION = re.compile(r"v([0-9]+)$")
+_VERSION = re.compile(r"v([0-9]+)$")  # ASCII digits: int() would take "١" and "²" fails it
+MAX_VERSION_DIGITS = 4  # arXiv's versions stay in two digits
+FULL_TEXT_BYTES = 64 << 20  # ID.txt is 4 M characters at most (pdfs/text.py); one put by hand is cut here
+REASON_BYTES = 4096
 
 
 def pdf_base() -> str:
@@ -46,7 +51,11 @@ def split_version(text: str) -> tuple[str, str] | None:
     if arxiv_id is None:
         return None
     found = _VERSION.search(text.strip().removesuffix(".pdf"))
-    return arxiv_id, (f"v{int(found.group(1))}" if found else "")
+    if found is None:
+        return arxiv_id, ""
+    if len(found.group(1).lstrip("0")) > MAX_VERSION_DIGITS:
+        return None  # v followed by 5,000 digits: no paper has that version, and no file that name
+    return arxiv_id, f"v{int(found.group(1))}"
 
 
 def _id_of_stem(stem: str) -> tuple[str, str] | None:
@@ -113,9 +122,11 @@ class PdfStore:
         try:
             with os.scandir(self.root) as entries:
                 for entry in entries:
-                    names.add(entry.name)
-                    if entry.name.endswith(".pdf") and entry.is_file(follow_symlinks=False):
-                        pdfs.append(entry)
+                    # only regular files count: a FIFO named ID.txt would hang whoever reads it
+                    if entry.is_file(follow_symlinks=False):
+                        names.add(entry.name)
+                        if entry.name.endswith(".pdf"):
+                            pdfs.append(entry)
         except OSError:
             return found
         for entry in pdfs:
@@ -181,7 +192,8 @@ class PdfStore:
             if cached is not None and cached[0] == pdf.path:
                 return cached[1]
         try:
-            text = " ".join(pdf.text_path.read_text(encoding="utf-8", errors="replace").lower().split())
+            with open_regular(pdf.text_path) as file:
+                text = " ".join(file.read(FULL_TEXT_BYTES).decode("utf-8", "replace").lower().split())
         except OSError:
             return None
         with self._lock:
@@ -196,9 +208,11 @@ def _version_number(version: str) -> int:
 
 def _read_reason(path: Path) -> str:
     try:
-        return " ".join(path.read_text(encoding="utf-8", errors="replace").split())[:200] or "no text"
+        with open_regular(path) as file:
+            said = file.read(REASON_BYTES).decode("utf-8", "replace")
     except OSError:
         return "no text"
+    return printable(" ".join(said.split()))[:300] or "no text"
 
 
 def human_size(size: int) -> str:

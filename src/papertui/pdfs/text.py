@@ -1,19 +1,47 @@
 """The text of a downloaded PDF, extracted with pdfium (pypdfium2: permissively licensed,
 wheels for every platform, no system library) and kept beside the PDF, so each file is read
 once. A damaged or encrypted PDF gets one line (in `ID.notext`) and stays openable.
+
+pdfium runs in a child process (`pdfs/extractor.py`) within a budget, because a PDF is
+untrusted input: a 300 KB file whose content stream inflates to 300 MB took 620 MB in
+process, one of 200 KB made of text operators 3.4 GB and 6 s. The child caps its address
+space and CPU time (`resource`, on Linux and macOS; on Windows only the deadline holds) and
+is killed past the wall-clock deadline; a PDF over the budget gets its one line and still
+opens. The budget, in the environment (a positive whole number; 0 for no limit):
+  PAPERTUI_PDF_TEXT_MEMORY_MB   address space of the child, default 384: a 36-page paper
+                                takes 22 MB of RSS and 150 MB of address space, most of it
+                                reserved and never touched; the 300 MB bomb stops at 311 MB of
+                                RSS, so the app and its child stay under 500 MB for it
+  PAPERTUI_PDF_TEXT_SECONDS     wall-clock (and CPU) seconds per PDF, default 60: a 36-page
+                                paper takes 0.08 s, a child's start included
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Mapping
 
-from papertui.corpus.text import strip_controls
+from papertui.corpus.text import printable
+from papertui.pdfs import extractor
 from papertui.pdfs.store import LocalPdf, PdfStore
+from papertui.regular_files import check_regular, open_regular
 from papertui.state import write_atomically
 
 MAX_PAGES = 400  # a thesis or a book chapter; past this the rest is not searched
 MAX_CHARS = 4_000_000
-PAGE_BREAK = "\f"
+PAGE_BREAK = extractor.PAGE_BREAK
+MEMORY_VARIABLE = "PAPERTUI_PDF_TEXT_MEMORY_MB"
+SECONDS_VARIABLE = "PAPERTUI_PDF_TEXT_SECONDS"
+DEFAULT_MEMORY_MB = 384
+DEFAULT_SECONDS = 60
+FIRST_PAGE_BYTES = 8000
 
 
 class NoText(Exception):
@@ -21,50 +49,109 @@ class NoText(Exception):
 
 
 class NoExtractor(NoText):
-    """pypdfium2 is missing: nothing is wrong with the PDF, so nothing is remembered."""
+    """pypdfium2 is missing, or the child cannot run: nothing is wrong with the PDF, so
+    nothing is remembered and it is tried again next time."""
 
 
-def extract_text(pdf: LocalPdf) -> str:
-    """Every page's text, pages separated by form feeds. Raises NoText."""
+@dataclass(frozen=True)
+class TextBudget:
+    memory_mb: int = DEFAULT_MEMORY_MB  # the child's address space; 0: no limit
+    seconds: int = DEFAULT_SECONDS  # wall clock, and CPU; 0: no limit
+
+
+def text_budget(environ: Mapping[str, str] | None = None) -> TextBudget:
+    """The budget the environment sets; a value that is not a whole number keeps the default."""
+    environ = os.environ if environ is None else environ
+    return TextBudget(
+        _whole_number(environ.get(MEMORY_VARIABLE), DEFAULT_MEMORY_MB),
+        _whole_number(environ.get(SECONDS_VARIABLE), DEFAULT_SECONDS),
+    )
+
+
+def _whole_number(text: str | None, default: int) -> int:
+    text = (text or "").strip()
+    # ASCII digits only, and few: int() takes "²"-free Unicode digits and 5,000-digit strings too
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 7 else default
+
+
+def extractor_command(pdf: Path, budget: TextBudget) -> list[str]:
+    """The child that reads `pdf` (the same interpreter, so the same pypdfium2). Its CPU
+    limit is a second past the deadline: the parent's kill is the one that is meant to act."""
+    cpu = budget.seconds + 1 if budget.seconds else 0
+    return [sys.executable, "-m", extractor.__name__, str(pdf), str(budget.memory_mb), str(cpu), str(MAX_PAGES), str(MAX_CHARS)]
+
+
+def extract_text(pdf: LocalPdf, budget: TextBudget | None = None) -> str:
+    """Every page's text, pages separated by form feeds, read by a child process within
+    `budget` (the environment's by default). Raises NoText."""
+    budget = budget or text_budget()
+    if not _has_pypdfium2():
+        raise NoExtractor("pypdfium2 is not installed (pip install pypdfium2), so no text was extracted")
     try:
-        import pypdfium2 as pdfium
-    except ImportError:
-        raise NoExtractor("pypdfium2 is not installed (pip install pypdfium2), so no text was extracted") from None
-    try:
-        document = pdfium.PdfDocument(str(pdf.path))
-    except pdfium.PdfiumError as error:
-        raise NoText(_why(str(error))) from None
+        check_regular(pdf.path)  # a FIFO would keep the child waiting until its deadline
     except OSError as error:
         raise NoText(f"cannot read it ({error.strerror or error})") from None
-    pages: list[str] = []
-    size = 0
+    with tempfile.TemporaryFile(prefix="papertui-text-") as output:
+        status = _run_child(extractor_command(pdf.path, budget), output, budget)
+        output.seek(0)
+        data = output.read(MAX_CHARS * 4 + extractor.OUTPUT_SLACK)  # the child caps it too
+    said = data.decode("utf-8", "replace")
+    if status == 0:
+        return said
+    raise _no_text(status, said, budget)
+
+
+def _has_pypdfium2() -> bool:
     try:
-        for number in range(min(len(document), MAX_PAGES)):
-            page = document[number]
-            try:
-                text_page = page.get_textpage()
-                try:
-                    text = text_page.get_text_bounded()
-                finally:
-                    text_page.close()
-            finally:
-                page.close()
-            pages.append(strip_controls(text.replace("\r\n", "\n")))
-            size += len(pages[-1])
-            if size > MAX_CHARS:
-                break
-    except pdfium.PdfiumError as error:
-        if not pages:
-            raise NoText(_why(str(error))) from None
+        return find_spec("pypdfium2") is not None
+    except (ImportError, ValueError, AttributeError):  # ValueError: hidden in sys.modules
+        return False
+
+
+def _run_child(command: list[str], output: object, budget: TextBudget) -> int | None:
+    """The child's exit status (negative: the signal that ended it), None when it was
+    killed at the deadline."""
+    try:
+        # stdin stays open while we wait: the child ends when it closes (see extractor.py)
+        child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=output, stderr=subprocess.DEVNULL)
+    except OSError as error:
+        raise NoExtractor(f"cannot start the text extractor {command[0]} ({error.strerror or error})") from None
+    try:
+        return child.wait(timeout=budget.seconds or None)
+    except subprocess.TimeoutExpired:
+        return None
     finally:
-        document.close()
-    return PAGE_BREAK.join(pages)
+        if child.poll() is None:  # the deadline, or an interruption (Ctrl+C) of ours
+            child.kill()
+            child.wait()
+        if child.stdin is not None:
+            child.stdin.close()
 
 
-def _why(error: str) -> str:
-    if "password" in error.lower():
-        return "it is encrypted (it needs a password), so its text cannot be read; it still opens in a viewer"
-    return f"pdfium cannot read it ({error.rstrip('.')}); it may be damaged, and still opens in a viewer"
+def _no_text(status: int | None, said: str, budget: TextBudget) -> NoText:
+    line = " ".join(printable(said).split())[:300]
+    if status == extractor.NO_TEXT and line:
+        return NoText(line)
+    if status == extractor.NO_EXTRACTOR and line:
+        return NoExtractor(line)
+    opens = "it still opens in a viewer"
+    if status is None or status == -getattr(signal, "SIGXCPU", 0):
+        return NoText(f"reading its text took longer than the {budget.seconds} s budget, so it was stopped; {opens} (${SECONDS_VARIABLE} raises the budget)")
+    if status == extractor.OUT_OF_MEMORY or (status < 0 and budget.memory_mb):
+        # pdfium aborts when an allocation fails: under the limit, that is the likely end
+        how = "" if status == extractor.OUT_OF_MEMORY else f", pdfium stopped with {_signal_name(-status)}"
+        return NoText(f"reading its text needed more than the {budget.memory_mb} MB memory budget{how}; {opens} (${MEMORY_VARIABLE} raises the budget)")
+    if status < 0:
+        return NoText(f"pdfium crashed on it ({_signal_name(-status)}); it may be damaged, and {opens}")
+    # an exit status of the child's own (it failed to start: a broken install): try again later
+    return NoExtractor(f"the text extractor failed (exit status {status}), so no text was extracted; 'papertui doctor' checks the install")
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 @dataclass(frozen=True)
@@ -74,14 +161,14 @@ class TextOutcome:
     problem: str | None  # one line, when there is no text
 
 
-def ensure_text(store: PdfStore, pdf: LocalPdf) -> TextOutcome:
+def ensure_text(store: PdfStore, pdf: LocalPdf, budget: TextBudget | None = None) -> TextOutcome:
     """Extract and keep the text of `pdf` unless that was done (or tried) already."""
     if pdf.has_text:
         return TextOutcome(pdf.arxiv_id, -1, None)
     if pdf.no_text is not None:
         return TextOutcome(pdf.arxiv_id, 0, pdf.no_text)
     try:
-        text = extract_text(pdf)
+        text = extract_text(pdf, budget)
         outcome = TextOutcome(pdf.arxiv_id, len(text.split()), None)
         target, content = pdf.text_path, text
         if not text.strip():
@@ -93,6 +180,8 @@ def ensure_text(store: PdfStore, pdf: LocalPdf) -> TextOutcome:
         outcome = TextOutcome(pdf.arxiv_id, 0, str(error))
         target, content = pdf.no_text_path, str(error)
     try:
+        if target.is_symlink():  # papertui writes these files itself: never through a link
+            target.unlink()
         write_atomically(target, content)
     except OSError:
         pass  # a read-only library: extracted again next time, nothing lost
@@ -110,8 +199,8 @@ def first_page(store: PdfStore, pdf: LocalPdf, lines: int = 12) -> list[str]:
     if not pdf.has_text:
         return []
     try:
-        with open(pdf.text_path, encoding="utf-8", errors="replace") as file:
-            head = file.read(8000)
+        with open_regular(pdf.text_path) as file:  # a FIFO named ID.txt must not hang the pane
+            head = file.read(FIRST_PAGE_BYTES).decode("utf-8", "replace")
     except OSError:
         return []
     page = head.split(PAGE_BREAK, 1)[0]
