@@ -354,6 +354,19 @@ def test_the_store_keeps_what_was_put_across_openings() -> None:
     assert len((data_dir() / STORE_FILE).read_text().splitlines()) == 4  # a line a paper
 
 
+def test_numbers_for_many_papers_agree_with_get() -> None:
+    store = CitationStore(None)
+    store.put("a", full_citations())
+    store.put("b", Citations(fetched=FETCHED, found=False))
+    store.put("c", Citations(fetched=FETCHED, citation_count=0, year=2024))
+    keys = ["a", "b", "c", "never asked", None]
+    for name in ("citation_count", "influential_citation_count", "reference_count", "year"):
+        assert store.numbers(name, keys) == [getattr(store.get(k), name, None) for k in keys]
+    assert store.numbers("citation_count", keys) == [10059, None, 0, None, None]
+    with pytest.raises(ValueError):
+        store.numbers("tldr", keys)
+
+
 def test_stale_after_a_week_and_for_what_was_never_asked() -> None:
     store = CitationStore(None)
     store.put("a", Citations(fetched=FETCHED))
@@ -463,6 +476,16 @@ def test_enrich_asks_only_for_what_is_missing_or_a_week_old(fake: FakeS2) -> Non
     assert (later.asked, later.requests) == (3, 1)
     refreshed = enrich(keys, CitationStore.open(), client_for(fake), refresh=True, now=NOW)
     assert (refreshed.asked, refreshed.requests) == (11, 1)
+
+
+def test_enrich_asks_for_a_paper_without_an_arxiv_id_by_its_doi(fake: FakeS2) -> None:
+    from helpers import make_paper
+
+    turing = make_paper("Computing Machinery and Intelligence", links=("https://doi.org/10.1093/MIND/LIX.236.433",))
+    report = enrich([turing, make_paper("No id")], CitationStore.open(), client_for(fake), now=NOW)
+    assert fake.seen[0].body == {"ids": ["DOI:10.1093/mind/lix.236.433"]}
+    assert (report.found, report.without_id) == (1, 1)
+    assert CitationStore.open().get("doi:10.1093/mind/lix.236.433") == full_citations()
 
 
 def test_enrich_asks_500_at_a_time(fake: FakeS2) -> None:
