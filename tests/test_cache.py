@@ -48,7 +48,7 @@ def corpus(tmp_path: Path) -> Path:
     folder.mkdir()
     for source in sorted(bundled_seeds().iterdir()):
         (folder / source.name).write_bytes(source.read_bytes())
-    for fixture in sorted(FIXTURES.iterdir()):  # Atom, Hugging Face JSON, the snapshot, BibTeX
+    for fixture in sorted(p for p in FIXTURES.iterdir() if p.is_file()):  # Atom, Hugging Face JSON, the snapshot, BibTeX
         (folder / fixture.name).write_bytes(fixture.read_bytes())
     (folder / "bad.bib").write_text("@article{x, title = {Broken [CLS] \x1b[31m}, abstract = {unclosed", encoding="utf-8")
     return folder

@@ -73,7 +73,7 @@ def assert_same_as_a_full_read(updated, folder: Path, read: set[str] = frozenset
 def corpus(tmp_path: Path) -> Path:
     folder = tmp_path / "papers"
     folder.mkdir()
-    for source in [*sorted(bundled_seeds().iterdir()), *sorted(FIXTURES.iterdir())]:
+    for source in [*sorted(bundled_seeds().iterdir()), *sorted(p for p in FIXTURES.iterdir() if p.is_file())]:
         (folder / source.name).write_bytes(source.read_bytes())
     return folder
 

@@ -10,7 +10,9 @@ whose arrays do not fit together, is deleted and rebuilt, with one line saying s
 
 Writing goes to a temporary directory renamed into place at the end, so a reader sees a
 whole snapshot or none, and two processes building the same one at once both finish: the
-first rename wins and the other's copy is dropped.
+first rename wins and the other's copy is dropped. Papertui's marker file is written into it
+first, so every snapshot it publishes carries it: only what carries it (`entries.py`) is ever
+read as a snapshot, pruned or cleared, and links in the cache are never followed.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import tempfile
 import time
 from dataclasses import dataclass
@@ -26,8 +27,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from papertui import __version__
+from papertui.cache.entries import BUILDING_PREFIX, META, PACK, Survey, delete, is_ours, mark, read_meta, survey, unusable
 from papertui.cache.merge_state import MergeState, merge_state_arrays
 from papertui.packed_arrays import read_pack, write_pack
+from papertui.regular_files import check_regular, shown
 from papertui.corpus.loader import STDIN, DisplayRoot, discover_files, unreadable
 from papertui.corpus.model import Corpus
 from papertui.corpus.stored import paper_columns, stored_corpus
@@ -37,7 +40,6 @@ from papertui.search.stored import check_parts, index_parts, restore_index
 CACHE_DIR_VARIABLE = "PAPERTUI_CACHE_DIR"
 FORMAT = 3  # bumped whenever what a snapshot holds changes shape
 KEPT = 8  # snapshots of different inputs kept; the least recently used go first
-PACK, META = "arrays.bin", "meta.json"
 STALE_TEMP = 3600  # seconds: a temporary directory this old was left by a killed process
 
 
@@ -99,8 +101,8 @@ def open_snapshot(inputs: Inputs | None) -> Opened:
     if inputs is None:
         return Opened()
     where = snapshots_dir() / inputs.directory_name
-    if not where.is_dir():
-        return Opened()
+    if not is_ours(where):
+        return Opened()  # none yet; or not papertui's, which `save_snapshot` says
     return _read_snapshot(where, lambda key: key == inputs.key)
 
 
@@ -124,7 +126,7 @@ def open_previous(inputs: Inputs | None) -> tuple[Previous | None, str | None]:
     except OSError:
         return None, None
     for where in candidates:
-        if where.name == inputs.directory_name or not where.is_dir():
+        if where.name == inputs.directory_name or not is_ours(where):
             continue
 
         def same_papertui(key: Any) -> bool:
@@ -139,13 +141,15 @@ def open_previous(inputs: Inputs | None) -> tuple[Previous | None, str | None]:
 
 
 def _read_snapshot(where: Path, fits: Callable[[Any], bool], keep_state: bool = False) -> Opened:
-    """The snapshot in `where` if its key `fits`; a damaged one is deleted, with a note."""
+    """The snapshot in `where` (papertui's: `is_ours`) if its key `fits`; a damaged one is
+    deleted, with a note."""
     try:
-        meta = json.loads((where / META).read_text(encoding="utf-8"))
+        meta = read_meta(where)  # a FIFO or a device in its place is refused, not waited on
         if not isinstance(meta, dict) or not fits(meta.get("key")):
             if keep_state:
                 return Opened()  # an older papertui's: replaced when these inputs are saved
             raise ValueError("written for other inputs")
+        check_regular(where / PACK)  # read_pack opens it as it is: a FIFO would wait forever
         arrays = read_pack(where / PACK, meta["pack"])
         corpus = stored_corpus(arrays, meta["papers"])
         check_parts(arrays, meta["index"], len(corpus.papers))
@@ -154,10 +158,10 @@ def _read_snapshot(where: Path, fits: Callable[[Any], bool], keep_state: bool = 
         if keep_state and len(meta["key"]["files"]) != len(corpus.files):
             raise ValueError("its files do not match its file reports")
     except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, RecursionError) as error:
-        shutil.rmtree(where, ignore_errors=True)
-        return Opened(note=f"the cache of these papers ({where}) could not be used ({type(error).__name__}: {error}); it is being rebuilt")
+        delete(where)
+        return Opened(note=f"the cache of these papers ({shown(where)}) could not be used ({type(error).__name__}: {error}); it is being rebuilt")
     try:
-        os.utime(where)  # recently used: kept when older ones are pruned
+        os.utime(where, follow_symlinks=False)  # recently used: kept when older ones are pruned
     except OSError:
         pass
     return Opened(corpus, index, key=meta["key"], merge_state=state)
@@ -170,12 +174,18 @@ def save_snapshot(inputs: Inputs | None, corpus: Corpus, index: SearchIndex) -> 
         return None
     root = snapshots_dir()
     final = root / inputs.directory_name
-    if final.is_dir():
+    if is_ours(final):
         return None
+    if os.path.lexists(final):
+        return f"the papers could not be cached: {shown(final)} is in the way and papertui did not write it; move it away to keep them for the next start"
+    problem = unusable(cache_dir(), root)
+    if problem:
+        return f"the papers could not be cached: {problem}; point ${CACHE_DIR_VARIABLE} at a directory to keep them for the next start"
     temp: Path | None = None
     try:
         root.mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
+        temp = Path(tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=root))
+        mark(temp)  # first: a build left by a killed process is papertui's to delete too
         paper_arrays, describe_papers = paper_columns(corpus)
         index_arrays, index_description = index_parts(index, corpus.papers)
         pack = write_pack(temp / PACK, {**paper_arrays, **index_arrays, **merge_state_arrays(corpus)})
@@ -188,13 +198,13 @@ def save_snapshot(inputs: Inputs | None, corpus: Corpus, index: SearchIndex) -> 
             os.rename(temp, final)
             temp = None
         except OSError:
-            if not final.is_dir():  # not another process's copy that got there first
+            if not is_ours(final):  # not another process's copy that got there first
                 raise
     except (OSError, ValueError) as error:
-        return f"the papers could not be cached in {root} ({error}); the next start reads them again"
+        return f"the papers could not be cached in {shown(root)} ({error}); the next start reads them again"
     finally:
         if temp is not None:
-            shutil.rmtree(temp, ignore_errors=True)
+            delete(temp)
     _prune(root, inputs)
     return None
 
@@ -228,43 +238,70 @@ def cache_summary(count: int, size: int) -> str:
 
 
 def _prune(root: Path, kept: Inputs) -> None:
-    """Drop older snapshots of the same inputs, stale temporary directories, and all but
-    the KEPT most recently used snapshots."""
+    """Drop papertui's older snapshots of the same inputs, its stale temporary directories,
+    and all but the KEPT most recently used of its snapshots; nothing else."""
+    try:
+        contents = survey(root)
+    except OSError:
+        return
     now = time.time()
-    snapshots = []
-    for entry in root.iterdir():
-        try:
-            if entry.name.startswith(".building-"):
-                if now - entry.stat().st_mtime > STALE_TEMP:
-                    shutil.rmtree(entry, ignore_errors=True)
-            elif entry.name.startswith(kept.named + "-") and entry.name != kept.directory_name:
-                shutil.rmtree(entry, ignore_errors=True)
-            elif entry.is_dir():
-                snapshots.append((entry.stat().st_mtime, entry))
-        except OSError:
-            continue
-    for _, entry in sorted(snapshots, reverse=True)[KEPT:]:
-        shutil.rmtree(entry, ignore_errors=True)
+    for used, where in contents.building:
+        if now - used > STALE_TEMP:
+            delete(where)
+    recent = []
+    for used, where in contents.snapshots:
+        if where.name.startswith(kept.named + "-") and where.name != kept.directory_name:
+            delete(where)
+        else:
+            recent.append((used, where))
+    for _, where in sorted(recent, reverse=True)[KEPT:]:
+        delete(where)
+
+
+@dataclass(frozen=True)
+class CacheContents:
+    """What the cache holds: papertui's snapshots and their bytes, and the entries it did not write."""
+
+    count: int
+    size: int
+    foreign: int
+    problem: str | None = None  # why the cache directory cannot be used (one line), when it cannot
+
+    def left(self) -> str | None:
+        """The line saying what papertui leaves alone, when there is any."""
+        if not self.foreign:
+            return None
+        return f"left {self.foreign:,} entr{'y' if self.foreign == 1 else 'ies'} papertui did not write in {shown(snapshots_dir())}"
+
+
+def cache_contents() -> CacheContents:
+    """The snapshots papertui wrote, their size (regular files only, no link followed), and
+    how many entries it did not write."""
+    return _surveyed()[0]
 
 
 def cache_size() -> tuple[int, int]:
-    """(snapshots, bytes) under the cache directory."""
+    """(snapshots, bytes) papertui keeps in the cache directory."""
+    kept = cache_contents()
+    return kept.count, kept.size
+
+
+def clear_cache() -> CacheContents:
+    """Delete every snapshot papertui wrote (and those being written); what was freed and
+    what was left. The directories themselves stay: they may hold what is not papertui's."""
+    kept, contents = _surveyed()
+    for _, where in contents.snapshots + contents.building:
+        delete(where)
+    return kept
+
+
+def _surveyed() -> tuple[CacheContents, Survey]:
     root = snapshots_dir()
-    count = total = 0
-    if root.is_dir():
-        for entry in root.iterdir():
-            if entry.is_dir() and not entry.name.startswith("."):
-                count += 1
-            for file in entry.rglob("*") if entry.is_dir() else [entry]:
-                try:
-                    total += file.stat().st_size
-                except OSError:
-                    pass
-    return count, total
-
-
-def clear_cache() -> tuple[int, int]:
-    """Delete every snapshot; (snapshots, bytes) freed."""
-    count, total = cache_size()
-    shutil.rmtree(snapshots_dir(), ignore_errors=True)
-    return count, total
+    problem = unusable(cache_dir(), root)
+    if problem:
+        return CacheContents(0, 0, 0, problem), Survey()
+    try:
+        contents = survey(root)
+    except OSError as error:
+        return CacheContents(0, 0, 0, f"{shown(root)} cannot be read ({error.strerror})"), Survey()
+    return CacheContents(len(contents.snapshots), contents.size(), len(contents.foreign)), contents
