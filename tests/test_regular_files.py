@@ -96,3 +96,12 @@ def test_invalid_utf8_raises_unicode_decode_error(tmp_path):
     with pytest.raises(UnicodeDecodeError):
         read_regular_text(path, 100)
     assert read_regular_text(path, 100, errors="replace") == "ok\ufffd\n"
+
+
+def test_a_file_reporting_no_size_is_still_read_whole_up_to_the_limit():
+    if not os.path.exists("/proc/self/status"):
+        pytest.skip("no /proc here")
+    text = read_regular_text("/proc/self/status", 1 << 20)  # st_size is 0 in /proc
+    assert "Name:" in text
+    with pytest.raises(FileTooLarge):
+        read_regular_bytes("/proc/self/status", 10)

@@ -20,9 +20,11 @@ from papertui.resolve import API_VARIABLE, CACHE_FILE, DEFAULT_API
 from papertui.sources import arxiv, hf, oai
 from papertui.sources.config import CONFIG_VARIABLE, config_path, fetch_plan, read_config
 from papertui.sources.library import Library, last_opening, library_dir
+from papertui.regular_files import open_regular, read_regular_bytes
 from papertui.state import DATA_DIR_VARIABLE, STATE_FILE, data_dir
 
 WARNINGS_SHOWN = 10
+SUMMARY_LIMIT = 256 << 20  # the marks' and the resolver's own limits
 
 
 def report(
@@ -138,7 +140,7 @@ def _fetching(environ: Mapping[str, str]) -> list[tuple[str, str]]:
 
 def _line_count(path: Path) -> int:
     try:
-        with open(path, "rb") as file:
+        with open_regular(path) as file:  # a FIFO named *.jsonl in the library: refused, not waited on
             return sum(1 for _ in file)
     except OSError:
         return 0
@@ -165,7 +167,7 @@ def _writable(directory: Path) -> str:
 
 def _json_file_summary(path: Path, key: str, what: str) -> str:
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(read_regular_bytes(path, SUMMARY_LIMIT))
         count = len(data[key])
     except FileNotFoundError:
         return "none yet"

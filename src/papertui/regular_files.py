@@ -91,12 +91,19 @@ def read_regular_bytes(path: Path | str, limit: int) -> bytes:
 
     Raises NotRegularFile, FileTooLarge, or the OSError of the open or the read."""
     with open_regular(path) as file:
-        if os.fstat(file.fileno()).st_size > limit:
+        size = os.fstat(file.fileno()).st_size
+        if size > limit:
             raise FileTooLarge(path, limit)
-        data = file.read(limit + 1)  # the size can grow between the fstat and the read
-    if len(data) > limit:
+        # read(limit + 1) would allocate the whole limit at once; the file may also grow
+        # after the fstat (or, as in /proc, report no size at all), hence the chunks.
+        chunks = [file.read(size + 1)]
+        total = len(chunks[0])
+        while chunks[-1] and total <= limit:
+            chunks.append(file.read(min(1 << 20, limit + 1 - total)))
+            total += len(chunks[-1])
+    if total > limit:
         raise FileTooLarge(path, limit)
-    return data
+    return b"".join(chunks) if len(chunks) > 1 else chunks[0]
 
 
 def read_regular_text(path: Path | str, limit: int, encoding: str = "utf-8", errors: str = "strict") -> str:

@@ -26,8 +26,9 @@ from papertui.corpus.merge import text_key
 from papertui.corpus.model import FileReport, Paper, Record
 from papertui.corpus.records import iso_date
 from papertui.corpus.stored import positions_without_id
-from papertui.corpus.text import clean
+from papertui.corpus.text import clean, printable, valid_unicode
 from papertui.links import parse_arxiv_id
+from papertui.regular_files import read_regular_bytes, shown
 from papertui.sources.http import RETRIES, Client, FetchError, Throttle
 from papertui.state import LockError, data_dir, file_lock, move_aside, remove_stale_temp_files, write_atomically
 
@@ -35,6 +36,7 @@ DEFAULT_API = "https://export.arxiv.org/api/query"
 API_VARIABLE = "PAPERTUI_ARXIV_API"
 CACHE_FILE = "resolved.json"
 CACHE_VERSION = 1
+CACHE_LIMIT = 256 << 20  # a few hundred bytes per title asked: past this it is not our file
 REQUEST_INTERVAL = 3.0  # arXiv's terms of use: no more than one request every three seconds
 TIMEOUT = 20.0
 CANDIDATES = 5  # answers asked for per title
@@ -78,13 +80,24 @@ class Answer:
         return cls(
             arxiv_id if isinstance(arxiv_id, str) and parse_arxiv_id(arxiv_id) == arxiv_id else None,
             clean(data["title"]) if isinstance(data.get("title"), str) else None,
-            float(data.get("similarity", 0)) if isinstance(data.get("similarity"), (int, float)) else 0.0,
+            _similarity(data.get("similarity")),
             data["asked"] if isinstance(data.get("asked"), str) else "",
             _strings(data.get("authors")),
             _strings(data.get("categories")),
             iso_date(data["published"]) if isinstance(data.get("published"), str) else None,
             clean(data["abstract"]) if isinstance(data.get("abstract"), str) else None,
         )
+
+
+def _similarity(value: object) -> float:
+    """A similarity from a hand-editable file: 0 to 100, else 0 (not 10**400, NaN or "x")."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0.0
+    try:
+        similarity = float(value)
+    except OverflowError:
+        return 0.0
+    return similarity if 0.0 <= similarity <= 100.0 else 0.0  # NaN fails both
 
 
 def _strings(value: object) -> tuple[str, ...]:
@@ -200,33 +213,47 @@ class ResolveCache:
                     write_atomically(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
                     self._new.clear()
                     self.answers = {**on_disk, **self.answers}
-        except (OSError, LockError) as error:
-            return f"cannot save the resolver's cache to {self.path}: {getattr(error, 'strerror', None) or error}"
+        except (OSError, LockError, ValueError) as error:  # ValueError: text no file can hold
+            return f"cannot save the resolver's cache to {shown(self.path)}: {getattr(error, 'strerror', None) or error}"
         return None
 
     def _read(self) -> dict[str, Answer]:
         if self.path is None:
             return {}
         try:
-            raw = self.path.read_bytes()
+            # A FIFO or a device there is refused, not waited on, and never written over.
+            raw = read_regular_bytes(self.path, CACHE_LIMIT)
         except FileNotFoundError:
             return {}
         except OSError as error:
-            self.warnings.append(f"cannot read the resolver's cache {self.path}: {error.strerror or error}")
+            self.warnings.append(f"cannot read the resolver's cache {shown(self.path)}: {error.strerror or error}; it is not used")
             self.path = None  # do not overwrite what we could not read
             return {}
         try:
             data = json.loads(raw.decode("utf-8"))
             if not isinstance(data, dict) or not isinstance(data.get("titles"), dict):
                 raise ValueError("no 'titles' object")
-            if data.get("version", CACHE_VERSION) > CACHE_VERSION:
-                self.warnings.append(f"the resolver's cache {self.path} is from a newer papertui; it is not used")
+            version = data.get("version", CACHE_VERSION)
+            if isinstance(version, bool) or not isinstance(version, int):
+                raise ValueError("its version is not a whole number")
+            if version > CACHE_VERSION:
+                self.warnings.append(f"the resolver's cache {shown(self.path)} is from a newer papertui; it is not used")
                 self.path = None
                 return {}
-            return {key: Answer.from_json(value) for key, value in data["titles"].items() if isinstance(value, dict)}
+            # valid_unicode: a hand-written lone surrogate in a key would make every save fail.
+            return {valid_unicode(key): Answer.from_json(value) for key, value in data["titles"].items() if isinstance(value, dict)}
         except (ValueError, TypeError, UnicodeDecodeError, RecursionError) as error:
-            aside = move_aside(self.path)
-            self.warnings.append(f"the resolver's cache {self.path} is damaged ({error}); it was moved aside to {aside.name}")
+            reason = " ".join(printable(str(error)).split())[:200]
+            try:
+                aside = move_aside(self.path)
+            except OSError as move_error:  # a read-only directory: leave it, and never write over it
+                self.warnings.append(
+                    f"the resolver's cache {shown(self.path)} is damaged ({reason}) and cannot be moved aside "
+                    f"({move_error.strerror or move_error}); it is not used"
+                )
+                self.path = None
+                return {}
+            self.warnings.append(f"the resolver's cache {shown(self.path)} is damaged ({reason}); it was moved aside to {shown(aside.name)}")
             return {}
 
 

@@ -23,11 +23,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from papertui.corpus.text import strip_controls
+from papertui.nesting import json_too_deep
+from papertui.regular_files import read_regular_text, shown
 from papertui.search.orders import SORT_ORDERS
-from papertui.sources.config import config_path, read_config
+from papertui.sources.config import config_path, read_config, shown_value
 from papertui.state import data_dir, write_atomically
 
 REMEMBERED_FILE = "settings.json"
+REMEMBERED_LIMIT = 4 << 20  # 200 queries and the saved searches: a few kilobytes
+REMEMBERED_DEPTH = 32  # papertui writes two levels
 HISTORY_KEPT = 200
 MIN_DETAIL, MAX_DETAIL = 30, 400
 
@@ -46,42 +51,42 @@ def read_settings(themes: Iterable[str], path: Path | None = None) -> Settings:
     """The config file's app settings; what cannot be used is said and left out."""
     config, problem = read_config(path)
     settings = Settings(problems=[problem] if problem else [])
-    where = path or config_path()
+    where = shown(path or config_path())
     table = config.get("app", {})
     if not isinstance(table, dict):
         settings.problems.append(f"{where}: [app] should be a table; ignored")
         table = {}
     sort = table.get("sort")
     if sort is not None:
-        if sort in SORT_ORDERS:
+        if isinstance(sort, str) and sort in SORT_ORDERS:
             settings.sort = sort
         else:
-            settings.problems.append(f"{where}: sort = {sort!r} is not an order ({', '.join(SORT_ORDERS)}); ignored")
+            settings.problems.append(f"{where}: sort = {shown_value(sort)} is not an order ({', '.join(SORT_ORDERS)}); ignored")
     theme = table.get("theme")
     if theme is not None:
         if isinstance(theme, str) and theme in set(themes):
             settings.theme = theme
         else:
-            settings.problems.append(f"{where}: theme = {theme!r} is not a theme here (Ctrl+P, Change theme, lists them); ignored")
+            settings.problems.append(f"{where}: theme = {shown_value(theme)} is not a theme here (Ctrl+P, Change theme, lists them); ignored")
     width = table.get("detail_width")
     if width is not None:
         if isinstance(width, int) and not isinstance(width, bool) and MIN_DETAIL <= width <= MAX_DETAIL:
             settings.detail_width = width
         else:
-            settings.problems.append(f"{where}: detail_width = {width!r}: give columns, {MIN_DETAIL} to {MAX_DETAIL}; ignored")
+            settings.problems.append(f"{where}: detail_width = {shown_value(width)}: give columns, {MIN_DETAIL} to {MAX_DETAIL}; ignored")
     blink = table.get("cursor_blink")
     if blink is not None:
         if isinstance(blink, bool):
             settings.cursor_blink = blink
         else:
-            settings.problems.append(f"{where}: cursor_blink = {blink!r}: give true or false; ignored")
+            settings.problems.append(f"{where}: cursor_blink = {shown_value(blink)}: give true or false; ignored")
     keys = config.get("keys", {})
     if isinstance(keys, dict):
         for binding, value in keys.items():
             if isinstance(value, str) and value.strip():
                 settings.keys[str(binding)] = value.strip()
             else:
-                settings.problems.append(f"{where}: [keys] {binding} = {value!r}: give keys as a string, as \"S\" or \"ctrl+l,M\"; ignored")
+                settings.problems.append(f"{where}: [keys] {shown_value(binding)} = {shown_value(value)}: give keys as a string, as \"S\" or \"ctrl+l,M\"; ignored")
     else:
         settings.problems.append(f"{where}: [keys] should be a table of binding id = keys; ignored")
     return settings
@@ -94,21 +99,26 @@ class Remembered:
         self.path = path or data_dir() / REMEMBERED_FILE
         self.values: dict[str, Any] = {}
         self.problem: str | None = None
+        where = shown(self.path)
         try:
-            loaded = json.loads(self.path.read_text(encoding="utf-8"))
+            text = read_regular_text(self.path, REMEMBERED_LIMIT)
+            if json_too_deep(text, REMEMBERED_DEPTH):
+                raise ValueError(f"nested deeper than {REMEMBERED_DEPTH} levels")
+            loaded = json.loads(text)
             if isinstance(loaded, dict):
                 self.values = loaded
             else:
-                self.problem = f"{self.path} is not what papertui writes; starting afresh"
+                self.problem = f"{where} is not what papertui writes; starting afresh"
         except FileNotFoundError:
             pass
-        except (OSError, ValueError) as error:
-            self.problem = f"cannot read {self.path} ({getattr(error, 'strerror', None) or error}); starting afresh"
+        except (OSError, ValueError, RecursionError) as error:  # ValueError: not UTF-8, not JSON, a 5,000-digit number
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else " ".join(str(error).split())[:200]
+            self.problem = f"cannot read {where} ({reason}); starting afresh"
 
     def choice(self, name: str, configured: str | None, allowed: Iterable[str]) -> str | None:
         """The remembered value, unless the config file's changed since it was remembered."""
         remembered = self.values.get(name)
-        if remembered in set(allowed) and self.values.get(f"{name}_configured") == configured:
+        if isinstance(remembered, str) and remembered in set(allowed) and self.values.get(f"{name}_configured") == configured:
             return remembered
         return configured
 
@@ -120,7 +130,8 @@ class Remembered:
     @property
     def history(self) -> list[str]:
         queries = self.values.get("history", [])
-        return [query for query in queries if isinstance(query, str)] if isinstance(queries, list) else []
+        # strip_controls: the file may have been edited by hand; a query is shown and searched as typed.
+        return [strip_controls(query) for query in queries if isinstance(query, str)] if isinstance(queries, list) else []
 
     def add_to_history(self, query: str) -> None:
         query = query.strip()
@@ -133,7 +144,7 @@ class Remembered:
     @property
     def saved_searches(self) -> dict[str, str]:
         saved = self.values.get("saved", {})
-        return {str(k): v for k, v in saved.items() if isinstance(v, str)} if isinstance(saved, dict) else {}
+        return {strip_controls(k): strip_controls(v) for k, v in saved.items() if isinstance(v, str)} if isinstance(saved, dict) else {}
 
     def save_search(self, name: str, query: str) -> None:
         saved = self.saved_searches
@@ -144,5 +155,5 @@ class Remembered:
     def save(self) -> None:
         try:
             write_atomically(self.path, json.dumps(self.values, ensure_ascii=False, indent=1) + "\n")
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a lone surrogate read from a hand-edited file
             pass  # a read-only data directory: remembered next time it can be written

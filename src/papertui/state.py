@@ -12,6 +12,7 @@ marks is moved aside, never overwritten.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 import threading
@@ -23,12 +24,15 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from papertui.corpus.merge import text_key
 from papertui.corpus.model import Paper
-from papertui.corpus.text import strip_controls, valid_unicode
+from papertui.corpus.text import printable, strip_controls, valid_unicode
+from papertui.regular_files import read_regular_bytes, shown, special_kind
 
 if TYPE_CHECKING:
     import numpy as np
 
 STATE_FILE = "state.json"
+# Ten thousand marked papers with long notes are a few megabytes; past this it is not our file.
+STATE_LIMIT = 256 << 20
 FORMAT_VERSION = 1
 DATA_DIR_VARIABLE = "PAPERTUI_DATA_DIR"
 
@@ -88,8 +92,19 @@ class Marks:
             read=data.get("read") is True,
             tags=normalise_tags(tags),
             note=strip_controls(data["note"]) if isinstance(data.get("note"), str) else "",
-            changed=float(data.get("changed", 0.0)) if isinstance(data.get("changed", 0.0), (int, float)) else 0.0,
+            changed=_seconds(data.get("changed")),
         )
+
+
+def _seconds(value: Any) -> float:
+    """A time in seconds from a hand-editable file: a number of 10**400 or "x" is no time (0)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0.0
+    try:
+        seconds = float(value)
+    except OverflowError:
+        return 0.0
+    return seconds if math.isfinite(seconds) and 0 <= seconds < 1e11 else 0.0
 
 
 def tidy_note(note: str) -> str:
@@ -363,19 +378,23 @@ class MarkStore:
     def _read(self) -> dict[str, Marks]:
         assert self.path is not None
         try:
-            raw = self.path.read_bytes()
+            # A FIFO or a device there is refused, not waited on: nothing is saved over it.
+            raw = read_regular_bytes(self.path, STATE_LIMIT)
         except FileNotFoundError:
             return {}
         except OSError as error:
-            raise StateError(f"cannot read the marks file {self.path}: {error.strerror or error}") from None
+            raise StateError(f"cannot read the marks file {shown(self.path)}: {error.strerror or error}; marks are not saved") from None
         try:
             data = json.loads(raw.decode("utf-8"))
             if not isinstance(data, dict) or not isinstance(data.get("papers"), dict):
                 raise ValueError("no 'papers' object")
-            if data.get("version", FORMAT_VERSION) > FORMAT_VERSION:
+            version = data.get("version", FORMAT_VERSION)
+            if isinstance(version, bool) or not isinstance(version, int):
+                raise ValueError("its version is not a whole number")
+            if version > FORMAT_VERSION:
                 raise StateError(
-                    f"the marks file {self.path} was written by a newer papertui (format {data['version']}); "
-                    "it is left as it is and nothing will be saved"
+                    f"the marks file {shown(self.path)} was written by a newer papertui "
+                    f"(format {version if version < 10**9 else 'past 10**9'}); it is left as it is and nothing will be saved"
                 )
             entries = {}
             for key, value in data["papers"].items():
@@ -388,9 +407,17 @@ class MarkStore:
             self.path = None  # never overwrite what a newer version wrote
             raise
         except (ValueError, TypeError, UnicodeDecodeError, RecursionError) as error:
-            aside = self._move_aside()
+            reason = " ".join(printable(str(error)).split())[:200]
+            try:
+                aside = self._move_aside()
+            except OSError as move_error:  # a read-only directory: leave it, and never write over it
+                where, self.path = shown(self.path), None
+                raise StateError(
+                    f"the marks file {where} is damaged ({reason}) and cannot be moved aside "
+                    f"({move_error.strerror or move_error}); marks are not saved"
+                ) from None
             raise StateError(
-                f"the marks file {self.path} is damaged ({error}); it was moved aside to {aside.name}"
+                f"the marks file {shown(self.path)} is damaged ({reason}); it was moved aside to {shown(aside.name)}"
             ) from None
 
     def _move_aside(self) -> Path:
@@ -431,17 +458,24 @@ def file_lock(path: Path) -> Iterator[None]:
     except ImportError:  # Windows: the rename is still atomic
         yield
         return
+    lock_path = path.with_name(f".{path.name}.lock")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        lock = open(path.with_name(f".{path.name}.lock"), "a")
+        # O_NONBLOCK and O_RDWR: a FIFO put there is opened at once (and refused), not waited on.
+        handle = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0), 0o644)
     except OSError as error:
         raise LockError(error.strerror or str(error)) from None
-    with lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        kind = special_kind(os.fstat(handle).st_mode)
+        if kind:
+            raise LockError(f"the lock file {shown(lock_path)} is {kind}, not a file")
+        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        os.close(handle)
 
 
 def write_atomically(path: Path, text: str) -> None:

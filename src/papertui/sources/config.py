@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from papertui.corpus.text import printable
+from papertui.nesting import toml_too_deep
+from papertui.regular_files import read_regular_text, shown
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -45,17 +49,48 @@ class FetchPlan:
         return not (self.hf_days or self.arxiv or self.oai)
 
 
+# A config is a few lines: a bigger file is a mistake (a log, a PDF) that would only be slow.
+CONFIG_LIMIT = 1 << 20
+# Its tables nest two deep; tomllib recurses per level (and takes minutes over `a.a.a…`).
+CONFIG_DEPTH = 64
+
+
 def read_config(path: Path | None = None) -> tuple[dict[str, Any], str | None]:
-    """The config as a dict, and a one-line problem when it cannot be read (then {})."""
+    """The config as a dict, and a one-line problem when it cannot be read (then {}).
+
+    Only a regular file is read (a FIFO there would hang every command before its first line)."""
     path = path or config_path()
+    where = shown(path)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8")), None
+        text = read_regular_text(path, CONFIG_LIMIT)
     except FileNotFoundError:
         return {}, None
-    except (OSError, UnicodeDecodeError) as error:
-        return {}, f"cannot read the config file {path}: {getattr(error, 'strerror', None) or error}"
-    except tomllib.TOMLDecodeError as error:
-        return {}, f"the config file {path} is not valid TOML ({error}); its settings are ignored"
+    except OSError as error:
+        return {}, f"cannot read the config file {where}: {error.strerror or error}; its settings are ignored"
+    except UnicodeDecodeError as error:
+        line = error.object[: error.start].count(b"\n") + 1
+        return {}, f"the config file {where} is not UTF-8 (line {line:,}); its settings are ignored"
+    if toml_too_deep(text, CONFIG_DEPTH):
+        return {}, f"the config file {where} nests deeper than {CONFIG_DEPTH} levels; its settings are ignored"
+    try:
+        return tomllib.loads(text), None
+    except (ValueError, RecursionError) as error:  # ValueError: TOMLDecodeError, a 5,000-digit number
+        reason = " ".join(printable(str(error)).split())[:200]
+        return {}, f"the config file {where} is not valid TOML ({reason}); its settings are ignored"
+
+
+def shown_value(value: Any, width: int = 60) -> str:
+    """A config value in a one-line message: its repr, cut short (a 50,000-digit hex
+    number or a list of thousands stays one short line; repr escapes control characters)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"a number of {value.bit_length():,} bits"
+    if isinstance(value, (list, dict)) and len(value) > width:
+        return f"a {type(value).__name__} of {len(value):,} items"
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # a huge int inside a list
+        return f"a {type(value).__name__}"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def fetch_plan(config: dict[str, Any]) -> FetchPlan:
@@ -68,7 +103,7 @@ def fetch_plan(config: dict[str, Any]) -> FetchPlan:
     elif isinstance(hf, int) and not isinstance(hf, bool) and 0 < hf <= 366:
         plan.hf_days = hf
     elif hf not in (None, False):
-        plan.problems.append(f"hf = {hf!r}: give true or a number of days (1 to 366); ignored")
+        plan.problems.append(f"hf = {shown_value(hf)}: give true or a number of days (1 to 366); ignored")
     plan.arxiv = _names(table.get("arxiv"), "arxiv", 'a list of categories, as ["cs.CL", "cs.LG"]', plan.problems)
     plan.oai = _names(table.get("oai"), "oai", 'a set name, as "cs"', plan.problems)
     return plan
@@ -81,5 +116,5 @@ def _names(value: Any, key: str, wanted: str, problems: list[str]) -> list[str]:
     names = [value] if isinstance(value, str) else value
     if isinstance(names, list) and names and all(isinstance(n, str) and n.strip() for n in names):
         return [n.strip() for n in names]
-    problems.append(f"{key} = {value!r}: give {wanted}; ignored")
+    problems.append(f"{key} = {shown_value(value)}: give {wanted}; ignored")
     return []
