@@ -1,9 +1,12 @@
 """arXiv's PDF service on 127.0.0.1: `/pdf/ID` answers the PDF registered for ID, honouring
-Range requests as arxiv.org does. `script` queues answers that come first (a body cut short,
-an HTML error page served as the file, 404, 429); `requests` lists (path, Range header)."""
+Range requests as arxiv.org does (with an ETag, and `If-Range`: a Range whose validator is
+not the file's gets the whole file). `script` queues answers that come first (a body cut
+short, an HTML error page served as the file, 404, 429); `requests` lists (path, Range
+header), `if_ranges` the If-Range header of each request."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +19,7 @@ class PdfAnswer:
     content_type: str = "application/pdf"
     cut: bool = False  # announce the whole length, send half, close
     headers: tuple[tuple[str, str], ...] = ()
+    etag: bool = True  # send the body's ETag (a strong one, as arxiv.org does)
 
 
 class FakePdfServer:
@@ -23,6 +27,7 @@ class FakePdfServer:
         self.files = dict(files or {})
         self.script: list[PdfAnswer] = []
         self.requests: list[tuple[str, str | None]] = []
+        self.if_ranges: list[str | None] = []
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -31,8 +36,15 @@ class FakePdfServer:
             def do_GET(self) -> None:  # noqa: N802 (the http.server name)
                 wanted_range = self.headers.get("Range")
                 fake.requests.append((self.path, wanted_range))
+                fake.if_ranges.append(self.headers.get("If-Range"))
                 answer = fake.script.pop(0) if fake.script else fake.answer(self.path)
                 body, status, extra = answer.body, answer.status, list(answer.headers)
+                etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
+                if status == 200 and answer.etag:
+                    extra.append(("ETag", etag))
+                if_range = self.headers.get("If-Range")
+                if if_range is not None and if_range != etag:
+                    wanted_range = None  # the file changed since: all of it, as RFC 9110 says
                 if status == 200 and wanted_range and wanted_range.startswith("bytes="):
                     start = int(wanted_range[len("bytes=") :].split("-")[0])
                     if start >= len(body):

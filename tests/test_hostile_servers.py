@@ -6,14 +6,20 @@ case ends in bounded memory, bounded time, and one line."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 
 import pytest
 
-from papertui.sources.http import Client, FetchError, Throttle
+from papertui.sources.http import Client, FetchError, Throttle, content_range, header_int, retry_after
+from papertui.sources.limits import MB, Limits, limit_settings
+from papertui.state import data_dir as data_directory
 
 
 @dataclass
@@ -128,3 +134,214 @@ def test_a_refused_post_is_one_line(serve):
     with pytest.raises(FetchError) as caught:
         client().post(server.url, {"q": 1})
     assert str(caught.value) == "the test service answered HTTP 403 Forbidden"
+
+
+# --- hostile answers: endless, dripping, lying ------------------------------------------------------
+
+
+def endless(handler: BaseHTTPRequestHandler) -> None:
+    """A 200 whose body never ends (no Content-Length: it runs until the client hangs up)."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/pdf")
+    handler.end_headers()
+    chunk = b"%PDF-" + b"x" * (1 << 16)
+    while True:
+        handler.wfile.write(chunk)
+
+
+def dripping(handler: BaseHTTPRequestHandler) -> None:
+    """A 200 that sends a byte every 0.2 s, for ever: each read is quick, the answer never ends."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/pdf")
+    handler.end_headers()
+    handler.wfile.write(b"%PDF-")
+    while True:
+        handler.wfile.write(b"x")
+        handler.wfile.flush()
+        time.sleep(0.2)
+
+
+def dripping_headers(handler: BaseHTTPRequestHandler) -> None:
+    """A status line, then a header line that never ends, a byte every 0.2 s."""
+    handler.wfile.write(b"HTTP/1.0 200 OK\r\nX-Slow: ")
+    while True:
+        handler.wfile.write(b"x")
+        handler.wfile.flush()
+        time.sleep(0.2)
+
+
+def small(**fields) -> Limits:
+    return Limits(**{"answer_bytes": MB, "pdf_bytes": 2 * MB, "answer_seconds": 30.0, "pdf_seconds": 30.0, **fields})
+
+
+def data_files() -> dict[str, int]:
+    root = data_directory()
+    return {str(p.relative_to(root)): p.stat().st_size for p in root.rglob("*") if p.is_file()} if root.is_dir() else {}
+
+
+def test_an_endless_answer_stops_at_the_cap_with_one_line(serve):
+    server = serve(endless)
+    with pytest.raises(FetchError) as caught:
+        client(limits=small()).get(server.url + "/api")
+    assert str(caught.value).startswith("the test service sent an answer larger than 1 MB")
+    assert "\n" not in str(caught.value) and "answer_mb" in str(caught.value)
+    assert len(server.seen) == 1  # not asked again
+
+
+def test_an_endless_pdf_stops_at_the_cap_and_nothing_is_kept(serve, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    server = serve(endless)
+    part = data_directory() / "pdfs" / "2401.00001.pdf.part"
+    part.parent.mkdir(parents=True)
+    with pytest.raises(FetchError) as caught:
+        client(limits=small()).download(server.url + "/pdf/2401.00001", part)
+    assert "larger than 2 MB" in str(caught.value) and "pdf_mb" in str(caught.value)
+    assert data_files() == {} and list(tmp_path.iterdir()) == []  # nothing kept, nothing written elsewhere
+
+
+PEAK_RSS = """
+import resource, sys
+from papertui.sources.http import Client, FetchError, Throttle, content_range, header_int, retry_after
+from papertui.sources.limits import MB, Limits, limit_settings
+from papertui.state import data_dir as data_directory
+try:
+    Client("the test service", Throttle(0.0)).get(sys.argv[1])
+    print("no error")
+except FetchError as error:
+    print(error)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_an_endless_answer_with_the_default_limits_stays_under_500_mb(serve, tmp_path):
+    server = serve(endless)
+    env = {**os.environ, "PAPERTUI_CONFIG": str(tmp_path / "none.toml")}
+    done = subprocess.run([sys.executable, "-c", PEAK_RSS, server.url + "/api"], capture_output=True, text=True, timeout=60, env=env)
+    message, peak_mb = done.stdout.splitlines()
+    assert message.startswith("the test service sent an answer larger than 64 MB"), done.stderr
+    print(f"peak RSS reading an endless answer (64 MB cap): {peak_mb} MB")
+    assert int(peak_mb) < 500
+
+
+@pytest.mark.parametrize("kind", ["get", "download"])
+def test_a_dripping_answer_stops_at_the_deadline(serve, kind):
+    server = serve(dripping)
+    part = data_directory() / "drip.pdf.part"
+    part.parent.mkdir(parents=True, exist_ok=True)
+    service = client(limits=small(answer_seconds=1.0, pdf_seconds=1.0))
+    started = time.monotonic()
+    with pytest.raises(FetchError) as caught:
+        service.get(server.url) if kind == "get" else service.download(server.url, part)
+    assert time.monotonic() - started < 5.0  # the deadline, not the drip, ended it
+    assert str(caught.value).startswith("the test service took longer than 1 s to answer")
+    assert len(server.seen) == 1 and "\n" not in str(caught.value)
+    if kind == "download":
+        assert "resumes next time" in str(caught.value) and part.read_bytes().startswith(b"%PDF-x")
+
+
+def test_dripping_headers_stop_at_the_deadline_too(serve):
+    server = serve(dripping_headers)
+    started = time.monotonic()
+    with pytest.raises(FetchError) as caught:
+        client(limits=small(answer_seconds=1.0)).get(server.url)
+    assert time.monotonic() - started < 5.0
+    assert str(caught.value).startswith("the test service took longer than 1 s to answer")
+
+
+def test_a_huge_content_length_on_a_short_body_is_one_line(serve):
+    server = serve(reply(200, b"[]", {"Content-Length": str(10**12)}, length=False))
+    with pytest.raises(FetchError) as caught:
+        client().get(server.url)
+    assert "larger than 64 MB (1,000,000 MB)" in str(caught.value)
+
+
+@pytest.mark.parametrize("header", ["Content-Length", "Retry-After"])
+def test_non_ascii_digits_in_headers_are_no_numbers(serve, header):
+    """`"²".isdigit()` is true, and int("²") raises: the header is taken as absent."""
+    answers = [reply(429, b"", {"Retry-After": "²"}), reply(200, b"[]")] if header == "Retry-After" else [reply(200, b"[]", {"Content-Length": "²"}, length=False)]
+    server = serve(lambda handler: answers.pop(0)(handler))
+    waits: list[float] = []
+    assert Client("the test service", Throttle(0.0, sleep=waits.append)).get(server.url) == b"[]"
+    assert len(server.seen) == len(waits) + 1 and waits in ([], [2.0])  # a back-off instead
+
+
+def test_a_non_ascii_content_length_on_a_download_is_no_number(serve):
+    server = serve(reply(200, b"%PDF-1.4 whole", {"Content-Type": "application/pdf", "Content-Length": "²"}, length=False))
+    part = data_directory() / "x.pdf.part"
+    part.parent.mkdir(parents=True, exist_ok=True)
+    client().download(server.url, part)
+    assert part.read_bytes() == b"%PDF-1.4 whole"
+
+
+def test_header_numbers():
+    assert header_int("123") == 123 and header_int(" 7 ") == 7
+    assert header_int("²") is header_int("١٢") is header_int("-1") is header_int("1e3") is header_int("9" * 40) is None
+    assert content_range("bytes 5-9/10") == (5, 9, 10) and content_range("bytes */10") == (-1, None, 10)
+    assert content_range("bytes 5-9/*") == (5, 9, None)
+    assert content_range("bytes ²-") is content_range("bytes 9-5/10") is content_range("bytes 5-10/10") is None
+    assert retry_after("²", 0, 3.0) == 6.0 and retry_after("99999999999999999999", 0, 3.0) == 6.0
+
+
+# --- redirects ------------------------------------------------------------------------------------
+
+
+def test_a_redirect_loop_is_one_line(serve):
+    server = serve(lambda handler: reply(302, b"", {"Location": "/a" if handler.path == "/b" else "/b"})(handler))
+    with pytest.raises(FetchError) as caught:
+        client().get(server.url + "/a")
+    assert str(caught.value) == "the test service redirects in a loop (2 redirects); nothing was fetched"
+
+
+def test_an_endless_redirect_chain_stops(serve):
+    server = serve(lambda handler: reply(302, b"", {"Location": handler.path + "x"})(handler))
+    with pytest.raises(FetchError) as caught:
+        client().get(server.url + "/a")
+    assert "redirects in a loop (11 redirects)" in str(caught.value) and len(server.seen) == 11
+
+
+@pytest.mark.parametrize("target", ["ftp://127.0.0.1/pub/paper.pdf", "file:///etc/passwd", "data:,hello"])
+def test_a_redirect_away_from_http_is_not_followed(serve, target):
+    server = serve(reply(301, b"", {"Location": target}))
+    with pytest.raises(FetchError) as caught:
+        client().get(server.url)
+    scheme = target.split(":")[0]
+    assert str(caught.value) == (
+        f"the test service redirected to a {scheme}: address; papertui follows only http and https; nothing was fetched"
+    )
+
+
+def test_a_redirect_within_http_is_followed(serve):
+    server = serve(lambda handler: (reply(200, b"here") if handler.path == "/new" else reply(302, b"", {"Location": "/new"}))(handler))
+    assert client().get(server.url + "/old") == b"here"
+
+
+def test_an_http_reason_with_control_characters_is_shown_escaped(serve):
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        handler.wfile.write(b"HTTP/1.0 500 Oops \x1b[2J\x07 gone\r\nContent-Length: 0\r\n\r\n")
+
+    server = serve(answer)
+    with pytest.raises(FetchError) as caught:
+        client().get(server.url)
+    assert "\x1b" not in str(caught.value) and "\x07" not in str(caught.value) and "\\x1b[2J" in str(caught.value)
+
+
+# --- the limits' settings -------------------------------------------------------------------------------
+
+
+def test_limits_come_from_the_config_table_and_the_environment_wins():
+    config = {"limits": {"answer_mb": 2, "pdf_mb": "x", "pdf_seconds": 10**30, "answer_seconds": 7.5}}
+    settings, problems = limit_settings(config, {"PAPERTUI_ANSWER_SECONDS": "²", "PAPERTUI_PDF_MB": "0.5", "PAPERTUI_ANSWER_MB": "3"})
+    assert settings == {"answer_mb": 3.0, "pdf_mb": 0.5, "answer_seconds": 7.5}
+    assert problems == [
+        "[limits] pdf_mb = 'x': give a number from 0.001 to 100,000; ignored",
+        "$PAPERTUI_ANSWER_SECONDS = '²': give a number from 0.1 to 86,400; ignored",
+        "[limits] pdf_seconds = a number of 100 bits: give a number from 0.1 to 86,400; ignored",
+    ]
+    assert limit_settings({"limits": [1] * 1000}, {})[1] == ["limits = a list of 1,000 items: give a table, as [limits] answer_mb = 64; ignored"]
+
+
+def test_a_client_takes_its_limits_from_the_config_file(tmp_path, monkeypatch):
+    (tmp_path / "config.toml").write_text("[limits]\nanswer_mb = 5\npdf_seconds = 60\n")
+    monkeypatch.setenv("PAPERTUI_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("PAPERTUI_PDF_MB", "10")
+    assert client().limits == Limits(answer_bytes=5 * MB, pdf_bytes=10 * MB, pdf_seconds=60.0)

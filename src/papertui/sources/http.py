@@ -4,6 +4,13 @@ every failure as one line (`FetchError`).
 
 arXiv asks for at most one request every 3 seconds, one connection at a time, across all its
 endpoints: the API, RSS and OAI-PMH clients of one run share one `Throttle`.
+
+A server is not trusted to end its answer: every answer has a size cap, enforced while it is
+read (a Content-Length only ever refuses early, nothing is allocated from it), and an overall
+deadline, from the connection to the last byte (a watchdog shuts the socket, so a server that
+drips a byte every few seconds cannot hold a fetch for longer). Redirects go to http and
+https only, and a loop of them stops. The caps and deadlines are `Limits` (sources/limits.py:
+the config file's `[limits]` table and the environment).
 """
 
 from __future__ import annotations
@@ -12,6 +19,8 @@ import email.utils
 import http.client
 import json
 import os
+import socket
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,18 +28,22 @@ from http.client import HTTPResponse
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 from urllib.error import HTTPError, URLError
-from urllib.parse import urlsplit
-from urllib.request import Request, urlopen
+from urllib.parse import urljoin, urlsplit
+from urllib.request import HTTPHandler, HTTPRedirectHandler, HTTPSHandler, OpenerDirector, Request, build_opener
 
 from papertui import __version__
+from papertui.sources.limits import MB, Limits, configured_limits
 
 USER_AGENT = f"papertui/{__version__} (a terminal browser for research papers)"
 ARXIV_INTERVAL = 3.0  # seconds between requests to arXiv, as its terms ask
 HF_INTERVAL = 1.0  # Hugging Face documents no limit: one a second is gentle
 RETRIES = 3  # after a 429, 503 or a cut answer; then the run stops with one line
 MAX_RETRY_AFTER = 300.0  # a longer wait is not waited for: the run stops and says when to retry
-TIMEOUT = 60.0
+TIMEOUT = 60.0  # for one read of the socket; the whole answer has its deadline (Limits)
 CHUNK = 1 << 16
+MAX_REDIRECTS = 10
+MAX_HEADER_DIGITS = 15  # a number of bytes or seconds in a header: up to a petabyte is plenty
+VALIDATOR_SUFFIX = ".validator"  # beside `ID.pdf.part`: what the first answer said the file was
 
 T = TypeVar("T")
 
@@ -45,6 +58,14 @@ class Unreachable(FetchError):
 
 class Stopped(Exception):
     """The user asked to stop (Ctrl+C in the app) between two requests."""
+
+
+class _Refused(Exception):
+    """A redirect papertui does not follow; the message reads after the service's name."""
+
+
+class _StartOver(Exception):
+    """A resumed download does not continue the part it would extend: start from zero."""
 
 
 @dataclass
@@ -66,6 +87,37 @@ class Throttle:
 
 
 @dataclass
+class _Answer:
+    """An answer being read: its response, and the deadline and cap that bound it."""
+
+    response: HTTPResponse
+    deadline: _Deadline
+    cap: int
+
+    @property
+    def announced(self) -> int | None:
+        return header_int(self.response.headers.get("Content-Length"))
+
+    def chunks(self, already: int = 0) -> Iterator[bytes]:
+        """The body in chunks as they come (`read1`: a dripping server cannot make one read
+        wait for a whole chunk); FetchError once `already` plus what came passes the cap."""
+        size = already
+        while chunk := self.response.read1(CHUNK):
+            size += len(chunk)
+            if size > self.cap:
+                raise _TooLarge(size)
+            self.deadline.check()
+            yield chunk
+        self.deadline.check()  # the watchdog's shutdown ends the body as if it were whole
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+@dataclass
 class Client:
     """GETs (and JSON POSTs) for one service (`name` is how messages call it); `headers` are
     sent with every request of this client (an API key, say)."""
@@ -79,91 +131,380 @@ class Client:
     waited: float = 0.0  # seconds spent waiting for Retry-After
     log: list[str] = field(default_factory=list)  # one line per retry, for the progress display
     headers: dict[str, str] = field(default_factory=dict)
+    limits: Limits = field(default_factory=configured_limits)
 
     def get(self, url: str) -> bytes:
         """The body of a 200 answer. Raises FetchError (one line) or Stopped."""
-        return self._with_retries(url, dict, _read_whole)
+        return self._with_retries(url, dict, self._read_whole)
 
     def post(self, url: str, body: bytes | dict) -> bytes:
         """POST `body` (a dict is sent as JSON) and return the answer's body, with the same
-        pause, retries and one-line errors as `get`."""
+        pause, retries, limits and one-line errors as `get`."""
         data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
-        return self._with_retries(url, lambda: {"Content-Type": "application/json"}, _read_whole, data=data)
+        return self._with_retries(url, lambda: {"Content-Type": "application/json"}, self._read_whole, data=data)
 
     def download(self, url: str, part: Path, on_bytes: Callable[[int, int | None], None] = lambda done, total: None) -> None:
-        """Stream `url` into `part`, resuming from what `part` already holds (a Range request);
-        a body cut short is asked again from where it stopped. `on_bytes(done, total)` hears of
-        progress. Raises FetchError, or Stopped (the part stays, to be resumed)."""
+        """Stream `url` into `part`, resuming from what `part` already holds. A resumption is
+        asked only with the validator of the first answer (`If-Range` with its ETag or
+        Last-Modified, kept in `part` + ".validator"), and kept only when the answer
+        continues the part exactly; otherwise the download starts from zero. The file whole
+        is checked against the size announced. `on_bytes(done, total)` hears of progress.
+        Raises FetchError, or Stopped (the part stays, to be resumed)."""
+        memo_path = part.with_name(part.name + VALIDATOR_SUFFIX)
+        asked_from = 0  # where the last request's Range started (0: the whole file)
+
+        def start_over() -> None:
+            for path in (part, memo_path):
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError as error:
+                    raise FetchError(f"cannot remove {path} to start the download over ({error.strerror or error})") from None
 
         def headers() -> dict[str, str]:
-            held = part.stat().st_size if part.exists() else 0
-            return {"Range": f"bytes={held}-"} if held else {}
+            nonlocal asked_from
+            held = _size(part)
+            memo = _read_memo(memo_path) if held else None
+            if held and (memo is None or not memo.get("if_range") or held > self.limits.pdf_bytes):
+                start_over()  # nothing to prove the server still has the same file
+                held = 0
+            asked_from = held
+            return {"Range": f"bytes={held}-", "If-Range": memo["if_range"]} if held and memo else {}
 
-        def consume(response: HTTPResponse) -> None:
+        def complete_at_416(error: HTTPError) -> bool:
+            held = _size(part)
+            if not asked_from or held != asked_from:
+                return False
+            total = content_range(error.headers.get("Content-Range"))
+            memo = _read_memo(memo_path) or {}
+            if total and total[2] == held and memo.get("size") in (None, held):
+                _forget(memo_path)
+                return True
+            start_over()  # the server says the part is not the file: it cannot be trusted
+            raise _StartOver("answered HTTP 416 to a resumption it cannot confirm")
+
+        def consume(answer: _Answer) -> None:
+            response = answer.response
             kind = response.headers.get("Content-Type", "")
             if "html" in kind.lower():
-                raise FetchError(f"{self.name} answered with a web page ({kind.split(';')[0]}), not the file")
-            held = part.stat().st_size if part.exists() else 0
-            resumed = response.status == 206 and _range_start(response.headers.get("Content-Range")) == held
-            length = response.headers.get("Content-Length")
-            expected = int(length) if length and length.isdigit() else None
-            total = (held + expected if resumed else expected) if expected is not None else None
-            received = 0
-            with _writing(part, "ab" if resumed else "wb") as write:
-                while chunk := response.read(CHUNK):
-                    write(chunk)
-                    received += len(chunk)
-                    on_bytes((held if resumed else 0) + received, total)
-                    if self.stop():
-                        raise Stopped()
-            if expected is not None and received < expected:  # urllib reads a cut body silently
-                raise http.client.IncompleteRead(b"", expected - received)
+                raise FetchError(f"{self.name} answered with a web page ({_printable(kind.split(';')[0])}), not the file")
+            held = _size(part)
+            length = answer.announced
+            if response.status == 206:
+                ranged = content_range(response.headers.get("Content-Range"))
+                memo = _read_memo(memo_path) or {}
+                if (
+                    not asked_from
+                    or ranged is None
+                    or ranged[0] != held
+                    or held != asked_from
+                    or (ranged[2] is not None and memo.get("size") not in (None, ranged[2]))
+                ):
+                    start_over()
+                    raise _StartOver("sent a part that does not continue the one held")
+                start, total = held, ranged[2] if ranged[2] is not None else (held + length if length is not None else None)
+            else:  # a whole file, asked for or not (a 200 to a Range request: the file changed)
+                start, total = 0, length
+                _write_memo(memo_path, response.headers, total)
+            received = start
+            try:
+                if total is not None and total > answer.cap:
+                    raise _TooLarge(total)
+                with _writing(part, "ab" if start else "wb") as write:
+                    for chunk in answer.chunks(already=start):
+                        write(chunk)
+                        received += len(chunk)
+                        on_bytes(received, total)
+                        if self.stop():
+                            raise Stopped()
+            except _TooLarge:
+                start_over()  # what was held is not worth resuming: the file is over the cap
+                raise
+            if total is not None and received < total:  # a body cut short: resumed on the next try
+                raise http.client.IncompleteRead(b"", total - received)
+            if total is not None and received > total:
+                start_over()
+                raise _StartOver(f"sent {received:,} bytes of a file it said holds {total:,}")
+            _forget(memo_path)
 
-        self._with_retries(url, headers, consume, complete_at_416=lambda: part.exists() and part.stat().st_size > 0)
+        self._with_retries(
+            url, headers, consume, complete_at_416=complete_at_416, cap=self.limits.pdf_bytes,
+            seconds=self.limits.pdf_seconds, setting="pdf", kept="; the part is kept and resumes next time",
+        )
+
+    def _read_whole(self, answer: _Answer) -> bytes:
+        announced = answer.announced
+        if announced is not None and announced > answer.cap:
+            raise _TooLarge(announced)
+        body = b"".join(answer.chunks())
+        if announced is not None and len(body) < announced:  # a body cut short: asked again
+            raise http.client.IncompleteRead(b"", announced - len(body))
+        return body
 
     def _with_retries(
         self,
         url: str,
         headers: Callable[[], dict[str, str]],
-        consume: Callable[[HTTPResponse], T],
-        complete_at_416: Callable[[], bool] = lambda: False,
+        consume: Callable[[_Answer], T],
+        complete_at_416: Callable[[HTTPError], bool] = lambda error: False,
         data: bytes | None = None,
+        cap: int | None = None,
+        seconds: float | None = None,
+        setting: str = "answer",
+        kept: str = "",
     ) -> T | None:
-        host = urlsplit(url).netloc or url
+        host = _printable(urlsplit(url).netloc or url)
+        cap = self.limits.answer_bytes if cap is None else cap
+        seconds = self.limits.answer_seconds if seconds is None else seconds
         for attempt in range(self.retries + 1):
             if self.stop():
                 raise Stopped()
             self.throttle.wait()
             self.requests += 1
+            deadline = _Deadline(
+                seconds,
+                f"{self.name} took longer than {seconds:g} s to answer; stopped there{kept} "
+                f"(the limit is $PAPERTUI_{setting.upper()}_SECONDS or {setting}_seconds in [limits] of the config file)",
+            )
             try:
                 sent = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **self.headers, **headers()}
                 request = Request(url, data=data, headers=sent, method="POST" if data is not None else "GET")
-                with urlopen(request, timeout=self.timeout) as response:
-                    return consume(response)
+                with _opener(deadline).open(request, timeout=min(self.timeout, seconds)) as response:
+                    return consume(_Answer(response, deadline, cap))
+            except _Refused as refused:
+                raise FetchError(f"{self.name} {refused}; nothing was fetched") from None
+            except _TooLarge as large:
+                raise FetchError(
+                    f"{self.name} sent an answer larger than {cap / MB:g} MB ({_size_shown(large.size)}); it was not kept "
+                    f"(the limit is $PAPERTUI_{setting.upper()}_MB or {setting}_mb in [limits] of the config file)"
+                ) from None
+            except _StartOver as over:
+                self._start_over(over, attempt)
+                continue
             except HTTPError as error:
-                if error.code == 416 and complete_at_416():  # the part already holds everything
-                    return None
+                error.close()
+                if error.code == 416:
+                    try:
+                        if complete_at_416(error):  # the part already holds everything
+                            return None
+                    except _StartOver as over:
+                        self._start_over(over, attempt)
+                        continue
                 if error.code in (429, 503) and attempt < self.retries:
                     delay = retry_after(error.headers.get("Retry-After"), attempt, self.throttle.interval)
                     if delay > MAX_RETRY_AFTER:
                         raise FetchError(
-                            f"{self.name} asks to wait {delay / 60:.0f} minutes (HTTP {error.code}); nothing more was asked, try later"
+                            f"{self.name} asks to wait {_minutes(delay)} (HTTP {error.code}); nothing more was asked, try later"
                         ) from None
                     self.log.append(f"{self.name} answered HTTP {error.code}; waiting {delay:.0f} s, as it asks")
                     self.waited += delay
                     self.throttle.sleep(delay)
                     continue
                 tries = f" (after {attempt + 1} tries)" if attempt else ""
-                raise FetchError(f"{self.name} answered HTTP {error.code} {error.reason}{tries}") from None
+                raise FetchError(f"{self.name} answered HTTP {error.code} {_printable(str(error.reason))}{tries}") from None
             except http.client.IncompleteRead:
+                deadline.check()
                 if attempt < self.retries:
                     self.log.append(f"{self.name} cut its answer short; asking again")
                     continue
                 raise FetchError(f"{self.name} cut its answer short {attempt + 1} times; try later") from None
-            except (URLError, http.client.HTTPException, TimeoutError, OSError) as error:
+            except (URLError, http.client.HTTPException, TimeoutError, OSError, ValueError) as error:
+                # ValueError: what http.client raises on a garbled chunk size or a header it cannot take
+                deadline.check()
                 reason = getattr(error, "reason", None) or error
-                raise Unreachable(f"cannot reach {self.name} at {host} ({_one_line(reason)})") from None
+                raise Unreachable(f"cannot reach {self.name} at {host} ({_printable(str(reason))})") from None
+            finally:
+                deadline.cancel()
         raise AssertionError("the loop returns or raises")  # pragma: no cover
+
+    def _start_over(self, over: _StartOver, attempt: int) -> None:
+        """Say that a download starts over (the part is gone already), or stop when no try is left."""
+        if attempt >= self.retries:
+            raise FetchError(f"{self.name} {over}; nothing was kept, try later") from None
+        self.log.append(f"{self.name} {over}; starting the download over")
+
+
+class _Deadline:
+    """The end of one answer's time: `check()` raises FetchError after it, and a watchdog
+    shuts the answer's sockets down at it, ending a read that waits (on connecting, on the
+    headers, on a body that drips)."""
+
+    def __init__(self, seconds: float, message: str) -> None:
+        self.ends = time.monotonic() + seconds
+        self.message = message
+        self.passed = False
+        self.sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self.sockets.append(sock)
+            if self.passed:
+                _shut(sock)
+
+    def check(self) -> None:
+        if self.passed or time.monotonic() >= self.ends:
+            self.passed = True
+            raise FetchError(self.message)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.passed = True
+            for sock in self.sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's: an SSL one would unwrap
+    except (OSError, ValueError):
+        pass  # closed already
+
+
+def _opener(deadline: _Deadline) -> OpenerDirector:
+    """urllib's opener (proxies as the environment says), with each connection watched by
+    `deadline` and redirects followed only within http and https, at most MAX_REDIRECTS."""
+
+    def watched(kind: type[http.client.HTTPConnection]) -> Callable[..., http.client.HTTPConnection]:
+        class Watched(kind):  # type: ignore[misc, valid-type]
+            def connect(self) -> None:
+                super().connect()
+                deadline.watch(self.sock)
+
+        return Watched
+
+    class Http(HTTPHandler):
+        def http_open(self, req: Request) -> HTTPResponse:
+            return self.do_open(watched(http.client.HTTPConnection), req)
+
+    class Https(HTTPSHandler):
+        def https_open(self, req: Request) -> HTTPResponse:
+            return self.do_open(watched(http.client.HTTPSConnection), req, context=self._context)
+
+    return build_opener(Http(), Https(), _Redirects())
+
+
+class _Redirects(HTTPRedirectHandler):
+    """urllib's redirects without reading the redirect's body (it could be endless), to http
+    and https only, and a loop said in one line."""
+
+    def http_error_302(self, req: Request, fp, code: int, msg: str, headers) -> HTTPResponse | None:  # noqa: ANN001
+        location = headers.get("Location") or headers.get("URI")
+        fp.close()
+        if not location:
+            raise _Refused(f"answered HTTP {code} (a redirect) without saying where to")
+        try:
+            target = urljoin(req.full_url, location.strip())
+            scheme = urlsplit(target).scheme.lower()
+        except ValueError:
+            raise _Refused(f"redirected to an address that cannot be read ({_printable(location[:80])})") from None
+        if scheme not in ("http", "https"):
+            raise _Refused(f"redirected to a {_printable(scheme) or 'schemeless'}: address; papertui follows only http and https")
+        visited = getattr(req, "papertui_visited", ()) + (req.full_url,)
+        if target in visited or len(visited) > MAX_REDIRECTS:
+            raise _Refused(f"redirects in a loop ({len(visited)} redirects)")
+        new = self.redirect_request(req, fp, code, msg, headers, target)
+        if new is None:
+            return None
+        new.papertui_visited = visited  # type: ignore[attr-defined]
+        return self.parent.open(new, timeout=req.timeout)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+# --- headers and the part's validator -----------------------------------------------------------
+
+
+def header_int(value: str | None, maximum: int = 10**MAX_HEADER_DIGITS) -> int | None:
+    """A whole number in a header, or None: ASCII digits only (`"²".isdigit()` is true, and
+    `int("²")` raises), and not absurdly large."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value or not value.isascii() or not value.isdigit() or len(value) > MAX_HEADER_DIGITS:
+        return None
+    number = int(value)
+    return number if number <= maximum else None
+
+
+def content_range(value: str | None) -> tuple[int, int | None, int | None] | None:
+    """(start, end, total) of `Content-Range: bytes START-END/TOTAL` (`bytes */TOTAL` on a 416:
+    start -1, end None); None when it is not that. TOTAL `*` (unknown) is None."""
+    if not value:
+        return None
+    unit, _, spec = value.strip().partition(" ")
+    span, slash, size = spec.strip().partition("/")
+    if unit.lower() != "bytes" or not slash:
+        return None
+    total = None if size.strip() == "*" else header_int(size)
+    if total is None and size.strip() != "*":
+        return None
+    if span.strip() == "*":
+        return (-1, None, total)
+    first, dash, last = span.partition("-")
+    start, end = header_int(first), header_int(last)
+    if not dash or start is None or end is None or end < start or (total is not None and end >= total):
+        return None
+    return (start, end, total)
+
+
+def _validator(headers) -> str | None:  # noqa: ANN001
+    """What `If-Range` can send back: a strong ETag, else Last-Modified (a weak ETag may not
+    be used there); only printable ASCII, as a header value must be."""
+    etag = (headers.get("ETag") or "").strip()
+    if etag and not etag.startswith("W/") and _sendable(etag):
+        return etag
+    modified = (headers.get("Last-Modified") or "").strip()
+    return modified if modified and _sendable(modified) else None
+
+
+def _sendable(value: str) -> bool:
+    return len(value) <= 200 and value.isascii() and value.isprintable()
+
+
+def _write_memo(path: Path, headers, size: int | None) -> None:  # noqa: ANN001
+    memo = {"if_range": _validator(headers), "size": size}
+    try:
+        path.write_text(json.dumps(memo) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise FetchError(f"cannot write {path} ({error.strerror or error})") from None
+
+
+def _read_memo(path: Path) -> dict[str, object] | None:
+    """The validator file, or None when it is missing or not what papertui wrote."""
+    from papertui.regular_files import read_regular_text
+
+    try:
+        memo = json.loads(read_regular_text(path, 4096))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(memo, dict):
+        return None
+    if_range, size = memo.get("if_range"), memo.get("size")
+    if not (isinstance(if_range, str) and _sendable(if_range)) and if_range is not None:
+        return None
+    if size is not None and (not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= 10**MAX_HEADER_DIGITS):
+        return None
+    return {"if_range": if_range, "size": size}
+
+
+def _forget(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass  # a stale validator is checked before it is used
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return 0
 
 
 @contextmanager
@@ -194,31 +535,31 @@ def _writing(path: Path, mode: str) -> Iterator[Callable[[bytes], None]]:
             raise failed(error) from None
 
 
-def _read_whole(response: HTTPResponse) -> bytes:
-    return response.read()
-
-
-def _range_start(header: str | None) -> int | None:
-    """Where a `Content-Range: bytes START-END/TOTAL` answer starts."""
-    if not header or not header.startswith("bytes "):
-        return None
-    start = header[len("bytes ") :].split("-", 1)[0]
-    return int(start) if start.isdigit() else None
-
-
 def retry_after(header: str | None, attempt: int, interval: float) -> float:
     """Seconds to wait: the header's seconds or date; without one, a doubling back-off."""
     if header:
-        header = header.strip()
-        if header.isdigit():
-            return float(header)
+        seconds = header_int(header)
+        if seconds is not None:
+            return float(seconds)
         try:
-            when = email.utils.parsedate_to_datetime(header)
+            when = email.utils.parsedate_to_datetime(header.strip())
             return max(0.0, when.timestamp() - time.time())
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             pass
     return max(interval, 1.0) * 2 ** (attempt + 1)
 
 
-def _one_line(reason: object) -> str:
-    return " ".join(str(reason).split()) or "no answer"
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:,.0f} minutes" if seconds < 3600 * 48 else f"{seconds / 86400:,.0f} days"
+
+
+def _size_shown(size: int) -> str:
+    return f"{size / MB:,.0f} MB" if size >= 10 * MB else f"{size:,} bytes"
+
+
+def _printable(reason: str, limit: int = 160) -> str:
+    """Text from a server or the system on one line: controls spelt out, runs of spaces folded."""
+    from papertui.corpus.text import printable
+
+    text = printable(" ".join(str(reason).split())) or "no answer"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
