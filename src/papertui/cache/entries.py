@@ -37,6 +37,8 @@ def mark(directory: Path) -> None:
     published snapshot always carries the marker)."""
     with open(directory / MARKER, "xb") as file:
         file.write(MARKER_TEXT)
+        file.flush()
+        os.fsync(file.fileno())  # an empty marker after a crash would make the snapshot look foreign for good
 
 
 def read_meta(where: Path) -> Any:
@@ -44,9 +46,8 @@ def read_meta(where: Path) -> Any:
     return json.loads(read_regular_bytes(where / META, META_LIMIT))
 
 
-def is_ours(where: Path, meta: Any = None) -> bool:
-    """Whether `where` is a snapshot papertui wrote (or is writing). `meta`: its parsed meta
-    file, when the caller has it (for a snapshot from before the marker)."""
+def is_ours(where: Path) -> bool:
+    """Whether `where` is a snapshot papertui wrote (or is writing)."""
     building = BUILDING_NAME.match(where.name)
     if not (building or SNAPSHOT_NAME.match(where.name)) or _kind(where) != stat.S_IFDIR:
         return False
@@ -60,11 +61,10 @@ def is_ours(where: Path, meta: Any = None) -> bool:
         return False
     if building:
         return True  # written by an older papertui and stopped before its meta file was
-    if meta is None:
-        try:
-            meta = read_meta(where)
-        except (OSError, ValueError, RecursionError):
-            return False
+    try:
+        meta = read_meta(where)
+    except (OSError, ValueError, RecursionError):
+        return False
     key = meta.get("key") if isinstance(meta, dict) else None
     return isinstance(key, dict) and isinstance(key.get("version"), str) and isinstance(key.get("files"), list) and isinstance(meta.get("pack"), dict)
 
