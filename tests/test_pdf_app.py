@@ -164,3 +164,29 @@ async def test_l_lists_the_links_whole_and_opens_or_copies_one(monkeypatch, tmp_
         await pilot.pause()
         assert not isinstance(app.screen, LinksScreen)
         assert any("No links" in text for text in messages(app))
+
+
+async def test_a_download_that_dies_says_so_in_one_line_and_clears_the_progress(pdf_server, monkeypatch):
+    import papertui.pdfs.download
+
+    real_download_all = papertui.pdfs.download.download_all
+
+    def dies(store, client, wanted, progress):
+        progress(0, len(wanted), wanted[0].arxiv_id, 0, None)  # "downloading 1/1 … 0 bytes"
+        raise RuntimeError("a bug of papertui's\n\x1b[31mon two lines " + "x" * 5000)
+
+    monkeypatch.setattr(papertui.pdfs.download, "download_all", dies)
+    app = make_app(corpus=corpus())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "d")
+        await wait_for(pilot, lambda: any(n.severity == "error" for n in app._notifications))
+        await settle(pilot)
+        assert "downloading" not in str(app.query_one("#status").content)
+        [failed] = [n for n in app._notifications if n.severity == "error"]
+        note = failed.message
+        assert failed.title == "Download failed" and "RuntimeError: a bug of papertui's" in note and "d tries again" in note
+        assert "\n" not in note and "\x1b" not in note and len(note) < 400
+        monkeypatch.setattr(papertui.pdfs.download, "download_all", real_download_all)
+        await pilot.press("d")  # starts a download again, where it would have said "Stopping"
+        await wait_for(pilot, lambda: any(n.title == "Downloaded" for n in app._notifications))

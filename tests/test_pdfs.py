@@ -294,3 +294,22 @@ def test_an_encrypted_pdf_is_said_so():
 
     assert "encrypted" in why("Failed to load document (PDFium: Incorrect password error).")
     assert "damaged" in why("Failed to load document (PDFium: Data format error).")
+
+
+HUGE_VERSION = "2401.00001v" + "9" * 5000
+
+
+def test_a_hostile_version_or_digits_of_another_script_are_no_id():
+    for hostile in (HUGE_VERSION, "https://arxiv.org/pdf/" + HUGE_VERSION + ".pdf", "2401.00001v²", "2401.0000١", "2401.00001v١"):
+        assert split_version(hostile) is None
+    assert split_version("2401.00001v0012") == ("2401.00001", "v12")
+
+
+def test_the_download_command_says_each_hostile_id_in_one_line_and_downloads_the_rest(pdf_server, clock, capsys):
+    code, out, err = run(capsys, "download", HUGE_VERSION, "2401.00001v²", "2401.0000١", "1706.03762", "2401.00001v\x1b[2J")
+    assert code == 1
+    assert "1706.03762: downloaded" in out and pdf_server.requests == [("/pdf/1706.03762", None)]
+    lines = err.splitlines()
+    assert len(lines) == 4 and all("is not an arXiv id or URL; skipped" in line and len(line) < 200 for line in lines)
+    assert "5,011 characters" in lines[0] and "'2401.00001v²'" in lines[1] and "'2401.0000١'" in lines[2]
+    assert "\x1b" not in err and "\\x1b[2J" in lines[3]

@@ -91,10 +91,13 @@ def extract_text(pdf: LocalPdf, budget: TextBudget | None = None) -> str:
         check_regular(pdf.path)  # a FIFO would keep the child waiting until its deadline
     except OSError as error:
         raise NoText(f"cannot read it ({error.strerror or error})") from None
-    with tempfile.TemporaryFile(prefix="papertui-text-") as output:
-        status = _run_child(extractor_command(pdf.path, budget), output, budget)
-        output.seek(0)
-        data = output.read(MAX_CHARS * 4 + extractor.OUTPUT_SLACK)  # the child caps it too
+    try:
+        with tempfile.TemporaryFile(prefix="papertui-text-") as output:
+            status = _run_child(extractor_command(pdf.path, budget), output, budget)
+            output.seek(0)
+            data = output.read(MAX_CHARS * 4 + extractor.OUTPUT_SLACK)  # the child caps it too
+    except OSError as error:  # the temporary directory is full or read-only: nothing about the PDF
+        raise NoExtractor(f"cannot keep the extracted text in a temporary file ({error.strerror or error}), so none was extracted") from None
     said = data.decode("utf-8", "replace")
     if status == 0:
         return said

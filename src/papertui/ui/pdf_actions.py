@@ -17,6 +17,7 @@ from textual import work
 from textual.message import Message
 
 from papertui.corpus.model import Paper
+from papertui.corpus.text import printable
 from papertui.links import OpenOutcome, arxiv_id_from_url, is_web_link, open_in_browser, urls_in
 from papertui.pdfs.store import LocalPdf, human_size, split_version
 from papertui.pdfs.text import ensure_text, first_page, missing_texts
@@ -51,6 +52,7 @@ class PdfActions(_Base):
     class DownloadsDone(Message):
         results: list[Downloaded]
         stopped: bool = False
+        failure: str | None = None  # one line: the download ended on an error of papertui's
 
     class PdfFilesChanged(Message):
         """Texts were extracted, or files came or went."""
@@ -131,6 +133,11 @@ class PdfActions(_Base):
     async def download_pdfs(self, wanted: list[Wanted], stop: threading.Event) -> None:
         try:
             await in_daemon_thread(lambda: self._download(wanted, stop), name="papertui-download")
+        except Exception as error:  # noqa: BLE001 - any of them; a quit's CancelledError still passes
+            # Said here, not by the app's handler of failed workers: the progress on the status
+            # line and the "d again stops" state must end too. A message, so that it comes
+            # after the progress the thread posted before it failed.
+            self.post_message(self.DownloadsDone([], failure=one_line(f"{type(error).__name__}: {error}")))
         finally:
             stop.set()  # a cancelled worker (quit): the thread stops at its next chunk
 
@@ -151,7 +158,7 @@ class PdfActions(_Base):
         self.post_message(self.DownloadsDone(results))
 
     def on_pdf_actions_download_progress(self, message: DownloadProgress) -> None:
-        if not message.arxiv_id:
+        if not message.arxiv_id or self._stop_downloading is None:  # none under way: a late message
             return
         size = f" of {human_size(message.size)}" if message.size else ""
         filled = round(10 * message.received / message.size) if message.size else 0
@@ -165,6 +172,14 @@ class PdfActions(_Base):
         self._stop_downloading = None
         self._downloading_line = ""
         self._update_status()
+        if message.failure is not None:
+            self.notify(
+                f"The download stopped on an error ({message.failure}); what was whole is kept and a cut file resumes: d tries again.",
+                title="Download failed", severity="error", markup=False, timeout=10,
+            )  # fmt: skip
+            self.pdfs.forget_listing()
+            self.on_pdf_actions_pdf_files_changed(self.PdfFilesChanged())
+            return
         done = [result for result in message.results if result.pdf is not None and not result.already]
         failed = [result for result in message.results if result.pdf is None]
         lines = []
@@ -236,6 +251,12 @@ class PdfActions(_Base):
             return
         via = self._copy(url)
         self.notify(f"{how}; copied the link instead {via}:\n{url}", title="Could not open the link", severity="warning", markup=False, timeout=8)
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """Untrusted text (an exception's message) for a notification: one line, no controls, short."""
+    text = printable(" ".join(text.split()))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _pdfs(count: int) -> str:
