@@ -13,6 +13,8 @@ from typing import Any, BinaryIO, Iterable, Iterator
 
 import numpy as np
 
+from papertui.regular_files import open_regular
+
 ALIGN = 64
 
 
@@ -94,7 +96,7 @@ def read_pack(path: Path, manifest: dict[str, Any]) -> dict[str, np.ndarray]:
     """The arrays of `path`, as read-only views of a memory map (checked against the manifest)."""
     manifest = dict(manifest)
     size = manifest.pop("\0size", None)
-    with open(path, "rb") as file:
+    with open_regular(path) as file:  # a FIFO swapped in for the pack must not block the load
         actual = os.fstat(file.fileno()).st_size
         if not isinstance(size, int) or actual != size:
             raise DamagedPack(f"{actual:,} bytes where {size!r} were written")
