@@ -248,3 +248,19 @@ def test_a_child_killed_by_a_signal_is_said_in_one_line(monkeypatch):
         extract_text(store.local("2401.00001"))
     with pytest.raises(NoText, match=r"pdfium crashed on it \(SIGSEGV\)"):
         extract_text(store.local("2401.00001"), TextBudget(0, 60))
+    # a child that could not start its work (exit status 1): not the PDF's fault, not remembered
+    monkeypatch.setattr("papertui.pdfs.text._run_child", lambda command, output, budget: 1)
+    assert "exit status 1" in ensure_text(store, store.local("2401.00001")).problem
+    store.forget_listing()
+    assert store.local("2401.00001").no_text is None
+
+
+def test_a_pdf_over_the_budget_is_tried_again_only_under_a_larger_one(bomb_pdf):
+    store = library_with(bomb_pdf)
+    said = ensure_text(store, store.local("2401.00001"), TextBudget(64, 30)).problem
+    assert "64 MB memory budget" in said
+    store.forget_listing()
+    assert ensure_text(store, store.local("2401.00001"), TextBudget(64, 30)).problem == said  # remembered
+    assert "96 MB memory budget" in ensure_text(store, store.local("2401.00001"), TextBudget(96, 30)).problem
+    store.forget_listing()
+    assert "96 MB" in store.local("2401.00001").no_text

@@ -11,6 +11,7 @@ from typing import Callable
 
 from papertui.pdfs.store import LocalPdf, PdfStore, download_url, split_version
 from papertui.pdfs.text import TextOutcome, ensure_text
+from papertui.regular_files import open_regular
 from papertui.sources.http import Client, FetchError, Unreachable
 
 PDF_MAGIC = b"%PDF-"
@@ -52,7 +53,7 @@ def download_pdf(
     url = download_url(wanted.arxiv_id, wanted.version)
     client.download(url, part, on_bytes)
     try:
-        with open(part, "rb") as file:
+        with open_regular(part) as file:  # a FIFO left as ID.pdf.part must not hang us
             head = file.read(len(PDF_MAGIC))
     except OSError as error:
         raise FetchError(f"cannot read back {part} ({error.strerror or error})") from None

@@ -7,7 +7,8 @@ untrusted input: a 300 KB file whose content stream inflates to 300 MB took 620 
 process, one of 200 KB made of text operators 3.4 GB and 6 s. The child caps its address
 space and CPU time (`resource`, on Linux and macOS; on Windows only the deadline holds) and
 is killed past the wall-clock deadline; a PDF over the budget gets its one line and still
-opens. The budget, in the environment (a positive whole number; 0 for no limit):
+opens. The budget, in the environment (whole numbers; 0 for no limit, anything else keeps
+the default):
   PAPERTUI_PDF_TEXT_MEMORY_MB   address space of the child, default 384: a 36-page paper
                                 takes 22 MB of RSS and 150 MB of address space, most of it
                                 reserved and never touched; the 300 MB bomb stops at 311 MB of
@@ -19,6 +20,7 @@ opens. The budget, in the environment (a positive whole number; 0 for no limit):
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -26,7 +28,7 @@ import tempfile
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Mapping
+from typing import IO, Mapping
 
 from papertui.corpus.text import printable
 from papertui.pdfs import extractor
@@ -70,7 +72,8 @@ def text_budget(environ: Mapping[str, str] | None = None) -> TextBudget:
 
 def _whole_number(text: str | None, default: int) -> int:
     text = (text or "").strip()
-    # ASCII digits only, and few: int() takes "²"-free Unicode digits and 5,000-digit strings too
+    # ASCII digits, and few: "²" passes isdigit() and fails int(), int() reads Arabic-Indic
+    # digits, and 5,000 digits pass Python's int-to-str limit one way and not the other
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 7 else default
 
 
@@ -111,7 +114,7 @@ def _has_pypdfium2() -> bool:
         return False
 
 
-def _run_child(command: list[str], output: object, budget: TextBudget) -> int | None:
+def _run_child(command: list[str], output: IO[bytes], budget: TextBudget) -> int | None:
     """The child's exit status (negative: the signal that ended it), None when it was
     killed at the deadline."""
     try:
@@ -132,7 +135,7 @@ def _run_child(command: list[str], output: object, budget: TextBudget) -> int | 
 
 
 def _no_text(status: int | None, said: str, budget: TextBudget) -> NoText:
-    line = " ".join(printable(said).split())[:300]
+    line = printable(" ".join(said.split()))[:300]
     if status == extractor.NO_TEXT and line:
         return NoText(line)
     if status == extractor.NO_EXTRACTOR and line:
@@ -147,7 +150,7 @@ def _no_text(status: int | None, said: str, budget: TextBudget) -> NoText:
     if status < 0:
         return NoText(f"pdfium crashed on it ({_signal_name(-status)}); it may be damaged, and {opens}")
     # an exit status of the child's own (it failed to start: a broken install): try again later
-    return NoExtractor(f"the text extractor failed (exit status {status}), so no text was extracted; 'papertui doctor' checks the install")
+    return NoExtractor(f"the text extractor ({sys.executable} -m {extractor.__name__}) failed with exit status {status}, so no text was extracted; it is tried again next time")
 
 
 def _signal_name(number: int) -> str:
@@ -155,6 +158,21 @@ def _signal_name(number: int) -> str:
         return signal.Signals(number).name
     except ValueError:
         return f"signal {number}"
+
+
+# How the two over-budget lines (above) name their budget, to try again under a larger one.
+_OVER_MEMORY = re.compile(r"needed more than the ([0-9]{1,7}) MB memory budget")
+_OVER_TIME = re.compile(r"took longer than the ([0-9]{1,7}) s budget")
+
+
+def _budget_grew(reason: str, budget: TextBudget) -> bool:
+    """Whether a PDF remembered as over the budget gets a larger one now (0: no limit), so
+    that raising it, as its line says, is enough."""
+    for pattern, now in ((_OVER_MEMORY, budget.memory_mb), (_OVER_TIME, budget.seconds)):
+        found = pattern.search(reason)
+        if found is not None:
+            return now == 0 or now > int(found.group(1))
+    return False
 
 
 @dataclass(frozen=True)
@@ -168,7 +186,7 @@ def ensure_text(store: PdfStore, pdf: LocalPdf, budget: TextBudget | None = None
     """Extract and keep the text of `pdf` unless that was done (or tried) already."""
     if pdf.has_text:
         return TextOutcome(pdf.arxiv_id, -1, None)
-    if pdf.no_text is not None:
+    if pdf.no_text is not None and not _budget_grew(pdf.no_text, budget or text_budget()):
         return TextOutcome(pdf.arxiv_id, 0, pdf.no_text)
     try:
         text = extract_text(pdf, budget)
