@@ -1,12 +1,13 @@
 """The child process that reads a PDF's text: `python -m papertui.pdfs.extractor`, started
-by `pdfs/text.py` for each PDF, never imported by the app.
+by `pdfs/text.py` for each PDF (which imports this module only for its constants).
 
 pdfium is C++ reading untrusted bytes: a content stream of a few hundred kilobytes may inflate
 to gigabytes, or a page may take minutes. Here it runs alone, after this process has capped
 its own address space, CPU time, the size of what it writes and its core dumps (where the
-system has `resource`: Linux, macOS), so that such a file costs a bounded child, never the
-app. The parent enforces the wall-clock deadline and kills this process past it; when the
-parent goes away (the app quit), standard input closes and this process ends at once.
+system has `resource`: Linux, macOS, which may not enforce the address space), so that such
+a file costs a bounded child, never the app. The parent enforces the wall-clock deadline and
+kills this process past it; when the parent goes away (the app quit), standard input closes
+and this process ends at once. Nothing here imports Textual.
 
 Usage: extractor PDF MEMORY_MB CPU_SECONDS MAX_PAGES MAX_CHARS (0 for no limit). Standard
 output is a file: the text (pages separated by form feeds) with exit status 0, or one line

@@ -5,9 +5,10 @@ once. A damaged or encrypted PDF gets one line (in `ID.notext`) and stays openab
 pdfium runs in a child process (`pdfs/extractor.py`) within a budget, because a PDF is
 untrusted input: a 300 KB file whose content stream inflates to 300 MB took 620 MB in
 process, one of 200 KB made of text operators 3.4 GB and 6 s. The child caps its address
-space and CPU time (`resource`, on Linux and macOS; on Windows only the deadline holds) and
-is killed past the wall-clock deadline; a PDF over the budget gets its one line and still
-opens. The budget, in the environment (whole numbers; 0 for no limit, anything else keeps
+space and CPU time with `resource` (the address space is enforced on Linux; macOS takes the
+limit but may not hold mmap to it, and Windows has no `resource`: there the deadline is what
+holds) and is killed past the wall-clock deadline; a PDF over the budget gets its one line,
+still opens, and is tried again only once the budget is raised. The budget, in the environment (whole numbers; 0 for no limit, anything else keeps
 the default):
   PAPERTUI_PDF_TEXT_MEMORY_MB   address space of the child, default 384: a 36-page paper
                                 takes 22 MB of RSS and 150 MB of address space, most of it
