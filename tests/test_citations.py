@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -425,7 +426,14 @@ def test_a_fifo_in_place_of_the_store_does_not_hang() -> None:
     path = data_dir() / STORE_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     os.mkfifo(path)
-    store = CitationStore.open()
+    opened: list[CitationStore] = []
+    reader = threading.Thread(target=lambda: opened.append(CitationStore.open()), daemon=True)
+    reader.start()
+    reader.join(5)
+    if reader.is_alive():  # blocked opening the pipe: give it a writer, so that it ends
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("opening the store waited on a named pipe")
+    (store,) = opened
     (warning,) = store.warnings
     assert "not a regular file" in warning and len(store) == 0
 
