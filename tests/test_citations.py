@@ -561,6 +561,17 @@ def test_papertui_enrich_with_a_5xx_is_one_line(fake: FakeS2, tmp_path: Path, ca
     assert not (data_dir() / STORE_FILE).exists() or len(CitationStore.open()) == 0
 
 
+def test_papertui_enrich_does_not_ask_what_it_could_not_keep(fake: FakeS2, tmp_path: Path, capsys) -> None:
+    corpus = write_corpus(tmp_path / "papers.jsonl", arxiv_papers()[:3])
+    path = data_dir() / STORE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"version": 99, "papers": {}}')
+    assert main(["enrich", str(corpus)]) == 1
+    warning, error = capsys.readouterr().err.splitlines()
+    assert "newer papertui" in warning and error.startswith("papertui: error: the citations file cannot be written")
+    assert fake.seen == [] and path.read_text() == '{"version": 99, "papers": {}}'
+
+
 def test_papertui_enrich_counts_papers_it_cannot_ask_about(fake: FakeS2, tmp_path: Path, capsys) -> None:
     corpus = tmp_path / "papers.jsonl"
     corpus.write_text(json.dumps({"title": "A paper with no id at all", "abstract": "Nothing to look it up by."}) + "\n")

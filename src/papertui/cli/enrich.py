@@ -55,6 +55,9 @@ def main(arguments: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     store = CitationStore.open()
     for warning in store.warnings:
         print(f"{PROG}: warning: {warning}", file=stderr)
+    if store.path is None:  # answers could not be kept: asking would spend the service's patience for nothing
+        print(f"{PROG}: error: the citations file cannot be written (see above), so Semantic Scholar was not asked", file=stderr)
+        return 1
     client, problems = from_settings()
     for problem in problems:
         print(f"{PROG}: warning: {problem}", file=stderr)
