@@ -185,6 +185,8 @@ def test_wrong_types_absurd_numbers_and_controls_are_unknown_or_cleaned() -> Non
         fetched=FETCHED, tldr="Short red summary", fields_of_study=("Physics", "Biology")
     )
     assert answers.citations_of([1, 2], FETCHED) == Citations(fetched=FETCHED)
+    dates = ["2024-13-01", "2024-00", "0999-01-01", "2024-02-30x", "2024-06", "2024", "2024-06-01T10:00:00Z"]
+    assert [answers.date(d) for d in dates] == [None, None, None, None, "2024-06", "2024", "2024-06-01"]
     assert answers.graph_paper("a string") is None
 
 

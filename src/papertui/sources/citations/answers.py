@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date as _date
 from typing import Any, NamedTuple
 
 from papertui.corpus.records import iso_date
@@ -79,10 +80,13 @@ def date(value: Any) -> str | None:
     found = iso_date(value[:40])
     if found is None:
         return None
-    parts = found.split("-")
-    if not 1000 <= int(parts[0]) <= 2999 or any(not 1 <= int(part) <= 31 for part in parts[1:]):
-        return None
-    return found
+    parts = [int(part) for part in found.split("-")] + [1, 1]
+    try:
+        if 1000 <= parts[0] <= 2999 and _date(*parts[:3]):
+            return found
+    except ValueError:  # 2024-13-01, 2023-02-29
+        pass
+    return None
 
 
 def doi(value: Any) -> str | None:
