@@ -149,7 +149,9 @@ class SemanticScholar:
 def from_settings(
     *, stop: Callable[[], bool] = lambda: False, throttle: Throttle | None = None, config: dict[str, Any] | None = None
 ) -> tuple[SemanticScholar, list[str]]:
-    """A client for the environment's and the config file's base address and key, and one
-    line for each problem with them (the client then asks without a key)."""
+    """A client for the environment's and the config file's base address, key and limits,
+    and one line for each setting that was ignored (a bad key: the client asks without one)."""
     key, problem = api_key(config)
-    return SemanticScholar(key, stop=stop, throttle=throttle), [problem] if problem else []
+    client = SemanticScholar(key, stop=stop, throttle=throttle)
+    limits = getattr(client.http, "limits", None)  # the answers' size and time caps ([limits])
+    return client, ([problem] if problem else []) + list(getattr(limits, "problems", ()))
