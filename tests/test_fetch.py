@@ -94,8 +94,26 @@ def test_the_current_answer_keeps_github_links_stars_and_comments(capsys, feeds)
 
 def test_a_broken_day_is_said_and_skipped(capsys, feeds):
     code, out, err = run(capsys, "fetch", "hf", "--date", "2024-12-11")
-    assert code == 0
+    assert code == 1  # nothing readable came: a failure, not an empty day
     assert "2024-12-11: the answer holds no paper papertui can read (26 items are not papers); nothing stored" in err
+    assert err.splitlines()[-1] == (
+        "papertui: error: Hugging Face daily papers: nothing stored: 1 answer held no paper papertui can read (see the lines above)"
+    )
+    assert library_ids() == []
+
+
+def test_a_broken_day_among_good_ones_is_no_failure(capsys, feeds):
+    feeds.script = [Scripted(body=b"<html>busy</html>")]
+    code, out, err = run(capsys, "fetch", "hf", "--since", "2024-10-30", "--until", "2024-10-31")
+    assert code == 0 and "papertui: error" not in err and len(library_ids()) == HF_DAYS["2024-10-31"]
+    assert "2024-10-30: the answer holds no paper papertui can read; nothing stored for that day" in err
+
+
+def test_a_refused_feed_exits_1(capsys, feeds):
+    feeds.script = [Scripted(body=b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY big "x">]><rss version="2.0"><channel/></rss>')]
+    code, out, err = run(capsys, "fetch", "arxiv", "cs.CL")
+    assert code == 1 and "declares XML entities" in err
+    assert err.splitlines()[-1].startswith("papertui: error: arXiv cs.CL (RSS): nothing stored: 1 answer held no paper")
     assert library_ids() == []
 
 

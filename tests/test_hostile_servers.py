@@ -11,15 +11,26 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Callable
 
 import pytest
 
+from fake_feeds import OAI_PAGES, FakeFeeds, Scripted
+from fake_pdfs import FakePdfServer, PdfAnswer
+from papertui.cli import main
+from papertui.pdfs.download import Wanted, download_pdf
+from papertui.pdfs.store import PdfStore
+from papertui.sources.config import fetch_plan
 from papertui.sources.http import Client, FetchError, Throttle, content_range, header_int, retry_after
+from papertui.sources.library import Library, library_dir
 from papertui.sources.limits import MB, Limits, limit_settings
+from papertui.sources.runs import Clients, run_plan
 from papertui.state import data_dir as data_directory
+from pdf_writer import make_pdf
 
 
 @dataclass
@@ -201,9 +212,8 @@ def test_an_endless_pdf_stops_at_the_cap_and_nothing_is_kept(serve, tmp_path, mo
 
 PEAK_RSS = """
 import resource, sys
-from papertui.sources.http import Client, FetchError, Throttle, content_range, header_int, retry_after
-from papertui.sources.limits import MB, Limits, limit_settings
-from papertui.state import data_dir as data_directory
+from papertui.sources.config import fetch_plan
+from papertui.sources.http import Client, FetchError, Throttle
 try:
     Client("the test service", Throttle(0.0)).get(sys.argv[1])
     print("no error")
@@ -345,3 +355,245 @@ def test_a_client_takes_its_limits_from_the_config_file(tmp_path, monkeypatch):
     monkeypatch.setenv("PAPERTUI_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("PAPERTUI_PDF_MB", "10")
     assert client().limits == Limits(answer_bytes=5 * MB, pdf_bytes=10 * MB, pdf_seconds=60.0)
+
+
+# --- resumed downloads --------------------------------------------------------------------------------
+
+FIRST = make_pdf(["Attention Is All You Need", "The dominant sequence transduction models are based on recurrent networks."])
+SECOND = make_pdf(["Attention Is All You Need (v2)", "A different file of the same paper, announced since the first try."])
+
+
+@pytest.fixture
+def pdfs(monkeypatch):
+    server = FakePdfServer({"1706.03762": FIRST})
+    monkeypatch.setenv("PAPERTUI_ARXIV_PDF", server.url)
+    yield server
+    server.close()
+
+
+def pdf_client(retries: int = 3) -> Client:
+    return client(retries=retries)
+
+
+def cut_first_try(pdfs: FakePdfServer, store: PdfStore) -> Path:
+    """A first download cut in half with no retry left: the part holds half the file."""
+    pdfs.script = [PdfAnswer(body=FIRST, cut=True)]
+    with pytest.raises(FetchError, match="cut its answer short"):
+        download_pdf(store, pdf_client(retries=0), Wanted("1706.03762"))
+    part = store.root / "1706.03762.pdf.part"
+    assert part.read_bytes() == FIRST[: len(FIRST) // 2]
+    return part
+
+
+def test_a_file_changed_between_two_tries_is_downloaded_whole_not_glued(pdfs):
+    store = PdfStore()
+    cut_first_try(pdfs, store)
+    pdfs.files["1706.03762"] = SECOND  # a new version announced meanwhile
+    pdf = download_pdf(store, pdf_client(), Wanted("1706.03762"))
+    assert pdf.path.read_bytes() == SECOND
+    assert pdfs.requests[1] == ("/pdf/1706.03762", f"bytes={len(FIRST) // 2}-")
+    assert pdfs.if_ranges[1] is not None and pdfs.if_ranges[1].startswith('"')  # the first answer's ETag
+    assert not list(store.root.glob("*.part*"))
+
+
+def test_an_unchanged_file_is_resumed_from_where_it_stopped(pdfs):
+    store = PdfStore()
+    cut_first_try(pdfs, store)
+    pdf = download_pdf(store, pdf_client(), Wanted("1706.03762"))
+    assert pdf.path.read_bytes() == FIRST and len(pdfs.requests) == 2  # the rest only
+    assert not list(store.root.glob("*.part*"))
+
+
+def test_a_416_on_a_half_file_starts_over(pdfs):
+    store = PdfStore()
+    cut_first_try(pdfs, store)
+    pdfs.script = [PdfAnswer(416, headers=(("Content-Range", f"bytes */{len(FIRST)}"),))]  # the part is not the file
+    pdf = download_pdf(store, pdf_client(), Wanted("1706.03762"))
+    assert pdf.path.read_bytes() == FIRST
+    assert [r[1] for r in pdfs.requests] == [None, f"bytes={len(FIRST) // 2}-", None]
+
+
+def test_a_416_without_a_size_on_a_half_file_starts_over(pdfs):
+    store = PdfStore()
+    cut_first_try(pdfs, store)
+    pdfs.script = [PdfAnswer(416)]
+    assert download_pdf(store, pdf_client(), Wanted("1706.03762")).path.read_bytes() == FIRST
+
+
+def test_a_part_without_a_validator_is_not_resumed(pdfs):
+    store = PdfStore()
+    store.root.mkdir(parents=True)
+    (store.root / "1706.03762.pdf.part").write_bytes(SECOND[:300])  # left by hand, or by an older papertui
+    assert download_pdf(store, pdf_client(), Wanted("1706.03762")).path.read_bytes() == FIRST
+    assert pdfs.requests == [("/pdf/1706.03762", None)]
+
+
+class Resuming:
+    """A server that cuts its first answer in half, then answers a Range request with `ranged`."""
+
+    def __init__(self, body: bytes, ranged: Callable[[BaseHTTPRequestHandler, bytes, int], None]) -> None:
+        self.body, self.ranged, self.first = body, ranged, True
+
+    def __call__(self, handler: BaseHTTPRequestHandler) -> None:
+        wanted = handler.headers.get("Range")
+        if wanted and not self.first:
+            return self.ranged(handler, self.body, int(wanted.removeprefix("bytes=").rstrip("-")))
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/pdf")
+        handler.send_header("ETag", '"one"')
+        handler.send_header("Content-Length", str(len(self.body)))
+        handler.end_headers()
+        handler.wfile.write(self.body[: len(self.body) // 2] if self.first else self.body)
+        self.first = False
+
+
+def partial(handler: BaseHTTPRequestHandler, content_range: str, body: bytes) -> None:
+    handler.send_response(206)
+    handler.send_header("Content-Type", "application/pdf")
+    handler.send_header("Content-Range", content_range)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+RANGED_ANSWERS = {
+    "a 200 to a Range request": lambda handler, body, start: reply(200, body, {"Content-Type": "application/pdf"})(handler),
+    "a 206 that starts elsewhere": lambda handler, body, start: partial(handler, f"bytes 10-{len(body) - 1}/{len(body)}", body[10:]),
+    "a 206 with non-ASCII digits": lambda handler, body, start: partial(handler, "bytes ²-", body[start:]),
+    "a 206 of another size": lambda handler, body, start: partial(handler, f"bytes {start}-{len(body)}/{len(body) + 1}", body[start:] + b"!"),
+}
+
+
+@pytest.mark.parametrize("ranged", RANGED_ANSWERS, ids=list(RANGED_ANSWERS))
+def test_a_resumption_that_does_not_continue_the_part_starts_over(serve, ranged):
+    server = serve(Resuming(FIRST, RANGED_ANSWERS[ranged]))
+    part = data_directory() / "pdfs" / "x.pdf.part"
+    part.parent.mkdir(parents=True)
+    with pytest.raises(FetchError, match="cut its answer short"):
+        client(retries=0).download(server.url, part)
+    client().download(server.url, part)
+    assert part.read_bytes() == FIRST
+    assert server.seen[1].headers["if-range"] == '"one"' and server.seen[1].headers["range"] == f"bytes={len(FIRST) // 2}-"
+    assert not part.with_name("x.pdf.part.validator").exists()
+
+
+# --- OAI-PMH: a token given twice, a hand-edited state file ---------------------------------------------
+
+HARVEST = "cs-start-now-oai_dc"  # the state's name of `fetch oai --set cs`
+
+
+@pytest.fixture
+def feeds(monkeypatch, clock):
+    server = FakeFeeds()
+    for name, value in server.environment().items():
+        monkeypatch.setenv(name, value)
+    yield server
+    server.close()
+
+
+def fetch(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def stored_ids() -> list[str]:
+    return [json.loads(line)["id"] for path in sorted(library_dir().rglob("*.jsonl")) for line in path.read_text().splitlines()]
+
+
+def oai_page(token: str | None) -> Scripted:
+    return Scripted(body=OAI_PAGES[token].read_bytes())
+
+
+LAST_PAGE = oai_page("6511260|2001")  # a page without a token: the harvest ends there
+LAST_PAGE_PAPERS = 265
+
+
+def test_a_resumption_token_given_again_stops_the_harvest_without_duplicates(capsys, feeds):
+    feeds.script = [oai_page(None), oai_page(None)]  # page 1, then page 1 again: the same token
+    code, out, err = fetch(capsys, "fetch", "oai", "--set", "cs")
+    assert code == 1 and len(feeds.requests) == 2
+    assert err.strip().splitlines()[-1] == (
+        "papertui: error: the OAI-PMH service gave a resumption token it had given before (page 2), which would never end; "
+        "the harvest stops here, 1,000 papers stored are kept; what was fetched before is kept"
+    )
+    assert len(stored_ids()) == len(set(stored_ids())) == 1000
+    assert sorted(p.name for p in (library_dir() / "oai" / HARVEST).iterdir()) == ["page-0001.jsonl"]
+    assert HARVEST not in json.loads((library_dir() / "oai" / ".harvests.json").read_text())  # next time: from the start
+
+
+def test_tokens_that_go_round_in_a_circle_stop_too(capsys, feeds):
+    feeds.script = [oai_page(None), oai_page("6511260|1001"), oai_page(None)]  # 1001, 2001, then 1001 again
+    code, out, err = fetch(capsys, "fetch", "oai", "--set", "cs")
+    assert code == 1 and "gave a resumption token it had given before (page 3)" in err
+    assert len(stored_ids()) == len(set(stored_ids())) == 2000  # page 1 given again added nothing
+
+
+STATE_FILES = {
+    "not JSON": b"{not json",
+    "a list": b"[1, 2, 3]",
+    "a page as text": json.dumps({HARVEST: {"token": "6511260|1001", "page": "two"}}).encode(),
+    "a huge page": json.dumps({HARVEST: {"token": "6511260|1001", "page": 10**30}}).encode(),
+    "a token as a number": json.dumps({HARVEST: {"token": 6511260, "page": 1}}).encode(),
+    "a size as text": json.dumps({HARVEST: {"token": "6511260|1001", "page": 1, "size": "big"}}).encode(),
+    "an entry as a list": json.dumps({HARVEST: ["6511260|1001", 1]}).encode(),
+    "a token with a newline": json.dumps({HARVEST: {"token": "6511260|1001\n", "page": 1}}).encode(),
+    "deeply nested": b"[" * 100_000 + b"]" * 100_000,
+    "not UTF-8": b"\xff\xfe{",
+}
+
+
+@pytest.mark.parametrize("kind", [*STATE_FILES, "a FIFO"])
+def test_a_hand_edited_harvest_state_starts_over_with_one_line(capsys, feeds, kind):
+    state = library_dir() / "oai" / ".harvests.json"
+    state.parent.mkdir(parents=True)
+    if kind == "a FIFO":
+        os.mkfifo(state)
+    else:
+        state.write_bytes(STATE_FILES[kind])
+    feeds.script = [LAST_PAGE]
+    code, out, err = fetch(capsys, "fetch", "oai", "--set", "cs")
+    assert code == 0, err
+    assert feeds.requests == ["/oai?verb=ListRecords&metadataPrefix=oai_dc&set=cs"]  # from the first page
+    problem = [line for line in err.splitlines() if "starts over" in line]
+    assert len(problem) == 1 and problem[0].endswith("; the harvest starts over from its first page")
+    assert len(stored_ids()) == LAST_PAGE_PAPERS and state.is_file()
+
+
+def test_a_directory_in_place_of_the_harvest_state_is_one_line(capsys, feeds):
+    state = library_dir() / "oai" / ".harvests.json"
+    state.mkdir(parents=True)
+    code, out, err = fetch(capsys, "fetch", "oai", "--set", "cs")
+    assert code == 1
+    assert err.splitlines() == [f"papertui: error: cannot write {state}: Is a directory"]
+    assert len(stored_ids()) == 1000  # the first page stays
+
+
+@pytest.mark.parametrize("last", ["2026-13-45", "tomorrow", 20260101, "9999-12-31", None])
+def test_a_hand_edited_last_harvest_day_harvests_the_last_week(capsys, feeds, tmp_path, monkeypatch, last):
+    (tmp_path / "config.toml").write_text('[fetch]\noai = "cs"\n')
+    monkeypatch.setenv("PAPERTUI_CONFIG", str(tmp_path / "config.toml"))
+    (library_dir() / "oai").mkdir(parents=True)
+    (library_dir() / "oai" / ".last.json").write_text(json.dumps({"cs": last}) if last else "[not json")
+    feeds.script = [LAST_PAGE]
+    plan = fetch_plan({"oai": "cs"})
+    reports = run_plan(plan, Library(), Clients(), today=date(2026, 8, 14))
+    assert "from=2026-08-07" in feeds.requests[0]
+    said = [line for line in reports[0].lines if line.startswith("the last harvest day of cs in ")]
+    assert said == ([] if last is None else [said[0]]) and (not said or said[0].endswith("; harvesting the last 7 days"))
+    assert json.loads((library_dir() / "oai" / ".last.json").read_text()) == {"cs": "2026-08-14"}
+
+
+def test_fetch_keeps_the_deadline_set_in_the_environment(capsys, serve, monkeypatch, clock):
+    server = serve(dripping)
+    monkeypatch.setenv("PAPERTUI_HF_API", server.url)
+    monkeypatch.setenv("PAPERTUI_ANSWER_SECONDS", "1")
+    monkeypatch.setenv("PAPERTUI_PDF_MB", "lots")
+    started = time.monotonic()
+    code, out, err = fetch(capsys, "fetch", "hf", "--date", "2024-10-21")
+    assert code == 1 and time.monotonic() - started < 5.0
+    assert err.splitlines() == [
+        "papertui: warning: $PAPERTUI_PDF_MB = 'lots': give a number from 0.001 to 100,000; ignored",
+        "papertui: error: the Hugging Face API took longer than 1 s to answer; stopped there (the limit is "
+        "$PAPERTUI_ANSWER_SECONDS or answer_seconds in [limits] of the config file); what was fetched before is kept",
+    ]

@@ -39,7 +39,9 @@ def fetch_announcement(categories: list[str], client: Client, library: Library, 
     for warning in parsed.warnings:
         report.note(warning)
     if not items:
-        if not parsed.warnings:
+        if parsed.warnings:
+            report.unreadable += 1  # a broken or refused feed, not a quiet day
+        else:
             report.note(f"the {feed} feed is empty today: arXiv announces nothing on Saturdays, Sundays and holidays")
         return report
     day = announced_on(text) or date.today().isoformat()
@@ -81,6 +83,8 @@ def fetch_search(
         page = list(parse_arxiv_atom(text, parsed))
         for warning in parsed.warnings:
             report.note(warning.split(": ", 1)[-1])
+        if not page and parsed.warnings:
+            report.unreadable += 1
         fresh = [record for record in page if since is None or (record.published or "") >= since.isoformat()]
         kept += fresh
         if len(page) < size or len(fresh) < len(page):
@@ -113,6 +117,8 @@ def fetch_ids(ids: list[str], client: Client, library: Library, progress: Progre
         records = [record for record in parse_arxiv_atom(text, parsed) if record.arxiv_id]
         for warning in parsed.warnings:
             report.note(warning.split(": ", 1)[-1])
+        if not records and parsed.warnings:
+            report.unreadable += 1
         found += records
         missing = set(batch) - {record.arxiv_id for record in records}
         for arxiv_id in sorted(missing):

@@ -28,8 +28,11 @@ RULES = (
     "papertui keeps to that (and to one a second with Hugging Face), honours Retry-After on\n"
     "HTTP 429 and 503, and stops with one line after 3 retries. Base addresses, for mirrors and\n"
     "tests: $PAPERTUI_HF_API, $PAPERTUI_ARXIV_API, $PAPERTUI_ARXIV_RSS, $PAPERTUI_ARXIV_OAI.\n"
-    "exit status: 0 when every fetch worked, 1 when a service could not be reached or answered\n"
-    "an error (what was fetched before is kept), 2 on a usage error, 130 on Ctrl+C."
+    "Every answer is bounded in size and time ([limits] in the config file, or $PAPERTUI_ANSWER_MB,\n"
+    "$PAPERTUI_PDF_MB, $PAPERTUI_ANSWER_SECONDS, $PAPERTUI_PDF_SECONDS).\n"
+    "exit status: 0 when every fetch worked, 1 when a service could not be reached, answered\n"
+    "an error or sent nothing readable (what was fetched before is kept), 2 on a usage error,\n"
+    "130 on Ctrl+C."
 )
 
 
@@ -90,6 +93,8 @@ def run_fetch(argv: list[str], stdout: TextIO, stderr: TextIO, today: date | Non
     today = today or date.today()
     library = Library()
     clients = Clients()
+    for line in clients.limits.problems:
+        print(f"{PROG}: warning: {line}", file=stderr)
     if args.source is None:
         config, problem = read_config()
         plan = fetch_plan(config)
@@ -181,4 +186,8 @@ def _run(work: Callable[[Callable], list[FetchReport]], stdout: TextIO, stderr: 
         for line in report.lines:
             print(f"{PROG}: {report.source}: {line}", file=stderr)
         print(report.summary(), file=stdout)
+    for report in reports:
+        if report.failed:  # a refused feed or a day of junk is a failure, not an empty day
+            print(f"{PROG}: error: {report.source}: {report.failed}", file=stderr)
+            status = status or 1
     return status

@@ -45,6 +45,7 @@ def fetch_days(days: list[date], client: Client, library: Library, progress: Pro
             if text.strip() in ("[]", ""):
                 report.note(f"{day}: no papers listed that day")
             else:
+                report.unreadable += 1
                 problems = len(parsed.warnings)
                 report.note(
                     f"Hugging Face {day}: the answer holds no paper papertui can read"

@@ -6,6 +6,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from papertui.corpus.text import printable
+
 # (what is being fetched, requests done, requests expected or None when unknown)
 Progress = Callable[[str, int, "int | None"], None]
 
@@ -26,13 +28,23 @@ class FetchReport:
     lines: list[str] = field(default_factory=list)  # warnings and notes, one line each
     started: float = field(default_factory=time.monotonic)
     interrupted: bool = False
+    unreadable: int = 0  # answers that held no paper papertui can read (a broken or refused feed)
 
     def note(self, line: str) -> None:
-        self.lines.append(" ".join(line.split()))
+        self.lines.append(printable(" ".join(line.split())))  # a server's words: no control character reaches the terminal
 
     @property
     def seconds(self) -> float:
         return time.monotonic() - self.started
+
+    @property
+    def failed(self) -> str | None:
+        """One line when nothing was stored because nothing sent could be read: a failure,
+        not an empty day."""
+        if self.papers or not self.unreadable:
+            return None
+        answers = f"{self.unreadable:,} answer{'s' if self.unreadable != 1 else ''}"
+        return f"nothing stored: {answers} held no paper papertui can read (see the lines above)"
 
     def summary(self) -> str:
         stopped = " (stopped early; what was fetched is kept)" if self.interrupted else ""

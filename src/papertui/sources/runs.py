@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Callable
 
+from papertui.regular_files import shown
 from papertui.sources import arxiv, hf, oai
 from papertui.sources.config import FetchPlan
 from papertui.sources.http import ARXIV_INTERVAL, HF_INTERVAL, Client, Throttle
 from papertui.sources.library import Library
+from papertui.sources.limits import Limits, configured_limits
 from papertui.sources.report import FetchReport, Progress, no_progress
 
 LAST_HARVEST_FILE = "oai/.last.json"
@@ -24,12 +26,13 @@ class Clients:
     stop: Callable[[], bool] = lambda: False
     arxiv_throttle: Throttle = field(default_factory=lambda: Throttle(ARXIV_INTERVAL))
     hf_throttle: Throttle = field(default_factory=lambda: Throttle(HF_INTERVAL))
+    limits: Limits = field(default_factory=configured_limits)  # read once for the run
 
     def arxiv(self, name: str = "the arXiv API") -> Client:
-        return Client(name, self.arxiv_throttle, self.stop)
+        return Client(name, self.arxiv_throttle, self.stop, limits=self.limits)
 
     def hf(self) -> Client:
-        return Client("the Hugging Face API", self.hf_throttle, self.stop)
+        return Client("the Hugging Face API", self.hf_throttle, self.stop, limits=self.limits)
 
 
 def run_plan(
@@ -55,8 +58,27 @@ def run_plan(
     if plan.arxiv:
         done(arxiv.fetch_announcement(plan.arxiv, clients.arxiv("arXiv's RSS feeds"), library, progress))
     for set_spec in plan.oai:
-        last = library.state(LAST_HARVEST_FILE)
-        since = date.fromisoformat(last[set_spec]) if isinstance(last.get(set_spec), str) else today - timedelta(days=FIRST_HARVEST_DAYS)
-        done(oai.harvest(set_spec, clients.arxiv("arXiv's OAI-PMH service"), library, since=since, progress=progress))
-        library.save_state(LAST_HARVEST_FILE, {**last, set_spec: today.isoformat()})
+        since, problem = last_harvest(library, set_spec, today)
+        report = oai.harvest(set_spec, clients.arxiv("arXiv's OAI-PMH service"), library, since=since, progress=progress)
+        if problem:
+            report.lines.insert(0, problem)
+        done(report)
+        library.update_state(LAST_HARVEST_FILE, lambda last: {**last, set_spec: today.isoformat()})
     return reports
+
+
+def last_harvest(library: Library, set_spec: str, today: date) -> tuple[date, str | None]:
+    """The day a configured set was last harvested (the first harvest reaches a week back),
+    and a line when what the file holds for it is not a day up to today (a hand edit)."""
+    first = today - timedelta(days=FIRST_HARVEST_DAYS)
+    last = library.state(LAST_HARVEST_FILE).get(set_spec)
+    if last is None:
+        return first, None
+    try:
+        day = date.fromisoformat(last) if isinstance(last, str) and len(last) == 10 else None
+    except ValueError:
+        day = None
+    if day is None or day > today:
+        where = library.root / LAST_HARVEST_FILE
+        return first, f"the last harvest day of {shown(set_spec)} in {shown(where)} is not a day up to today; harvesting the last {FIRST_HARVEST_DAYS} days"
+    return day, None
