@@ -581,3 +581,20 @@ def test_papertui_enrich_counts_papers_it_cannot_ask_about(fake: FakeS2, tmp_pat
     captured = capsys.readouterr()
     assert "1 papers have neither an arXiv id nor a DOI" in captured.err and "asked 0" in captured.out
     assert fake.seen == []
+
+
+def test_graph_papers_added_to_the_library_load_like_fetched_papers(tmp_path: Path) -> None:
+    from papertui.corpus import load_corpus
+    from papertui.sources.library import Library
+
+    recorded_papers = arxiv_papers()[:3] + [p for p in PAPER["citations"] if not (p.get("externalIds") or {}).get("ArXiv")][:2]
+    papers = [answers.graph_paper(p) for p in recorded_papers]
+    papers.append(GraphPaper(s2_id=None, title="An unresolved reference, title only"))
+    Library(tmp_path / "library").store("semantic-scholar.jsonl", [paper.to_record() for paper in papers])
+    corpus = load_corpus([tmp_path / "library"])
+    # The JSON-lines reader notes a paper without an abstract (S2 has none for many): it loads.
+    assert all(warning.endswith(": no abstract") for warning in corpus.warnings)
+    loaded = {paper.title: paper for paper in corpus.papers}
+    assert len(loaded) == len(papers)
+    for paper in papers:
+        assert (loaded[paper.title].arxiv_id, loaded[paper.title].authors) == (paper.arxiv_id, paper.authors)
