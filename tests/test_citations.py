@@ -598,3 +598,12 @@ def test_graph_papers_added_to_the_library_load_like_fetched_papers(tmp_path: Pa
     assert len(loaded) == len(papers)
     for paper in papers:
         assert (loaded[paper.title].arxiv_id, loaded[paper.title].authors) == (paper.arxiv_id, paper.authors)
+
+
+def test_papers_are_asked_for_by_arxiv_id_without_version(fake: FakeS2, tmp_path: Path, capsys) -> None:
+    paper = arxiv_papers()[0]
+    corpus = tmp_path / "papers.jsonl"
+    corpus.write_text(json.dumps({"id": f"{paper['externalIds']['ArXiv']}v3", "title": paper["title"], "abstract": "A."}) + "\n")
+    assert main(["enrich", str(corpus)]) == 0
+    assert fake.seen[0].body == {"ids": [f"ARXIV:{paper['externalIds']['ArXiv']}"]}
+    assert CitationStore.open().get(paper["externalIds"]["ArXiv"]).citation_count == paper["citationCount"]
