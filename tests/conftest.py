@@ -35,6 +35,9 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     monkeypatch.setenv("PAPERTUI_CACHE_DIR", str(directory.parent / "cache"))
     # and never asks the real arXiv: a closed local port, unless a test starts a fake API
     monkeypatch.setenv("PAPERTUI_ARXIV_API", "http://127.0.0.1:9/api/query")
+    # nor Semantic Scholar (the app enriches papers it highlights), nor with the user's key
+    monkeypatch.setenv("PAPERTUI_S2_API", "http://127.0.0.1:9")
+    monkeypatch.delenv("PAPERTUI_S2_API_KEY", raising=False)
     return directory
 
 
