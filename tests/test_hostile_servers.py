@@ -25,7 +25,8 @@ from papertui.cli import main
 from papertui.pdfs.download import Wanted, download_pdf
 from papertui.pdfs.store import PdfStore
 from papertui.sources.config import fetch_plan
-from papertui.sources.http import Client, FetchError, Throttle, content_range, header_int, retry_after
+from papertui.sources.bounded import content_range, header_int
+from papertui.sources.http import Client, FetchError, Throttle, retry_after
 from papertui.sources.library import Library, library_dir
 from papertui.sources.limits import MB, Limits, limit_settings
 from papertui.sources.runs import Clients, run_plan

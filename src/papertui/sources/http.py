@@ -5,12 +5,10 @@ every failure as one line (`FetchError`).
 arXiv asks for at most one request every 3 seconds, one connection at a time, across all its
 endpoints: the API, RSS and OAI-PMH clients of one run share one `Throttle`.
 
-A server is not trusted to end its answer: every answer has a size cap, enforced while it is
-read (a Content-Length only ever refuses early, nothing is allocated from it), and an overall
-deadline, from the connection to the last byte (a watchdog shuts the socket, so a server that
-drips a byte every few seconds cannot hold a fetch for longer). Redirects go to http and
-https only, and a loop of them stops. The caps and deadlines are `Limits` (sources/limits.py:
-the config file's `[limits]` table and the environment).
+A server is not trusted: each answer is read within a size cap and a deadline, redirects
+stay within http and https (sources/bounded.py), the caps and deadlines are `Limits`
+(sources/limits.py), and a resumed download continues a part only when the server proves it
+is the same file.
 """
 
 from __future__ import annotations
@@ -19,19 +17,28 @@ import email.utils
 import http.client
 import json
 import os
-import socket
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.client import HTTPResponse
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 from urllib.error import HTTPError, URLError
-from urllib.parse import urljoin, urlsplit
-from urllib.request import HTTPHandler, HTTPRedirectHandler, HTTPSHandler, OpenerDirector, Request, build_opener
+from urllib.parse import urlsplit
+from urllib.request import Request
 
 from papertui import __version__
+from papertui.sources.bounded import (
+    MAX_HEADER_DIGITS,
+    Answer,
+    Deadline,
+    Refused,
+    TooLarge,
+    TooSlow,
+    content_range,
+    header_int,
+    opener,
+    printable_line,
+)
 from papertui.sources.limits import MB, Limits, configured_limits
 
 USER_AGENT = f"papertui/{__version__} (a terminal browser for research papers)"
@@ -40,9 +47,6 @@ HF_INTERVAL = 1.0  # Hugging Face documents no limit: one a second is gentle
 RETRIES = 3  # after a 429, 503 or a cut answer; then the run stops with one line
 MAX_RETRY_AFTER = 300.0  # a longer wait is not waited for: the run stops and says when to retry
 TIMEOUT = 60.0  # for one read of the socket; the whole answer has its deadline (Limits)
-CHUNK = 1 << 16
-MAX_REDIRECTS = 10
-MAX_HEADER_DIGITS = 15  # a number of bytes or seconds in a header: up to a petabyte is plenty
 VALIDATOR_SUFFIX = ".validator"  # beside `ID.pdf.part`: what the first answer said the file was
 
 T = TypeVar("T")
@@ -58,10 +62,6 @@ class Unreachable(FetchError):
 
 class Stopped(Exception):
     """The user asked to stop (Ctrl+C in the app) between two requests."""
-
-
-class _Refused(Exception):
-    """A redirect papertui does not follow; the message reads after the service's name."""
 
 
 class _StartOver(Exception):
@@ -84,37 +84,6 @@ class Throttle:
             if delay > 0:
                 self.sleep(delay)
         self.last = self.clock()
-
-
-@dataclass
-class _Answer:
-    """An answer being read: its response, and the deadline and cap that bound it."""
-
-    response: HTTPResponse
-    deadline: _Deadline
-    cap: int
-
-    @property
-    def announced(self) -> int | None:
-        return header_int(self.response.headers.get("Content-Length"))
-
-    def chunks(self, already: int = 0) -> Iterator[bytes]:
-        """The body in chunks as they come (`read1`: a dripping server cannot make one read
-        wait for a whole chunk); FetchError once `already` plus what came passes the cap."""
-        size = already
-        while chunk := self.response.read1(CHUNK):
-            size += len(chunk)
-            if size > self.cap:
-                raise _TooLarge(size)
-            self.deadline.check()
-            yield chunk
-        self.deadline.check()  # the watchdog's shutdown ends the body as if it were whole
-
-
-class _TooLarge(Exception):
-    def __init__(self, size: int) -> None:
-        super().__init__(size)
-        self.size = size
 
 
 @dataclass
@@ -182,11 +151,11 @@ class Client:
             start_over()  # the server says the part is not the file: it cannot be trusted
             raise _StartOver("answered HTTP 416 to a resumption it cannot confirm")
 
-        def consume(answer: _Answer) -> None:
+        def consume(answer: Answer) -> None:
             response = answer.response
             kind = response.headers.get("Content-Type", "")
             if "html" in kind.lower():
-                raise FetchError(f"{self.name} answered with a web page ({_printable(kind.split(';')[0])}), not the file")
+                raise FetchError(f"{self.name} answered with a web page ({printable_line(kind.split(';')[0])}), not the file")
             held = _size(part)
             length = answer.announced
             if response.status == 206:
@@ -208,7 +177,7 @@ class Client:
             received = start
             try:
                 if total is not None and total > answer.cap:
-                    raise _TooLarge(total)
+                    raise TooLarge(total)
                 with _writing(part, "ab" if start else "wb") as write:
                     for chunk in answer.chunks(already=start):
                         write(chunk)
@@ -216,7 +185,7 @@ class Client:
                         on_bytes(received, total)
                         if self.stop():
                             raise Stopped()
-            except _TooLarge:
+            except TooLarge:
                 start_over()  # what was held is not worth resuming: the file is over the cap
                 raise
             if total is not None and received < total:  # a body cut short: resumed on the next try
@@ -231,10 +200,10 @@ class Client:
             seconds=self.limits.pdf_seconds, setting="pdf", kept="; the part is kept and resumes next time",
         )
 
-    def _read_whole(self, answer: _Answer) -> bytes:
+    def _read_whole(self, answer: Answer) -> bytes:
         announced = answer.announced
         if announced is not None and announced > answer.cap:
-            raise _TooLarge(announced)
+            raise TooLarge(announced)
         body = b"".join(answer.chunks())
         if announced is not None and len(body) < announced:  # a body cut short: asked again
             raise http.client.IncompleteRead(b"", announced - len(body))
@@ -244,7 +213,7 @@ class Client:
         self,
         url: str,
         headers: Callable[[], dict[str, str]],
-        consume: Callable[[_Answer], T],
+        consume: Callable[[Answer], T],
         complete_at_416: Callable[[HTTPError], bool] = lambda error: False,
         data: bytes | None = None,
         cap: int | None = None,
@@ -252,68 +221,71 @@ class Client:
         setting: str = "answer",
         kept: str = "",
     ) -> T | None:
-        host = _printable(urlsplit(url).netloc or url)
+        host = printable_line(urlsplit(url).netloc or url)
         cap = self.limits.answer_bytes if cap is None else cap
         seconds = self.limits.answer_seconds if seconds is None else seconds
-        for attempt in range(self.retries + 1):
-            if self.stop():
-                raise Stopped()
-            self.throttle.wait()
-            self.requests += 1
-            deadline = _Deadline(
-                seconds,
-                f"{self.name} took longer than {seconds:g} s to answer; stopped there{kept} "
-                f"(the limit is $PAPERTUI_{setting.upper()}_SECONDS or {setting}_seconds in [limits] of the config file)",
-            )
-            try:
-                sent = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **self.headers, **headers()}
-                request = Request(url, data=data, headers=sent, method="POST" if data is not None else "GET")
-                with _opener(deadline).open(request, timeout=min(self.timeout, seconds)) as response:
-                    return consume(_Answer(response, deadline, cap))
-            except _Refused as refused:
-                raise FetchError(f"{self.name} {refused}; nothing was fetched") from None
-            except _TooLarge as large:
-                raise FetchError(
-                    f"{self.name} sent an answer larger than {cap / MB:g} MB ({_size_shown(large.size)}); it was not kept "
-                    f"(the limit is $PAPERTUI_{setting.upper()}_MB or {setting}_mb in [limits] of the config file)"
-                ) from None
-            except _StartOver as over:
-                self._start_over(over, attempt)
-                continue
-            except HTTPError as error:
-                error.close()
-                if error.code == 416:
-                    try:
-                        if complete_at_416(error):  # the part already holds everything
-                            return None
-                    except _StartOver as over:
-                        self._start_over(over, attempt)
+        try:
+            for attempt in range(self.retries + 1):
+                if self.stop():
+                    raise Stopped()
+                self.throttle.wait()
+                self.requests += 1
+                deadline = Deadline(
+                    seconds,
+                    f"{self.name} took longer than {seconds:g} s to answer; stopped there{kept} "
+                    f"(the limit is $PAPERTUI_{setting.upper()}_SECONDS or {setting}_seconds in [limits] of the config file)",
+                )
+                try:
+                    sent = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **self.headers, **headers()}
+                    request = Request(url, data=data, headers=sent, method="POST" if data is not None else "GET")
+                    with opener(deadline).open(request, timeout=min(self.timeout, seconds)) as response:
+                        return consume(Answer(response, deadline, cap))
+                except Refused as refused:
+                    raise FetchError(f"{self.name} {refused}; nothing was fetched") from None
+                except TooLarge as large:
+                    raise FetchError(
+                        f"{self.name} sent an answer larger than {cap / MB:g} MB ({_size_shown(large.size)}); it was not kept "
+                        f"(the limit is $PAPERTUI_{setting.upper()}_MB or {setting}_mb in [limits] of the config file)"
+                    ) from None
+                except _StartOver as over:
+                    self._start_over(over, attempt)
+                    continue
+                except HTTPError as error:
+                    error.close()
+                    if error.code == 416:
+                        try:
+                            if complete_at_416(error):  # the part already holds everything
+                                return None
+                        except _StartOver as over:
+                            self._start_over(over, attempt)
+                            continue
+                    if error.code in (429, 503) and attempt < self.retries:
+                        delay = retry_after(error.headers.get("Retry-After"), attempt, self.throttle.interval)
+                        if delay > MAX_RETRY_AFTER:
+                            raise FetchError(
+                                f"{self.name} asks to wait {_minutes(delay)} (HTTP {error.code}); nothing more was asked, try later"
+                            ) from None
+                        self.log.append(f"{self.name} answered HTTP {error.code}; waiting {delay:.0f} s, as it asks")
+                        self.waited += delay
+                        self.throttle.sleep(delay)
                         continue
-                if error.code in (429, 503) and attempt < self.retries:
-                    delay = retry_after(error.headers.get("Retry-After"), attempt, self.throttle.interval)
-                    if delay > MAX_RETRY_AFTER:
-                        raise FetchError(
-                            f"{self.name} asks to wait {_minutes(delay)} (HTTP {error.code}); nothing more was asked, try later"
-                        ) from None
-                    self.log.append(f"{self.name} answered HTTP {error.code}; waiting {delay:.0f} s, as it asks")
-                    self.waited += delay
-                    self.throttle.sleep(delay)
-                    continue
-                tries = f" (after {attempt + 1} tries)" if attempt else ""
-                raise FetchError(f"{self.name} answered HTTP {error.code} {_printable(str(error.reason))}{tries}") from None
-            except http.client.IncompleteRead:
-                deadline.check()
-                if attempt < self.retries:
-                    self.log.append(f"{self.name} cut its answer short; asking again")
-                    continue
-                raise FetchError(f"{self.name} cut its answer short {attempt + 1} times; try later") from None
-            except (URLError, http.client.HTTPException, TimeoutError, OSError, ValueError) as error:
-                # ValueError: what http.client raises on a garbled chunk size or a header it cannot take
-                deadline.check()
-                reason = getattr(error, "reason", None) or error
-                raise Unreachable(f"cannot reach {self.name} at {host} ({_printable(str(reason))})") from None
-            finally:
-                deadline.cancel()
+                    tries = f" (after {attempt + 1} tries)" if attempt else ""
+                    raise FetchError(f"{self.name} answered HTTP {error.code} {printable_line(str(error.reason))}{tries}") from None
+                except http.client.IncompleteRead:
+                    deadline.check()
+                    if attempt < self.retries:
+                        self.log.append(f"{self.name} cut its answer short; asking again")
+                        continue
+                    raise FetchError(f"{self.name} cut its answer short {attempt + 1} times; try later") from None
+                except (URLError, http.client.HTTPException, TimeoutError, OSError, ValueError) as error:
+                    # ValueError: what http.client raises on a garbled chunk size or a header it cannot take
+                    deadline.check()
+                    reason = getattr(error, "reason", None) or error
+                    raise Unreachable(f"cannot reach {self.name} at {host} ({printable_line(str(reason))})") from None
+                finally:
+                    deadline.cancel()
+        except TooSlow as slow:  # raised while reading, or on finding why a read ended
+            raise FetchError(str(slow)) from None
         raise AssertionError("the loop returns or raises")  # pragma: no cover
 
     def _start_over(self, over: _StartOver, attempt: int) -> None:
@@ -323,134 +295,7 @@ class Client:
         self.log.append(f"{self.name} {over}; starting the download over")
 
 
-class _Deadline:
-    """The end of one answer's time: `check()` raises FetchError after it, and a watchdog
-    shuts the answer's sockets down at it, ending a read that waits (on connecting, on the
-    headers, on a body that drips)."""
-
-    def __init__(self, seconds: float, message: str) -> None:
-        self.ends = time.monotonic() + seconds
-        self.message = message
-        self.passed = False
-        self.sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def watch(self, sock: socket.socket) -> None:
-        with self._lock:
-            self.sockets.append(sock)
-            if self.passed:
-                _shut(sock)
-
-    def check(self) -> None:
-        if self.passed or time.monotonic() >= self.ends:
-            self.passed = True
-            raise FetchError(self.message)
-
-    def cancel(self) -> None:
-        self._timer.cancel()
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.passed = True
-            for sock in self.sockets:
-                _shut(sock)
-
-
-def _shut(sock: socket.socket) -> None:
-    try:
-        socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's: an SSL one would unwrap
-    except (OSError, ValueError):
-        pass  # closed already
-
-
-def _opener(deadline: _Deadline) -> OpenerDirector:
-    """urllib's opener (proxies as the environment says), with each connection watched by
-    `deadline` and redirects followed only within http and https, at most MAX_REDIRECTS."""
-
-    def watched(kind: type[http.client.HTTPConnection]) -> Callable[..., http.client.HTTPConnection]:
-        class Watched(kind):  # type: ignore[misc, valid-type]
-            def connect(self) -> None:
-                super().connect()
-                deadline.watch(self.sock)
-
-        return Watched
-
-    class Http(HTTPHandler):
-        def http_open(self, req: Request) -> HTTPResponse:
-            return self.do_open(watched(http.client.HTTPConnection), req)
-
-    class Https(HTTPSHandler):
-        def https_open(self, req: Request) -> HTTPResponse:
-            return self.do_open(watched(http.client.HTTPSConnection), req, context=self._context)
-
-    return build_opener(Http(), Https(), _Redirects())
-
-
-class _Redirects(HTTPRedirectHandler):
-    """urllib's redirects without reading the redirect's body (it could be endless), to http
-    and https only, and a loop said in one line."""
-
-    def http_error_302(self, req: Request, fp, code: int, msg: str, headers) -> HTTPResponse | None:  # noqa: ANN001
-        location = headers.get("Location") or headers.get("URI")
-        fp.close()
-        if not location:
-            raise _Refused(f"answered HTTP {code} (a redirect) without saying where to")
-        try:
-            target = urljoin(req.full_url, location.strip())
-            scheme = urlsplit(target).scheme.lower()
-        except ValueError:
-            raise _Refused(f"redirected to an address that cannot be read ({_printable(location[:80])})") from None
-        if scheme not in ("http", "https"):
-            raise _Refused(f"redirected to a {_printable(scheme) or 'schemeless'}: address; papertui follows only http and https")
-        visited = getattr(req, "papertui_visited", ()) + (req.full_url,)
-        if target in visited or len(visited) > MAX_REDIRECTS:
-            raise _Refused(f"redirects in a loop ({len(visited)} redirects)")
-        new = self.redirect_request(req, fp, code, msg, headers, target)
-        if new is None:
-            return None
-        new.papertui_visited = visited  # type: ignore[attr-defined]
-        return self.parent.open(new, timeout=req.timeout)
-
-    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
-
-
 # --- headers and the part's validator -----------------------------------------------------------
-
-
-def header_int(value: str | None, maximum: int = 10**MAX_HEADER_DIGITS) -> int | None:
-    """A whole number in a header, or None: ASCII digits only (`"²".isdigit()` is true, and
-    `int("²")` raises), and not absurdly large."""
-    if value is None:
-        return None
-    value = value.strip()
-    if not value or not value.isascii() or not value.isdigit() or len(value) > MAX_HEADER_DIGITS:
-        return None
-    number = int(value)
-    return number if number <= maximum else None
-
-
-def content_range(value: str | None) -> tuple[int, int | None, int | None] | None:
-    """(start, end, total) of `Content-Range: bytes START-END/TOTAL` (`bytes */TOTAL` on a 416:
-    start -1, end None); None when it is not that. TOTAL `*` (unknown) is None."""
-    if not value:
-        return None
-    unit, _, spec = value.strip().partition(" ")
-    span, slash, size = spec.strip().partition("/")
-    if unit.lower() != "bytes" or not slash:
-        return None
-    total = None if size.strip() == "*" else header_int(size)
-    if total is None and size.strip() != "*":
-        return None
-    if span.strip() == "*":
-        return (-1, None, total)
-    first, dash, last = span.partition("-")
-    start, end = header_int(first), header_int(last)
-    if not dash or start is None or end is None or end < start or (total is not None and end >= total):
-        return None
-    return (start, end, total)
 
 
 def _validator(headers) -> str | None:  # noqa: ANN001
@@ -555,11 +400,3 @@ def _minutes(seconds: float) -> str:
 
 def _size_shown(size: int) -> str:
     return f"{size / MB:,.0f} MB" if size >= 10 * MB else f"{size:,} bytes"
-
-
-def _printable(reason: str, limit: int = 160) -> str:
-    """Text from a server or the system on one line: controls spelt out, runs of spaces folded."""
-    from papertui.corpus.text import printable
-
-    text = printable(" ".join(str(reason).split())) or "no answer"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
