@@ -85,14 +85,21 @@ def is_web_link(url: str) -> bool:
 
 
 def _trim_url(url: str) -> str:
-    while url:
-        if url[-1] in _TRAILING:
-            url = url[:-1]
-        elif url[-1] == ")" and url.count(")") > url.count("("):
-            url = url[:-1]
+    """Trailing punctuation off, and a `)` unless it closes a `(` of the URL (Wikipedia's).
+    One cut at the end, the brackets counted once: a URL ending in 20,000 dots or `)` was
+    copied and counted again for each one, n² steps."""
+    end = len(url)
+    unopened = url.count(")") - url.count("(")
+    while end:
+        char = url[end - 1]
+        if char in _TRAILING:
+            end -= 1
+        elif char == ")" and unopened > 0:
+            unopened -= 1
+            end -= 1
         else:
             break
-    return url
+    return url[:end]
 
 
 def abs_url(arxiv_id: str) -> str:

@@ -432,6 +432,9 @@ class SearchIndex:
         return hits
 
 
+PHRASE_TRY_CHARS = 200  # see Phrase: longer words after the first are tried from word starts only
+
+
 class Phrase:
     """The query's words as a phrase, for ranking."""
 
@@ -439,9 +442,18 @@ class Phrase:
         self.key = text_key("".join(words))
         self.words = [word.rstrip(JOINED) for word in words]
         # Words apart (spaces, hyphens) or together (DeepResearchEval): separators optional.
-        # (It starts with the first word, so the regex engine scans for that literal quickly; the
-        # word start is checked on each match.)
-        self.pattern = re.compile(r"[\W_]*".join(map(re.escape, self.words))) if len(words) > 1 else None
+        # It starts with the first word, so the regex engine scans for that literal quickly, and
+        # the word start is checked on each match. Each try reads at most the words after the
+        # first, so when they are long (a pasted word that a hostile abstract also holds) the
+        # tries are made from word starts only (the lookbehind): a 20,000-letter word tried from
+        # every letter of a 20,000-letter one was 10⁸ steps. That pattern is ~15 times slower on
+        # ordinary abstracts, where the scan for the literal skips most of the text.
+        joined = r"[\W_]*".join(map(re.escape, self.words))
+        self.from_word_starts = sum(map(len, self.words[1:])) > PHRASE_TRY_CHARS
+        if len(words) < 2:
+            self.pattern = None
+        else:
+            self.pattern = re.compile(r"(?<![^\W_])" + joined if self.from_word_starts else joined)
 
     def level(self, paper: Paper, abstract_too: bool = True) -> int:
         """3: the title is the query; 2: the title has its words adjacent and in order (the
@@ -462,7 +474,15 @@ class Phrase:
         """The words adjacent and in order, the first at the start of a word."""
         if self.pattern is None:
             return False
-        return any(not text[m.start() - 1 : m.start()].isalnum() for m in self.pattern.finditer(text))
+        match = self.pattern.search(text)
+        if self.from_word_starts:
+            return match is not None
+        while match is not None:  # on from the next letter: a match from here hides none there
+            start = match.start()
+            if not text[start - 1 : start].isalnum():
+                return True
+            match = self.pattern.search(text, start + 1)
+        return False
 
     def _has(self, text: str) -> bool:
         return all(word in text for word in self.words)
