@@ -114,7 +114,8 @@ class Library:
     def state(self, name: str) -> dict[str, Any]:
         """A small JSON state file of the library (an OAI harvest's resumption token); {}
         when missing or unreadable (a FIFO, junk, a hand-edited list)."""
-        return read_small_json(self.root / name, SMALL_FILE_LIMIT) or {}
+        data = read_small_json(self.root / name, SMALL_FILE_LIMIT)
+        return data if isinstance(data, dict) else {}
 
     def save_state(self, name: str, data: dict[str, Any] | None) -> None:
         self.update_state(name, lambda _: data)
@@ -305,10 +306,9 @@ _ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", re.ASCII)
 def note_opening(root: Path | None = None, when: str | None = None) -> str | None:
     """Record that the app starts now; return when it started before (None: never)."""
     root = root or data_dir()
+    previous = last_opening(root)
     try:
-        with file_lock(root / OPENED_FILE):  # two apps started at once: each sees the other's
-            previous = last_opening(root)
-            write_atomically(root / OPENED_FILE, json.dumps({"opened": when or now_iso(), "previous": previous}) + "\n")
-    except (OSError, LockError):
-        return last_opening(root)  # a read-only data directory: is:new counts from the last opening saved
+        write_atomically(root / OPENED_FILE, json.dumps({"opened": when or now_iso(), "previous": previous}) + "\n")
+    except (OSError, ValueError):
+        pass  # a read-only data directory: is:new then counts from the last opening that was saved
     return previous
