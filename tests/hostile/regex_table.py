@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import itertools
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -89,6 +90,28 @@ def _search(text: str) -> object:
     index._cached_for = None  # every run computes its answer: no cache from the run before
     result = index.search(text)
     return len(result.rows)
+
+
+@functools.lru_cache(maxsize=4)
+def _index_holding(length: int):
+    """An index whose one abstract holds words of `length` letters that start alike."""
+    from papertui.search import SearchIndex
+
+    start = "aaaaaa"  # the typo keys read a word's first six letters: these are candidates
+    words = [start + letter * (length - len(start)) for letter in "cde"]
+    return SearchIndex([Paper(title="t", abstract=" ".join(words)), Paper(title="u", abstract="b" + "ab" * (length // 2))])
+
+
+_calls = itertools.count()
+
+
+def _search_the_hostile_word(text: str) -> object:
+    """A query word as long as the index's long words, alike in its start and nowhere else:
+    substring, prefix and typo lookups all read words of that length. Its last letter differs
+    in every call, as it does from key to key, so no cache (the regex module's) answers."""
+    index = _index_holding(len(text))
+    index._cached_for = None
+    return len(index.search(text[:-1] + chr(0x4E00 + next(_calls) % 20_000)).rows)
 
 
 def _phrase(words: tuple[str, ...]) -> Callable[[str], object]:
@@ -357,6 +380,7 @@ CASES: list[Case] = [
     ),
     Case("search: 'a long substring", ("search/evaluate.py:_PLAIN_TOKEN",), _search, lambda n: "'" + "a" * n, 2_000),
     Case("search: many words", (), _search, lambda n: repeat("ab ", n), 2_000),
+    Case("search: a long word that a hostile abstract holds", ("search/vocabulary.py:_scan_containing:<dynamic>",), _search_the_hostile_word, lambda n: "aaaaaa" + "b" * (n - 6), 2_000),
     Case("phrase: long words after the first", ("search/index.py:Phrase.__init__:<dynamic>",), _long_phrase, lambda n: "a" * n, 5_000),
     Case("phrase: 200 letters after the first", ("search/index.py:Phrase.__init__:<dynamic>",), _phrase(("a", "a" * 199 + "b")), lambda n: "x" + "a" * n + "b", 5_000),
     Case("phrase: a match at every letter", ("search/index.py:Phrase.__init__:<dynamic>",), _phrase(("a", "a")), lambda n: "x" + "a" * n, 5_000),

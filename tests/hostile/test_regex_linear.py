@@ -21,7 +21,8 @@ from hostile.regex_table import CASES, GROWTH, TARGET, Case, seconds_per_run
 import papertui.search.index as search_index
 from papertui.corpus.model import Paper
 from papertui.search.index import Phrase
-from papertui.search.matching import joined_words, query_words, tokenize
+from papertui.search import vocabulary
+from papertui.search.matching import joined_words, match_score, query_words, tokenize
 from papertui.search.query import parse_query
 
 MAX_RATIO = 20  # linear: about 8; n²: about 64
@@ -188,7 +189,32 @@ def test_urls_are_trimmed_as_before():
         assert _trim_url(url) == _old_trim_url(url), url
 
 
+def test_long_words_are_found_in_the_vocabulary_as_by_the_regex():
+    chance = random.Random(26)
+    pieces = ["a" * 30, "ab" * 20, "b", "a", "\n"]
+    found = 0
+    for _ in range(1000):
+        blob = "".join(chance.choice(pieces) for _ in range(chance.randint(0, 30)))
+        for word in ("a" * 65, "ab" * 33, "ba" * 40):
+            expected = [m.start() for m in re.finditer(re.escape(word), blob)]
+            assert list(vocabulary._occurrences(blob, word)) == expected
+            found += len(expected)
+    assert found > 1000  # the blobs hold the words, often several times
+
+
 # --- a pasted word in the filter -------------------------------------------------------------
+
+
+def test_typos_are_forgiven_in_words_up_to_the_longest_anyone_types():
+    from papertui.search.matching import MAX_TYPO_LENGTH
+
+    word = "transformer" * (MAX_TYPO_LENGTH // 11) + "x" * (MAX_TYPO_LENGTH % 11)
+    assert len(word) == MAX_TYPO_LENGTH
+    assert match_score(word[:-2] + "zz", word) > 0  # two edits, the longest word still forgiven
+    longer = word + "s"
+    assert match_score(longer[:-2] + "zz", longer) == 0  # no alignment of pasted words
+    assert match_score(longer, longer) == 1.0 and match_score(longer[:-5], longer) > 0  # exact and prefix stay
+
 
 
 def test_a_pasted_run_of_digits_in_upvotes_is_a_bound_not_an_error():

@@ -90,9 +90,16 @@ def query_words(query: str) -> list[str]:
     return list(dict.fromkeys(words))
 
 
+# Typos are forgiven in words people type, never this long. Aligning two words (RapidFuzz) costs
+# the product of their lengths: past this, a pasted 20,000-letter word made it the one part of a
+# key that grew with the square of the word, and such a word is no one's typo of another.
+MAX_TYPO_LENGTH = 64
+
+
 def typo_budget(length: int) -> int:
-    """Edits forgiven: none below 5 letters (too many false hits), 1 up to 8, then 2."""
-    if length < 5:
+    """Edits forgiven: none below 5 letters (too many false hits), 1 up to 8, then 2; none
+    past MAX_TYPO_LENGTH."""
+    if length < 5 or length > MAX_TYPO_LENGTH:
         return 0
     return 1 if length < 9 else 2
 

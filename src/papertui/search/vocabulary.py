@@ -212,6 +212,8 @@ def _scan_containing(view: VocabularyView, query_word: str) -> tuple[list[int], 
             positions = trigrams.positions_of(query_word[:3]).astype(np.int64)
             if len(query_word) > 3:  # the rest of the word after its first three letters
                 positions = positions[[blob.startswith(query_word, p) for p in positions.tolist()]]
+        elif len(query_word) > LONG_LITERAL:
+            positions = np.fromiter(_occurrences(blob, query_word), dtype=np.int64)
         else:
             pattern = re.compile(re.escape(query_word))
             positions = np.fromiter((m.start() for m in pattern.finditer(blob)), dtype=np.int64)
@@ -224,6 +226,21 @@ def _scan_containing(view: VocabularyView, query_word: str) -> tuple[list[int], 
     if not containing:
         return [], np.empty(0, dtype=np.int64)
     return np.concatenate(containing).tolist(), np.concatenate(infix)
+
+
+# Compiling a word into a pattern costs some microseconds a letter (the regex parser is Python):
+# 90 ms for a pasted 40,000-letter word, in every key. A word that long is found with str.find,
+# which is slower than the regex only where there are many occurrences, and a long word has
+# at most one per LONG_LITERAL characters of the words.
+LONG_LITERAL = 64
+
+
+def _occurrences(blob: str, word: str) -> Iterator[int]:
+    """Where `word` starts in `blob`, not overlapping (as the regex's finditer finds them)."""
+    position = blob.find(word)
+    while position >= 0:
+        yield position
+        position = blob.find(word, position + len(word))
 
 
 def _typo_candidates(view: VocabularyView, query_word: str, budget: int) -> Iterable[int]:
