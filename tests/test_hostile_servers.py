@@ -598,3 +598,14 @@ def test_fetch_keeps_the_deadline_set_in_the_environment(capsys, serve, monkeypa
         "papertui: error: the Hugging Face API took longer than 1 s to answer; stopped there (the limit is "
         "$PAPERTUI_ANSWER_SECONDS or answer_seconds in [limits] of the config file); what was fetched before is kept",
     ]
+
+
+@pytest.mark.parametrize("where", ["x.pdf.part", "x.pdf.part.validator"])
+def test_a_fifo_in_place_of_the_part_is_one_line_not_a_hang(serve, where):
+    server = serve(reply(200, b"%PDF-1.4 whole", {"Content-Type": "application/pdf", "ETag": '"e"'}))
+    part = data_directory() / "pdfs" / "x.pdf.part"
+    part.parent.mkdir(parents=True)
+    os.mkfifo(part.parent / where)
+    with pytest.raises(FetchError) as caught:
+        client().download(server.url, part)
+    assert str(caught.value) == f"cannot write {part.parent / where} (it is a named pipe (FIFO), not a file); remove it and try again"

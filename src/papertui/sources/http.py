@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from urllib.request import Request
 
 from papertui import __version__
+from papertui.regular_files import NotRegularFile, read_regular_text, shown, special_kind
 from papertui.sources.bounded import (
     MAX_HEADER_DIGITS,
     Answer,
@@ -127,7 +128,7 @@ class Client:
                 try:
                     path.unlink(missing_ok=True)
                 except OSError as error:
-                    raise FetchError(f"cannot remove {path} to start the download over ({error.strerror or error})") from None
+                    raise FetchError(f"cannot remove {shown(path)} to start the download over ({error.strerror or error})") from None
 
         def headers() -> dict[str, str]:
             nonlocal asked_from
@@ -314,16 +315,12 @@ def _sendable(value: str) -> bool:
 
 def _write_memo(path: Path, headers, size: int | None) -> None:  # noqa: ANN001
     memo = {"if_range": _validator(headers), "size": size}
-    try:
-        path.write_text(json.dumps(memo) + "\n", encoding="utf-8")
-    except OSError as error:
-        raise FetchError(f"cannot write {path} ({error.strerror or error})") from None
+    with _writing(path, "wb") as write:
+        write((json.dumps(memo) + "\n").encode("utf-8"))
 
 
 def _read_memo(path: Path) -> dict[str, object] | None:
     """The validator file, or None when it is missing or not what papertui wrote."""
-    from papertui.regular_files import read_regular_text
-
     try:
         memo = json.loads(read_regular_text(path, 4096))
     except (OSError, ValueError):
@@ -358,12 +355,24 @@ def _writing(path: Path, mode: str) -> Iterator[Callable[[bytes], None]]:
     names the file (not mistaken for the network's, which the body may raise meanwhile)."""
 
     def failed(error: OSError) -> FetchError:
-        return FetchError(f"cannot write {path} ({error.strerror or error})")
+        return FetchError(f"cannot write {shown(path)} ({error.strerror or error}); remove it and try again")
 
+    # O_NONBLOCK: a FIFO left in the part's place would block the open for ever; only a
+    # regular file is written to (a device there is refused, not filled).
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if mode == "ab" else os.O_TRUNC) | getattr(os, "O_NONBLOCK", 0)
     try:
-        file = open(path, mode)
+        handle = os.open(path, flags, 0o644)
+        try:
+            kind = special_kind(os.fstat(handle).st_mode)
+            if kind:
+                raise NotRegularFile(path, kind)
+            os.set_blocking(handle, True)
+            file = os.fdopen(handle, mode)
+        except BaseException:
+            os.close(handle)
+            raise
     except OSError as error:
-        raise failed(error) from None
+        raise failed(_named(path, error)) from None
     with file:
 
         def write(chunk: bytes) -> None:
@@ -378,6 +387,16 @@ def _writing(path: Path, mode: str) -> Iterator[Callable[[bytes], None]]:
             os.fsync(file.fileno())
         except OSError as error:
             raise failed(error) from None
+
+
+def _named(path: Path, error: OSError) -> OSError:
+    """The error of an open, named by what is there when it is no file (a FIFO with no
+    reader fails with "No such device or address", which says nothing)."""
+    try:
+        kind = special_kind(os.stat(path).st_mode)
+    except OSError:
+        return error
+    return NotRegularFile(path, kind) if kind else error
 
 
 def retry_after(header: str | None, attempt: int, interval: float) -> float:
