@@ -148,3 +148,25 @@ def test_the_depth_check_costs_a_pass_not_a_parse():
 
     small, large = took(20_000), took(160_000)
     assert large / small < 24, (small, large)
+
+
+@pytest.mark.parametrize(
+    "text, error",
+    [
+        ("٣", "not a whole number: '٣'"),
+        ("1_000", "not a whole number: '1_000'"),
+        ("9" * 5000, "too large: give at most 12 digits"),
+        ("x" * 5000, "not a whole number: '" + "x" * 40 + "'…"),
+        ("-3", "must be 0 or more: -3"),
+    ],
+    ids=["arabic-indic-digit", "underscores", "5000-digits", "5000-letters", "negative"],
+)
+def test_a_count_on_the_command_line_is_ascii_digits_in_one_short_line(text, error):
+    import argparse
+
+    from papertui.cli.common import count
+
+    with pytest.raises(argparse.ArgumentTypeError) as raised:
+        count(text)
+    assert str(raised.value) == error
+    assert count(" 007 ") == 7 and count("0") == 0 and count("-0") == 0

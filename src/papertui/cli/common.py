@@ -44,14 +44,23 @@ def add_paths_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+COUNT_DIGITS = 12  # a trillion papers: more than any corpus; int() of 5,000 digits would raise
+
+
 def count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
-    return value
+    """A number of things from the command line: ASCII digits only (int() also takes "٣" and
+    "1_000"), and not so many that the message about it would be a page long."""
+    digits = text.strip()
+    negative = digits.startswith("-")
+    digits = digits.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):
+        shown = repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
+        raise argparse.ArgumentTypeError(f"not a whole number: {shown}")
+    if len(digits.lstrip("0")) > COUNT_DIGITS:
+        raise argparse.ArgumentTypeError(f"too large: give at most {COUNT_DIGITS} digits")
+    if negative and int(digits):
+        raise argparse.ArgumentTypeError(f"must be 0 or more: -{int(digits)}")
+    return int(digits)
 
 
 def resolve_paths(paths: Sequence[Path], with_library: bool = True) -> tuple[list[Path], list[Path] | None]:
