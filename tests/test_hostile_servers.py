@@ -609,3 +609,23 @@ def test_a_fifo_in_place_of_the_part_is_one_line_not_a_hang(serve, where):
     with pytest.raises(FetchError) as caught:
         client().download(server.url, part)
     assert str(caught.value) == f"cannot write {part.parent / where} (it is a named pipe (FIFO), not a file); remove it and try again"
+
+
+def test_an_answer_that_is_not_http_is_one_line(serve):
+    server = serve(lambda handler: handler.wfile.write(b"HTTP/1.1 200 OK\r\n" + b"X-Many: y\r\n" * 200 + b"\r\n"))
+    with pytest.raises(FetchError) as caught:
+        client().get(server.url)
+    assert str(caught.value) == (
+        f"the test service at {server.url.removeprefix('http://')} sent an answer that is not HTTP papertui can read (got more than 100 headers)"
+    )
+
+
+def test_an_endless_chunked_answer_stops_at_the_cap(serve):
+    def chunked(handler: BaseHTTPRequestHandler) -> None:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        while True:
+            handler.wfile.write(b"FFFFFFFFFFFF\r\n" + b"x" * (1 << 16))  # a chunk of 281 TB announced
+
+    server = serve(chunked)
+    with pytest.raises(FetchError, match="larger than 1 MB"):
+        client(limits=small()).get(server.url)

@@ -279,10 +279,13 @@ class Client:
                         continue
                     raise FetchError(f"{self.name} cut its answer short {attempt + 1} times; try later") from None
                 except (URLError, http.client.HTTPException, TimeoutError, OSError, ValueError) as error:
-                    # ValueError: what http.client raises on a garbled chunk size or a header it cannot take
                     deadline.check()
-                    reason = getattr(error, "reason", None) or error
-                    raise Unreachable(f"cannot reach {self.name} at {host} ({printable_line(str(reason))})") from None
+                    reason = printable_line(str(getattr(error, "reason", None) or error))
+                    if isinstance(error, ValueError) or (
+                        isinstance(error, http.client.HTTPException) and not isinstance(error, http.client.RemoteDisconnected)
+                    ):  # a status line, header or chunk size http.client cannot take: a garbled answer
+                        raise FetchError(f"{self.name} at {host} sent an answer that is not HTTP papertui can read ({reason})") from None
+                    raise Unreachable(f"cannot reach {self.name} at {host} ({reason})") from None
                 finally:
                     deadline.cancel()
         except TooSlow as slow:  # raised while reading, or on finding why a read ended
