@@ -254,11 +254,14 @@ def _keep_skipped(path: Path, skipped: list[SkippedLine]) -> tuple[str, ...]:
         return ()
     aside = path.with_name(f".{path.name}{SKIPPED_SUFFIX}")
     # O_NONBLOCK: a FIFO put there fails at once (no reader) instead of hanging the fetch.
-    handle = os.open(aside, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0), 0o644)
-    with os.fdopen(handle, "ab") as file:
-        file.write(b"".join(line.raw + b"\n" for line in skipped))
-        file.flush()
-        os.fsync(file.fileno())
+    try:
+        handle = os.open(aside, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0), 0o644)
+        with os.fdopen(handle, "ab") as file:
+            file.write(b"".join(line.raw + b"\n" for line in skipped))
+            file.flush()
+            os.fsync(file.fileno())
+    except OSError as error:  # then the file is not rewritten: its lines stay where they are
+        raise OSError(error.errno, f"cannot keep its unreadable lines in {shown(aside.name)}: {error.strerror or error}") from None
     return tuple(
         f"{shown(path)}: line {line.number:,} {line.why}; left out of the file, kept in {shown(aside.name)}" for line in skipped
     )
