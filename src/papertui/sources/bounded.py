@@ -68,12 +68,6 @@ class Answer:
         self.deadline.check()  # the watchdog's shutdown ends the body as if it were whole
 
 
-class _TooLarge(Exception):
-    def __init__(self, size: int) -> None:
-        super().__init__(size)
-        self.size = size
-
-
 class Deadline:
     """The end of one answer's time: `check()` raises TooSlow after it, and a watchdog
     shuts the answer's sockets down at it, ending a read that waits (on connecting, on the
@@ -157,8 +151,10 @@ class _Redirects(HTTPRedirectHandler):
         if scheme not in ("http", "https"):
             raise Refused(f"redirected to a {printable_line(scheme) or 'schemeless'}: address; papertui follows only http and https")
         visited = getattr(req, "papertui_visited", ()) + (req.full_url,)
-        if target in visited or len(visited) > MAX_REDIRECTS:
+        if target in visited:
             raise Refused(f"redirects in a loop ({len(visited)} redirects)")
+        if len(visited) > MAX_REDIRECTS:
+            raise Refused(f"redirects more than {MAX_REDIRECTS} times")
         new = self.redirect_request(req, fp, code, msg, headers, target)
         if new is None:
             return None

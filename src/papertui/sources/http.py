@@ -20,6 +20,7 @@ import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.client import HTTPResponse
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 from urllib.error import HTTPError, URLError
@@ -114,67 +115,16 @@ class Client:
         return self._with_retries(url, lambda: {"Content-Type": "application/json"}, self._read_whole, data=data)
 
     def download(self, url: str, part: Path, on_bytes: Callable[[int, int | None], None] = lambda done, total: None) -> None:
-        """Stream `url` into `part`, resuming from what `part` already holds. A resumption is
-        asked only with the validator of the first answer (`If-Range` with its ETag or
-        Last-Modified, kept in `part` + ".validator"), and kept only when the answer
-        continues the part exactly; otherwise the download starts from zero. The file whole
-        is checked against the size announced. `on_bytes(done, total)` hears of progress.
-        Raises FetchError, or Stopped (the part stays, to be resumed)."""
-        memo_path = part.with_name(part.name + VALIDATOR_SUFFIX)
-        asked_from = 0  # where the last request's Range started (0: the whole file)
-
-        def start_over() -> None:
-            for path in (part, memo_path):
-                try:
-                    path.unlink(missing_ok=True)
-                except OSError as error:
-                    raise FetchError(f"cannot remove {shown(path)} to start the download over ({error.strerror or error})") from None
-
-        def headers() -> dict[str, str]:
-            nonlocal asked_from
-            held = _size(part)
-            memo = _read_memo(memo_path) if held else None
-            if held and (memo is None or not memo.get("if_range") or held > self.limits.pdf_bytes):
-                start_over()  # nothing to prove the server still has the same file
-                held = 0
-            asked_from = held
-            return {"Range": f"bytes={held}-", "If-Range": memo["if_range"]} if held and memo else {}
-
-        def complete_at_416(error: HTTPError) -> bool:
-            held = _size(part)
-            if not asked_from or held != asked_from:
-                return False
-            total = content_range(error.headers.get("Content-Range"))
-            memo = _read_memo(memo_path) or {}
-            if total and total[2] == held and memo.get("size") in (None, held):
-                _forget(memo_path)
-                return True
-            start_over()  # the server says the part is not the file: it cannot be trusted
-            raise _StartOver("answered HTTP 416 to a resumption it cannot confirm")
+        """Stream `url` into `part`, resuming from what `part` already holds, only when the
+        server proves it is the same file (see `_Part`); otherwise from zero. `on_bytes(done,
+        total)` hears of progress. Raises FetchError, or Stopped (the part stays, to be resumed)."""
+        held = _Part(part)
 
         def consume(answer: Answer) -> None:
-            response = answer.response
-            kind = response.headers.get("Content-Type", "")
+            kind = answer.response.headers.get("Content-Type", "")
             if "html" in kind.lower():
                 raise FetchError(f"{self.name} answered with a web page ({printable_line(kind.split(';')[0])}), not the file")
-            held = _size(part)
-            length = answer.announced
-            if response.status == 206:
-                ranged = content_range(response.headers.get("Content-Range"))
-                memo = _read_memo(memo_path) or {}
-                if (
-                    not asked_from
-                    or ranged is None
-                    or ranged[0] != held
-                    or held != asked_from
-                    or (ranged[2] is not None and memo.get("size") not in (None, ranged[2]))
-                ):
-                    start_over()
-                    raise _StartOver("sent a part that does not continue the one held")
-                start, total = held, ranged[2] if ranged[2] is not None else (held + length if length is not None else None)
-            else:  # a whole file, asked for or not (a 200 to a Range request: the file changed)
-                start, total = 0, length
-                _write_memo(memo_path, response.headers, total)
+            start, total = held.begin(answer.response, answer.announced)
             received = start
             try:
                 if total is not None and total > answer.cap:
@@ -187,17 +137,12 @@ class Client:
                         if self.stop():
                             raise Stopped()
             except TooLarge:
-                start_over()  # what was held is not worth resuming: the file is over the cap
+                held.start_over()  # not worth resuming: the file is over the cap
                 raise
-            if total is not None and received < total:  # a body cut short: resumed on the next try
-                raise http.client.IncompleteRead(b"", total - received)
-            if total is not None and received > total:
-                start_over()
-                raise _StartOver(f"sent {received:,} bytes of a file it said holds {total:,}")
-            _forget(memo_path)
+            held.end(received, total)
 
         self._with_retries(
-            url, headers, consume, complete_at_416=complete_at_416, cap=self.limits.pdf_bytes,
+            url, held.request_headers, consume, complete_at_416=held.complete_at_416, cap=self.limits.pdf_bytes,
             seconds=self.limits.pdf_seconds, setting="pdf", kept="; the part is kept and resumes next time",
         )
 
@@ -299,7 +244,74 @@ class Client:
         self.log.append(f"{self.name} {over}; starting the download over")
 
 
-# --- headers and the part's validator -----------------------------------------------------------
+# --- a download's part and what proves a resumption continues it ----------------------------------
+
+
+class _Part:
+    """`ID.pdf.part` and its validator, `ID.pdf.part.validator`: the ETag (or Last-Modified)
+    and size of the first answer. A resumption asks `Range` with `If-Range` (a server whose
+    file changed answers 200, the whole new file), and the answer is kept only when it
+    continues the part exactly: a 206 from elsewhere, of another size, or a 416 that does not
+    confirm the part is the whole file, start from zero (`_StartOver`). A part without a
+    validator (left by hand, or by an older papertui) proves nothing and is not resumed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.memo_path = path.with_name(path.name + VALIDATOR_SUFFIX)
+        self.asked_from = 0  # where the last request's Range started (0: the whole file)
+
+    def request_headers(self) -> dict[str, str]:
+        held = _size(self.path)
+        memo = _read_memo(self.memo_path) if held else None
+        if held and not (memo and memo["if_range"]):
+            self.start_over()  # nothing proves the server still has the same file
+            held = 0
+        self.asked_from = held
+        return {"Range": f"bytes={held}-", "If-Range": str(memo["if_range"])} if held and memo else {}
+
+    def begin(self, response: HTTPResponse, length: int | None) -> tuple[int, int | None]:
+        """Where the answer's body goes in the file, and the file's whole size if known."""
+        held = _size(self.path)
+        if response.status != 206:  # a whole file, asked for or not (a 200 to a Range: the file changed)
+            _write_memo(self.memo_path, response.headers, length)
+            return 0, length
+        ranged = content_range(response.headers.get("Content-Range"))
+        size = (_read_memo(self.memo_path) or {}).get("size")
+        if not self.asked_from or held != self.asked_from or ranged is None or ranged[0] != held or (
+            ranged[2] is not None and size not in (None, ranged[2])
+        ):
+            self.start_over()
+            raise _StartOver("sent a part that does not continue the one held")
+        total = ranged[2] if ranged[2] is not None else (held + length if length is not None else None)
+        return held, total
+
+    def end(self, received: int, total: int | None) -> None:
+        if total is not None and received < total:  # a body cut short: resumed on the next try
+            raise http.client.IncompleteRead(b"", total - received)
+        if total is not None and received > total:
+            self.start_over()
+            raise _StartOver(f"sent {received:,} bytes of a file it said holds {total:,}")
+        _forget(self.memo_path)
+
+    def complete_at_416(self, error: HTTPError) -> bool:
+        """A 416 to a resumption: true when the server confirms the part is the whole file."""
+        held = _size(self.path)
+        if not self.asked_from or held != self.asked_from:
+            return False
+        ranged = content_range(error.headers.get("Content-Range"))
+        size = (_read_memo(self.memo_path) or {}).get("size")
+        if ranged and ranged[2] == held and size in (None, held):
+            _forget(self.memo_path)
+            return True
+        self.start_over()
+        raise _StartOver("answered HTTP 416 to a resumption it cannot confirm")
+
+    def start_over(self) -> None:
+        for path in (self.path, self.memo_path):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as error:
+                raise FetchError(f"cannot remove {shown(path)} to start the download over ({error.strerror or error})") from None
 
 
 def _validator(headers) -> str | None:  # noqa: ANN001
