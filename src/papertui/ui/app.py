@@ -33,8 +33,11 @@ from papertui.undo import MarkHistory
 from papertui.settings import Remembered, read_settings
 from papertui.ui.one_frame import repaint_together
 from papertui.ui.actions import PaperActions
+from papertui.ui.breadcrumb import Breadcrumb
+from papertui.ui.citation_walk import CitationWalk, Place
 from papertui.ui.daemon import in_daemon_thread
 from papertui.ui.detail import DetailPane
+from papertui.ui.enrich_worker import Enricher, S2Access
 from papertui.ui.fetch_actions import FetchActions
 from papertui.ui.filter_bar import FilterBar
 from papertui.ui.help_screen import HelpScreen
@@ -159,6 +162,11 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         self._filter_cancel: threading.Event | None = None
         self._filter_wanted: tuple[str, bool] | None = None
         self.collector = QuietCollector()  # full garbage collections when the keys pause
+        # Semantic Scholar: citations asked in the background, and the walk of the citation graph.
+        self.s2 = S2Access()
+        self.enricher = Enricher(self, self.s2, lambda: self.current_paper)
+        self.walk = CitationWalk(self, self.s2)
+        self._return_to: tuple[Paper | None, str] | None = None  # a walk's place, once its filter lands
 
     @cached_property
     def sorter(self) -> Sorter:
@@ -173,6 +181,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         if self.print_mode:
             placeholder = "Filter, then Enter prints the highlighted paper · Tab to the list to select several · F1 help"
         yield FilterBar(value=self.initial_query, placeholder=placeholder, select_on_focus=False, id="filter")
+        yield Breadcrumb(id="breadcrumb")
         with Horizontal(id="main"):
             yield PaperList(id="papers")
             yield DetailPane(id="detail")
@@ -231,6 +240,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         self.paper_list.selected = self.selected
         self.paper_list.marks_of = self.marks.get
         self.paper_list.is_new = self.is_new
+        self.paper_list.citation_count = self.enricher.citation_count
+        self.enricher.start()
         self.start_pdf_library()
         for warning in self.marks.warnings:
             self.notify(warning, title="Marks", severity="warning", markup=False, timeout=10)
@@ -245,6 +256,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
 
     def on_unmount(self) -> None:
         self.collector.release()
+        self.s2.closed.set()  # a request waiting for its turn is not sent
 
     # --- loading --------------------------------------------------------------------
 
@@ -303,6 +315,10 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         step = message.step
+        if self.walk.depth and not step.after_done:  # walking the citation graph: the corpus to come back to
+            self.walk.places[0].corpus, self.walk.places[0].index = step.corpus, step.index
+            self.loading = not step.done
+            return
         if step.note:
             self.notify(step.note, title="Cache", severity="warning", markup=False, timeout=8)
         if step.after_done:
@@ -371,6 +387,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
 
     def _loading_finished(self, corpus: Corpus) -> None:
         self.vectors_after_loading()
+        self.enricher.check_counts(corpus.papers)
         warnings = corpus.warnings + (self._resolver.cache.warnings if self._resolver else [])
         if warnings:
             shown = "\n".join(warnings[:WARNINGS_SHOWN])
@@ -529,6 +546,9 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         self.result = result
         self._filtered_in = searched_in
         self.paper_list.show(self.corpus.papers, rows, result.terms, keep_cursor=keep_cursor)
+        if self._return_to is not None and result.query == self._return_to[1]:
+            paper, self._return_to = self._return_to[0], None
+            self.paper_list.move_to(self.corpus.papers, paper)  # back from a step of the walk: the same paper
         self.show_details()  # now, in the list's frame (the Highlighted message then finds it done)
         self._update_status()
         if self._filter_cancel is None:  # shown at once, with no worker: Enter may be waiting
@@ -584,6 +604,9 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
             parts += ["  ·  ", (self._similarity_line, "italic")]
         if self._saving_line:
             parts += ["  ·  ", (self._saving_line, "italic")]
+        for line in (self._citations_line, self._walking_line):
+            if line:
+                parts += ["  ·  ", (line, "italic")]
         self._set_status(Content.assemble(*parts))
 
     def _set_status(self, content: Content) -> None:
@@ -593,6 +616,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
 
     _status_shown: Content | None = None
     _saving_line = ""  # the corpus being kept in the cache
+    _citations_line = ""  # E's progress
+    _walking_line = ""  # pages of the citation graph on their way
     _notes_shown: tuple[str, ...] = ()
 
     @on(PaperList.Highlighted)
@@ -616,6 +641,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
             index in self.selected,
             self.pdf_on_disk(paper),
             self.why_for_you(index),
+            self.enricher.citations_of(paper),
+            paper in self.walk.outside,
         )
 
     @on(PaperList.TypedText)
@@ -628,6 +655,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
 
     @on(PaperList.Read)
     def _read_paper(self) -> None:
+        self.enricher.want([self.current_paper] if self.current_paper else [])  # opened: its citations
         self.add_class("-reading")  # a narrow terminal shows the detail pane in the list's place
         self.call_after_refresh(self.detail.focus)
 
@@ -685,6 +713,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
             return False
         if action == "stop_loading":
             return self.loading and not self._stop_loading.is_set()
+        if action == "walk_back":
+            return bool(self.walk.depth)
         return True
 
     # --- query history and saved searches -------------------------------------------
@@ -799,6 +829,11 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
             "Look up every paper without an id by title, one request every 3 s (run again to stop)",
             lambda: self.action_resolve_ids(every=True),
         )
+        yield SystemCommand("Cited by", "The papers that cite the highlighted one, from Semantic Scholar (C; Backspace comes back)", lambda: self.action_walk("citations"))
+        yield SystemCommand("References", "The papers the highlighted one cites, from Semantic Scholar (R; Backspace comes back)", lambda: self.action_walk("references"))
+        yield SystemCommand("Back", "Back one step of the citation walk, to the same paper and filter (Backspace)", self.action_walk_back)
+        yield SystemCommand("Add to library", "Add the highlighted paper, met walking the citation graph, to the library (A)", self.action_add_to_library)
+        yield SystemCommand("Ask for citations", "Citation counts, TL;DR and venue from Semantic Scholar for the selected papers, or the whole list (E)", self.action_enrich)
         yield SystemCommand("Select paper", "Select or unselect the highlighted paper (space in the list)", self.action_toggle_selected)
         yield SystemCommand("Select all", "Select every paper in the list (a in the list)", self.action_select_all)
         yield SystemCommand("Unselect all", "Clear the selection (c in the list)", self.action_clear_selection)
@@ -816,6 +851,185 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         yield SystemCommand("Last paper", "Highlight the last paper (End, G)", self.paper_list.action_last)
         yield SystemCommand("Read abstract", "Move to the detail pane to scroll the abstract (Enter in the list)", self.detail.focus)
         yield SystemCommand("Show keys", "Every key binding, with where it works (? or F1)", self.action_help)
+
+    # --- citations: asking Semantic Scholar, walking the graph ------------------------
+
+    def action_toggle_mark(self, name: str) -> None:
+        super().action_toggle_mark(name)
+        if name == "starred":
+            self.enricher.want(self.targets()[0])  # starred: worth its citations
+
+    def action_open(self, kind) -> None:
+        super().action_open(kind)
+        self.enricher.want(self.targets()[0])
+
+    def action_enrich(self) -> None:
+        """E: ask for the selected papers' citations, or for every paper in the list."""
+        if self.corpus is None or not self.paper_list.row_count:
+            self._say_list_empty()
+            return
+        if self.selected:
+            papers, what = self.targets()
+        else:
+            papers, what = [self.corpus.papers[i] for i in self.paper_list.rows], "every paper in the list"
+        self._citations_line = f"asking Semantic Scholar about {what}…"
+        self._update_status()
+        self.enricher.want(papers, explicit=True)
+
+    @on(Enricher.Opened)
+    def _citations_opened(self, message: Enricher.Opened) -> None:
+        for warning in message.warnings:
+            self.notify(warning, title="Citations", severity="warning", markup=False, timeout=10)
+        if self.corpus is not None and not self.loading:
+            self.enricher.check_counts(self.corpus.papers)
+        self.show_details()
+
+    @on(Enricher.Counted)
+    def _citations_counted(self, message: Enricher.Counted) -> None:
+        if self.corpus is not None and message.papers is self.corpus.papers and message.any_count and not self.paper_list.show_citations:
+            self.paper_list.show_citations = True
+            self.paper_list.refresh_marks()
+
+    @on(Enricher.Progress)
+    def _citations_progress(self, message: Enricher.Progress) -> None:
+        self._citations_line = f"citations {message.done:,}/{message.total:,}"
+        self._update_status()
+
+    @on(Enricher.Done)
+    def _citations_done(self, message: Enricher.Done) -> None:
+        line, self._citations_line = self.enricher.done(message)
+        if line:
+            failed = message.error is not None
+            self.notify(line, title="Citations", severity="warning" if failed else "information", markup=False, timeout=8 if failed else 6)
+        if message.found_counts and not self.paper_list.show_citations:
+            self.paper_list.show_citations = True
+        self.paper_list.refresh_marks()
+        self.show_details()
+        self._update_status()
+
+    def action_walk(self, direction: str) -> None:
+        """C (`citations`) and R (`references`): the papers citing or cited by the highlighted one."""
+        paper = self.highlighted_or_say()
+        if paper is None or self.corpus is None or self.index is None:
+            return
+        if self.loading:
+            self.notify("The papers are still loading: C and R work once they have.", markup=False)
+            return
+        s2_id = self.walk.s2_id_for(paper, self.enricher.citations_of(paper))
+        if s2_id is None:
+            self.notify("Semantic Scholar knows papers by arXiv id or DOI, and this one has neither (i finds its arXiv id).", severity="warning", markup=False)
+            return
+        place = Place(
+            self.corpus, self.index, self.filter_bar.value, self.sort_order, paper, set(self.selected), paper.title, direction,
+            (self.recommender, self.for_you, self._trained_on), self.walk.outside, self.enricher.page_citations,
+        )  # fmt: skip
+        base = self.walk.places[0].corpus.papers if self.walk.depth else self.corpus.papers
+        self.walk.start(place, s2_id, base)
+        self._walking_line = f"asking Semantic Scholar for the papers {'citing' if direction == 'citations' else 'cited by'} this one…"
+        self._update_status()
+
+    @on(CitationWalk.PageArrived)
+    def _walk_page(self, message: CitationWalk.PageArrived) -> None:
+        if message.run != self.walk.run:
+            return  # a walk given up (Backspace, or another C or R)
+        first = self.walk.pending is not None
+        step = message.step
+        if message.error:
+            kept = "showing the papers that came" if step is not None else "nothing changed"
+            self.notify(f"{message.error}; {kept}.", title="Citation walk", severity="warning", markup=False, timeout=8)
+        if message.done:
+            self.walk.fetching = False
+            self._walking_line = ""
+        if first and step is not None and not step.corpus.papers:
+            what = "no papers citing it" if self.walk.pending.direction == "citations" else "no references of it"
+            self.notify(f"Semantic Scholar lists {what}; nothing changed.", title="Citation walk", markup=False)
+            step = None
+        if step is None:
+            if first:
+                self.walk.stop()
+            self._update_status()
+            return
+        if first:
+            self.walk.places.append(self.walk.pending)
+            self.walk.pending = None
+            query, sort_order, paper, selected = "", "relevance", None, set()  # most cited first
+        else:  # more pages: the same filter, the same paper highlighted, the same selection
+            old = self.corpus.papers if self.corpus else []
+            kept = {id(old[i]) for i in self.selected if i < len(old)}
+            query, sort_order, paper = self.filter_bar.value, self.sort_order, self.current_paper
+            selected = {i for i, p in enumerate(step.corpus.papers) if id(p) in kept}
+        self.walk.outside, self.enricher.page_citations = step.outside, step.page_citations
+        self._show_corpus(step.corpus, step.index, query, sort_order, paper, selected, None)
+
+    def action_walk_back(self) -> None:
+        """Backspace: back one step of the citation walk, to the same paper and filter."""
+        if not self.walk.depth:
+            return
+        self.walk.stop()
+        self._walking_line = ""
+        place = self.walk.places.pop()
+        self.walk.outside, self.enricher.page_citations = place.outside, place.page_citations
+        self._show_corpus(place.corpus, place.index, place.query, place.sort_order, place.paper, place.selected, place.similarity)
+
+    def action_back_or_filter(self) -> None:
+        """Esc in the list: back one step of the citation walk, else to the filter bar."""
+        if self.walk.depth:
+            self.action_walk_back()
+        else:
+            self.action_focus_filter()
+
+    def _show_corpus(
+        self, corpus: Corpus, index: SearchIndex, query: str, sort_order: str, paper: Paper | None, selected: set[int],
+        similarity: tuple | None,
+    ) -> None:  # fmt: skip
+        """Show another corpus (a step of the walk, or back): its filter, order and selection,
+        the highlighted paper found again once its filter lands."""
+        self.corpus, self.index = corpus, index
+        self.selected.clear()
+        self.selected.update(selected)
+        self.sort_order = sort_order
+        self.sorter.forget()
+        self._shown_papers = len(corpus.papers)
+        self._authors_checked = 0
+        shown = self.paper_list
+        shown.show_authors = shown.show_upvotes = shown.show_citations = False
+        self._look_for_authors(corpus)
+        self.enricher.check_counts(corpus.papers)
+        if similarity is not None and similarity[0] is not None:
+            self.recommender, self.for_you, self._trained_on = similarity
+            self._vectors_wanted = True
+        else:
+            self.recommender, self.for_you, self._trained_on = None, None, None
+            self.vectors_after_loading()  # a step's few hundred papers: built at once
+        self.personal.recommender = self.recommender
+        self._return_to = (paper, query)
+        if self.filter_bar.value != query:
+            self.filter_bar.value = query  # which filters
+        else:
+            self._request_filter(query)
+        breadcrumb = self.query_one(Breadcrumb)
+        breadcrumb.steps = tuple(self.walk.breadcrumb())
+        breadcrumb.papers = len(corpus.papers) if self.walk.depth else None
+        breadcrumb.fetching = self.walk.fetching
+        self._update_status()
+
+    def action_add_to_library(self) -> None:
+        """A: the highlighted paper, met walking the citation graph, joins the library."""
+        paper = self.highlighted_or_say()
+        if paper is None:
+            return
+        graph = self.walk.outside.get(paper)
+        if graph is None:
+            self.notify("This paper is one of yours already: A adds papers met walking the citation graph (C, R).", markup=False)
+            return
+        self.walk.add_to_library(paper, graph)
+
+    @on(CitationWalk.Added)
+    def _added_to_library(self, message: CitationWalk.Added) -> None:
+        if not message.error:
+            self.walk.outside.pop(message.paper, None)  # no longer "outside": the pane stops offering A
+            self.show_details()
+        self.notify(message.line, title="Library", severity="error" if message.error else "information", markup=False, timeout=8)
 
     # --- errors ---------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from papertui.corpus.model import Paper
 from papertui.corpus.text import drawable
 from papertui.pdfs.store import LocalPdf, human_size
 from papertui.search import match_spans
+from papertui.sources.citations.model import Citations
 from papertui.state import Marks
 from papertui.ui.keys import PAPER_KEYS
 from papertui.ui.virtual_size import set_virtual_size
@@ -124,6 +125,36 @@ def _why_fields(why: WhyForYou) -> list[Content]:
     return reasons
 
 
+def _citation_fields(citations: Citations | None, outside: bool) -> list[Content]:
+    """What Semantic Scholar says of the paper, each line only when known. Every value is
+    service text: drawn literally (`_field` makes Content of it, never markup)."""
+    fields: list[Content] = []
+    if outside:
+        fields.append(_field("Outside", "not in your papers: shown from Semantic Scholar (A adds it to the library)", "italic $text-warning"))
+    if citations is None or not citations.found:
+        return fields
+    if citations.citation_count is not None:
+        cited = f"{citations.citation_count:,}"
+        if citations.influential_citation_count is not None:
+            cited += f" ({citations.influential_citation_count:,} influential)"
+        fields.append(_field("Cited by", cited, "bold $text-warning"))
+    if citations.reference_count is not None:
+        fields.append(_field("Refs", f"{citations.reference_count:,}"))
+    where = citations.venue_or_journal
+    year = citations.year or (int(citations.publication_date[:4]) if citations.publication_date else None)
+    if where or year:
+        fields.append(_field("Venue", ", ".join(str(part) for part in (where, year) if part)))
+    if citations.doi:
+        fields.append(_field("DOI", citations.doi, "$text-primary"))
+    if citations.open_access_pdf:
+        fields.append(_field("Open PDF", citations.open_access_pdf, "$text-primary"))
+    if citations.fields_of_study:
+        fields.append(_field("Fields", ", ".join(citations.fields_of_study)))
+    if citations.tldr:
+        fields.append(_field("TL;DR", citations.tldr, "italic"))
+    return fields
+
+
 def _first_page(on_disk: PdfOnDisk | None) -> list[Content]:
     if on_disk is None or not on_disk.first_page:
         return []
@@ -138,8 +169,12 @@ def paper_details(
     selected: bool = False,
     on_disk: PdfOnDisk | None = None,
     why: WhyForYou | None = None,
+    citations: Citations | None = None,
+    outside: bool = False,
 ) -> Content:
-    """The detail pane's text for one paper. `why`: its place in the "for you" order."""
+    """The detail pane's text for one paper. `why`: its place in the "for you" order;
+    `citations`: what Semantic Scholar says of it; `outside`: not in the user's papers (a
+    paper met walking the citation graph)."""
     parts: list[Content] = [highlighted(paper.title, terms, "bold"), Content("\n")]
     if paper.title_derived:
         parts.append(Content.styled("(no title in the source: derived from the abstract)\n", "italic $text-muted"))
@@ -173,6 +208,7 @@ def paper_details(
     for number, source in enumerate(paper.sources):
         kind = SOURCE_KINDS.get(source.format or "", "")
         parts.append(_field("Source" if number == 0 else "", f"{kind + ': ' if kind else ''}{source.path}, record {source.record}"))
+    parts.extend(_citation_fields(citations, outside))
     for number, link in enumerate(paper.links):
         parts.append(_field("Links" if number == 0 else "", link, "$text-primary"))
     parts.extend(_marks_fields(marks, selected))
@@ -210,6 +246,8 @@ class DetailPane(ScrollView, can_focus=True):
     selected: reactive[bool] = reactive(False, init=False)
     on_disk: reactive[PdfOnDisk | None] = reactive(None, init=False)
     why: reactive[WhyForYou | None] = reactive(None, init=False)  # when sorted "for you"
+    citations: reactive[Citations | None] = reactive(None, init=False)  # Semantic Scholar's counts, TL;DR…
+    outside: reactive[bool] = reactive(False, init=False)  # a paper met walking the citation graph
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -237,17 +275,24 @@ class DetailPane(ScrollView, can_focus=True):
     def watch_why(self) -> None:
         self._update()
 
+    def watch_citations(self) -> None:
+        self._update()
+
+    def watch_outside(self) -> None:
+        self._update()
+
     def show(
         self, paper: Paper | None, terms: Container[str], marks: Marks | None, selected: bool,
         on_disk: PdfOnDisk | None, why: WhyForYou | None,
+        citations: Citations | None = None, outside: bool = False,
     ) -> None:  # fmt: skip
         """Set every attribute at once: one update, none when nothing changed (a keystroke
         that keeps the same paper highlighted with the same words costs no redraw)."""
         moved = paper is not self.paper
-        wanted = (paper, terms, marks, selected, on_disk, why)
-        if not moved and wanted == (self.paper, self.terms, self.marks, self.selected, self.on_disk, self.why):
+        wanted = (paper, terms, marks, selected, on_disk, why, citations, outside)
+        if not moved and wanted == (self.paper, self.terms, self.marks, self.selected, self.on_disk, self.why, self.citations, self.outside):
             return
-        for name, value in zip(("paper", "terms", "marks", "selected", "on_disk", "why"), wanted):
+        for name, value in zip(("paper", "terms", "marks", "selected", "on_disk", "why", "citations", "outside"), wanted):
             self.set_reactive(getattr(DetailPane, name), value)
         self._update()
         if moved:
@@ -266,7 +311,9 @@ class DetailPane(ScrollView, can_focus=True):
         if self.paper is None:
             self._content = Content.styled("No paper selected", "italic $text-muted")
         else:
-            self._content = paper_details(self.paper, self.terms, self.marks, self.selected, self.on_disk, self.why)
+            self._content = paper_details(
+                self.paper, self.terms, self.marks, self.selected, self.on_disk, self.why, self.citations, self.outside
+            )
         self._lines = None
         self._fit()
         self.refresh()

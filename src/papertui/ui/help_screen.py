@@ -22,6 +22,13 @@ LEGEND = (
     ("⤓", "its PDF is in the library (d downloads, o opens it; is:downloaded finds them)"),
     ("#tag ✎", "its tags (t) and a note (n)"),
     ("~", "no title in the source: derived from the abstract"),
+    ("137k", "how many papers cite it, from Semantic Scholar (asked for papers you star, open or rest on; E asks for the list)"),
+)
+CITATIONS_NOTE = (
+    "Citations: C lists the papers that cite the highlighted one, R those it cites (most cited first, "
+    "from Semantic Scholar); filter, sort, star and export there as here. A breadcrumb shows the path; "
+    "Backspace (or Esc in the list) goes back a step, to the same paper and filter. Papers from outside "
+    "yours are marked in the detail pane, and A adds one to the library."
 )
 QUERY_HELP = (
     ("graph neural", "every word must match the title or abstract; typos forgiven (one in words of 5–8 letters, two in longer ones), partial words matched as you type; title matches rank first"),
@@ -104,6 +111,7 @@ class HelpScreen(ModalScreen[None]):
                         yield Static(Content(key), classes="help-key")
                         yield Static(Content(meaning), classes="help-text")
             yield Static(Content(QUERY_NOTE), classes="help-note")
+            yield Static(Content(CITATIONS_NOTE), classes="help-note")
 
     def help_text(self) -> Content:
         """The whole help as one text (for searching it)."""
@@ -112,4 +120,5 @@ class HelpScreen(ModalScreen[None]):
             lines.append(f"\n{title}")
             lines.extend(f"  {key:<{KEY_WIDTH}}{meaning}" for key, meaning in rows)
         lines.append(f"\n{QUERY_NOTE}")
+        lines.append(f"\n{CITATIONS_NOTE}")
         return Content("\n".join(lines))

@@ -37,6 +37,7 @@ PDF_MARKER = "⤓"  # the PDF is in the library (d downloads it)
 DERIVED_MARKER = "~ "
 DATE_WIDTH = 9  # "  Mar 14 " or " 2024-10 "
 UPVOTES_WIDTH = 6  # " ▲1234"
+CITATIONS_WIDTH = 6  # " 137k": how many cite it (Semantic Scholar)
 AUTHORS_WIDTH = 20
 AUTHORS_ROOM = 40  # the title keeps this much before an authors column is shown
 PREFIX_WIDTH = 5  # selected, id, star, read, space
@@ -48,6 +49,22 @@ def short_authors(authors: Sequence[str]) -> str:
     if len(authors) > 2:
         return f"{last[0]} et al."
     return " & ".join(last)
+
+
+def compact_count(count: int) -> str:
+    """A count in at most 4 characters: 999, 1.2k, 137k, 1.4M."""
+    if count < 1_000:
+        return str(count)
+    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if count >= size:
+            scaled = count / size
+            text = f"{scaled:.1f}" if scaled < 9.95 else f"{round(scaled):d}"
+            if text.endswith(".0"):
+                text = text[:-2]
+            if suffix == "k" and text == "1000":  # 999,950 and up read as millions
+                return "1M"
+            return text + suffix
+    return str(count)
 
 
 def row_date(paper: Paper) -> str:
@@ -68,7 +85,7 @@ class PaperList(ScrollView, can_focus=True):
         Binding("end,G", "last", "Last paper", show=False, id="list.last"),
         Binding("enter", "app.choose", "Print", tooltip="With --print: print the selected (or highlighted) papers and quit", id="list.print"),
         Binding("enter", "read", "Read", tooltip="Move to the detail pane to scroll the abstract", id="list.read"),
-        Binding("escape", "app.focus_filter", "Filter", show=False, tooltip="Back to the filter bar", id="list.filter"),
+        Binding("escape", "app.back_or_filter", "Filter", show=False, tooltip="Back to the filter bar (walking the citation graph: back one step)", id="list.filter"),
         Binding("space", "app.toggle_selected", "Select", tooltip="Select or unselect the paper (then move down)", id="list.select"),
         Binding("a", "app.select_all", "Select all", show=False, tooltip="Select every paper in the list", id="list.select_all"),
         Binding("c", "app.clear_selection", "Unselect all", show=False, tooltip="Unselect every paper", id="list.clear_selection"),
@@ -90,6 +107,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--authors",
         "paper-list--pdf",
         "paper-list--upvotes",
+        "paper-list--citations",
     }
 
     DEFAULT_CSS = """
@@ -120,6 +138,7 @@ class PaperList(ScrollView, can_focus=True):
         & > .paper-list--authors { color: $text-muted; }
         & > .paper-list--pdf { color: $text-success; }
         & > .paper-list--upvotes { color: $text-warning; }
+        & > .paper-list--citations { color: $text-secondary; }
     }
     """
 
@@ -179,12 +198,15 @@ class PaperList(ScrollView, can_focus=True):
         self.is_new: Callable[[Paper], bool] = lambda paper: False
         self.is_downloaded: Callable[[Paper], bool] = lambda paper: False
         """Where a paper's stars, read mark and tags come from."""
+        self.citation_count: Callable[[Paper], int | None] = lambda paper: None
+        """How many cite a paper, when known (the citations column, once shown)."""
         # Set by the app: called as the cursor moves, in the same turn, so that the detail
         # pane can change in the frame that shows the move (Highlighted lands a frame later).
         self.on_cursor_moved: Callable[[], None] | None = None
         self.show_authors = False
         self.show_upvotes = False
-        """Whether the corpus has authors: then a wide list gives them a column."""
+        self.show_citations = False
+        """Whether the corpus has authors (upvotes, citation counts): then a wide list gives them a column."""
 
     # --- attributes down -------------------------------------------------------------
 
@@ -213,6 +235,26 @@ class PaperList(ScrollView, can_focus=True):
         """Selection or marks changed: draw the rows again."""
         self._row_cache.clear()
         self.refresh()
+
+    def move_to(self, papers: Sequence[Paper], paper: Paper | None) -> bool:
+        """Highlight `paper` (one of `papers`, by identity) if the list shows it."""
+        if paper is None:
+            return False
+        index = next((i for i, candidate in enumerate(papers) if candidate is paper), None)
+        if index is None:
+            return False
+        rows = self._rows
+        if isinstance(rows, range):
+            row = rows.index(index) if index in rows else None
+        else:
+            from papertui.search.sorting import rows_array  # numpy: imported when first used
+
+            hits = (rows_array(rows) == index).nonzero()[0]
+            row = int(hits[0]) if len(hits) else None
+        if row is None:
+            return False
+        self.cursor = row
+        return True
 
     @property
     def rows(self) -> Sequence[int]:
@@ -349,6 +391,12 @@ class PaperList(ScrollView, can_focus=True):
             count = f"▲{paper.upvotes}" if paper.upvotes is not None else ""
             upvotes = Text(count.rjust(UPVOTES_WIDTH - 1)[-(UPVOTES_WIDTH - 1):] + " ", style("paper-list--upvotes"), no_wrap=True, end="")
             title_width -= UPVOTES_WIDTH
+        citations = None
+        if self.show_citations and title_width >= AUTHORS_ROOM:
+            count = self.citation_count(paper)
+            shown_count = compact_count(count) if count is not None else ""
+            citations = Text(shown_count.rjust(CITATIONS_WIDTH - 1) + " ", style("paper-list--citations"), no_wrap=True, end="")
+            title_width -= CITATIONS_WIDTH
         authors = None
         if self.show_authors and title_width >= AUTHORS_ROOM + AUTHORS_WIDTH:
             authors = Text(" " + drawable(short_authors(paper.authors)), style("paper-list--authors"), no_wrap=True, end="")
@@ -372,6 +420,8 @@ class PaperList(ScrollView, can_focus=True):
             line.append_text(authors)
         if upvotes is not None:
             line.append_text(upvotes)
+        if citations is not None:
+            line.append_text(citations)
         line.append(row_date(paper)[: DATE_WIDTH - 2].rjust(DATE_WIDTH - 1) + " ", style("paper-list--date"))
         segments = line.render(self.app.console)
         return Strip(Segment.apply_style(segments, base)).adjust_cell_length(width, base)
