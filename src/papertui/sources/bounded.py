@@ -32,11 +32,11 @@ class Refused(Exception):
 
 
 class TooLarge(Exception):
-    """The answer holds (or announces) more than the cap."""
+    """The answer holds more than the cap, or announces `announced` bytes, more than it."""
 
-    def __init__(self, size: int) -> None:
-        super().__init__(size)
-        self.size = size
+    def __init__(self, announced: int | None = None) -> None:
+        super().__init__(announced)
+        self.announced = announced
 
 
 class TooSlow(Exception):
@@ -62,7 +62,7 @@ class Answer:
         while chunk := self.response.read1(CHUNK):
             size += len(chunk)
             if size > self.cap:
-                raise TooLarge(size)
+                raise TooLarge()
             self.deadline.check()
             yield chunk
         self.deadline.check()  # the watchdog's shutdown ends the body as if it were whole

@@ -189,8 +189,9 @@ class Client:
                 except Refused as refused:
                     raise FetchError(f"{self.name} {refused}; nothing was fetched") from None
                 except TooLarge as large:
+                    what = f"announced an answer of {_size_shown(large.announced)}, " if large.announced else "sent an answer "
                     raise FetchError(
-                        f"{self.name} sent an answer larger than {cap / MB:g} MB ({_size_shown(large.size)}); it was not kept "
+                        f"{self.name} {what}larger than {cap / MB:g} MB; it was not kept "
                         f"(the limit is $PAPERTUI_{setting.upper()}_MB or {setting}_mb in [limits] of the config file)"
                     ) from None
                 except _StartOver as over:
