@@ -205,26 +205,25 @@ def read_library_lines(path: Path) -> tuple[dict[str, dict[str, Any]], list[Skip
         data = read_regular_bytes(path, LIBRARY_FILE_LIMIT)
     except FileNotFoundError:
         return entries, skipped
-    for number, raw in enumerate(data.splitlines(), 1):
-        if not raw.strip():
+    for number, line in enumerate(_lines(data), 1):
+        if isinstance(line, bytes):
+            skipped.append(SkippedLine(number, line, "is not UTF-8"))
             continue
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            skipped.append(SkippedLine(number, raw, "is not UTF-8"))
+        if not line.strip():
             continue
         if json_too_deep(line, ENTRY_DEPTH):
-            skipped.append(SkippedLine(number, raw, f"nests deeper than {ENTRY_DEPTH} levels"))
+            skipped.append(SkippedLine(number, line.encode(), f"nests deeper than {ENTRY_DEPTH} levels"))
             continue
         try:
             entry = json.loads(line)
         except (ValueError, RecursionError):  # ValueError: not JSON, a 5,000-digit number
-            skipped.append(SkippedLine(number, raw, "is not JSON"))
+            skipped.append(SkippedLine(number, line.encode(), "is not JSON"))
             continue
         if not isinstance(entry, dict):
-            skipped.append(SkippedLine(number, raw, "is not an object"))
+            skipped.append(SkippedLine(number, line.encode(), "is not an object"))
             continue
-        entry = _writable(entry)
+        if _SURROGATE_ESCAPE.search(line):  # rare: the only way a lone surrogate gets in
+            entry = _writable(entry)
         arxiv_id, title, abstract = entry.get("id"), entry.get("title"), entry.get("abstract")
         key = entry_key(
             arxiv_id if isinstance(arxiv_id, str) and arxiv_id else None,
@@ -233,6 +232,27 @@ def read_library_lines(path: Path) -> tuple[dict[str, dict[str, Any]], list[Skip
         )
         entries[key] = entry
     return entries, skipped
+
+
+def _lines(data: bytes) -> list[str | bytes]:
+    """The lines of `data` as text, split where bytes.splitlines splits (a U+2028 inside a
+    title is no line break); a line that is not UTF-8 stays bytes. One decode of the whole
+    file when it is all UTF-8, the common case."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        lines: list[str | bytes] = []
+        for raw in data.splitlines():
+            try:
+                lines.append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                lines.append(raw)
+        return lines
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+# A JSON escape of a UTF-16 surrogate (strict UTF-8 decoding lets no raw one through).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _writable(value: Any) -> Any:
