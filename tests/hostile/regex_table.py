@@ -448,6 +448,7 @@ CASES: list[Case] = [
         "export: appending to a .bib of open entries", ("export.py:_ENTRY_KEY", "export.py:_EPRINT"), _bibtex_to_append, lambda n: repeat("@a{", n), 1_000,
         owner_fix="src/papertui/export.py: _ENTRY_KEY is tried from every `@` and reads to the next comma or space",
     ),
+    Case("export: eprint fields never closed", ("export.py:_EPRINT",), _bibtex_to_append, lambda n: repeat("eprint = {  ", n)),
     Case("export: key words", ("export.py:_KEY_WORD",), _key_word, lambda n: repeat("abc ", n)),
     Case("export: old-style id archive", ("export.py:_OLD_STYLE_ARCHIVE",), _old_style_archive, lambda n: "a" * n),
     Case(
