@@ -341,6 +341,12 @@ def _iso_time(text: str) -> object:
     return library._ISO_TIME.fullmatch(text)  # as last_opening reads its file
 
 
+def _surrogate_escape(text: str) -> object:
+    from papertui.sources import library
+
+    return library._SURROGATE_ESCAPE.search(text)  # on each line of a library file
+
+
 def _key_word(text: str) -> object:
     from papertui import export
 
@@ -458,6 +464,7 @@ CASES: list[Case] = [
     Case("pdfs: over-budget lines", ("pdfs/text.py:_OVER_MEMORY", "pdfs/text.py:_OVER_TIME"), _pdf_budget, lambda n: repeat("needed more than the 12345678 took longer than the 1 ", n)),
     Case("pdfs: a version with many digits", ("pdfs/store.py:_VERSION",), _split_version, lambda n: "2406.16845v" + "1" * n),
     Case("library: opening time", ("sources/library.py:_ISO_TIME",), _iso_time, lambda n: "2024-01-01T" + "1" * n),
+    Case("library: surrogate escapes that are not", ("sources/library.py:_SURROGATE_ESCAPE",), _surrogate_escape, lambda n: repeat("\\ud", n)),
     Case("library: slug", ("sources/library.py:slug:[^A-Za-z0-9.+-]+",), _slug, lambda n: repeat("a!", n)),
     Case("nesting: JSON strings", ("nesting.py:_JSON_STRING", "nesting.py:_NOT_BRACKET"), _json_too_deep, lambda n: "[" * 10 + repeat('"\\', n)),
     Case("nesting: TOML strings never closed", ("nesting.py:_TOML_SKIPPED", "nesting.py:_NOT_BRACKET", "nesting.py:_DECIMAL_POINT"), _toml_too_deep, lambda n: "[" * 10 + "." * 10 + repeat("'''\"\"\"#1.1", n)),
