@@ -630,3 +630,32 @@ def test_an_endless_chunked_answer_stops_at_the_cap(serve):
     server = serve(chunked)
     with pytest.raises(FetchError, match="larger than 1 MB"):
         client(limits=small()).get(server.url)
+
+
+def oai_page_with_token(token: str | None, fresh: str, size: int | None = None) -> Scripted:
+    """A recorded page whose resumption token (and announced list size) a server made up."""
+    body = OAI_PAGES[token].read_bytes()
+    body = body.replace(b">6511260|1001<", f">{fresh}<".encode()).replace(b">6511260|2001<", f">{fresh}<".encode())
+    if size is not None:
+        body = body.replace(b'completeListSize="2265"', f'completeListSize="{size}"'.encode())
+    return Scripted(body=body)
+
+
+def test_fresh_tokens_for_pages_already_given_stop_the_harvest(capsys, feeds):
+    """A new token every time, for the same page again and again: no token repeats, so only the
+    pages that add nothing can tell that it would never end."""
+    feeds.script = [oai_page_with_token(None, f"fresh-{n}") for n in range(20)]
+    code, out, err = fetch(capsys, "fetch", "oai", "--set", "cs")
+    assert code == 1 and len(feeds.requests) == 4  # page 1, then three that add nothing
+    assert "gave 3 pages in a row with no paper it had not given before" in err.strip().splitlines()[-1]
+    assert len(stored_ids()) == len(set(stored_ids())) == 1000
+    assert HARVEST not in json.loads((library_dir() / "oai" / ".harvests.json").read_text())
+
+
+def test_more_papers_than_the_list_said_it_holds_stop_the_harvest(capsys, feeds):
+    """New papers for ever under fresh tokens: the list's announced size bounds what is stored."""
+    feeds.script = [oai_page_with_token(None, "fresh-1", size=500), oai_page_with_token("6511260|1001", "fresh-2", size=500), LAST_PAGE]
+    code, out, err = fetch(capsys, "fetch", "oai", "--set", "cs")
+    assert code == 1 and len(feeds.requests) == 2
+    assert "gave more papers than the 500 it said the list holds" in err.strip().splitlines()[-1]
+    assert len(stored_ids()) == 2000  # what was stored stays

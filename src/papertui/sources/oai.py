@@ -30,6 +30,8 @@ METADATA_FORMATS = ("oai_dc", "arXiv", "arXivRaw")
 MAX_TOKEN = 2000  # arXiv's tokens are a dozen characters; a longer one goes in no URL
 MAX_PAGES = 1_000_000  # arXiv holds 2.5 million papers, 1,000 a page
 MAX_SIZE = 1_000_000_000
+MAX_PAGES_WITHOUT_NEWS = 3  # a server handing out fresh tokens for pages it already gave
+MAX_PAST_TOTAL = 1_000  # papers beyond the completeListSize a server announced (a page's slack)
 
 
 def base_url() -> str:
@@ -53,6 +55,7 @@ def harvest(
         report.note(f"resuming the harvest at page {page_number + 1}, where it stopped")
     tokens = {token} if token else set()  # every token of this harvest: one given twice would loop
     stored_keys: set[str] = set()  # papers stored by this harvest: a page given twice adds none
+    pages_without_news = 0  # pages in a row that held no paper this harvest had not stored yet
     while True:
         if token:
             params = {"verb": "ListRecords", "resumptionToken": token}
@@ -93,6 +96,21 @@ def harvest(
         if not token:
             _forget(library, name)
             break
+        pages_without_news = 0 if records else pages_without_news + 1
+        past_total = total is not None and len(stored_keys) > total + MAX_PAST_TOTAL
+        if pages_without_news >= MAX_PAGES_WITHOUT_NEWS or past_total or page_number >= MAX_PAGES:
+            # Fresh tokens for ever: pages already seen again, or more papers than the list said it held.
+            _forget(library, name)
+            why = (
+                f"gave {pages_without_news} pages in a row with no paper it had not given before"
+                if pages_without_news >= MAX_PAGES_WITHOUT_NEWS
+                else f"gave more papers than the {total:,} it said the list holds" if past_total
+                else f"gave {page_number:,} pages"
+            )
+            raise FetchError(
+                f"the OAI-PMH service {why}, which would never end; the harvest stops here, "
+                f"{report.papers:,} papers stored are kept"
+            )
         if token in tokens or len(token) > MAX_TOKEN:
             _forget(library, name)
             again = "gave a resumption token it had given before" if token in tokens else f"gave a resumption token of {len(token):,} characters"
