@@ -149,7 +149,7 @@ async def test_C_then_R_walks_two_steps_and_backspace_twice_comes_back_to_the_sa
         await settle(pilot)
         assert len(app.corpus.papers) == 272 and app.filter_bar.value == ""  # 300 on the pages: 28 came twice
         crumb = app.query_one(Breadcrumb)
-        assert crumb.display and crumb.text.startswith("The graph paper of the recorded pag… › cited by  (272 papers)")
+        assert crumb.display and crumb.text == "The graph paper of the record… › cited by  (272 papers · Backspace: back)"
         assert all(paper in app.walk.outside for paper in app.corpus.papers)  # no ids on the recorded pages
         first_citing = app.current_paper
         await pilot.press("R")

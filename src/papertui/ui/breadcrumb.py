@@ -8,7 +8,7 @@ from textual.widgets import Static
 
 from papertui.corpus.text import drawable
 
-TITLE_SHOWN = 36  # characters of each title: the path stays on one line for a few steps
+TITLE_SHOWN = 30  # characters of each title: the path stays on one line for a few steps
 SEPARATOR = " › "
 
 
@@ -24,10 +24,10 @@ def breadcrumb_content(steps: tuple[tuple[str, str], ...], papers: int | None, f
         parts += [(short_title(title), "bold"), (SEPARATOR, "$text-muted"), (direction, "$text-accent"), (SEPARATOR, "$text-muted")]
     if parts:
         parts.pop()  # the last separator
+    count = ""
     if papers is not None:
-        more = ", more coming…" if fetching else ""
-        parts.append((f"  ({papers:,} paper{'s' if papers != 1 else ''}{more})", "italic $text-muted"))
-    parts.append(("   Backspace: back", "$text-muted"))
+        count = f"{papers:,} paper{'s' if papers != 1 else ''}{', more coming…' if fetching else ''} · "
+    parts.append((f"  ({count}Backspace: back)", "italic $text-muted"))
     return Content.assemble(*parts)
 
 
