@@ -12,7 +12,7 @@ from typing import Callable
 from papertui.pdfs.store import LocalPdf, PdfStore, download_url, split_version
 from papertui.pdfs.text import TextOutcome, ensure_text
 from papertui.regular_files import open_regular
-from papertui.sources.http import Client, FetchError, Unreachable
+from papertui.sources.http import VALIDATOR_SUFFIX, Client, FetchError, Unreachable
 
 PDF_MAGIC = b"%PDF-"
 
@@ -59,6 +59,10 @@ def download_pdf(
         raise FetchError(f"cannot read back {part} ({error.strerror or error})") from None
     if head != PDF_MAGIC:
         part.unlink(missing_ok=True)
+        try:  # and its validator, if one was left (nothing of a refused download stays)
+            part.with_name(part.name + VALIDATOR_SUFFIX).unlink(missing_ok=True)
+        except OSError:
+            pass  # a stale validator is checked before it is used (sources/http.py)
         shown = head.decode("ascii", "replace").encode("ascii", "replace").decode() or "nothing"
         raise FetchError(f"{url} did not send a PDF (it begins with {shown!r}); nothing was kept")
     try:
