@@ -29,3 +29,42 @@ def test_a_part_that_is_not_a_pdf_goes_with_its_validator():
     with pytest.raises(FetchError, match="did not send a PDF"):
         download_pdf(store, _LeavesAValidator(), Wanted("1706.03762"))
     assert sorted(path.name for path in store.root.iterdir()) == []
+
+
+# --- the app's F says when a source stored nothing readable -------------------------------------
+
+
+@pytest.fixture
+def feeds(monkeypatch, clock):
+    from fake_feeds import FakeFeeds
+
+    server = FakeFeeds()
+    for name, value in server.environment().items():
+        monkeypatch.setenv(name, value)
+    yield server
+    server.close()
+
+
+async def test_f_says_a_source_that_stored_nothing_readable_failed(feeds, tmp_path, monkeypatch):
+    from fake_feeds import Scripted
+    from helpers import settle
+    from papertui.cli import make_app
+
+    config = tmp_path / "config.toml"
+    config.write_text('arxiv = ["cs.CL"]\n')
+    monkeypatch.setenv("PAPERTUI_CONFIG", str(config))
+    feeds.script = [Scripted(body=b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY big "x">]><rss version="2.0"><channel/></rss>')]
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # to the list: the filter bar would take F as a letter
+        await pilot.pause()
+        await pilot.press("F")
+        for _ in range(500):
+            await settle(pilot)
+            if not app.fetching:
+                break
+            await pilot.pause(0.02)
+        failed = [n.message for n in app._notifications if n.title == "Fetch failed"]
+        assert failed == ["arXiv cs.CL (RSS): nothing stored: 1 answer held no paper papertui can read (see the lines above)"]
+        assert "\n" not in failed[0]

@@ -121,6 +121,9 @@ class FetchActions(_Base):
             lines.append("Stopped; what arrived is kept.")
         if lines:
             self.notify("\n".join(lines), title="Fetched", markup=False, timeout=10)
+        for report in message.reports:
+            if report.failed:  # a refused feed or a day of junk is a failure, not an empty day
+                self.notify(f"{report.source}: {report.failed}", title="Fetch failed", severity="error", markup=False, timeout=10)
         if message.error or message.stopped:
             self.reload_library()  # what a source stored before it failed
 
