@@ -68,3 +68,18 @@ async def test_f_says_a_source_that_stored_nothing_readable_failed(feeds, tmp_pa
         failed = [n.message for n in app._notifications if n.title == "Fetch failed"]
         assert failed == ["arXiv cs.CL (RSS): nothing stored: 1 answer held no paper papertui can read (see the lines above)"]
         assert "\n" not in failed[0]
+
+
+# --- papertui download says a limit it could not use ---------------------------------------------
+
+
+def test_download_warns_of_a_limit_it_ignores(capsys, monkeypatch, clock):
+    from papertui.cli import main
+
+    monkeypatch.setenv("PAPERTUI_ARXIV_PDF", "http://127.0.0.1:9")  # nothing listens: one line, exit 1
+    monkeypatch.setenv("PAPERTUI_PDF_MB", "lots")
+    code = main(["download", "1706.03762"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.splitlines()[0] == "papertui: warning: $PAPERTUI_PDF_MB = 'lots': give a number from 0.001 to 100,000; ignored"
+    assert "cannot reach arxiv.org (PDFs)" in err

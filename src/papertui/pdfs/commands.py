@@ -53,8 +53,11 @@ def run_download(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
         of = f" of {human_size(size)}" if size else ""
         meter.bar(f"{arxiv_id} {human_size(received)}{of}" if arxiv_id else "done", done, total, started)
 
+    clients = Clients()
+    for line in clients.limits.problems:  # a limit set wrong is said, and the default used
+        print(f"{PROG}: warning: {line}", file=stderr)
     try:
-        results = download_all(store, Clients().arxiv("arxiv.org (PDFs)"), wanted, progress)
+        results = download_all(store, clients.arxiv("arxiv.org (PDFs)"), wanted, progress)
     except (KeyboardInterrupt, Stopped):
         meter.clear()
         print(f"{PROG}: interrupted; a partial download resumes next time", file=stderr)
