@@ -123,7 +123,13 @@ async def test_E_asks_for_the_whole_list_in_one_request_and_says_so_in_one_line(
 
 
 async def test_without_the_service_E_is_one_line_and_the_citations_kept_stay(monkeypatch) -> None:
+    from papertui.sources.citations.model import Citations
+    from papertui.sources.citations.store import CitationStore
+
     monkeypatch.setattr(enrich_worker, "STILL_SECONDS", 3600.0)
+    kept = CitationStore.open()
+    kept.put(LLAMA, Citations(fetched="2020-01-01T00:00:00Z", citation_count=1234))  # old: asked again
+    kept.save()
     app = make_app(corpus=corpus())  # PAPERTUI_S2_API: a closed port (conftest)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
@@ -134,6 +140,9 @@ async def test_without_the_service_E_is_one_line_and_the_citations_kept_stay(mon
         assert app._citations_line == "citations: no answer from Semantic Scholar (E asks again)"
         await pilot.press("j")  # keys still work
         assert app.paper_list.cursor == 1
+        await pilot.pause()
+        assert "Cited by 1,234" in app.detail.text  # what was kept is still shown
+    assert CitationStore.open().get(LLAMA).citation_count == 1234
 
 
 async def test_C_then_R_walks_two_steps_and_backspace_twice_comes_back_to_the_same_paper_and_query(s2) -> None:
@@ -163,7 +172,13 @@ async def test_C_then_R_walks_two_steps_and_backspace_twice_comes_back_to_the_sa
         known = [c for c in counts if c is not None]
         assert known == sorted(known, reverse=True) and app.paper_list.show_citations
         assert "› references" in app.query_one(Breadcrumb).text and first_citing.title[:20] in app.query_one(Breadcrumb).text
-        # Filtering works in a step.
+        # m (like:) works in a step: the step's own vectors.
+        await wait_for(pilot, lambda: app.recommender is not None and app.recommender.size == 50)
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.filter_bar.value == f"like:{LLAMA}" and app.paper_list.row_count > 1
+        await pilot.press("/", "escape")  # to the filter bar, and clear it
+        await settle(pilot)
         await pilot.press("/", *"survey")
         await settle(pilot)
         assert 0 < app.paper_list.row_count < 50

@@ -922,6 +922,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         place = Place(
             self.corpus, self.index, self.filter_bar.value, self.sort_order, paper, set(self.selected), paper.title, direction,
             (self.recommender, self.for_you, self._trained_on), self.walk.outside, self.enricher.page_citations,
+            self.paper_list.show_citations,
         )  # fmt: skip
         base = self.walk.places[0].corpus.papers if self.walk.depth else self.corpus.papers
         self.walk.start(place, s2_id, base)
@@ -970,6 +971,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         place = self.walk.places.pop()
         self.walk.outside, self.enricher.page_citations = place.outside, place.page_citations
         self._show_corpus(place.corpus, place.index, place.query, place.sort_order, place.paper, place.selected, place.similarity)
+        if place.citations_column:  # known: no need to look through the corpus again
+            self.paper_list.show_citations = True
 
     def action_back_or_filter(self) -> None:
         """Esc in the list: back one step of the citation walk, else to the filter bar."""
@@ -994,7 +997,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         shown = self.paper_list
         shown.show_authors = shown.show_upvotes = shown.show_citations = False
         self._look_for_authors(corpus)
-        self.enricher.check_counts(corpus.papers)
+        if similarity is None:  # back to a place: its column is known (action_walk_back)
+            self.enricher.check_counts(corpus.papers)
         if similarity is not None and similarity[0] is not None:
             self.recommender, self.for_you, self._trained_on = similarity
             self._vectors_wanted = True

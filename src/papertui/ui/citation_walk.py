@@ -52,6 +52,7 @@ class Place:
     similarity: tuple[Any, ...] = ()  # the app's vectors and "for you" model for this corpus
     outside: dict[Paper, GraphPaper] = field(default_factory=dict)  # of this corpus, as `Step`'s
     page_citations: dict[Paper, Citations] = field(default_factory=dict)
+    citations_column: bool = False  # the list showed citation counts here
 
 
 @dataclass

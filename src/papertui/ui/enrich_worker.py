@@ -36,6 +36,7 @@ STILL_SECONDS = 1.0  # a paper highlighted this long is being read: ask for its 
 TICK_SECONDS = 0.25  # how often the highlight is looked at (no work per keystroke)
 AUTO_PAUSE_SECONDS = 60.0  # after a failed background ask: no more background asks this long
 CHUNK = 500  # papers asked between two turns on the lock (one batch request)
+COUNT_SLICE = 10_000  # papers looked at for a citation count at a time
 
 
 class S2Access:
@@ -140,14 +141,19 @@ class Enricher:
         page = self.page_citations.get(paper)
         return page.citation_count if page is not None else None
 
-    def any_count(self, papers: Iterable[Paper]) -> bool:
-        """Does any of `papers` have a citation count? (the list's column appears then)"""
-        if self.store is None:
+    def any_count(self, papers: list[Paper]) -> bool:
+        """Does any of `papers` have a citation count? (the list's column appears then)
+        In slices, stopping at the first: a million papers with counts cost one slice."""
+        if any(page.citation_count is not None for page in list(self.page_citations.values())):
+            return True
+        store = self.store
+        if store is None or not len(store):
             return False
-        keys = [paper_key(paper) for paper in papers]
-        return any(count is not None for count in self.store.numbers("citation_count", keys)) or any(
-            page.citation_count is not None for page in self.page_citations.values()
-        )
+        for start in range(0, len(papers), COUNT_SLICE):
+            keys = [paper_key(paper) for paper in papers[start : start + COUNT_SLICE]]
+            if any(count is not None for count in store.numbers("citation_count", keys)):
+                return True
+        return False
 
     def check_counts(self, papers: list[Paper]) -> None:
         """Post `Counted` for `papers`, from a thread (a key for each of 100k papers takes a while)."""
