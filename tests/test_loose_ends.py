@@ -83,3 +83,61 @@ def test_download_warns_of_a_limit_it_ignores(capsys, monkeypatch, clock):
     assert code == 1
     assert err.splitlines()[0] == "papertui: warning: $PAPERTUI_PDF_MB = 'lots': give a number from 0.001 to 100,000; ignored"
     assert "cannot reach arxiv.org (PDFs)" in err
+
+
+# --- exporting to a FIFO is refused, not a hang ---------------------------------------------------
+
+
+class _Unblocker:
+    """The deadline of a test that would hang: past `seconds`, it opens the FIFO again and
+    again (read and write at once, which never blocks) so that an open or read stuck on it
+    returns, and the test fails on `fired` instead of never ending."""
+
+    def __init__(self, fifo: Path, seconds: float) -> None:
+        import threading
+
+        self.fifo, self.fired, self.done = fifo, False, threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(seconds,), daemon=True)
+        self.thread.start()
+
+    def _run(self, seconds: float) -> None:
+        import os
+
+        if self.done.wait(seconds):
+            return
+        self.fired = True
+        while not self.done.is_set():
+            handle = os.open(self.fifo, os.O_RDWR | os.O_NONBLOCK)
+            self.done.wait(0.05)
+            os.close(handle)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join()
+
+
+async def test_export_to_a_fifo_is_refused_at_once(tmp_path):
+    import os
+
+    from helpers import settle
+    from papertui.cli import make_app
+    from papertui.ui.prompts import ExportScreen
+
+    fifo = tmp_path / "refs.bib"
+    os.mkfifo(fifo)
+    app = make_app(query="RaTEScore")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "e")
+        app.screen.query_one("#export-path").value = str(fifo)
+        for keys, what in ((("ctrl+a",), "appended to"), (("enter", "enter"), "replaced")):
+            unblocker = _Unblocker(fifo, 5.0)
+            try:
+                await pilot.press(*keys)
+                await settle(pilot)
+            finally:
+                unblocker.stop()
+            assert not unblocker.fired, what  # the export came back by itself, well within the deadline
+            assert isinstance(app.screen, ExportScreen), what  # the dialog stays, with the path and why
+            warning = str(app.screen.query_one("#export-warning").render())
+            assert warning == f"Not exported: {fifo}: it is a named pipe (FIFO), not a file", what

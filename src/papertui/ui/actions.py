@@ -15,6 +15,7 @@ from textual.app import SuspendNotSupported
 from papertui.corpus.model import Paper
 from papertui.export import bibtex_to_append, export
 from papertui.links import LinkKind, PaperLink, copy_with_pyperclip, open_in_browser, paper_link
+from papertui.regular_files import check_regular, open_regular
 from papertui.search.query import parse_query
 from papertui.state import StateError
 from papertui.ui.note_editor import EditorError, NoteEditor, edit_in_editor
@@ -293,12 +294,14 @@ class PaperActions(_Base):
         path = Path(request.path).expanduser()
         try:
             if request.append:
-                existing = path.read_text(encoding="utf-8") if path.exists() else ""
+                existing = _existing_text(path)
                 text, skipped = bibtex_to_append(existing, papers)
+                _refuse_special(path)
                 with open(path, "a", encoding="utf-8") as file:
                     file.write(text)
             else:
                 skipped = 0
+                _refuse_special(path)
                 path.write_text(export(papers, request.format, self.marks.get), encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or str(error)
@@ -344,3 +347,22 @@ class _NoMarks:
 
 
 _EMPTY = _NoMarks()
+
+
+def _existing_text(path: Path) -> str:
+    """The .bib appended to, "" when it is not there yet; only a regular file is read (a FIFO
+    would block the app until something writes to it, a device would never end)."""
+    try:
+        with open_regular(path) as file:
+            return file.read().decode("utf-8")
+    except FileNotFoundError:
+        return ""
+
+
+def _refuse_special(path: Path) -> None:
+    """Raise NotRegularFile when `path` is a FIFO, a device or a directory: opening a FIFO to
+    write waits for a reader, for ever. A path not there yet is fine: the export creates it."""
+    try:
+        check_regular(path)
+    except FileNotFoundError:
+        pass
