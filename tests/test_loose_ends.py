@@ -141,3 +141,37 @@ async def test_export_to_a_fifo_is_refused_at_once(tmp_path):
             assert isinstance(app.screen, ExportScreen), what  # the dialog stays, with the path and why
             warning = str(app.screen.query_one("#export-warning").render())
             assert warning == f"Not exported: {fifo}: it is a named pipe (FIFO), not a file", what
+
+
+# --- a library line skipped as unreadable is said by the fetch that stores into its file -------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["fetch", "hf", "--date", "2024-10-21"],
+        ["fetch", "arxiv", "cs.CL"],
+        ["fetch", "arxiv", "cs.AI", "cs.LG", "cs.CL", "--since", "2020-01-01"],
+        ["add", "1706.03762"],
+        ["fetch", "oai", "--set", "cs", "--from", "2023-03-07"],
+    ],
+    ids=["hf", "rss", "api", "add", "oai"],
+)
+def test_a_fetch_says_each_library_line_it_left_out(capsys, feeds, argv):
+    from papertui.cli import main
+    from papertui.sources.library import library_dir
+
+    assert main(argv) == 0, capsys.readouterr().err
+    bad_line = {}  # each file of the library, and the number of the line put in it
+    for path in sorted(library_dir().rglob("*.jsonl")):
+        bad_line[path] = len(path.read_text().splitlines()) + 1
+        with path.open("a") as file:
+            file.write("{a line cut short by a full disk\n")
+    assert bad_line
+    capsys.readouterr()
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    for path, number in bad_line.items():
+        said = f"{path}: line {number:,} is not JSON; left out of the file, kept in .{path.name}.skipped"
+        assert said in err
+        assert (path.parent / f".{path.name}.skipped").read_text() == "{a line cut short by a full disk\n"

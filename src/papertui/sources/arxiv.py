@@ -47,6 +47,8 @@ def fetch_announcement(categories: list[str], client: Client, library: Library, 
     day = announced_on(text) or date.today().isoformat()
     extra = {item.record.arxiv_id or "": {"announce": item.announce, **({"version": item.version} if item.version else {})} for item in items}
     stored = library.store(f"arxiv-rss/{day}-{slug(feed)}.jsonl", [item.record for item in items], extra)
+    for warning in stored.warnings:  # its lines that could not be read, kept aside
+        report.note(warning)
     kinds: dict[str, int] = {}
     for item in items:
         kinds[item.announce] = kinds.get(item.announce, 0) + 1
@@ -95,6 +97,8 @@ def fetch_search(
         by_month.setdefault((record.published or "undated")[:7], []).append(record)
     for month, records in sorted(by_month.items()):
         stored = library.store(f"arxiv-api/{slug(query)}/{month}.jsonl", records)
+        for warning in stored.warnings:  # its lines that could not be read, kept aside
+            report.note(warning)
         report.new += stored.new
         report.files.append(str(stored.path))
     report.papers = len(kept)
@@ -125,6 +129,8 @@ def fetch_ids(ids: list[str], client: Client, library: Library, progress: Progre
             report.note(f"{arxiv_id}: arXiv has no paper by this id")
     if found:
         stored = library.store("added.jsonl", found)
+        for warning in stored.warnings:  # its lines that could not be read, kept aside
+            report.note(warning)
         report.new = stored.new
         report.files.append(str(stored.path))
     report.papers = len(found)

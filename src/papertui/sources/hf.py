@@ -56,6 +56,8 @@ def fetch_days(days: list[date], client: Client, library: Library, progress: Pro
         for record in records:
             record.listed = day.isoformat()
         stored = library.store(f"hf/{day.isoformat()}.jsonl", records)
+        for warning in stored.warnings:  # its lines that could not be read, kept aside
+            report.note(warning)
         report.papers += len(records)
         report.new += stored.new
         report.files.append(str(stored.path))

@@ -85,6 +85,8 @@ def harvest(
         records = [record for record in page.records if record_key(record) not in stored_keys]
         if records:
             stored = library.store(f"oai/{name}/page-{page_number:04d}.jsonl", records)
+            for warning in stored.warnings:  # its lines that could not be read, kept aside
+                report.note(warning)
             stored_keys.update(record_key(record) for record in records)
             report.papers += len(records)
             report.new += stored.new
