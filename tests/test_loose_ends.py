@@ -175,3 +175,26 @@ def test_a_fetch_says_each_library_line_it_left_out(capsys, feeds, argv):
         said = f"{path}: line {number:,} is not JSON; left out of the file, kept in .{path.name}.skipped"
         assert said in err
         assert (path.parent / f".{path.name}.skipped").read_text() == "{a line cut short by a full disk\n"
+
+
+# --- the counts of papertui fetch are ASCII digits, as every count of the command line ---------
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["fetch", "hf", "--days", "²"], "argument --days: not a whole number: '²'"),
+        (["fetch", "hf", "--days", "٣"], "argument --days: not a whole number: '٣'"),  # Arabic-Indic 3
+        (["fetch", "arxiv", "--query", "ti:x", "--limit", "0"], "argument --limit: must be 1 or more: 0"),
+        (["fetch", "hf", "--days", "-" + "0" * 50 + "1"], "argument --days: must be 1 or more: -1"),  # not 50 zeros again
+        (["fetch", "hf", "--days", "9" * 5000], "argument --days: too large: give at most 12 digits"),
+    ],
+    ids=["superscript", "arabic-indic", "zero", "negative", "long"],
+)
+def test_fetch_counts_are_ascii_digits(capsys, feeds, argv, said):
+    from papertui.cli import main
+
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert (code, out, err) == (2, "", f"papertui: error: {said} (see 'papertui fetch --help')\n")
+    assert feeds.requests == []

@@ -7,6 +7,7 @@ import time
 from datetime import date, timedelta
 from typing import Callable, TextIO
 
+from papertui.cli.common import count
 from papertui.command_line import CommandParser, UsageError, ids_given
 from papertui.links import parse_arxiv_id
 from papertui.sources import arxiv, hf, oai
@@ -44,9 +45,13 @@ def _day(text: str) -> date:
 
 
 def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"not a whole number of at least 1: {text!r}")
-    return int(text)
+    """A count of at least 1, checked as every count of the command line is (ASCII digits: "²"
+    and "٣" pass str.isdigit, and int() fails on the first)."""
+    negative = text.strip().startswith("-")
+    number = count(text.strip().removeprefix("-"))
+    if negative or number < 1:  # said with the number: a run of zeros is not repeated back
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {'-' * negative}{number}")
+    return number
 
 
 def fetch_parser() -> argparse.ArgumentParser:
