@@ -198,3 +198,50 @@ def test_fetch_counts_are_ascii_digits(capsys, feeds, argv, said):
     out, err = capsys.readouterr()
     assert (code, out, err) == (2, "", f"papertui: error: {said} (see 'papertui fetch --help')\n")
     assert feeds.requests == []
+
+
+# --- the citations file is read within a limit -------------------------------------------------
+
+
+def test_a_citations_file_past_the_limit_is_neither_read_nor_written():
+    import os
+
+    from papertui.sources.citations.model import Citations
+    from papertui.sources.citations.store import STORE_FILE, CitationStore
+    from papertui.state import data_dir
+
+    path = data_dir() / STORE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as file:
+        file.truncate(257 << 20)  # sparse: nothing is written, but it is larger than the limit
+    store = CitationStore.open()
+    (warning,) = store.warnings
+    assert warning == f"cannot read the citations file {path}: it is larger than 268,435,456 bytes; citations are not kept this time"
+    store.put("a", Citations(fetched="2026-01-01T00:00:00Z"))
+    store.save()
+    assert os.path.getsize(path) == 257 << 20 and sorted(os.listdir(path.parent)) == [STORE_FILE]
+
+
+# --- the embedding model's files are opened only when they are regular files ----------------
+
+
+def test_a_fifo_in_place_of_the_model_weights_is_said(tmp_path, monkeypatch):
+    import os
+
+    import wordllama
+
+    from papertui.recommend import semantic
+
+    package = tmp_path / "wordllama"
+    (package / "tokenizers").mkdir(parents=True)
+    (package / "weights").mkdir()
+    (package / "tokenizers" / f"{semantic.MODEL}_tokenizer_config.json").write_text("{}")
+    weights = package / "weights" / f"{semantic.MODEL}_{semantic.DIMENSIONS}.safetensors"
+    os.mkfifo(weights)
+    monkeypatch.setattr(wordllama, "__file__", str(package / "__init__.py"))
+    semantic._model.cache_clear()
+    try:
+        said = semantic.available()
+    finally:
+        semantic._model.cache_clear()  # the next test loads the installed model again
+    assert said == f"the installed wordllama's model cannot be read ({weights} is a named pipe (FIFO), not a file); reinstall wordllama"

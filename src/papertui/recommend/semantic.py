@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from papertui.corpus.model import Paper
+from papertui.regular_files import check_regular
 
 MODEL = "l2_supercat"
 DIMENSIONS = 256
@@ -38,8 +39,14 @@ def _model():
     root = Path(wordllama.__file__).parent
     tokenizer_file = root / "tokenizers" / f"{MODEL}_tokenizer_config.json"
     weights_file = root / "weights" / f"{MODEL}_{DIMENSIONS}.safetensors"
-    if not tokenizer_file.is_file() or not weights_file.is_file():
-        raise NoModel(f"the installed wordllama has no {MODEL} model inside ({root}); nothing is downloaded")
+    for path in (tokenizer_file, weights_file):
+        # The loaders open the files themselves: a FIFO there would block them for ever.
+        try:
+            check_regular(path)
+        except FileNotFoundError:
+            raise NoModel(f"the installed wordllama has no {MODEL} model inside ({root}); nothing is downloaded") from None
+        except OSError as error:
+            raise NoModel(f"the installed wordllama's model cannot be read ({error}); reinstall wordllama") from None
     try:
         tokenizer = WordLlama.load_tokenizer(tokenizer_file)
         with safe_open(str(weights_file), framework="np", device="cpu") as weights:

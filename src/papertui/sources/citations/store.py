@@ -22,12 +22,16 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from papertui.regular_files import read_regular_bytes
 from papertui.sources.citations import answers
 from papertui.sources.citations.model import Citations, parse_iso
 from papertui.state import LockError, data_dir, file_lock, move_aside, remove_stale_temp_files, write_atomically
 
 STORE_FILE = "citations.json"
 FORMAT_VERSION = 1
+# 100k papers make some 20 MB. Past this (a million papers and more) parsing the file whole
+# would take gigabytes of memory: it is left as it is, and not written.
+STORE_LIMIT = 256 << 20
 MAX_AGE = timedelta(days=7)
 # The order of an entry's values; trailing unknowns are left out (a paper not found is
 # `[fetched, false]`).
@@ -182,8 +186,8 @@ class CitationStore:
             return self._unreadable(error.strerror or str(error))
         if not stat.S_ISREG(mode):  # a FIFO would block the read, a device never end
             return self._damaged("not a regular file")
-        try:
-            raw = self.path.read_bytes()
+        try:  # still only a regular file (one swapped in since the stat is refused), and not past the limit
+            raw = read_regular_bytes(self.path, STORE_LIMIT)
         except OSError as error:
             return self._unreadable(error.strerror or str(error))
         try:
