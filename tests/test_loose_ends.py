@@ -245,3 +245,30 @@ def test_a_fifo_in_place_of_the_model_weights_is_said(tmp_path, monkeypatch):
     finally:
         semantic._model.cache_clear()  # the next test loads the installed model again
     assert said == f"the installed wordllama's model cannot be read ({weights} is a named pipe (FIFO), not a file); reinstall wordllama"
+
+
+# --- doctor says a cache directory that cannot be one ----------------------------------------
+
+
+def test_doctor_says_a_fifo_in_place_of_the_cache_directory(capsys, tmp_path, monkeypatch):
+    import os
+
+    from papertui.cli import main
+
+    fifo = tmp_path / "cache"
+    os.mkfifo(fifo)
+    monkeypatch.setenv("PAPERTUI_CACHE_DIR", str(fifo))
+    assert main(["doctor"]) == 0
+    (row,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  cache ")]
+    assert row.split(None, 1)[1] == f"{fifo} is a named pipe (FIFO), not a directory: nothing is kept (point $PAPERTUI_CACHE_DIR at a directory)"
+
+
+def test_doctor_says_what_in_the_cache_is_not_papertuis(capsys):
+    from papertui.cache.snapshot import snapshots_dir
+    from papertui.cli import main
+
+    snapshots_dir().mkdir(parents=True)
+    (snapshots_dir() / "notes.txt").write_text("mine")
+    assert main(["doctor"]) == 0
+    (row,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  cache ")]
+    assert row.endswith(f": 0 kept loads, 0 bytes; left 1 entry papertui did not write in {snapshots_dir()} (papertui cache --clear empties it)")

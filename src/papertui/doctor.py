@@ -85,10 +85,15 @@ def _data_directory(environ: Mapping[str, str]) -> list[tuple[str, str]]:
     rows.append(("library", f"{library_dir()}: {len(files):,} files, {papers:,} papers fetched" if files else f"{library_dir()}: nothing fetched yet ('papertui fetch')"))
     opened = last_opening()
     rows.append(("is:new", f"papers first seen after {opened} (the app's last start)" if opened else "every fetched paper (the app has not started yet)"))
-    from papertui.cache import CACHE_DIR_VARIABLE, cache_dir, cache_size, cache_summary
+    from papertui.cache import CACHE_DIR_VARIABLE, cache_contents, cache_dir, cache_summary
 
     where = f"from ${CACHE_DIR_VARIABLE}" if environ.get(CACHE_DIR_VARIABLE) else "the platform's user cache directory"
-    rows.append(("cache", f"{cache_dir()} ({where}): {cache_summary(*cache_size())} (papertui cache --clear empties it)"))
+    kept = cache_contents()
+    if kept.problem:  # a FIFO or a file where the directory should be: not "0 kept loads"
+        rows.append(("cache", f"{kept.problem}: nothing is kept (point ${CACHE_DIR_VARIABLE} at a directory)"))
+    else:
+        left = f"; {kept.left()}" if kept.left() else ""
+        rows.append(("cache", f"{cache_dir()} ({where}): {cache_summary(kept.count, kept.size)}{left} (papertui cache --clear empties it)"))
     return rows
 
 
