@@ -3,6 +3,7 @@ delete what is not its own": one test (or a few) per item, each failing on the c
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -272,3 +273,20 @@ def test_doctor_says_what_in_the_cache_is_not_papertuis(capsys):
     assert main(["doctor"]) == 0
     (row,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  cache ")]
     assert row.endswith(f": 0 kept loads, 0 bytes; left 1 entry papertui did not write in {snapshots_dir()} (papertui cache --clear empties it)")
+
+
+# --- every command is in the usage text and the command list ----------------------------------
+
+
+def test_the_help_names_every_command(capsys):
+    from papertui.cli import COMMANDS, main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    usage, commands = out.split("\n\n", 1)[0], out.split("\ncommands:\n", 1)[1].split("\n\n", 1)[0]
+    for name in COMMANDS:
+        assert f"papertui {name} " in usage or usage.endswith(f"papertui {name}"), name
+        assert re.search(rf"^  papertui {name}( \.\.\.)? +\S", commands, re.MULTILINE), name
+    assert "papertui enrich [PATH ...] [--refresh]" in usage
+    assert "  papertui enrich ...     citation counts, TL;DRs and venues from Semantic Scholar (kept a week)" in commands
