@@ -170,3 +170,4 @@ def test_a_count_on_the_command_line_is_ascii_digits_in_one_short_line(text, err
         count(text)
     assert str(raised.value) == error
     assert count(" 007 ") == 7 and count("0") == 0 and count("-0") == 0
+    assert count("0" * 5000 + "1") == 1 and count("-" + "0" * 5000) == 0  # int() alone refuses 4,301 digits

@@ -56,7 +56,8 @@ def count(text: str) -> int:
     if not (digits.isascii() and digits.isdigit()):
         shown = repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
         raise argparse.ArgumentTypeError(f"not a whole number: {shown}")
-    if len(digits.lstrip("0")) > COUNT_DIGITS:
+    digits = digits.lstrip("0") or "0"  # int() refuses over 4,300 digits, zeros included
+    if len(digits) > COUNT_DIGITS:
         raise argparse.ArgumentTypeError(f"too large: give at most {COUNT_DIGITS} digits")
     if negative and int(digits):
         raise argparse.ArgumentTypeError(f"must be 0 or more: -{int(digits)}")
