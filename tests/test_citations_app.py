@@ -94,8 +94,9 @@ async def test_the_list_gets_a_citations_column_once_a_paper_has_a_count(s2) -> 
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         await pilot.press("tab", "j")  # LLaMA, highlighted a moment
-        await wait_for(pilot, lambda: app.paper_list.show_citations)
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.enricher.citation_count(app.corpus.papers[1]) is not None)
+        await settle(pilot)
+        assert app.paper_list.show_citations
         rows = [app.paper_list.render_line(y).text for y in range(2)]
         assert rows[1].rstrip().endswith("5.7k"), rows
         assert "10k" in rows[0]  # the Turing paper was asked first, while highlighted
@@ -260,3 +261,38 @@ async def test_keys_are_answered_while_the_service_is_slow(s2, monkeypatch) -> N
         assert app.filter_bar.value == "paperx"
         assert app.walk.fetching and app.walk.depth == 0 and len(s2.seen) == 1  # the answer is still on its way
         assert "asking Semantic Scholar" in app._walking_line
+
+
+async def test_without_the_service_C_is_one_line_and_nothing_changes(monkeypatch) -> None:
+    monkeypatch.setattr(enrich_worker, "STILL_SECONDS", 3600.0)
+    app = make_app(corpus=corpus(), query="graph paper")  # PAPERTUI_S2_API: a closed port (conftest)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        base, paper = app.corpus, app.current_paper
+        await pilot.press("enter", "C")
+        await wait_for(pilot, lambda: any(n.title == "Citation walk" for n in app._notifications))
+        await settle(pilot)
+        line = [n.message for n in app._notifications if n.title == "Citation walk"][0]
+        assert "nothing changed" in line and "\n" not in line
+        assert app.corpus is base and app.current_paper is paper and app.walk.depth == 0 and not app.walk.fetching
+        assert app._walking_line == ""
+
+
+async def test_the_citation_keys_are_in_the_help_the_palette_and_the_keymap() -> None:
+    from papertui.ui.help_screen import HelpScreen
+
+    app = make_app(corpus=corpus())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        help_text = app.screen.help_text().plain
+        for words in ("The papers that cite this one", "The papers this one cites", "Back one step of the citation walk",
+                      "Add a paper met walking the citation graph", "Ask Semantic Scholar for the citations", "how many papers cite it"):
+            assert words in help_text, words
+        await pilot.press("escape")
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Cited by", "References", "Back", "Add to library", "Ask for citations"} <= titles
+        ids = {binding.id for _, group in app.binding_groups() for binding in group if getattr(binding, "id", None)}
+        assert {"paper.cited_by", "paper.references", "paper.walk_back", "paper.add_to_library", "paper.enrich"} <= ids

@@ -93,10 +93,13 @@ class Enricher:
         error: str | None = None
         found_counts: bool = False  # some paper now has a citation count
 
-    def __init__(self, app: App, access: S2Access, highlighted: Callable[[], Paper | None]) -> None:
+    def __init__(
+        self, app: App, access: S2Access, highlighted: Callable[[], Paper | None], last_keystroke: Callable[[], float] = lambda: 0.0
+    ) -> None:
         self.app = app
         self.access = access
         self.highlighted = highlighted  # the paper under the list's cursor
+        self.last_keystroke = last_keystroke  # time.monotonic() of the last key that filtered or moved the list
         self.store: CitationStore | None = None
         # What pages of the citation graph said of papers that have no key of their own (no
         # arXiv id, no DOI): shown, never stored.
@@ -119,6 +122,7 @@ class Enricher:
     def _open(self) -> None:
         from papertui.sources.citations.store import CitationStore
 
+        self._quiet()
         store = CitationStore.open()
         self.store = store
         self.app.post_message(self.Opened(list(store.warnings)))
@@ -234,6 +238,8 @@ class Enricher:
             error = None
             for start in range(0, len(keys), CHUNK):
                 chunk = keys[start : start + CHUNK]
+                if self._quiet():
+                    return
                 if job.explicit and len(keys) > CHUNK:
                     self.app.post_message(self.Progress(start, len(keys)))
                 try:
@@ -248,6 +254,14 @@ class Enricher:
                     setattr(total, name, getattr(total, name) + getattr(report, name))
             found_counts = bool(keys) and any(n is not None for n in self.store.numbers("citation_count", keys))
             self.app.post_message(self.Done(total, job.explicit, error, found_counts))
+
+    def _quiet(self) -> bool:
+        """Wait while keys arrive: importing the HTTP client, reading the store and reading
+        500 answers are Python work that would share the GIL with each keystroke's frame.
+        True: the app quits."""
+        from papertui.ui.recommend_actions import wait_for_quiet
+
+        return wait_for_quiet(self.last_keystroke, self.access.closed.is_set)
 
     def done(self, message: Done) -> tuple[str | None, str]:
         """The app's handler calls this: the one line to say about a job (None: nothing),
