@@ -18,7 +18,7 @@ import functools
 import gc
 import itertools
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 from xml.sax.saxutils import escape
 
@@ -33,7 +33,6 @@ class Case:
     worst: Callable[[int], str]
     n: int = 20_000  # chars at the smaller size; the test also runs 8n
     owner_fix: str = ""  # set when the code is quadratic and the fix belongs to another file's owner
-    notes: str = field(default="", compare=False)
 
 
 def repeat(unit: str, n: int) -> str:
