@@ -1,31 +1,49 @@
 """What the query language asks beyond the papers' own text, in one place for the search:
 marks (`is:starred`, `is:read`, `tag:`), when papers were first seen (`is:new`), the PDF
-library (`is:downloaded`, `full:`), and similarity (`like:`, `~`) from the recommender once
-its vectors are built. Searches cache their answers by `version`.
+library (`is:downloaded`, `full:`), similarity (`like:`, `~`) from the recommender once
+its vectors are built, and Semantic Scholar's citations (`citations:`, `influential:`,
+`venue:`, `has:tldr`, and the `citations` and `velocity` orders) from the citation store.
+Searches cache their answers by `version`.
 """
 
 from __future__ import annotations
 
+import os
+from datetime import date
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from papertui.corpus.model import Paper
 from papertui.pdfs.store import PdfStore
 from papertui.search.matching import tokenize
-from papertui.search.query import Term, like_references
+from papertui.search.orders import CITATION_ORDERS
+from papertui.search.query import DATE_OPERATORS, Term, like_references
 from papertui.state import Marks, MarkStore, title_key
 
 if TYPE_CHECKING:  # numpy and the vectors are imported by the searches that use them, after the first frame
     import numpy as np
 
     from papertui.recommend.model import Recommender
+    from papertui.sources.citations.store import CitationStore
 
 SIMILARITY_CACHE = 16
 
 
 class PersonalFacts:
-    def __init__(self, marks: MarkStore, pdfs: PdfStore | None = None, recommender: Recommender | None = None) -> None:
+    def __init__(
+        self,
+        marks: MarkStore,
+        pdfs: PdfStore | None = None,
+        recommender: Recommender | None = None,
+        citations: CitationStore | None = None,
+    ) -> None:
         self.marks = marks
         self.pdfs = pdfs
+        self._citations: CitationStore | None = None
+        self._citation_stores = 0  # how many were set: answers from an earlier one are stale
+        self._own_citations: tuple[int, int, int] | None = None  # opened here: its file as read
+        self._citation_arrays: dict[tuple, object] = {}
+        if citations is not None:
+            self.citations = citations
         self._recommender: Recommender | None = None
         self._recommenders = 0  # how many were set: searches cached for an earlier one are stale
         self._similar: dict[tuple[str, str, int, int], np.ndarray | None] = {}
@@ -43,11 +61,99 @@ class PersonalFacts:
         self._similar = {}
 
     @property
-    def version(self) -> tuple[int, int, int]:
+    def citations(self) -> CitationStore:
+        """The citation store: the one set (the app's, which it enriches), else the data
+        directory's, read when first asked for and again whenever its file changes."""
+        if self._citations is None:
+            self._open_citations()
+        assert self._citations is not None
+        return self._citations
+
+    @citations.setter
+    def citations(self, store: CitationStore) -> None:
+        """Set the store that is filled (a change to it is noticed by its size, its unsaved
+        answers and its file, at the next search)."""
+        self._citations, self._own_citations = store, None
+        self._citation_stores += 1
+        self._citation_arrays = {}
+
+    def _open_citations(self) -> None:
+        from papertui.sources.citations.store import STORE_FILE, CitationStore
+        from papertui.state import data_dir
+
+        path = data_dir() / STORE_FILE
+        before = _file_signature(path)
+        self.citations = CitationStore.open(path.parent)
+        self._own_citations = before
+
+    @property
+    def citations_version(self) -> tuple | int:
+        """Changes whenever what the store answers may have: another store, an answer put
+        (its size or its unsaved answers), a save here or by another papertui (its file)."""
+        store = self._citations
+        if store is None:
+            return 0  # never read: nothing was answered from it
+        if self._own_citations is not None and store.path is not None and _file_signature(store.path) != self._own_citations:
+            self._open_citations()  # `papertui enrich`, or the app's enrichment, saved since
+            store = self.citations
+        return self._citation_stores, len(store), store.pending, _file_signature(store.path) if store.path else None
+
+    @property
+    def version(self) -> tuple:
+        citations = self.citations_version
         if self.pdfs is None:
-            return self.marks.version, 0, self._recommenders
+            return self.marks.version, 0, self._recommenders, citations
         self.pdfs.refresh()  # one stat: a file deleted by hand is noticed at the next search
-        return self.marks.version, self.pdfs.version, self._recommenders
+        return self.marks.version, self.pdfs.version, self._recommenders, citations
+
+    # --- citations --------------------------------------------------------------------
+
+    def citation_mask(self, term: Term, papers: Sequence[Paper], size: int) -> np.ndarray:
+        """The papers a `citations:`, `influential:`, `venue:` or `has:tldr` term selects
+        (before negation): a paper whose fact is unknown is never selected."""
+        import numpy as np
+
+        if term.kind == "venue":
+            venues = self._citation_array("venue", papers, size)
+            return np.fromiter((term.value in venue for venue in venues), dtype=bool, count=size)
+        if term.kind == "tldr":
+            return self._citation_array("tldr", papers, size)
+        numbers = self._citation_array(term.kind, papers, size)
+        bound = float(int(term.value))  # a count of at most 19 digits (the parser's cap)
+        assert term.operator in DATE_OPERATORS
+        with np.errstate(invalid="ignore"):  # NaN (unknown) compares False, as it should
+            return {
+                ">": numbers > bound, ">=": numbers >= bound, "<": numbers < bound, "<=": numbers <= bound, "=": numbers == bound,
+            }[term.operator]
+
+    def citation_sort_keys(self, order: str, papers: Sequence[Paper], today: date | None = None) -> np.ndarray | None:
+        """For the `citations` order the citation count of every paper, for `velocity` its
+        citations a year (NaN: unknown); None for the other orders."""
+        if order not in CITATION_ORDERS:
+            return None
+        name = "citations" if order == "citations" else ("velocity", today or date.today())
+        return self._citation_array(name, papers, len(papers))
+
+    def _citation_array(self, name: object, papers: Sequence[Paper], size: int):
+        from papertui.search import citation_facts
+
+        self.citations  # read when first needed, before the version that says what it holds
+        key = (name, self.citations_version, id(papers), size)
+        if key not in self._citation_arrays:
+            store = self.citations  # after the version: it may have read the file again
+            keys = citation_facts.keys_of(papers, size)
+            if name == "venue":
+                found: object = citation_facts.venues(store, keys)
+            elif name == "tldr":
+                found = citation_facts.with_tldr(store, keys)
+            elif isinstance(name, tuple):  # ("velocity", today)
+                found = citation_facts.citations_per_year(store, papers, keys, name[1])
+            else:
+                found = citation_facts.counts(store, keys, citation_facts.COUNTS[name])
+            if len(self._citation_arrays) >= SIMILARITY_CACHE:
+                self._citation_arrays.pop(next(iter(self._citation_arrays)))
+            self._citation_arrays[key] = found
+        return self._citation_arrays[key]
 
     def similarity(self, term: Term, papers: Sequence[Paper], size: int) -> np.ndarray | None:
         """Scores for a `like:`, `~` or `for:` term, None until the vectors are built (or when
@@ -78,6 +184,10 @@ class PersonalFacts:
 
     def mask(self, papers: Sequence[Paper], size: int, wanted: Callable[[Marks], bool]) -> np.ndarray:
         return self.marks.mask(papers, size, wanted)
+
+    def updated_mask(self, papers: Sequence[Paper], size: int) -> np.ndarray:
+        """`is:updated`: papers starred or read at an arXiv version older than their latest."""
+        return self.marks.updated_mask(papers, size)
 
     def downloaded_mask(self, papers: Sequence[Paper], size: int) -> np.ndarray:
         ids = set(self.pdfs.downloaded()) if self.pdfs is not None else set()
@@ -112,6 +222,15 @@ def find_papers(references: list[str], papers: Sequence[Paper]) -> list[int]:
         if len(starting) == 1:
             chosen.extend(starting)
     return sorted(set(chosen))
+
+
+def _file_signature(path: os.PathLike) -> tuple[int, int, int]:
+    """What changes when a file is replaced or written: (inode, size, modification time)."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return (0, 0, 0)
+    return status.st_ino, status.st_size, status.st_mtime_ns
 
 
 def _papers_with_ids(papers: Sequence[Paper], size: int, ids: set[str]) -> np.ndarray:

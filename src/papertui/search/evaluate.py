@@ -17,7 +17,7 @@ import numpy as np
 from papertui.corpus.facts import date_key, date_text, has_code
 from papertui.corpus.model import Paper
 from papertui.search.matching import JOINED, MIN_INFIX, tokenize
-from papertui.search.query import PERSONAL_KINDS, SIMILARITY_KINDS, Query, Term, compare, date_matches, date_range, fold_name
+from papertui.search.query import CITATION_KINDS, PERSONAL_KINDS, SIMILARITY_KINDS, Query, Term, compare, date_matches, date_range, fold_name
 from papertui.search.vocabulary import units
 
 if TYPE_CHECKING:
@@ -43,6 +43,8 @@ class MarkSource(Protocol):
     def full_text_mask(self, phrase: str, whole: bool, papers: Sequence[Paper], size: int) -> np.ndarray: ...
 
     def similarity(self, term: Term, papers: Sequence[Paper], size: int) -> np.ndarray | None: ...
+
+    def citation_mask(self, term: Term, papers: Sequence[Paper], size: int) -> np.ndarray: ...
 
 
 _PLAIN_TOKEN = re.compile(r"[a-z0-9]{3,}")
@@ -274,11 +276,13 @@ _TESTS: dict[str, Callable[[str, str], bool]] = {
 def filter_mask(
     term: Term, papers: Sequence[Paper], size: int, marks: MarkSource | None, facts: CorpusFacts
 ) -> np.ndarray:
-    """The papers a filter term (id, source, author, cat, date, upvotes, has, is, tag, full)
-    selects, before negation."""
+    """The papers a filter term (id, source, author, cat, date, upvotes, has, is, tag, full,
+    citations, influential, venue, has:tldr) selects, before negation."""
     if term.kind in PERSONAL_KINDS:
         if marks is None:
             return np.zeros(size, dtype=bool)
+        if term.kind in CITATION_KINDS:
+            return marks.citation_mask(term, papers, size)
         if term.kind == "full":
             return marks.full_text_mask(term.value, term.anchor == "whole", papers, size)
         if term.value == "downloaded":

@@ -1,7 +1,10 @@
 """The orders a list can be sorted in, by name: what the settings, the command line and the
 status line need, without the sorting itself (numpy)."""
 
-SORT_ORDERS = ("relevance", "corpus", "title", "date", "upvotes", "starred", "new", "for-you")
+# Ctrl+S cycles in this order; the citation orders come last, so that the presses that reach
+# the others are the same as before them.
+SORT_ORDERS = ("relevance", "corpus", "title", "date", "upvotes", "starred", "new", "for-you", "citations", "velocity")
+CITATION_ORDERS = ("citations", "velocity")  # by Semantic Scholar's counts (`papertui enrich`)
 SORT_LABELS = {
     "relevance": "relevance",
     "corpus": "corpus order",
@@ -11,6 +14,8 @@ SORT_LABELS = {
     "starred": "starred first",
     "new": "newest first (first seen by the library)",
     "for-you": "for you (learned from your stars)",
+    "citations": "citations, most first",
+    "velocity": "citations a year since publication, most first",
 }
 
 

@@ -12,7 +12,9 @@ A query is a conjunction of groups; a group is one term or several joined by ` |
     cat:                  an arXiv category or its prefix: cat:cs.CL, cat:cs, cat:hep
     date:>=2024-03        compare dates (>, >=, <, <=)
     upvotes:>=10          compare Hugging Face upvotes
-    is:starred is:read is:unread is:new  tag:NAME  has:id  has:code
+    citations:>=100 influential:>=10   compare Semantic Scholar's counts (`papertui enrich`)
+    venue:neurips         part of the venue or journal Semantic Scholar names
+    is:starred is:read is:unread is:new  tag:NAME  has:id  has:code  has:tldr
 
 Parsing never fails: what cannot be read as an operator is read literally, and `notes`
 says so, for the status line.
@@ -39,6 +41,9 @@ FIELD_NAMES = {
     "category": "cat",
     "date": "date",
     "upvotes": "upvotes",
+    "citations": "citations",
+    "influential": "influential",
+    "venue": "venue",
     "is": "is",
     "tag": "tag",
     "has": "has",
@@ -48,10 +53,15 @@ FIELD_NAMES = {
     "for": "for",
 }
 MAX_PHRASE_WORDS = 24
-FILTER_KINDS = ("id", "source", "author", "cat", "date", "upvotes", "is", "tag", "has", "full")
+FILTER_KINDS = ("id", "source", "author", "cat", "date", "upvotes", "citations", "influential", "venue", "is", "tag", "has", "full")
 IS_VALUES = ("starred", "read", "unread", "new", "downloaded")
-HAS_VALUES = ("id", "code")
-PERSONAL_KINDS = ("is", "tag", "full")  # answered by the user's marks and PDF library
+HAS_VALUES = ("id", "code", "tldr")
+# Answered by the citation store, which `papertui enrich` and the app fill as they go: like
+# the marks, they change under a query, so their answers are cached by the marks' version.
+# `has:tldr` is a term of its own kind ("tldr") for that reason.
+CITATION_KINDS = ("citations", "influential", "venue", "tldr")
+COUNT_KINDS = ("upvotes", "citations", "influential")  # compared as numbers
+PERSONAL_KINDS = ("is", "tag", "full", *CITATION_KINDS)  # answered by the user's marks, PDF library and citations
 SIMILARITY_KINDS = ("like", "about", "for")  # ranked by the recommender's vectors
 _FIELD = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
 _DATE_BOUND = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
@@ -63,7 +73,8 @@ class Term:
     """One condition on a paper.
 
     kind: "words" (fuzzy words), "text" (a substring), or a filter: "id", "source", "author",
-    "cat", "date", "upvotes", "is", "tag", "has".
+    "cat", "date", "upvotes", "citations", "influential", "venue", "tldr" (`has:tldr`), "is",
+    "tag", "has".
     """
 
     kind: str
@@ -93,6 +104,8 @@ class Term:
                     self.anchor, f'"{value}"' if " " in value else f"'{value}"
                 )
             return f"{prefix}{field}{value}"
+        if self.kind == "tldr":
+            return f"{prefix}has:tldr"
         return f"{prefix}{self.kind}:{self.operator}{self.value}"
 
 
@@ -229,7 +242,7 @@ def _term(token: str, notes: list[str]) -> Term | None:
         if name in FIELD_NAMES:
             field, body = FIELD_NAMES[name], match.group(2)
         else:
-            _note(notes, f"'{match.group(1)}:' is not a field, read as words (fields: title: abs: au: cat: id: source: date: upvotes: is: tag: has:)")
+            _note(notes, f"'{match.group(1)}:' is not a field, read as words (fields: title: abs: au: cat: id: source: date: upvotes: citations: influential: venue: is: tag: has:)")
     elif match and match.group(1).lower() in FIELD_NAMES:
         _note(notes, f"'{match.group(1)}:' needs a value")
         return None
@@ -324,22 +337,16 @@ def _filter_term(kind: str, value: str, negated: bool, notes: list[str]) -> Term
     elif kind == "has":
         value = value.lower()
         if value not in HAS_VALUES:
-            _note(notes, f"has:{value} is not a filter (has:id, has:code): read as words")
+            _note(notes, f"has:{value} is not a filter (has:id, has:code, has:tldr): read as words")
             return _text_term(f"has {value}", "any", negated, notes)
-    elif kind == "tag":
+        if value == "tldr":
+            return Term("tldr", value, negated=negated)
+    elif kind in ("tag", "venue"):
         value = value.casefold()
     elif kind == "author":
         value = fold_name(value)
-    elif kind == "upvotes":
-        operator = next((op for op in DATE_OPERATORS if value.startswith(op)), "=")
-        number = value[len(operator) :] if value.startswith(operator) else value
-        if not (number.isascii() and number.isdigit()):  # `²` is a digit that int() refuses
-            _note(notes, f"upvotes:{value}: give a number, as in upvotes:>=10; ignored")
-            return None
-        digits = number.lstrip("0") or "0"
-        # No paper has 10¹⁸ upvotes, so a longer number compares as that one does; int() refuses
-        # one of more than 4,300 digits (a pasted run of them).
-        return Term("upvotes", digits if len(digits) <= 18 else str(10**18), negated=negated, operator=operator)
+    elif kind in COUNT_KINDS:
+        return _count_term(kind, value, negated, notes)
     elif kind == "date":
         operator = next((op for op in DATE_OPERATORS if value.startswith(op)), "")
         bound = value[len(operator) :]
@@ -352,6 +359,25 @@ def _filter_term(kind: str, value: str, negated: bool, notes: list[str]) -> Term
     else:
         value = value.lower()
     return Term(kind, value, negated=negated)
+
+
+_COUNT_EXAMPLES = {"upvotes": "upvotes:>=10", "citations": "citations:>=100", "influential": "influential:>=10"}
+
+
+def _count_term(kind: str, value: str, negated: bool, notes: list[str]) -> Term | None:
+    """`upvotes:>=10`, `citations:<5`, `influential:3` (a bare number: exactly)."""
+    operator = next((op for op in DATE_OPERATORS if value.startswith(op)), "=")
+    number = value[len(operator) :] if value.startswith(operator) else value
+    if not (number.isascii() and number.isdigit()):  # `²` and `٣` are digits that int() refuses or reads
+        if kind == "upvotes":  # as it always was: a query of upvotes alone is not a query of words
+            _note(notes, f"upvotes:{value}: give a number, as in upvotes:>=10; ignored")
+            return None
+        _note(notes, f"{kind}:{value}: give a number, as in {_COUNT_EXAMPLES[kind]}; read as words")
+        return _text_term(f"{kind} {value}", "any", negated, notes)
+    digits = number.lstrip("0") or "0"
+    # No paper has 10¹⁸ upvotes or citations, so a longer number compares as that one does;
+    # int() refuses one of more than 4,300 digits (a pasted run of them).
+    return Term(kind, digits if len(digits) <= 18 else str(10**18), negated=negated, operator=operator)
 
 
 def fold_name(text: str) -> str:

@@ -1,5 +1,6 @@
 """Orders for a result's rows: relevance, corpus order, title, date, upvotes, starred first,
-newest first, and "for you" (a ranking learned from the starred papers)."""
+newest first, "for you" (a ranking learned from the starred papers), and by citations or
+citations a year (Semantic Scholar's counts, given as an array by the caller)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import numpy as np
 from papertui.corpus.facts import date_key
 from papertui.corpus.model import Paper
 from papertui.search.index import RankedRows, SearchResult
+from papertui.search.orders import CITATION_ORDERS
 
 class ArrayRows(Sequence[int]):
     """Paper indices held in a numpy array, read as Python ints."""
@@ -59,12 +61,23 @@ class Sorter:
         papers: Sequence[Paper],
         starred: np.ndarray | None = None,
         for_you: np.ndarray | None = None,
+        citations: np.ndarray | None = None,
     ) -> Sequence[int]:
         """`result`'s rows in `order`; ties keep the result's own order (relevance, else
         corpus order). `starred`: a bool per paper, for "starred"; `for_you`: a score per
-        paper, for "for-you" (without one, the result's own order)."""
+        paper, for "for-you"; `citations`: a number per paper, NaN where unknown, for
+        "citations" (the count) and "velocity" (citations a year): most first, unknown last
+        (without one of these arrays, the result's own order)."""
         if order == "relevance" or (order == "corpus" and result.matched is None):
             return result.rows
+        if order in CITATION_ORDERS:
+            ranked = rows_array(result.rows)
+            if citations is None or len(citations) < (int(ranked.max()) + 1 if len(ranked) else 0):
+                return result.rows
+            numbers = citations[ranked]
+            known = ~np.isnan(numbers)
+            first = ranked[known][np.argsort(-numbers[known], kind="stable")]
+            return ArrayRows(np.concatenate([first, ranked[~known]]))
         if order == "for-you":
             ranked = rows_array(result.rows)
             if for_you is None or len(for_you) < (int(ranked.max()) + 1 if len(ranked) else 0):
