@@ -97,6 +97,22 @@ async def test_a_burst_of_keys_is_typed_into_the_filter_as_one_edit():
         assert app.filter_bar.value == typed[:-1] + "x"
 
 
+async def test_esc_right_after_a_burst_clears_the_burst_too():
+    """A paste without bracketed paste arrives as keys; Esc pressed while they still wait to be
+    inserted cleared the filter first, and the burst landed after it."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for _ in range(2_000):  # as the terminal sends them: to the app, which hands them on
+            app.post_message(events.Key("a", "a"))
+        app.post_message(events.Key("escape", None))  # its binding runs while the burst still waits
+        await settle(pilot)
+        await pilot.press(*"masked thought")
+        await settle(pilot)
+        assert app.filter_bar.value == "masked thought"
+        assert app.result.query == "masked thought"
+
+
 def test_an_invalid_byte_from_the_terminal_is_replaced_and_the_app_lives(seeds_dir):
     terminal = Terminal(str(seeds_dir))
     try:

@@ -44,4 +44,7 @@ class FilterBar(CleanInput):
             self.on_change(value)
 
     def action_clear(self) -> None:
+        # The binding runs before the keys of a burst still waiting are inserted: they go too,
+        # or they would land in the filter just cleared (a paste, then Esc at once).
+        self._typed.clear()
         self.value = ""
