@@ -458,7 +458,6 @@ CASES: list[Case] = [
     Case("export: old-style id archive", ("export.py:_OLD_STYLE_ARCHIVE",), _old_style_archive, lambda n: "a" * n),
     Case(
         "recommend: a long number", ("recommend/lexical.py:_WORD",), _paper_terms, lambda n: "1" * n, 600,
-        owner_fix="src/papertui/recommend/lexical.py: _WORD's `\\d+[^\\W\\d_]+` is tried from every digit of a number and reads to its end",
     ),
     Case("pdfs: over-budget lines", ("pdfs/text.py:_OVER_MEMORY", "pdfs/text.py:_OVER_TIME"), _pdf_budget, lambda n: repeat("needed more than the 12345678 took longer than the 1 ", n)),
     Case("pdfs: a version with many digits", ("pdfs/store.py:_VERSION",), _split_version, lambda n: "2406.16845v" + "1" * n),

@@ -21,7 +21,9 @@ from papertui.corpus.model import Paper
 TERMS_KEPT = 64  # per paper, by weight: the rest barely moves a cosine
 MIN_LENGTH = 2
 MAX_DOCUMENT_SHARE = 0.5  # a word in more than half the papers says nothing about any
-_WORD = re.compile(r"[^\W\d_][^\W_]*|\d+[^\W\d_]+[^\W_]*")  # words; numbers alone are not topics
+# Words; numbers alone are not topics. A word starts where a word starts (the lookbehind): tried
+# from every digit of a long number, `\d+[^\W\d_]` read to the number's end each time (n²).
+_WORD = re.compile(r"(?<![^\W_])\d*[^\W\d_][^\W_]*")
 STOPWORDS = frozenset(
     """a about above after again all also an and any are as at be because been before being below between both but by can
     could did do does doing down during each few for from further had has have having here how however i if in into is it
