@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from typing import Sequence, TextIO
 
 from papertui.cli.common import QUERY_HELP, add_paths_arguments, count, note_papers_without_pdf_links
 from papertui.cli.load import load, open_marks
 from papertui.command_line import CommandParser, UsageError
 from papertui.corpus import Corpus
-from papertui.export import FORMAT_HELP, export
+from papertui.export import FORMAT_HELP, CitationsOf, export, no_citations
 from papertui.pdfs.store import PdfStore
 from papertui.personal import PersonalFacts
 from papertui.search import SearchResult
-from papertui.search.query import parse_query
-from papertui.search.orders import SORT_LABELS, SORT_ORDERS
+from papertui.search.query import CITATION_KINDS, Query, parse_query
+from papertui.search.orders import CITATION_ORDERS, SORT_LABELS, SORT_ORDERS
 from papertui.search.sorting import Sorter
 from papertui.sources.library import last_opening
 from papertui.state import MarkStore
@@ -33,6 +34,7 @@ def list_parser() -> argparse.ArgumentParser:
             + "\n".join(f"  {name:<9} {FORMAT_HELP[name]}" for name in LIST_FORMATS)
             + "\n\norders:\n"
             + "\n".join(f"  {name:<9} {ORDER_HELP[name]}" for name in SORT_ORDERS)
+            + f"\n  (citations and velocity: Semantic Scholar's counts, asked for by '{PROG} enrich')"
             + f"\n\n{QUERY_HELP}"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -72,6 +74,12 @@ def run_list(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     marks = open_marks(stderr)
     marks.new_since = last_opening()  # is:new: fetched since the app was last opened
     facts = PersonalFacts(marks, PdfStore())
+    citations_of = None
+    if uses_citations(query, args.sort, args.format):
+        citations_of = open_citations(facts, stderr)
+        if not len(facts.citations) and (args.sort in CITATION_ORDERS or asks_citations(query)):
+            paths = " ".join(shlex.quote(str(path)) for path in args.paths)
+            print(f"{PROG}: note: no citations kept yet: run '{PROG} enrich{' ' + paths if paths else ''}' to ask Semantic Scholar for them", file=stderr)
     for_you = None
     if query.uses_similarity or args.sort == "for-you":
         facts.recommender, for_you = similarity_for_list(corpus, marks, args.sort == "for-you", stderr)
@@ -80,11 +88,12 @@ def run_list(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     else:
         result = SearchResult(args.query, range(len(corpus.papers)), searched=len(corpus.papers))
     starred = marks.mask(corpus.papers, len(corpus.papers), lambda m: m.starred) if args.sort == "starred" else None
-    rows: Sequence[int] = Sorter().sort(result, args.sort, corpus.papers, starred, for_you)
+    by_citations = facts.citation_sort_keys(args.sort, corpus.papers) if args.sort in CITATION_ORDERS else None
+    rows: Sequence[int] = Sorter().sort(result, args.sort, corpus.papers, starred, for_you, by_citations)
     if args.limit is not None:
         rows = rows[: args.limit]
     if args.format in ("json", "jsonl", "markdown", "bibtex"):
-        stdout.write(export((corpus.papers[i] for i in rows), args.format, marks.get))
+        stdout.write(export((corpus.papers[i] for i in rows), args.format, marks.get, citations_of or no_citations))
         return 0
     missing = 0
     for start in range(0, len(rows), 4096):  # stream: `list | head` should not wait for a million
@@ -94,6 +103,28 @@ def run_list(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format == "pdf-links" and missing:
         note_papers_without_pdf_links([paper for paper in (corpus.papers[i] for i in rows) if not paper.arxiv_id], args.format, stderr)
     return 0
+
+
+def uses_citations(query: Query, order: str, fmt: str) -> bool:
+    """Does this listing read the citation store (`papertui enrich`'s answers)?"""
+    return asks_citations(query) or order in CITATION_ORDERS or fmt in ("json", "jsonl", "markdown", "bibtex")
+
+
+def asks_citations(query: Query) -> bool:
+    return any(term.kind in CITATION_KINDS for group in query.groups for term in group)
+
+
+def open_citations(facts: PersonalFacts, stderr: TextIO) -> CitationsOf:
+    """Read the citation store for the query, the sort and the export (a problem with it is
+    one line; the papers are then listed with their citations unknown)."""
+    from papertui.sources.citations.model import paper_key
+    from papertui.sources.citations.store import CitationStore
+
+    store = CitationStore.open()
+    for warning in store.warnings:
+        print(f"{PROG}: warning: {warning}", file=stderr)
+    facts.citations = store
+    return lambda paper: store.get(paper_key(paper))
 
 
 def similarity_for_list(corpus: Corpus, marks: MarkStore, for_you: bool, stderr: TextIO):

@@ -515,7 +515,9 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
             starred = None
             if order == "starred":
                 starred = self.marks.mask(papers, len(papers), lambda marks: marks.starred)
-            rows = self.sorter.sort(result, order, papers, starred, self.for_you_scores() if order == "for-you" else None)
+            for_you = self.for_you_scores() if order == "for-you" else None
+            by_citations = self.personal.citation_sort_keys(order, papers)  # None unless citations or velocity
+            rows = self.sorter.sort(result, order, papers, starred, for_you, by_citations)
             if not cancel.is_set():
                 finished = self.Filtered(result, rows, generation, keep_cursor, (index, version), cancel)
         except SearchCancelled:
