@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 from papertui.corpus.merge import text_key
 from papertui.corpus.model import Paper
 from papertui.corpus.text import printable, strip_controls, valid_unicode
+from papertui.corpus.versions import newer_than_seen, version_number
 from papertui.regular_files import read_regular_bytes, shown, special_kind
 
 if TYPE_CHECKING:
@@ -57,10 +58,16 @@ class Marks:
     tags: tuple[str, ...] = ()
     note: str = ""
     changed: float = 0.0  # when last changed (seconds since the epoch)
+    # The arXiv version the paper had when it was last starred or read (None: not known then).
+    seen_version: int | None = None
 
     @property
     def empty(self) -> bool:
         return not (self.starred or self.read or self.tags or self.note)
+
+    def updated_in(self, version: int | None) -> bool:
+        """Whether a paper now at arXiv `version` is newer than when it was starred or read."""
+        return (self.starred or self.read) and newer_than_seen(version, self.seen_version)
 
     def to_json(self) -> dict[str, Any]:
         # valid_unicode: one paper's unencodable title must never make the whole file unsavable.
@@ -75,6 +82,8 @@ class Marks:
         if self.note:
             data["note"] = valid_unicode(self.note)
         data["changed"] = self.changed
+        if self.seen_version is not None:
+            data["seen_version"] = self.seen_version
         return data
 
     @classmethod
@@ -93,6 +102,7 @@ class Marks:
             tags=normalise_tags(tags),
             note=strip_controls(data["note"]) if isinstance(data.get("note"), str) else "",
             changed=_seconds(data.get("changed")),
+            seen_version=version_number(data.get("seen_version")),  # a hand edit's junk is no version
         )
 
 
@@ -294,6 +304,22 @@ class MarkStore:
                         chosen[index] = True
             return chosen
 
+    def updated_mask(self, papers: Sequence[Paper], size: int) -> np.ndarray:
+        """A bool per paper of papers[:size]: starred or read, and at a later arXiv version
+        now than then (`is:updated`). Costs the number of stored marks, as `mask` does."""
+        import numpy as np
+
+        with self._lock:
+            self._lookup.extend(papers, size)
+            chosen = np.zeros(size, dtype=bool)
+            for key, marks in self.entries.items():
+                if marks.seen_version is None or not (marks.starred or marks.read):
+                    continue
+                for index in self._lookup.find(key, marks.title):
+                    if index < size and marks.updated_in(papers[index].version) and self.key_of(papers[index]) == key:
+                        chosen[index] = True
+            return chosen
+
     # --- changing -------------------------------------------------------------------
 
     def update(self, paper: Paper, **changes: Any) -> Marks:
@@ -305,6 +331,8 @@ class MarkStore:
                 changes["tags"] = normalise_tags(changes["tags"])
             if "note" in changes:
                 changes["note"] = tidy_note(changes["note"])
+            if paper.version is not None and (changes.get("starred") is True or changes.get("read") is True):
+                changes["seen_version"] = paper.version  # what the user saw: later versions are `is:updated`
             new = replace(old, **changes, title=paper.title, arxiv_id=paper.arxiv_id or old.arxiv_id, changed=time.time())
             self._put(key, None if new.empty else new)
             self._dirty.add(key)

@@ -11,6 +11,7 @@ from typing import Iterator
 
 from papertui.corpus.model import FileReport, Record
 from papertui.corpus.records import make_record
+from papertui.corpus.versions import id_version
 
 FORMAT = "arxiv-atom"
 
@@ -72,7 +73,7 @@ def entry_record(entry: ET.Element, number: int, report: FileReport) -> Record |
         report.warn(f"entry {number}: no summary")
     links = [link.get("href", "") for link in entry.findall(f"{ATOM}link")]
     abs_link = next((link for link in links if "/abs/" in link), entry_id)
-    return make_record(
+    record = make_record(
         summary,
         title=title or None,
         link=abs_link or None,
@@ -83,6 +84,10 @@ def entry_record(entry: ET.Element, number: int, report: FileReport) -> Record |
         links=[link for link in links if link and "arxiv.org/" not in link],
         latex=True,
     )
+    # The API names the latest version in the id (`…/abs/2406.16845v3`); make_record drops it.
+    if record.arxiv_id:
+        record.version = id_version(entry_id) or id_version(abs_link)
+    return record
 
 
 def _categories(entry: ET.Element) -> list[str]:

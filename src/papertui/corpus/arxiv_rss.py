@@ -16,6 +16,7 @@ from typing import Iterator
 
 from papertui.corpus.model import FileReport, Record
 from papertui.corpus.records import make_record
+from papertui.corpus.versions import version_number
 
 FORMAT = "arxiv-rss"
 
@@ -89,7 +90,11 @@ def _item(item: ET.Element, number: int, report: FileReport) -> FeedItem | None:
     )
     if record.arxiv_id is None:
         report.warn(f"item {number}: no arXiv id in its link or description")
-    return FeedItem(record, announce.strip().lower(), header.group(2) if header else None)
+    announce = announce.strip().lower()
+    version = header.group(2) if header else None
+    # A `new` item is a paper's first version even when its header leaves the vN out.
+    record.version = version_number(version) or (1 if announce == "new" else None)
+    return FeedItem(record, announce, version)
 
 
 def _day(text: str) -> str | None:

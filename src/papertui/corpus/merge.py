@@ -237,6 +237,7 @@ def _new_paper(record: Record) -> Paper:
         first_seen=record.first_seen,
         github_stars=record.github_stars,
         comments=record.comments,
+        version=record.version,
     )
 
 
@@ -256,6 +257,7 @@ def _copies(record: Record, source: Source, paper: Paper) -> bool:
         and record.first_seen == paper.first_seen
         and record.github_stars == paper.github_stars
         and record.comments == paper.comments
+        and record.version == paper.version
     )
 
 
@@ -274,6 +276,7 @@ def record_of(paper: Paper) -> Record:
         first_seen=paper.first_seen,
         github_stars=paper.github_stars,
         comments=paper.comments,
+        version=paper.version,
     )
 
 
@@ -294,6 +297,7 @@ def _precedence(record: Record, fmt: str) -> tuple:
         record.first_seen or "",
         -1 if record.github_stars is None else record.github_stars,
         -1 if record.comments is None else record.comments,
+        -1 if record.version is None else record.version,
     )
 
 
@@ -355,6 +359,7 @@ def _fold_into(paper: Paper, entries: Iterable[Entry]) -> None:
     paper.first_seen = min(seen) if seen else None  # the earliest sighting
     paper.github_stars = _most(r.github_stars for r in records)
     paper.comments = _most(r.comments for r in records)
+    paper.version = _most(r.version for r in records)  # the latest version any source knows
 
 
 def _most(counts: Iterable[int | None]) -> int | None:

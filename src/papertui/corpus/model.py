@@ -37,6 +37,7 @@ class Record:
     # Fields cut to their size limit before cleaning: (name, length as found).
     cut: tuple[tuple[str, int], ...] = ()
     dropped_upvotes: int | None = None  # a count too large to be one, left out
+    version: int | None = None  # the arXiv version this record describes (3 for v3), when said
 
 
 @dataclass(eq=False, slots=True)
@@ -62,6 +63,9 @@ class Paper:
     comments: int | None = None
     # The arXiv title the id was found by (`papertui resolve`), when it was not in the input.
     resolved_from: str | None = None
+    # The latest arXiv version any of its records gave (3 for v3): `is:updated` compares it
+    # with the version a paper had when it was starred or read.
+    version: int | None = None
 
     def seen_after(self, since: str | None) -> bool:
         """Fetched, and first seen after `since` (an ISO time; None: ever) — `is:new`."""

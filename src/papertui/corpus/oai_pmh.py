@@ -12,6 +12,7 @@ from typing import Iterator
 
 from papertui.corpus.model import FileReport, Record
 from papertui.corpus.records import make_record
+from papertui.corpus.versions import latest, version_number
 
 FORMAT = "arxiv-oai"
 
@@ -90,13 +91,16 @@ def _record(record: ET.Element, number: int, report: FileReport) -> Record | Non
     if not fields["title"].strip() and not fields["abstract"].strip():
         report.warn(f"record {number}: no title and no abstract; skipped")
         return None
-    return make_record(
+    version = fields.pop("version", None)
+    found = make_record(
         fields.pop("abstract"),
         title=fields.pop("title") or None,
         arxiv_id=fields.pop("arxiv_id") or arxiv_id,
         latex=True,
         **fields,
     )
+    found.version = version if found.arxiv_id else None
+    return found
 
 
 def _dublin_core(body: ET.Element, record: ET.Element) -> dict:
@@ -144,6 +148,8 @@ def _arxiv_raw(body: ET.Element) -> dict:
         "authors": [name for name in _AUTHORS.split(" ".join(authors.split())) if name],
         "categories": (body.findtext(f"{ARXIV_RAW}categories") or "").split(),
         "published": published,
+        # Every version is listed (`<version version="v5">`): the paper is at the highest.
+        "version": latest(*(version_number(v.get("version")) for v in body.findall(f"{ARXIV_RAW}version"))),
     }
 
 

@@ -19,7 +19,7 @@ from papertui.corpus.model import Corpus, FileReport, Paper, Source
 
 _EXTRA_FIELDS = (
     "title_derived", "arxiv_id", "listed", "links", "authors", "categories", "published", "upvotes",
-    "first_seen", "github_stars", "comments", "resolved_from",
+    "first_seen", "github_stars", "comments", "resolved_from", "version",
 )  # fmt: skip
 _TUPLES = {"links", "authors", "categories"}
 _DEFAULTS = {name: Paper.__dataclass_fields__[name].default for name in _EXTRA_FIELDS}

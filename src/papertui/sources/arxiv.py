@@ -45,7 +45,9 @@ def fetch_announcement(categories: list[str], client: Client, library: Library, 
             report.note(f"the {feed} feed is empty today: arXiv announces nothing on Saturdays, Sundays and holidays")
         return report
     day = announced_on(text) or date.today().isoformat()
-    extra = {item.record.arxiv_id or "": {"announce": item.announce, **({"version": item.version} if item.version else {})} for item in items}
+    # The version travels with the record (`Record.version`); the announce type lets a
+    # replacement that names no version still count as a new one.
+    extra = {item.record.arxiv_id or "": {"announce": item.announce} for item in items}
     stored = library.store(f"arxiv-rss/{day}-{slug(feed)}.jsonl", [item.record for item in items], extra)
     for warning in stored.warnings:  # its lines that could not be read, kept aside
         report.note(warning)

@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable, Iterator
 from papertui.corpus.merge import text_key
 from papertui.corpus.model import Record
 from papertui.corpus.text import valid_unicode
+from papertui.corpus.versions import latest, version_number
 from papertui.nesting import json_too_deep
 from papertui.regular_files import FileTooLarge, NotRegularFile, read_regular_bytes, shown
 from papertui.state import LockError, data_dir, file_lock, write_atomically
@@ -77,7 +78,11 @@ class Library:
     def store(self, relative: str, records: Iterable[Record], extra: dict[str, dict[str, Any]] | None = None) -> Stored:
         """Merge `records` into the file `relative`: a paper already there is replaced by the
         fetched version (keeping when it was first seen), others are added. `extra`: more
-        fields by arXiv id (an RSS item's announce type and version)."""
+        fields by arXiv id (an RSS item's announce type).
+
+        Each entry keeps the latest arXiv version known (`version`): the record's, or the
+        one the file had if it is higher; a `replace` item that names no version raises the
+        file's by one (a replacement is a new version)."""
         path = self.root / relative
         when = self.clock()
         try:
@@ -93,7 +98,12 @@ class Library:
                     seen.setdefault(key, first)
                     if key in existing:
                         updated += 1
-                    existing[key] = library_entry(record, first, (extra or {}).get(record.arxiv_id or ""))
+                    more = (extra or {}).get(record.arxiv_id or "")
+                    entry = library_entry(record, first, more)
+                    version = entry_version(record, existing.get(key), (more or {}).get("announce"))
+                    if version is not None:
+                        entry["version"] = f"v{version}"  # as arXiv writes it (and the library always has)
+                    existing[key] = entry
                 lines = "".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in existing.values())
                 warnings = _keep_skipped(path, skipped)
                 write_atomically(path, lines)
@@ -177,9 +187,22 @@ def library_entry(record: Record, first_seen: str, extra: dict[str, Any] | None 
     for name in ("published", "listed", "upvotes", "github_stars", "comments"):
         if getattr(record, name) is not None:
             entry[name] = getattr(record, name)
+    if record.version is not None:
+        entry["version"] = f"v{record.version}"
     entry["first_seen"] = first_seen
     entry.update(extra or {})
     return entry
+
+
+def entry_version(record: Record, before: dict[str, Any] | None, announce: Any = None) -> int | None:
+    """The version an entry keeps when `record` is stored over `before` (the file's entry,
+    if any): the highest known; an RSS `replace` item without a vN is one past the last
+    known (at least v2)."""
+    known = version_number((before or {}).get("version"))  # "v3" (a hand edit may hold junk: no version)
+    given = record.version
+    if given is None and isinstance(announce, str) and announce.startswith("replace"):
+        given = (known or 1) + 1
+    return latest(known, given)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from textual.visual import Visual
 
 from papertui.corpus.model import Paper
 from papertui.corpus.text import drawable
+from papertui.corpus.versions import version_note
 from papertui.pdfs.store import LocalPdf, human_size
 from papertui.search import match_spans
 from papertui.sources.citations.model import Citations
@@ -54,6 +55,15 @@ def _field(label: str, value: Content | str, style: str = "") -> Content:
     if style:
         value = value.stylize(style)
     return Content.assemble((f"{label:<{LABEL_WIDTH}}", "$text-muted"), value, "\n")
+
+
+def _version_fields(paper: Paper, marks: Marks | None) -> list[Content]:
+    """The paper's arXiv version, and the one you starred or read when it has moved on."""
+    seen = marks.seen_version if marks is not None and (marks.starred or marks.read) else None
+    note = version_note(paper.version, seen, "read" if marks is not None and marks.read else "starred")
+    if note is None:
+        return []
+    return [_field("Version", note, "bold $text-warning" if "since" in note else "")]
 
 
 def _marks_fields(marks: Marks | None, selected: bool) -> list[Content]:
@@ -184,6 +194,7 @@ def paper_details(
     if paper.arxiv_id:
         # The abs and PDF links follow from the id (o, O, y, Y use them): no lines of their own.
         parts.append(_field("arXiv", paper.arxiv_id, "bold $text-success"))
+        parts.extend(_version_fields(paper, marks))
         if paper.resolved_from is not None:
             parts.append(_field("", f"found by title search: “{paper.resolved_from}”", "italic $text-muted"))
         if on_disk is not None:

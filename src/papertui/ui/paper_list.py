@@ -32,6 +32,7 @@ NEW_MARKER = "✦"  # in the id marker's place: fetched since the app was last s
 SELECTED_MARKER = "+"
 STAR_MARKER = "★"
 READ_MARKER = "✓"
+UPDATED_MARKER = "↑"  # a newer arXiv version than the one starred or read
 NOTE_MARKER = "✎"
 PDF_MARKER = "⤓"  # the PDF is in the library (d downloads it)
 DERIVED_MARKER = "~ "
@@ -65,6 +66,11 @@ def compact_count(count: int) -> str:
                 return "1M"
             return text + suffix
     return str(count)
+
+
+def updated_marker(paper: Paper) -> str:
+    """Beside the title of a paper starred or read at an older version (`is:updated`)."""
+    return f" {UPDATED_MARKER}v{paper.version}"
 
 
 def row_date(paper: Paper) -> str:
@@ -410,6 +416,8 @@ class PaperList(ScrollView, can_focus=True):
             suffix.append(drawable(" " + " ".join(f"#{tag}" for tag in marks.tags)), style("paper-list--tags"))
         if marks and marks.note:
             suffix.append(f" {NOTE_MARKER}", style("paper-list--tags"))
+        if marks and marks.updated_in(paper.version):
+            suffix.append(updated_marker(paper), style("paper-list--new"))
         if suffix.cell_len:
             suffix.truncate(max(2, title_width // 2), overflow="ellipsis")
             title_width = max(1, title_width - suffix.cell_len)
