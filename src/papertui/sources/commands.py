@@ -22,7 +22,8 @@ FETCH_USAGE = (
     f"{PROG} fetch [hf [--date D | --since D [--until D] | --days N]]\n"
     f"       {PROG} fetch arxiv CAT [CAT ...] [--since D]\n"
     f"       {PROG} fetch arxiv --query QUERY [--limit N]\n"
-    f"       {PROG} fetch oai --set SET [--from D] [--until D] [--metadata FORMAT]"
+    f"       {PROG} fetch oai --set SET [--from D] [--until D] [--metadata FORMAT]\n"
+    f"       {PROG} fetch s2 --recommend [--limit N]"
 )
 RULES = (
     "arXiv asks for at most one request every 3 seconds, one at a time, across all its services;\n"
@@ -67,20 +68,23 @@ def fetch_parser() -> argparse.ArgumentParser:
         "  hf       Hugging Face daily papers, one request a day (default: today)\n"
         "  arxiv    CAT ...: the latest announcement (RSS); with --since, a back-fill through the API;\n"
         "           --query: any API search (ti:, au:, abs:, cat:, AND, OR)\n"
-        "  oai      a bulk harvest through OAI-PMH, resumed where it stopped if interrupted\n\n" + RULES,
+        "  oai      a bulk harvest through OAI-PMH, resumed where it stopped if interrupted\n"
+        "  s2       --recommend: Semantic Scholar's recommendations for your starred papers (one request,\n"
+        "           one more for the abstracts it left out; $PAPERTUI_S2_API, $PAPERTUI_S2_API_KEY)\n\n" + RULES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("source", nargs="?", choices=("hf", "arxiv", "oai"), help="what to fetch (default: the config file's sources)")
+    parser.add_argument("source", nargs="?", choices=("hf", "arxiv", "oai", "s2"), help="what to fetch (default: the config file's sources)")
     parser.add_argument("categories", nargs="*", metavar="CAT", help="arXiv categories, as cs.CL")
     parser.add_argument("--date", type=_day, metavar="D", help="hf: this day")
     parser.add_argument("--since", type=_day, metavar="D", help="hf: from this day; arxiv: submitted since this day")
     parser.add_argument("--until", type=_day, metavar="D", help="hf, oai: up to this day (default: today)")
     parser.add_argument("--days", type=_positive, metavar="N", help="hf: the last N days")
     parser.add_argument("--query", metavar="QUERY", help="arxiv: an API search")
-    parser.add_argument("--limit", type=_positive, default=100, metavar="N", help="arxiv --query: at most N papers (default 100)")
+    parser.add_argument("--limit", type=_positive, default=100, metavar="N", help="arxiv --query, s2 --recommend: at most N papers (default 100)")
     parser.add_argument("--set", dest="set_spec", metavar="SET", help="oai: the set, as cs or cs:cs:CL")
     parser.add_argument("--from", dest="from_", type=_day, metavar="D", help="oai: records changed since this day")
     parser.add_argument("--metadata", choices=oai.METADATA_FORMATS, default="oai_dc", help="oai: metadata format (default oai_dc)")
+    parser.add_argument("--recommend", action="store_true", help="s2: papers like your starred ones")
     return parser
 
 
@@ -128,6 +132,8 @@ def run_fetch(argv: list[str], stdout: TextIO, stderr: TextIO, today: date | Non
             name = f"arXiv {'+'.join(args.categories)} since {args.since}"
             return _run(lambda p: [arxiv.fetch_search(query, clients.arxiv(), library, since=args.since, name=name, progress=p)], stdout, stderr)
         return _run(lambda p: [arxiv.fetch_announcement(args.categories, clients.arxiv("arXiv's RSS feeds"), library, p)], stdout, stderr)
+    if args.source == "s2":
+        return _run_recommendations(args, library, clients, stdout, stderr, today)
     if not args.set_spec:
         raise UsageError("oai needs --set, as --set cs")
     return _run(
@@ -147,6 +153,42 @@ def run_add(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
         return 2
     library, clients = Library(), Clients()
     return _run(lambda progress: [arxiv.fetch_ids(ids, clients.arxiv(), library, progress)], stdout, stderr)
+
+
+def _run_recommendations(
+    args: argparse.Namespace, library: Library, clients: Clients, stdout: TextIO, stderr: TextIO, today: date
+) -> int:
+    """`fetch s2 --recommend`: one line of outcome; 1 when nothing could be fetched."""
+    from papertui.sources.citations.client import MAX_RECOMMENDATIONS
+    from papertui.sources.citations.recommended import fetch_recommendations, starred_ids
+    from papertui.state import MarkStore
+
+    if not args.recommend:
+        raise UsageError("s2 needs --recommend (citation counts come with: papertui enrich)")
+    if args.limit > MAX_RECOMMENDATIONS:
+        raise UsageError(f"s2 --recommend gives at most {MAX_RECOMMENDATIONS} papers: --limit {args.limit} is too many")
+    marks = MarkStore.open()
+    for line in marks.warnings:
+        print(f"{PROG}: warning: {line}", file=stderr)
+    positive, without_id = starred_ids(marks)
+    if not positive:
+        unnamed = f" ({without_id:,} starred without an arXiv id cannot be named to it)" if without_id else ""
+        print(f"{PROG}: error: no starred paper to ask Semantic Scholar about{unnamed}; star papers with s in the app, then fetch again", file=stderr)
+        return 1
+    client, problems = clients.s2()
+    for line in (line for line in problems if line not in clients.limits.problems):  # those were said above
+        print(f"{PROG}: warning: {line}", file=stderr)
+    reports: list[FetchReport] = []
+
+    def work(progress: Callable) -> list[FetchReport]:
+        reports.append(fetch_recommendations(positive, client, library, limit=args.limit, today=today, progress=progress))
+        return reports
+
+    status = _run(work, stdout, stderr)
+    if status == 0 and reports and not reports[0].papers:
+        print(f"{PROG}: error: {reports[0].source}: nothing to store; star other papers, or try again later", file=stderr)
+        status = 1
+    return status
 
 
 def _hf_days(args: argparse.Namespace, today: date) -> list[date]:

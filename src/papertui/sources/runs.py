@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from papertui.regular_files import shown
 from papertui.sources import arxiv, hf, oai
@@ -14,6 +14,9 @@ from papertui.sources.http import ARXIV_INTERVAL, HF_INTERVAL, Client, Throttle
 from papertui.sources.library import Library
 from papertui.sources.limits import Limits, configured_limits
 from papertui.sources.report import FetchReport, Progress, no_progress
+
+if TYPE_CHECKING:
+    from papertui.sources.citations.client import SemanticScholar
 
 LAST_HARVEST_FILE = "oai/.last.json"
 FIRST_HARVEST_DAYS = 7  # a configured OAI set's first harvest reaches this far back
@@ -33,6 +36,13 @@ class Clients:
 
     def hf(self) -> Client:
         return Client("the Hugging Face API", self.hf_throttle, self.stop, limits=self.limits)
+
+    def s2(self) -> tuple[SemanticScholar, list[str]]:
+        """The Semantic Scholar client (its own throttle: one request a second), and a line
+        for each of its settings that was ignored (a key that cannot be one)."""
+        from papertui.sources.citations.client import from_settings
+
+        return from_settings(stop=self.stop)
 
 
 def run_plan(
