@@ -165,7 +165,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         # Semantic Scholar: citations asked in the background, and the walk of the citation graph.
         self.s2 = S2Access()
         self.enricher = Enricher(self, self.s2, lambda: self.current_paper, lambda: self.last_keystroke)
-        self.walk = CitationWalk(self, self.s2)
+        self.walk = CitationWalk(self, self.s2, lambda: self.last_keystroke)
         self._return_to: tuple[Paper | None, str] | None = None  # a walk's place, once its filter lands
 
     @cached_property

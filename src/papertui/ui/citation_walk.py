@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual.message import Message
 
 from papertui.corpus.model import Corpus, Paper
 from papertui.sources.citations.model import Citations, GraphPaper, citation_key, now_iso, paper_key, s2_id_of_key
 from papertui.ui.daemon import in_daemon_thread
+from papertui.ui.recommend_actions import wait_for_quiet
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -140,9 +141,10 @@ class CitationWalk:
         done: bool
         error: str | None = None
 
-    def __init__(self, app: App, access: S2Access) -> None:
+    def __init__(self, app: App, access: S2Access, last_keystroke: Callable[[], float] = lambda: 0.0) -> None:
         self.app = app
         self.access = access
+        self.last_keystroke = last_keystroke
         self.places: list[Place] = []  # the places to come back to, oldest first
         self.outside: dict[Paper, GraphPaper] = {}  # of the corpus shown now
         self.run = 0  # the current fetch; pages of an older one are dropped
@@ -222,6 +224,11 @@ class CitationWalk:
             found.extend(page.papers)
             offset = page.next_offset if page.papers else None
             last = offset is None or len(found) >= MOST_PAPERS
+            # The first page shows at once; later ones are indexed in a pause of the keys (a
+            # thousand papers take a fifth of a second of Python, which would share the GIL
+            # with the keystrokes of someone already reading the first page).
+            if len(found) > len(page.papers) and wait_for_quiet(self.last_keystroke, cancel.is_set):
+                return
             if not cancel.is_set():
                 self.app.post_message(self.PageArrived(run, build_step(found, yours), last))
 
