@@ -19,7 +19,8 @@ QUERY_HELP = """query language (the same in the app; see the README for more):
   a | b               either                          !term               without (substring)
   ^start  end$        the title starts/ends so        title: t: abs:      only in that field
   au:NAME  cat:cs.CL    id:2406  source:FILE         date:mar  date:>=2024-03  upvotes:>=10
-  is:starred is:read is:unread is:new  tag:NAME       has:id  has:code
+  is:starred is:read is:unread is:new  tag:NAME       has:id  has:code  has:tldr
+  citations:>=100  influential:>=10  venue:neurips   Semantic Scholar's (papertui enrich asks)
   is:downloaded       the PDF is in the library       full:WORDS full:"a phrase"  in the PDF's text
   like:2406.16845  like:"a title"   papers like it    ~"protein folding"   papers about it, by meaning
   for:TAG             ranked as "for you", learned from the papers with that tag"""

@@ -40,6 +40,7 @@ QUERY_HELP = (
     ("id: source: date:", "in the arXiv id / a source file name / the date: id:2406, source:daily, date:mar"),
     ("au: author: cat:", "an author's name, accents optional: au:balazs; an arXiv category or its prefix: cat:cs.CL, cat:hep"),
     ("date:>=2024-03", "compare dates with > >= < <= (YYYY, YYYY-MM or YYYY-MM-DD); upvotes:>=10 likewise"),
+    ("citations:>=100", "compare Semantic Scholar's citation counts (> >= < <= or a number); influential:>=10 its influential ones; venue:neurips part of the venue or journal; has:tldr (papers never asked about match none: E asks)"),
     ("is: tag: has:", "is:starred, is:read, is:unread, is:new (fetched since the last start), is:downloaded (the PDF is in the library), tag:to-read, has:id, has:code (links to code)"),
     ("like:ID  like:\"title\"", "papers like these (m on a paper), most alike first; ids and quoted titles, comma-separated"),
     ("for:TAG", "ranked as \"for you\", learned from the papers with that tag instead of the stars"),
@@ -49,7 +50,8 @@ QUERY_HELP = (
 QUERY_NOTE = (
     "A query that cannot be read as written (an unbalanced quote, a lone ! or |) is read "
     "literally, and the status line says how. An empty filter shows every paper in corpus order. "
-    "Ctrl+S cycles the order: relevance, corpus order, title, date, upvotes, starred first."
+    "Ctrl+S cycles the order: relevance, corpus order, title, date, upvotes, starred first, newest first, "
+    "for you, citations, velocity (citations a year since publication)."
 )
 
 
