@@ -206,6 +206,17 @@ def test_a_paper_starred_before_its_version_was_known_is_never_updated(tmp_path:
     assert marks.updated_mask([paper("2502.00837", 9)], 1).tolist() == [False]
 
 
+def test_marks_put_back_with_their_version_keep_it() -> None:
+    """What undo does: the marks and the version they were made at come back together."""
+    marks = MarkStore(None)
+    marks.update(paper("2502.00837", 1), starred=True)
+    now = paper("2502.00837", 3)
+    marks.update(now, read=True)
+    assert marks.get(now).seen_version == 3
+    marks.update(now, starred=True, read=False, seen_version=1)
+    assert marks.get(now).seen_version == 1 and marks.updated_mask([now], 1).tolist() == [True]
+
+
 @pytest.mark.parametrize("junk", ['"v"', "true", "0", "-2", '"²"', "1e400", "[3]", '"' + "9" * 5000 + '"'])
 def test_a_hand_edited_seen_version_that_is_no_version_is_none(tmp_path: Path, junk: str) -> None:
     (tmp_path / "state.json").write_text(

@@ -331,8 +331,10 @@ class MarkStore:
                 changes["tags"] = normalise_tags(changes["tags"])
             if "note" in changes:
                 changes["note"] = tidy_note(changes["note"])
-            if paper.version is not None and (changes.get("starred") is True or changes.get("read") is True):
-                changes["seen_version"] = paper.version  # what the user saw: later versions are `is:updated`
+            # Starring or reading a paper records the version it has now: later ones are
+            # `is:updated`. (Undo gives the version back with the marks it puts back.)
+            if "seen_version" not in changes and paper.version is not None and (changes.get("starred") is True or changes.get("read") is True):
+                changes["seen_version"] = paper.version
             new = replace(old, **changes, title=paper.title, arxiv_id=paper.arxiv_id or old.arxiv_id, changed=time.time())
             self._put(key, None if new.empty else new)
             self._dirty.add(key)
