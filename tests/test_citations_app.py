@@ -296,3 +296,43 @@ async def test_the_citation_keys_are_in_the_help_the_palette_and_the_keymap() ->
         assert {"Cited by", "References", "Back", "Add to library", "Ask for citations"} <= titles
         ids = {binding.id for _, group in app.binding_groups() for binding in group if getattr(binding, "id", None)}
         assert {"paper.cited_by", "paper.references", "paper.walk_back", "paper.add_to_library", "paper.enrich"} <= ids
+
+
+async def test_E_answers_reach_the_citations_order_and_filter_at_once(s2, monkeypatch) -> None:
+    """The app's enricher and the query's citations: share one store, and after E the list
+    is filtered and sorted again by what came."""
+    monkeypatch.setattr(enrich_worker, "STILL_SECONDS", 3600.0)
+    papers = corpus().papers
+    app = make_app(corpus=make_corpus(papers[3], papers[1], papers[0]))  # unknown, LLaMA, Turing
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        app.sort_order = "citations"
+        app.refilter(keep_cursor=False)
+        await settle(pilot)
+        titles = lambda: [app.corpus.papers[i].title[:8] for i in app.paper_list.rows]  # noqa: E731
+        assert titles() == ["A paper ", "LLaMA: O", "Computin"]  # nothing known: as listed
+        await pilot.press("tab", "E")
+        await wait_for(pilot, lambda: any(n.title == "Citations" for n in app._notifications))
+        await settle(pilot)
+        assert titles() == ["Computin", "LLaMA: O", "A paper "]  # most cited first, unknown last
+        await pilot.press("/", *"citations:>=6000")
+        await settle(pilot)
+        assert titles() == ["Computin"]
+
+
+def test_a_paper_added_without_abstract_or_tldr_says_so_with_its_title(tmp_path) -> None:
+    """Two such papers stay two papers when the library loads (a fixed line would make their
+    abstracts alike, and alike papers are merged), and neither is warned about."""
+    from papertui.corpus import load_corpus
+    from papertui.sources.citations.model import GraphPaper
+    from papertui.sources.library import Library
+    from papertui.ui.citation_walk import with_abstract
+
+    papers = [GraphPaper(s2_id=f"{n:040x}", title=f"A paper with nothing to say, number {n}") for n in (1, 2)]
+    records = [with_abstract(paper, paper, None) for paper in papers]
+    assert records[0].abstract == "(Semantic Scholar has no abstract for “A paper with nothing to say, number 1”.)"
+    Library(tmp_path / "library").store("semantic-scholar.jsonl", records)
+    loaded = load_corpus([tmp_path / "library"])
+    assert len(loaded.papers) == 2 and not loaded.warnings
+    tldr = with_abstract(papers[0], papers[0], "It says little.")
+    assert tldr.abstract == "TL;DR (Semantic Scholar): It says little."

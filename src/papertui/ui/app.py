@@ -880,6 +880,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
 
     @on(Enricher.Opened)
     def _citations_opened(self, message: Enricher.Opened) -> None:
+        if self.enricher.store is not None:
+            self.personal.citations = self.enricher.store  # one store: what E brings, citations: and the orders see
         for warning in message.warnings:
             self.notify(warning, title="Citations", severity="warning", markup=False, timeout=10)
         if self.corpus is not None and not self.loading:
@@ -905,9 +907,19 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
             self.notify(line, title="Citations", severity="warning" if failed else "information", markup=False, timeout=8 if failed else 6)
         if message.found_counts and not self.paper_list.show_citations:
             self.paper_list.show_citations = True
+        if message.explicit and message.report is not None and message.report.asked and self._citations_matter():
+            self.refilter()  # E: citations:, venue: and the citations orders see the answers
         self.paper_list.refresh_marks()
         self.show_details()
         self._update_status()
+
+    def _citations_matter(self) -> bool:
+        """Does the order or the filter read citations? (background answers do not reorder
+        the list under the cursor; E's do)"""
+        from papertui.search.query import CITATION_KINDS
+
+        query = parse_query(self.filter_bar.value)
+        return self.sort_order in ("citations", "velocity") or any(term.kind in CITATION_KINDS for group in query.groups for term in group)
 
     def action_walk(self, direction: str) -> None:
         """C (`citations`) and R (`references`): the papers citing or cited by the highlighted one."""

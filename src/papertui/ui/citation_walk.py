@@ -277,7 +277,7 @@ class CitationWalk:
 
 
 LIBRARY_FILE = "semantic-scholar.jsonl"
-NO_ABSTRACT = "(Semantic Scholar has no abstract for this paper.)"
+NO_ABSTRACT = "(Semantic Scholar has no abstract for “{title}”.)"  # the title: papers alike in their abstract are merged
 
 
 def with_abstract(described: GraphPaper, page: GraphPaper, tldr: str | None) -> Any:
@@ -297,5 +297,5 @@ def with_abstract(described: GraphPaper, page: GraphPaper, tldr: str | None) -> 
     )
     record = merged.to_record()
     if not record.abstract:
-        record.abstract = f"TL;DR (Semantic Scholar): {tldr}" if tldr else NO_ABSTRACT
+        record.abstract = f"TL;DR (Semantic Scholar): {tldr}" if tldr else NO_ABSTRACT.format(title=record.title)
     return record
