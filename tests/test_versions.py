@@ -263,6 +263,28 @@ def test_the_list_marks_an_updated_paper() -> None:
     assert not marks.get(now).updated_in(1)
 
 
+async def test_in_the_app_an_updated_paper_is_marked_and_reading_it_catches_up(tmp_path: Path) -> None:
+    from helpers import settle
+    from papertui.cli import make_app
+
+    (tmp_path / "announcement.xml").write_bytes(RSS.read_bytes())  # 2502.00837 is a replace item at v3
+    marks = MarkStore.open()
+    marks.update(paper("2502.00837", 1, "Quokkas"), starred=True)  # starred when it was at v1
+    marks.save()
+    app = make_app([tmp_path], query="id:2502.00837", with_library=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.paper_list.row_count == 1 and app.detail.paper.version == 3
+        assert "↑v3" in app.paper_list.render_line(0).text
+        detail = "".join(app.detail.render_line(y).text for y in range(12))
+        assert "v3, since you starred v1" in detail
+        await pilot.press("enter")  # to the list, whose r marks the paper read
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.marks.get(app.detail.paper).seen_version == 3
+        assert "↑v3" not in app.paper_list.render_line(0).text
+
+
 # --- papertui fetch s2 --recommend --------------------------------------------------------
 
 
