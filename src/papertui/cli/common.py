@@ -4,6 +4,7 @@ and which paths are loaded when none is given."""
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence, TextIO
 
@@ -27,9 +28,9 @@ QUERY_HELP = """query language (the same in the app; see the README for more):
 
 
 def formats_help() -> str:
-    from papertui.corpus.sniff import FORMATS  # every parser: only for the help text
+    from papertui.corpus.sniff import DATABASES, FORMATS  # every parser: only for the help text
 
-    return "\n".join(f"  {name:<18} {fmt.description}" for name, fmt in FORMATS.items())
+    return "\n".join(f"  {name:<18} {fmt.description}" for name, fmt in (*FORMATS.items(), *DATABASES.items()))
 
 
 def add_paths_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +43,9 @@ def add_paths_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--no-library", action="store_true", help="without PATH: the bundled seeds alone, not the fetched library"
+    )
+    parser.add_argument(
+        "--no-zotero", action="store_true", help="without PATH: not your Zotero library (zotero.sqlite, read-only)"
     )
 
 
@@ -65,19 +69,42 @@ def count(text: str) -> int:
     return int(digits)
 
 
-def resolve_paths(paths: Sequence[Path], with_library: bool = True) -> tuple[list[Path], list[Path] | None]:
+def resolve_paths(
+    paths: Sequence[Path], with_library: bool = True, with_zotero: bool = True
+) -> tuple[list[Path], list[Path] | None]:
     """The paths to load and the roots to show them relative to: by default the bundled
-    seeds, and the library of fetched papers when there is one."""
+    seeds, the library of fetched papers when there is one, and the Zotero library."""
     if paths:
         return list(paths), None
     seeds = bundled_seeds()
     library = library_dir()
+    chosen, roots = [seeds], [seeds.parent]
     if with_library and any(library.rglob("*.jsonl")):
-        return [seeds, library], [seeds.parent, library.parent]
-    return [seeds], [seeds.parent]
+        chosen.append(library)
+        roots.append(library.parent)
+    zotero = zotero_database() if with_zotero else None
+    if zotero is not None:
+        chosen.append(zotero)
+        roots.append(zotero.parent.parent)  # shown as Zotero/zotero.sqlite
+    return chosen, roots
 
 
-def note_papers_without_pdf_links(papers: Sequence[Paper], fmt: str, stderr: TextIO) -> None:
-    missing = sum(1 for paper in papers if not paper.arxiv_id) if fmt == "pdf-links" else 0
-    if missing:
-        print(f"{PROG}: note: {missing:,} of the papers have no arXiv id, so no PDF link: left out ('papertui resolve' finds ids)", file=stderr)
+ZOTERO_VARIABLE = "PAPERTUI_ZOTERO_DIR"
+
+
+def zotero_database() -> Path | None:
+    """`zotero.sqlite` in Zotero's data directory when it is there: `$PAPERTUI_ZOTERO_DIR`,
+    else the config's `[zotero] data_dir`, else ~/Zotero."""
+    from papertui.corpus.zotero_sqlite import DATABASE_NAME
+    from papertui.sources.config import read_config
+
+    named = os.environ.get(ZOTERO_VARIABLE)
+    if not named:
+        table = read_config()[0].get("zotero")  # a config that cannot be read is said by the app and fetch
+        named = table.get("data_dir") if isinstance(table, dict) else None
+    try:
+        directory = Path(named).expanduser() if isinstance(named, str) and named.strip() else Path.home() / "Zotero"
+        database = directory / DATABASE_NAME
+        return database if database.exists() else None  # not only a file: the load says what else it is
+    except (OSError, RuntimeError):  # no home directory to look in, a name too long
+        return None

@@ -220,7 +220,7 @@ def load_file(
         report.warn(f"cannot read: {error.strerror or error}")
         return
     try:
-        yield from _load_stream(stream, report, builder, stop)
+        yield from _load_stream(stream, report, builder, stop, path)
     except OSError as error:
         report.warn(f"cannot read: {error.strerror or error}; what came before it was kept")
     except MemoryError:
@@ -232,10 +232,20 @@ def load_file(
             stream.close()
 
 
-def _load_stream(stream: BinaryIO, report: FileReport, builder: CorpusBuilder, stop: Callable[[], bool]) -> Iterator[int]:
-    from papertui.corpus.sniff import FORMATS, sniff_format  # every parser: not needed for a start from the cache
+def _load_stream(
+    stream: BinaryIO, report: FileReport, builder: CorpusBuilder, stop: Callable[[], bool], path: Path = STDIN
+) -> Iterator[int]:
+    from papertui.corpus.sniff import FORMATS, sniff_database, sniff_format  # every parser: not needed for a start from the cache
 
     head = _read_head(stream)
+    database = sniff_database(head)
+    if database is not None:  # SQLite reads a database from its path, not as text
+        if path == STDIN:
+            report.warn("a SQLite database cannot be read from standard input; give its path instead")
+            return
+        report.format = database.name
+        yield from _add_records(database.parse(path, report), database.name, report, builder, stop, [_size(path)])
+        return
     while len(head) == HEAD_BYTES and not head.strip():  # a long run of blank space first
         head = _read_head(stream)
     if not head.strip():
@@ -269,13 +279,21 @@ def _load_stream(stream: BinaryIO, report: FileReport, builder: CorpusBuilder, s
         if encoding_warning:
             report.warn(encoding_warning)
         source = normalise_lines(text)
+    yield from _add_records(fmt.parse(source, report), fmt.name, report, builder, stop, read)  # type: ignore[arg-type]
+
+
+def _add_records(
+    records: Iterator[Record], fmt_name: str, report: FileReport, builder: CorpusBuilder, stop: Callable[[], bool], read: list[int]
+) -> Iterator[int]:
+    """Merge a parser's records into `builder`, yielding the bytes read (`read[0]`) every
+    `PROGRESS_EVERY` records; then warn about what cleaning removed."""
     papers = set()
     with counting_removals() as removed:
         try:
-            for record in fmt.parse(source, report):  # type: ignore[arg-type]
+            for record in records:
                 report.records += 1
                 _trim(record, report)
-                source_of = Source(report.path, report.records, fmt.name)
+                source_of = Source(report.path, report.records, fmt_name)
                 paper, merged = builder.add(record, source_of, report)
                 papers.add(id(paper))
                 report.merged += merged
@@ -295,7 +313,7 @@ def _load_stream(stream: BinaryIO, report: FileReport, builder: CorpusBuilder, s
     if removed[1]:
         report.warn(f"{removed[1]:,} invalid characters (lone UTF-16 surrogates) replaced with \N{REPLACEMENT CHARACTER}")
     if report.records == 0 and not report.warnings:
-        report.warn(f"looks like {fmt.name} but holds no records")
+        report.warn(f"looks like {fmt_name} but holds no records")
 
 
 def _trim(record: Record, report: FileReport) -> None:

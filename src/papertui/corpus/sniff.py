@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from papertui.corpus import (
@@ -14,6 +15,7 @@ from papertui.corpus import (
     hf_papers_json,
     oai_pmh,
     title_pdf_summary,
+    zotero_sqlite,
 )
 from papertui.corpus.model import FileReport, Record
 
@@ -80,6 +82,27 @@ FORMATS: dict[str, Format] = {
         ),
     )
 }
+
+
+class Database(NamedTuple):
+    """A format SQLite reads from the file's path: the loader cannot hand it text."""
+
+    name: str
+    parse: Callable[[Path, FileReport], Iterator[Record]]
+    description: str
+
+
+# Not among FORMATS, whose parsers all take text.
+DATABASES: dict[str, Database] = {
+    zotero_sqlite.FORMAT: Database(zotero_sqlite.FORMAT, zotero_sqlite.parse_zotero_sqlite, zotero_sqlite.DESCRIPTION),
+}
+
+
+def sniff_database(head: bytes) -> Database | None:
+    """The database format of a file that starts with `head`, or None: any SQLite file is
+    given to the Zotero reader, which says so when it lacks Zotero's tables."""
+    return DATABASES[zotero_sqlite.FORMAT] if zotero_sqlite.is_sqlite(head) else None
+
 
 HEAD_LINES = 50
 
