@@ -143,6 +143,19 @@ def test_a_fetched_announcement_stores_each_papers_version(capsys, monkeypatch, 
     assert all(entry["version"] == "v1" for entry in entries.values() if entry["announce"] == "new")
 
 
+def test_add_stores_the_version_the_api_names(capsys, monkeypatch) -> None:
+    from fake_feeds import FakeFeeds
+
+    server = FakeFeeds()  # answers 1706.03762 as …/abs/1706.03762v7
+    try:
+        for name, value in server.environment().items():
+            monkeypatch.setenv(name, value)
+        assert main(["add", "1706.03762"]) == 0
+    finally:
+        server.close()
+    assert stored_version(Library(), "added.jsonl", "1706.03762") == "v7"
+
+
 # --- the paper: merged, and kept by the cache -------------------------------------------
 
 
