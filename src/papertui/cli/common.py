@@ -108,3 +108,9 @@ def zotero_database() -> Path | None:
         return database if database.exists() else None  # not only a file: the load says what else it is
     except (OSError, RuntimeError):  # no home directory to look in, a name too long
         return None
+
+
+def note_papers_without_pdf_links(papers: Sequence[Paper], fmt: str, stderr: TextIO) -> None:
+    missing = sum(1 for paper in papers if not paper.arxiv_id) if fmt == "pdf-links" else 0
+    if missing:
+        print(f"{PROG}: note: {missing:,} of the papers have no arXiv id, so no PDF link: left out ('papertui resolve' finds ids)", file=stderr)
