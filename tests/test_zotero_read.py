@@ -15,7 +15,8 @@ import pytest
 from papertui.cli.common import resolve_paths
 from papertui.corpus import load_corpus
 from papertui.corpus.records import MAX_ABSTRACT, MAX_TITLE
-from papertui.corpus.zotero_sqlite import MAX_FIELD, ZoteroUnreadable, read_zotero
+from papertui.corpus.zotero_items import MAX_FIELD
+from papertui.corpus.zotero_sqlite import ZoteroUnreadable, read_zotero
 from zotero_library import LINKED_FILE, ZoteroLibrary
 
 fifo_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
@@ -72,8 +73,16 @@ def sample_library(data_dir: Path) -> ZoteroLibrary:
     return library
 
 
+def pairs(library) -> list:
+    return [(item.record, item) for item in library.items]
+
+
+def entries(path: Path) -> list:
+    return pairs(read_zotero(path))
+
+
 def by_title(path: Path) -> dict:
-    return {record.title: (record, item) for record, item in read_zotero(path).entries}
+    return {record.title: (record, item) for record, item in entries(path)}
 
 
 def digest(path: Path) -> str:
@@ -91,9 +100,10 @@ def test_regular_items_only_with_dois_and_the_arxiv_ids_of_attachment_urls(tmp_p
     ]
     record, item = found["Human-level control through deep reinforcement learning"]
     assert record.arxiv_id == "1312.5602"  # from the PDF attachment's URL only
-    assert item.doi == "10.1038/nature14236" and item.venue == "Nature" and item.item_type == "journalArticle"
+    assert item.reference.doi == "10.1038/nature14236" and item.reference.venue == "Nature"
+    assert item.reference.kind == "journalArticle" and item.reference.year == 2015
     assert record.authors == ("Volodymyr Mnih", "Koray Kavukcuoglu") and record.published == "2015-02"
-    assert record.links == ("https://www.nature.com/articles/nature14236",)
+    assert record.links == ("https://www.nature.com/articles/nature14236", "https://doi.org/10.1038/nature14236")
     assert item.collections == ("Thesis",)
     assert item.pdf is not None and item.pdf.read_bytes().startswith(b"%PDF")
     assert item.pdf.parent.parent == library.data_dir / "storage" and item.pdf.name == "Mnih - Playing Atari.pdf"
@@ -101,14 +111,14 @@ def test_regular_items_only_with_dois_and_the_arxiv_ids_of_attachment_urls(tmp_p
     record, item = found["Attention Is All You Need"]
     assert record.arxiv_id == "1706.03762" and record.published == "2017-06-12"
     assert record.abstract.startswith("The dominant sequence") and record.authors[0] == "Ashish Vaswani"
-    assert item.doi == "10.48550/arXiv.1706.03762" and item.venue == "arXiv"
+    assert item.reference.doi == "10.48550/arXiv.1706.03762" and item.reference.venue == "arXiv"
     assert item.tags == ("to read", "transformers")
     assert item.collections == ("Thesis/Related work",)  # with its parent; the trashed one left out
     assert item.pdf is not None and item.pdf.name == "Vaswani - 2017 - Attention.pdf" and len(item.key) == 8
 
     record, item = found["Deep Residual Learning for Image Recognition"]
     assert record.authors == ("Kaiming He", "Microsoft Research")  # the authors; the editor is not one
-    assert item.venue == "Proceedings of CVPR" and record.published == "2016" and item.pdf is None
+    assert item.reference.venue == "Proceedings of CVPR" and record.published == "2016" and item.pdf is None
     assert found["Edited Volume"][0].authors == ("Ed Itor", "An Other")  # no author at all: every creator
 
 
@@ -120,13 +130,14 @@ def test_regular_items_only_with_dois_and_the_arxiv_ids_of_attachment_urls(tmp_p
         {"url": "https://arxiv.org/abs/2406.16845v2"},
         {"extra": "tex.ids: x\narXiv: 2406.16845"},
         {"publicationTitle": "arXiv preprint arXiv:2406.16845"},
+        {"extra": "DOI: 10.48550/arXiv.2406.16845"},  # types without a DOI field keep it there
     ],
 )
 def test_the_arxiv_id_is_taken_from_each_field_zotero_keeps_it_in(tmp_path, fields):
     with ZoteroLibrary(tmp_path / "Zotero") as library:
         library.add_item("journalArticle", title="Somewhere the id is", **fields)
         library.add_item("journalArticle", title="Nowhere", url="https://example.org/x", extra="no id here")
-    ids = {record.title: record.arxiv_id for record, _ in read_zotero(library.path).entries}
+    ids = {record.title: record.arxiv_id for record, _ in entries(library.path)}
     assert ids == {"Somewhere the id is": "2406.16845", "Nowhere": None}
 
 
@@ -138,7 +149,7 @@ def test_reading_writes_nothing_and_creates_no_file_beside_it(tmp_path):
     library = sample_library(tmp_path / "Zotero")
     before = directory_state(library.data_dir)
     assert list(before) == ["zotero.sqlite"]
-    assert len(read_zotero(library.path).entries) == 4
+    assert len(read_zotero(library.path).items) == 4
     assert len(load_corpus([library.path]).papers) == 4
     assert directory_state(library.data_dir) == before  # byte for byte, not even touched; no -wal, -shm, -journal
 
@@ -159,10 +170,10 @@ def test_read_while_zotero_holds_its_exclusive_lock_with_a_write_open(tmp_path):
         read = read_zotero(library.path)
 
         assert directory_state(library.data_dir) == before  # nothing written, nothing created
-    titles = sorted(record.title for record, _ in read.entries)
+    titles = sorted(record.title for record, _ in pairs(read))
     assert "Saved while Zotero runs" in titles and "Not committed yet" not in titles
     assert len(titles) == 5 and read.copied
-    ids = {record.title: record.arxiv_id for record, _ in read.entries}
+    ids = {record.title: record.arxiv_id for record, _ in pairs(read)}
     assert ids["Saved while Zotero runs"] == "2406.16845"
 
 
@@ -175,7 +186,7 @@ def test_an_empty_wal_of_a_running_zotero_is_read_in_place(tmp_path):
         before = directory_state(library.data_dir)
         read = read_zotero(library.path)
         assert directory_state(library.data_dir) == before
-    assert len(read.entries) == 4 and not read.copied
+    assert len(read.items) == 4 and not read.copied
 
 
 # --- as an input of papertui ---------------------------------------------------------
@@ -312,7 +323,7 @@ def test_a_fifo_as_the_wal_is_said_and_the_database_read(tmp_path):
     library = sample_library(tmp_path / "Zotero")
     os.mkfifo(library.data_dir / "zotero.sqlite-wal")
     read = read_zotero(library.path)
-    assert len(read.entries) == 4
+    assert len(read.items) == 4
     assert read.warnings == ["zotero.sqlite-wal is a named pipe (FIFO), not a regular file: Zotero's latest changes are not read"]
 
 
@@ -358,11 +369,12 @@ def test_huge_fields_are_cut_inside_sqlite_and_said_with_their_length(tmp_path):
         )
         library.add_attachment(item, url="https://arxiv.org/pdf/" + "9" * 1_000_000, filename="a" * 200 + ".pdf")
     start = time.perf_counter()
-    [(record, item)] = read_zotero(library.path).entries
+    [(record, item)] = entries(library.path)
     assert time.perf_counter() - start < 5  # a hang guard; it takes milliseconds
     assert len(record.title) <= MAX_TITLE + 1 and len(record.abstract) <= MAX_ABSTRACT + 1
     assert dict(record.cut) == {"title": 3_000_000, "abstract": 3_000_000}
-    assert len(item.doi) <= MAX_FIELD and len(item.venue) <= MAX_FIELD and len(item.tags[0]) <= MAX_FIELD
+    assert item.reference.doi is None  # a million characters are no DOI
+    assert len(item.reference.venue) <= MAX_FIELD and len(item.tags[0]) <= MAX_FIELD
     assert len(item.collections[0]) <= MAX_FIELD and all(len(name) <= 2 * MAX_FIELD + 1 for name in record.authors)
     assert record.arxiv_id is None
     corpus = load_corpus([library.path])
@@ -377,25 +389,27 @@ def test_control_characters_never_reach_the_screen(tmp_path):
             "journalArticle",
             title="A \x1b[31mred\x1b[0m title\x07",
             abstractNote="Abstract \x1b]52;c;cGF5bG9hZA==\x07with a clipboard write",
-            DOI="10.1/\x1b[2Jdoi",
+            DOI="10.1000/\x1b[2Jdoi",
             publicationTitle="Ven\x9bue",
             creators=[("Ann\x1b[1m", "Author\u202e")],
             tags=["ta\x1b[5mg"],
             collections=[collection],
         )
-    [(record, item)] = read_zotero(library.path).entries
-    shown = [record.title, record.abstract, *record.authors, item.doi, item.venue, *item.tags, *item.collections]
+    [(record, item)] = entries(library.path)
+    shown = [record.title, record.abstract, *record.authors, item.reference.doi, item.reference.venue, *item.tags, *item.collections]
     assert all(text.isprintable() for text in shown), shown
     assert record.title == "A red title" and item.tags == ("tag",) and item.collections == ("Reading list",)
+    assert item.reference.doi == "10.1000/doi" and item.reference.venue == "Venue"
     corpus = load_corpus([library.path])
     assert any("control characters and escape sequences removed" in warning for warning in corpus.warnings)
 
 
 def test_values_of_any_sqlite_type_are_read_as_text(tmp_path):
     with ZoteroLibrary(tmp_path / "Zotero") as library:
-        library.add_item("journalArticle", title=b"Bytes \xff title", date=2020, DOI=10.5)
-    [(record, item)] = read_zotero(library.path).entries
-    assert record.title == "Bytes \ufffd title" and record.published == "2020" and item.doi == "10.5"
+        library.add_item("journalArticle", title=b"Bytes \xff title", date=2020, DOI=10.5, publicationTitle=3.25)
+    [(record, item)] = entries(library.path)
+    assert record.title == "Bytes \ufffd title" and record.published == "2020"
+    assert item.reference.doi is None and item.reference.venue == "3.25"  # 10.5 is no DOI
 
 
 def test_attachment_paths_never_leave_the_storage_folder(tmp_path):
@@ -409,7 +423,7 @@ def test_attachment_paths_never_leave_the_storage_folder(tmp_path):
         fourth = library.add_item("journalArticle", title="Trashed PDF")
         library.add_attachment(fourth, filename="gone.pdf", deleted=True)
     read = read_zotero(library.path)
-    pdfs = {record.title: item.pdf for record, item in read.entries}
+    pdfs = {record.title: item.pdf for record, item in pairs(read)}
     assert pdfs == {"Escaping": None, "Relative to a base folder": None, "Linked": Path("/srv/papers/linked.pdf"), "Trashed PDF": None}
     assert read.warnings == ["1 attachment paths leave the storage folder or name no file; not used"]
 
@@ -420,7 +434,7 @@ def test_a_loop_of_parent_collections_ends(tmp_path):
         second = library.add_collection("B", first)
         library.add_item("journalArticle", title="Looped", collections=[second])
         library.db.execute("UPDATE collections SET parentCollectionID = ? WHERE collectionID = ?", (second, first))
-    [(_, item)] = read_zotero(library.path).entries
+    [(_, item)] = entries(library.path)
     assert item.collections == ("A/B",)
 
 
@@ -453,8 +467,8 @@ def test_reading_is_linear_in_the_number_of_items(tmp_path):
         best = float("inf")
         for _ in range(3):
             start = time.perf_counter()
-            entries = read_zotero(path).entries
+            items = read_zotero(path).items
             best = min(best, time.perf_counter() - start)
-        assert len(entries) == count and entries[-1][0].arxiv_id == f"2103.{count - 1:05d}"
+        assert len(items) == count and items[-1].record.arxiv_id == f"2103.{count - 1:05d}"
         times.append(best)
     assert times[1] / times[0] < 20, f"8x the items took {times[1] / times[0]:.1f}x as long"
