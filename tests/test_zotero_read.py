@@ -472,3 +472,9 @@ def test_reading_is_linear_in_the_number_of_items(tmp_path):
         assert len(items) == count and items[-1].record.arxiv_id == f"2103.{count - 1:05d}"
         times.append(best)
     assert times[1] / times[0] < 20, f"8x the items took {times[1] / times[0]:.1f}x as long"
+
+
+def test_the_help_names_the_zotero_database_among_the_formats():
+    from papertui.cli.common import formats_help
+
+    assert "zotero-sqlite" in formats_help() and "never written" in formats_help()
