@@ -163,6 +163,15 @@ def test_nesting_wrong_types_and_a_cut_file_are_survived():
     assert (alone.record.title, alone.record.published) == ("One item alone", "1999-04")
 
 
+def test_a_saved_crossref_answer_reads_as_its_work():
+    (reference,), report = read_csl((FIXTURES / "crossref-work-tacl_a_00638.json").read_text(encoding="utf-8"))
+    assert not report.warnings
+    assert reference.record.title == "Lost in the Middle: How Language Models Use Long Contexts"
+    assert reference.record.authors[0] == "Nelson F. Liu" and reference.record.published == "2024"  # its `issued`
+    assert reference.record.abstract.startswith("While recent language models")  # the JATS heading left out
+    assert (reference.doi, reference.kind) == ("10.1162/tacl_a_00638", "journal-article")
+
+
 def test_markup_in_csl_titles_and_abstracts_is_read_as_text():
     text = json.dumps([{"type": "article", "title": "Spin in <i>Fe</i><sub>3</sub>O<sub>4</sub>", "abstract": "<jats:p>Results &amp; more.</jats:p><jats:p>Next\x1b[31m.</jats:p>"}])
     (reference,), _ = read_csl(text)

@@ -4,7 +4,7 @@
       "author": [{"family": "Vaswani", "given": "Ashish"}], "issued": {"date-parts": [[2017, 6, 12]]},
       "DOI": "10.48550/arXiv.1706.03762", "number": "arXiv:1706.03762", "URL": "…", "abstract": "…"}]
 
-An array of items or one item. Items are decoded one at a time: an item that is not valid
+An array of items or one item (a Crossref `/works/DOI` answer saved to a file is one). Items are decoded one at a time: an item that is not valid
 JSON is reported with its line, and reading goes on at the next item that starts a line as
 the first did (as exporters indent them); an item that is not an object, or has neither title
 nor abstract, is reported and skipped. The arXiv id comes from an arXiv DOI, `number` or
@@ -20,6 +20,7 @@ from papertui.corpus.model import FileReport, Record
 from papertui.corpus.records import make_record
 from papertui.corpus.reference import (
     Reference,
+    abstract_text,
     arxiv_id_from_doi,
     arxiv_id_in_text,
     clean_doi,
@@ -96,6 +97,8 @@ def _items(text: str, position: int, report: FileReport, alone: bool) -> Iterato
         except RecursionError:
             report.warn(f"{where}: nested too deeply to read; the items before it were read, the rest could not be")
             return
+        if alone and isinstance(item, dict) and item.get("message-type") == "work" and isinstance(item.get("message"), dict):
+            item = item["message"]  # a Crossref answer saved as it came (`/works/DOI`): its work is CSL-like
         reference, problem = item_reference(item, where)
         if problem:
             report.warn(problem)
@@ -147,7 +150,7 @@ def item_reference(item: Any, where: str) -> tuple[Reference | None, str | None]
         links.insert(0, doi_link(doi))
     published = _issued(item.get("issued")) or _issued(item.get("original-date"))
     record = make_record(
-        strip_markup(abstract),
+        abstract_text(abstract),
         title=strip_markup(title) or None,
         arxiv_id=arxiv_id,
         authors=_authors(item.get("author")),

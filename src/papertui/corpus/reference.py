@@ -157,6 +157,15 @@ def strip_markup(text: str) -> str:
     return html.unescape("".join(pieces))
 
 
+def abstract_text(text: str) -> str:
+    """An abstract as text: markup read as text, and the `<jats:title>Abstract</jats:title>`
+    heading publishers open JATS abstracts with left out."""
+    plain = " ".join(strip_markup(text).split())
+    if text.lstrip().startswith("<jats:title>") and plain[:9].lower() == "abstract ":
+        return plain[9:]
+    return plain
+
+
 def cleaned(value: object, limit: int = 2_000) -> str | None:
     """One line of clean text from a string field, cut before cleaning; None when empty."""
     if not isinstance(value, str):

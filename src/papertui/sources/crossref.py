@@ -25,6 +25,7 @@ from papertui import __version__
 from papertui.corpus.records import make_record
 from papertui.corpus.reference import (
     Reference,
+    abstract_text,
     arxiv_id_from_doi,
     arxiv_id_in_text,
     clean_doi,
@@ -151,11 +152,8 @@ def work_reference(work: dict[str, Any]) -> Reference:
     resource = _get(work, "resource", "primary", "URL")
     if isinstance(resource, str) and resource.startswith(("http://", "https://")) and not arxiv_id_from_url(resource):
         links.append(resource[:2_000])
-    abstract = " ".join(strip_markup(_text(work.get("abstract"))).split())
-    if abstract[:9].lower() == "abstract ":  # JATS abstracts open with a <jats:title>Abstract</jats:title>
-        abstract = abstract[9:]
     record = make_record(
-        abstract,
+        abstract_text(_text(work.get("abstract"))),
         title=strip_markup(title) or None,
         arxiv_id=arxiv_id_from_doi(doi) or _arxiv_id(work),
         authors=_authors(work.get("author")),
