@@ -134,6 +134,24 @@ def test_ids_alone_are_the_papers_papertui_loads_and_an_unknown_one_is_said(zote
     assert "2401.00001 is not among the papers papertui loads: 'papertui add 2401.00001' first" in err
 
 
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_many_papers_show_progress_on_a_terminal_and_it_is_erased(zotero, monkeypatch):
+    lines = "".join(json.dumps({"title": f"Paper {n}", "arxiv_id": f"2406.1684{n}"}) + "\n" for n in range(3))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines.encode()), encoding="utf-8"))
+    terminal, out = FakeTerminal(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(sys, "stdout", out)
+    assert main(["zotero", "push", "-"]) == 0
+    progress = terminal.getvalue()
+    assert "\rpapertui: Zotero 2406.16840 [--------------------] 0/3" in progress
+    assert progress.endswith("\r") and "\n" not in progress  # erased: the summary alone stays, on stdout
+    assert out.getvalue() == "sent 3 papers to Zotero into Reading\n"
+
+
 # --- Zotero not there, refusing, stuck -------------------------------------------------------
 
 

@@ -32,14 +32,14 @@ def zotero_parser() -> argparse.ArgumentParser:
         "collection selected in it, with their PDFs when they are in papertui's library.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
-            "PAPERS: arXiv ids or links of papers papertui loads (the library and the seeds), or - to read\n"
-            "them from standard input, one a line: ids, links, or the JSON lines of 'papertui list --format\n"
+            "ID|URL: arXiv ids or links of papers papertui loads (as 'papertui list' does, with their marks);\n"
+            "- reads standard input, one a line: ids, links, or the JSON lines of 'papertui list --format\n"
             "jsonl' (an array of 'list --format json' too), used as they are: papers from any input.\n"
             "Each paper becomes a preprint item (title, authors, abstract, date, abs link, repository arXiv,\n"
             "archive ID arXiv:ID, DOI 10.48550/arXiv.ID or the published one), with your tags and your note\n"
             "(a child note); its PDF's bytes are attached when 'papertui download' put it in the library.\n"
-            f"Zotero listens at {DEFAULT_URL}; ${URL_VARIABLE} or url in [zotero] of the config file says\n"
-            "otherwise. Nothing of papertui's is written.\n"
+            f"Zotero listens at {DEFAULT_URL}; ${URL_VARIABLE}, or url in [zotero] of the\n"
+            "config file, says otherwise. Nothing of papertui's is written.\n"
             "exit status: 0 when every paper was sent, 1 when Zotero is not there or a paper was not sent,\n"
             "2 on a usage error."
         ),
