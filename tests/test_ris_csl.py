@@ -218,6 +218,7 @@ HOSTILE = {
     "csl: broken items, one a line": (lambda n: "[\n" + "{x\n" * (n // 3) + "]", read_csl),
     "csl: an item that never ends": (lambda n: '[{"title": "' + "a" * n, read_csl),
     "markup: openings that never close": (lambda n: "</" + "<a" * (n // 2), strip_markup),
+    "markup: openings closed far away": (lambda n: "</" + "<a" * (n // 2) + ">", strip_markup),
     "markup: tags": (lambda n: "<b>x</b>" * (n // 8), strip_markup),
 }
 
