@@ -206,6 +206,14 @@ def test_zotero_stuck_while_saving_stops_the_run_and_says_what_was_sent(zotero):
     assert report.summary().startswith("sent 1 paper to Zotero into Reading; then stopped, 1 of 3 done: Zotero did not answer")
 
 
+def test_asked_to_stop_it_stops_after_the_paper_being_sent(zotero):
+    papers = [Sendable(f"Paper {n}", arxiv_id=f"2406.1684{n}") for n in range(3)]
+    begun: list[int] = []
+    report = push(papers, Connector(zotero.url), progress=lambda done, total, paper: begun.append(done), stop=lambda: bool(begun))
+    assert len(zotero.saved) == 1 and not report.ok
+    assert report.summary() == "sent 1 paper to Zotero into Reading; stopped as asked, 1 of 3 done"
+
+
 def test_zotero_refusing_each_save_says_each_paper_and_exits_1(zotero, capsys, monkeypatch):
     zotero.mode = "refuse-saves"
     lines = "".join(json.dumps({"title": f"Paper {n}", "arxiv_id": f"2406.1684{n}"}) + "\n" for n in range(2))

@@ -128,7 +128,7 @@ class Connector:
 
     def ping(self) -> None:
         """Check that Zotero answers; raises ZoteroUnavailable (one line) when it does not."""
-        status, body = self._exchange("GET", "/connector/ping", seconds=self.ping_seconds)
+        status, _ = self._exchange("GET", "/connector/ping", seconds=self.ping_seconds)
         if 500 <= status < 600:
             raise ZoteroUnavailable(f"Zotero at {self.where} refused papertui's ping (HTTP {status}): restart Zotero and try again")
         if status != 200:
@@ -146,7 +146,7 @@ class Connector:
             return None
         try:
             answer = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # a megabyte of `[`: not Zotero's answer
             return None
         if not isinstance(answer, dict):
             return None

@@ -45,10 +45,11 @@ class PushReport:
     unavailable: str | None = None  # Zotero could not take anything (more): the line to show
     target: Target | None = None
     files_refused: bool = False  # the selected library keeps no files: PDFs were not sent
+    stopped: bool = False  # asked to stop (z again) before the last paper
 
     @property
     def ok(self) -> bool:
-        return self.unavailable is None and not self.refused and len(self.sent) == self.total
+        return self.unavailable is None and not self.stopped and not self.refused and len(self.sent) == self.total
 
     def summary(self) -> str:
         """One line: how many went where, with how many PDFs, and what went wrong."""
@@ -62,6 +63,8 @@ class PushReport:
             line += "; no PDFs: the selected library keeps no files"
         if self.refused:
             line += f"; {len(self.refused):,} refused ({self.refused[0][0].label}: {self.refused[0][1]})"
+        if self.stopped:
+            line += f"; stopped as asked, {len(self.sent) + len(self.refused):,} of {self.total:,} done"
         if self.unavailable:
             line += f"; then stopped, {len(self.sent) + len(self.refused):,} of {self.total:,} done: {self.unavailable}"
         return line
@@ -90,7 +93,7 @@ def push(
     report.files_refused = report.target is not None and not report.target.files_editable
     for number, paper in enumerate(papers):
         if stop():
-            report.unavailable = "stopped before the end, as asked"
+            report.stopped = True
             break
         progress(number, len(papers), paper)
         try:
