@@ -34,6 +34,7 @@ _REQUIRED = ("items", "itemData", "itemDataValues", "fields", "itemTypes")
 # `extra`, where ids hide) get their own limits.
 MAX_FIELD = 2_000
 _LIMITS = {"title": MAX_TITLE, "abstractNote": MAX_ABSTRACT, "extra": MAX_ABSTRACT}
+_MEASURED = ("title", "abstractNote")  # a cut one is said with its length
 MAX_COLLECTION_DEPTH = 64  # a parent loop in a damaged file must end
 
 _ARXIV_IN_TEXT = re.compile(r"arXiv:\s*([\w.\-/]+)", re.IGNORECASE)
@@ -158,25 +159,29 @@ def _item_ids(connection: sqlite3.Connection, tables: set[str], sources: tuple[s
 
 
 def _field_values(connection: sqlite3.Connection, field_names: dict[int, str]) -> dict[int, dict[str, str]]:
-    """itemID: {field name: value} for the fields read, each cut to its limit inside SQLite
-    (the length kept beside the cut ones as `name#length`)."""
+    """itemID: {field name: value} for the fields read, each cut inside SQLite to one
+    character past its limit; a title or abstract that was cut has its whole length beside
+    it, as `name#length`."""
     wanted = {field_id: name for field_id, name in field_names.items() if name in _FIELDS}
     values: dict[int, dict[str, str]] = {}
     if not wanted:
         return values
-    marks = ",".join("?" * len(wanted))
+    limits = {field_id: _LIMITS.get(name, MAX_FIELD) for field_id, name in wanted.items()}
+    measured = [field_id for field_id, name in wanted.items() if name in _MEASURED]
     query = (
-        "SELECT d.itemID, d.fieldID, substr(v.value, 1, ?), substr(v.value, 1, ?), substr(v.value, 1, ?), length(v.value)"
-        f" FROM itemData d JOIN itemDataValues v USING (valueID) WHERE d.fieldID IN ({marks})"
+        f"SELECT d.itemID, d.fieldID, substr(v.value, 1, CASE d.fieldID {'WHEN ? THEN ? ' * len(limits)}END),"
+        f" CASE WHEN d.fieldID IN ({','.join('?' * len(measured)) or 'NULL'}) THEN length(v.value) END"
+        f" FROM itemData d JOIN itemDataValues v USING (valueID) WHERE d.fieldID IN ({','.join('?' * len(wanted))})"
     )
-    for item_id, field_id, short, long, longest, length in connection.execute(query, (MAX_FIELD, MAX_TITLE + 1, MAX_ABSTRACT + 1, *wanted)):
+    parameters = [*(number for pair in limits.items() for number in (pair[0], pair[1] + 1)), *measured, *wanted]
+    for item_id, field_id, value, length in connection.execute(query, parameters):
         name = wanted[field_id]
-        limit = _LIMITS.get(name, MAX_FIELD)
-        value = _text(longest if limit == MAX_ABSTRACT else long if limit == MAX_TITLE else short)
         fields = values.setdefault(item_id, {})
-        fields[name] = value
-        if isinstance(length, int) and length > limit:
+        if isinstance(length, int) and length > limits[field_id]:
+            fields[name] = _text(value)  # one character past: make_record notes the cut
             fields[f"{name}#length"] = str(length)
+        else:
+            fields[name] = _text(value)[: limits[field_id]]
     return values
 
 
