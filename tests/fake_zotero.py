@@ -11,7 +11,8 @@ is dropped, as in Zotero.
 
 What it was sent: `pings`, `items` (each saveItems body, parsed), `attachments` (metadata,
 content type, bytes, session). `mode` makes it misbehave: "refuse" (HTTP 500 to everything),
-"stall" (read the request, never answer), "refuse-saves" (ping fine, saveItems 500).
+"stall" (read the request, never answer), "refuse-saves" (ping fine, saveItems 500), "huge"
+(answers of 2 MB).
 `closed_url()` is an address where nothing listens.
 """
 
@@ -94,6 +95,8 @@ class FakeZotero:
             return None, "", b""
         if self.mode == "refuse":
             return 500, "text/plain", b"An error occurred\n"
+        if self.mode == "huge":
+            return 200, "text/html", b"Zotero is running" + b" " * (2 << 20)
         parts = urlsplit(path)
         if parts.path == "/connector/ping":
             self.pings += 1

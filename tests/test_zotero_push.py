@@ -238,6 +238,16 @@ def test_a_read_only_library_is_one_line_and_nothing_is_sent(capsys, monkeypatch
     assert server.items == []
 
 
+def test_an_endless_answer_and_a_collection_name_with_escapes_reach_no_terminal(zotero, capsys):
+    zotero.mode = "huge"
+    status, out, err = run(["zotero", "push", "2406.17720"], capsys)
+    assert status == 1 and err.count("\n") == 1 and "sent an answer of over 1 MB, not as Zotero does" in err
+    zotero.mode = ""
+    zotero.collection = "Evil\x1b]0;pwned\x07\x1b[2J name"
+    report = push([Sendable("Paper", arxiv_id="2406.16845")], Connector(zotero.url))
+    assert report.summary() == "sent 1 paper to Zotero into Evil\\x1b]0;pwned\\x07\\x1b[2J name"
+
+
 def test_a_library_that_keeps_no_files_gets_the_items_without_pdfs(tmp_path):
     server = FakeZotero(files_editable=False)
     try:
@@ -246,6 +256,18 @@ def test_a_library_that_keeps_no_files_gets_the_items_without_pdfs(tmp_path):
         server.close()
     assert len(server.saved) == 1 and server.attachments == []
     assert report.ok and report.summary() == "sent 1 paper to Zotero into Reading; no PDFs: the selected library keeps no files"
+
+
+def test_a_pdf_over_the_limit_is_said_and_its_item_still_goes(zotero):
+    from papertui.sources.zotero.push import library_pdfs
+
+    store = PdfStore()
+    store.root.mkdir(parents=True, exist_ok=True)
+    store.target("2406.16845").write_bytes(b"%PDF-1.4" + b" " * 100)
+    paper = Sendable("Paper", arxiv_id="2406.16845")
+    report = push([paper], Connector(zotero.url), library_pdfs(store, 10))
+    assert len(zotero.saved) == 1 and zotero.attachments == []
+    assert report.pdf_problems == [(paper, "its PDF could not be read (it is larger than 10 bytes)")]
 
 
 def test_the_address_comes_from_the_config_file_and_a_wrong_one_is_said(tmp_path, monkeypatch):
