@@ -194,13 +194,24 @@ def test_an_empty_wal_of_a_running_zotero_is_read_in_place(tmp_path):
 
 def test_a_zotero_sqlite_path_or_its_directory_loads_as_an_input(tmp_path):
     library = sample_library(tmp_path / "Zotero")
-    (library.data_dir / "storage").rename(tmp_path / "storage-elsewhere")  # a directory walk would read every PDF
     for given in (library.path, library.data_dir):
         corpus = load_corpus([given])
         assert corpus.files[0].format == "zotero-sqlite" and corpus.warnings == []
         assert corpus.files[0].records == 4 and len(corpus.papers) == 4
         assert {paper.arxiv_id for paper in corpus.papers} == {"1706.03762", "1312.5602", None}
         assert all(source.format == "zotero-sqlite" for paper in corpus.papers for source in paper.sources)
+
+
+def test_a_zotero_data_directory_is_its_database_and_what_else_is_put_there(tmp_path, write):
+    """Not the PDFs in storage/, the JavaScript of translators/, the FIFOs of pipes/, the
+    backups or the -wal, which would each be a warning; a file of papers put there still is."""
+    library = sample_library(tmp_path / "Zotero")
+    for name in ("translators/arXiv.org.js", "styles/apa.csl", "zotero.sqlite.bak", "zotero.sqlite.1.bak", "zotero.sqlite-journal"):
+        write(f"Zotero/{name}", "// not papers\n")
+    write("Zotero/mine.bib", "@article{k, title={A paper of my own}}")
+    corpus = load_corpus([library.data_dir])
+    assert [report.path.rsplit("/", 1)[-1] for report in corpus.files] == ["mine.bib", "zotero.sqlite"]
+    assert corpus.warnings == [] and len(corpus.papers) == 5
 
 
 def test_a_zotero_paper_merges_with_the_same_paper_from_another_input(tmp_path, write):

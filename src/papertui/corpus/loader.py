@@ -17,6 +17,11 @@ from papertui.corpus.standard_input import STDIN, STDIN_NAME, stdin_stream
 
 # Paths under one of these are shown relative to it (the seeds, the library).
 DisplayRoot = Union[Path, Sequence[Path], None]
+ZOTERO_DATABASE = "zotero.sqlite"  # zotero_sqlite.DATABASE_NAME, without importing the readers
+# Beside it, what Zotero keeps for itself: attachments, styles, translators (JavaScript), pipes
+# (FIFOs), backups (zotero.sqlite.bak) and the database's -wal and -journal.
+_ZOTERO_FOLDERS = {"storage", "styles", "translators", "locate", "pipes", "tmp"}
+_ZOTERO_COMPANIONS = (ZOTERO_DATABASE + ".", ZOTERO_DATABASE + "-")
 
 
 def discover_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
@@ -32,6 +37,9 @@ def discover_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
         elif path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                if ZOTERO_DATABASE in files:  # Zotero's data directory: its database is the input
+                    dirs[:] = [d for d in dirs if d not in _ZOTERO_FOLDERS]
+                    files = [name for name in files if not name.startswith(_ZOTERO_COMPANIONS)]
                 for name in sorted(files):
                     if not name.startswith("."):
                         file = Path(root, name)
