@@ -403,3 +403,67 @@ def test_s2_without_recommend_or_with_too_large_a_limit_is_a_usage_error(capsys)
     assert run(capsys, "fetch", "s2")[0] == 2
     code, _, err = run(capsys, "fetch", "s2", "--recommend", "--limit", "501")
     assert code == 2 and "at most 500" in err
+
+
+# --- end to end: the library's versions reach the papers, and is:updated in a query -------
+
+
+def test_the_librarys_versions_reach_the_papers_and_is_updated_finds_them(capsys, monkeypatch, tmp_path: Path) -> None:
+    from fake_feeds import FakeFeeds
+    from papertui.personal import PersonalFacts
+    from papertui.search import SearchIndex
+
+    library = Library()
+    first = make_record("Abstract of the first version.", "Quokkas", arxiv_id="2502.00837")
+    first.version = 1
+    library.store("added.jsonl", [first])
+    (before,) = [p for p in load_corpus([library_dir()]).papers if p.arxiv_id == "2502.00837"]
+    assert before.version == 1
+    marks = MarkStore.open()
+    marks.update(before, starred=True)
+    marks.save()
+    server = FakeFeeds()  # the day's announcement has 2502.00837 as a replace item at v3
+    try:
+        for name, value in server.environment().items():
+            monkeypatch.setenv(name, value)
+        assert main(["fetch", "arxiv", "cs.CL"]) == 0
+    finally:
+        server.close()
+    papers = load_corpus([library_dir()]).papers
+    (after,) = [p for p in papers if p.arxiv_id == "2502.00837"]
+    assert after.version == 3
+    facts = PersonalFacts(MarkStore.open())
+    index = SearchIndex(papers)
+    assert [papers[i].arxiv_id for i in index.search("is:updated", facts).rows] == ["2502.00837"]
+    assert "2502.00837" not in [papers[i].arxiv_id for i in index.search("!is:updated", facts).rows]
+    facts.marks.update(after, read=True)  # read at v3: no longer updated
+    assert list(index.search("is:updated", facts).rows) == []
+
+
+def test_is_updated_is_a_filter_not_words() -> None:
+    from papertui.search.query import parse_query
+
+    query = parse_query("is:updated")
+    assert not any("is:updated" in note for note in query.notes)
+
+
+def test_the_metadata_snapshot_gives_the_latest_version() -> None:
+    corpus = load_corpus([Path(__file__).parent / "fixtures" / "arxiv-metadata-snapshot-head.jsonl"])
+    by_id = {paper.arxiv_id: paper.version for paper in corpus.papers}
+    assert by_id["0704.0001"] == 2 and all(version for version in by_id.values())
+
+
+def test_undoing_a_read_at_v3_makes_the_paper_updated_again() -> None:
+    from papertui.undo import MarkHistory
+
+    marks, history = MarkStore(None), MarkHistory()
+    marks.update(paper("2502.00837", 1), starred=True)
+    now = paper("2502.00837", 3)
+    history.before_change(marks, now)
+    marks.update(now, read=True)
+    history.close(marks, "Read 1 paper")
+    assert marks.updated_mask([now], 1).tolist() == [False]
+    history.undo(marks)
+    assert marks.get(now).seen_version == 1 and marks.updated_mask([now], 1).tolist() == [True]
+    history.redo(marks)
+    assert marks.get(now).seen_version == 3 and marks.updated_mask([now], 1).tolist() == [False]

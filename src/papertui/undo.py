@@ -11,13 +11,14 @@ from papertui.state import Marks, MarkStore
 
 STEPS_KEPT = 100
 
-_NO_MARKS = {"starred": False, "read": False, "tags": (), "note": ""}
+_NO_MARKS = {"starred": False, "read": False, "tags": (), "note": "", "seen_version": None}
 
 
 def _fields(marks: Marks | None) -> dict:
     if marks is None:
         return dict(_NO_MARKS)
-    return {"starred": marks.starred, "read": marks.read, "tags": tuple(marks.tags), "note": marks.note}
+    # The version a paper was starred or read at comes back with the marks (`is:updated`).
+    return {"starred": marks.starred, "read": marks.read, "tags": tuple(marks.tags), "note": marks.note, "seen_version": marks.seen_version}
 
 
 @dataclass

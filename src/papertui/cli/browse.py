@@ -62,7 +62,7 @@ def browse_parser() -> argparse.ArgumentParser:
             f"       {PROG} stats [PATH ...]\n"
             f"       {PROG} resolve [PATH ...] [--limit N]\n"
             f"       {PROG} doctor [PATH ...]\n"
-            f"       {PROG} fetch [hf|arxiv|oai ...]\n"
+            f"       {PROG} fetch [hf|arxiv|oai|s2 ...]\n"
             f"       {PROG} add ID|URL ...\n"
             f"       {PROG} download ID|URL ... | -\n"
             f"       {PROG} enrich [PATH ...] [--refresh]\n"

@@ -23,6 +23,7 @@ QUERY_HELP = """query language (the same in the app; see the README for more):
   is:starred is:read is:unread is:new  tag:NAME       has:id  has:code  has:tldr
   citations:>=100  influential:>=10  venue:neurips   Semantic Scholar's (papertui enrich asks)
   is:downloaded       the PDF is in the library       full:WORDS full:"a phrase"  in the PDF's text
+  is:updated          a newer arXiv version than the one starred or read
   like:2406.16845  like:"a title"   papers like it    ~"protein folding"   papers about it, by meaning
   for:TAG             ranked as "for you", learned from the papers with that tag"""
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from papertui.corpus.model import Record
 from papertui.corpus.records import make_record
+from papertui.corpus.versions import version_of_object
 
 _AUTHOR_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 
@@ -38,6 +39,7 @@ def object_record(item: Any, where: str) -> tuple[Record | None, str | None]:
         github_stars=paper.get("githubStars", paper.get("github_stars")),
         comments=item.get("numComments", paper.get("comments")),
     )
+    record.version = version_of_object(paper) if record.arxiv_id else None  # the library's "v3", the snapshot's list
     return record, (f"{where}: no abstract" if not record.abstract else None)
 
 

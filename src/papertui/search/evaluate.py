@@ -40,6 +40,8 @@ class MarkSource(Protocol):
 
     def downloaded_mask(self, papers: Sequence[Paper], size: int) -> np.ndarray: ...
 
+    def updated_mask(self, papers: Sequence[Paper], size: int) -> np.ndarray: ...
+
     def full_text_mask(self, phrase: str, whole: bool, papers: Sequence[Paper], size: int) -> np.ndarray: ...
 
     def similarity(self, term: Term, papers: Sequence[Paper], size: int) -> np.ndarray | None: ...
@@ -291,6 +293,8 @@ def filter_mask(
             return marks.mask(papers, size, lambda m: term.value in m.tags)
         if term.value == "starred":
             return marks.mask(papers, size, lambda m: m.starred)
+        if term.value == "updated":  # starred or read at an older arXiv version
+            return marks.updated_mask(papers, size)
         if term.value == "new":
             since = marks.new_since
             return np.fromiter((papers[i].seen_after(since) for i in range(size)), dtype=bool, count=size)

@@ -54,7 +54,7 @@ FIELD_NAMES = {
 }
 MAX_PHRASE_WORDS = 24
 FILTER_KINDS = ("id", "source", "author", "cat", "date", "upvotes", "citations", "influential", "venue", "is", "tag", "has", "full")
-IS_VALUES = ("starred", "read", "unread", "new", "downloaded")
+IS_VALUES = ("starred", "read", "unread", "new", "downloaded", "updated")
 HAS_VALUES = ("id", "code", "tldr")
 # Answered by the citation store, which `papertui enrich` and the app fill as they go: like
 # the marks, they change under a query, so their answers are cached by the marks' version.
@@ -330,7 +330,7 @@ def _filter_term(kind: str, value: str, negated: bool, notes: list[str]) -> Term
     if kind == "is":
         value = value.lower()
         if value not in IS_VALUES:
-            _note(notes, f"is:{value} is not a filter (is:starred, is:read, is:unread, is:new, is:downloaded): read as words")
+            _note(notes, f"is:{value} is not a filter (is:starred, is:read, is:unread, is:new, is:downloaded, is:updated): read as words")
             return _text_term(f"is {value}", "any", negated, notes)
         if value == "unread":
             value, negated = "read", not negated

@@ -21,6 +21,7 @@ LEGEND = (
     ("✓", "read (r, or opening the PDF); the title is dimmed"),
     ("⤓", "its PDF is in the library (d downloads, o opens it; is:downloaded finds them)"),
     ("#tag ✎", "its tags (t) and a note (n)"),
+    ("↑v3", "a newer arXiv version than the one you starred or read (is:updated finds them; reading it catches up)"),
     ("~", "no title in the source: derived from the abstract"),
     ("137k", "how many papers cite it, from Semantic Scholar (asked for papers you star, open or rest on; E asks for the list)"),
 )
@@ -41,7 +42,7 @@ QUERY_HELP = (
     ("au: author: cat:", "an author's name, accents optional: au:balazs; an arXiv category or its prefix: cat:cs.CL, cat:hep"),
     ("date:>=2024-03", "compare dates with > >= < <= (YYYY, YYYY-MM or YYYY-MM-DD); upvotes:>=10 likewise"),
     ("citations:>=100", "compare Semantic Scholar's citation counts (> >= < <= or a number); influential:>=10 its influential ones; venue:neurips part of the venue or journal; has:tldr (papers never asked about match none: E asks)"),
-    ("is: tag: has:", "is:starred, is:read, is:unread, is:new (fetched since the last start), is:downloaded (the PDF is in the library), tag:to-read, has:id, has:code (links to code)"),
+    ("is: tag: has:", "is:starred, is:read, is:unread, is:new (fetched since the last start), is:downloaded (the PDF is in the library), is:updated (a newer version since you starred or read it), tag:to-read, has:id, has:code (links to code)"),
     ("like:ID  like:\"title\"", "papers like these (m on a paper), most alike first; ids and quoted titles, comma-separated"),
     ("for:TAG", "ranked as \"for you\", learned from the papers with that tag instead of the stars"),
     ("~\"some text\"", "papers about it, by meaning as well as words, best first; mixed with words it ranks within them"),
