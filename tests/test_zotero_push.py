@@ -92,7 +92,9 @@ def test_list_jsonl_piped_to_push_sends_three_preprints_with_creators_ids_tags_n
         assert item["title"] == line["title"] and item["abstractNote"] == line["abstract"]
         assert item["url"] == f"https://arxiv.org/abs/{arxiv_id}"
         assert item["repository"] == "arXiv"
-        assert item["DOI"] == f"10.48550/arXiv.{arxiv_id}"
+        # the published DOI the feed gave (a doi.org link), as Zotero's arXiv translator takes it
+        [published] = [link.removeprefix("https://doi.org/") for link in line["links"] if link.startswith("https://doi.org/")]
+        assert item["DOI"] == published
         assert item["date"] == line["published"]
         assert len(item["creators"]) == len(line["authors"]) > 0
         for made, name in zip(item["creators"], line["authors"]):
@@ -314,6 +316,8 @@ def test_a_published_doi_replaces_arxivs_and_a_paper_without_an_id_keeps_its_lin
     other = zotero_item(from_paper(make_paper("No id", links=("https://example.org/paper",))), "k2")
     assert other["itemType"] == "preprint" and other["url"] == "https://example.org/paper"
     assert "archiveID" not in other and "DOI" not in other and "repository" not in other
+    linked = zotero_item(from_paper(make_paper("Linked", links=("https://doi.org/10.1093/mind/LIX.236.433",))), "k3")
+    assert linked["DOI"] == "10.1093/mind/LIX.236.433" and linked["url"] == "https://doi.org/10.1093/mind/LIX.236.433"
 
 
 def test_an_untrusted_json_line_gives_clean_text_and_ignores_what_is_not_a_paper():

@@ -34,6 +34,7 @@ MAX_AUTHORS = 2_000
 MAX_TAGS = 200
 MAX_NOTE = 200_000
 _DOI = re.compile(r"^10\.[0-9]{4,9}/\S{1,500}$", re.ASCII)
+_DOI_LINK = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.[0-9]{4,9}/\S{1,500})$", re.IGNORECASE | re.ASCII)
 _DATE = re.compile(r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$", re.ASCII)
 
 
@@ -69,7 +70,7 @@ def from_paper(paper: Paper, marks: Marks | None = None, doi: str | None = None)
         arxiv_id=paper.arxiv_id,
         authors=tuple(paper.authors),
         published=paper.published,
-        doi=_doi(doi) or _doi(own_doi),
+        doi=_doi(doi) or _doi(own_doi) or _doi_of_links(paper.links),
         url=None if paper.arxiv_id else next((link for link in paper.links if link.startswith(("http://", "https://"))), None),
         tags=marks.tags if marks else (),
         note=marks.note if marks else "",
@@ -82,7 +83,7 @@ def from_record(record: Any) -> Sendable | None:
     if not isinstance(record, dict):
         return None
     title = _text(record.get("title"), MAX_TITLE)
-    arxiv_id = parse_arxiv_id(record["arxiv_id"]) if isinstance(record.get("arxiv_id"), str) else None
+    arxiv_id = parse_arxiv_id(record["arxiv_id"][:200]) if isinstance(record.get("arxiv_id"), str) else None
     if not title:
         return None
     authors = record.get("authors")
@@ -103,7 +104,7 @@ def from_record(record: Any) -> Sendable | None:
         arxiv_id=arxiv_id,
         authors=names,
         published=published if isinstance(published, str) and _DATE.match(published) else None,
-        doi=_doi(record.get("doi")),
+        doi=_doi(record.get("doi")) or (_doi_of_links([link for link in links if isinstance(link, str)]) if isinstance(links, list) else None),
         url=clean(url) if url else None,
         tags=normalise_tags([t[:MAX_NAME] for t in tags[:MAX_TAGS] if isinstance(t, str)]) if isinstance(tags, list) else (),
         note=tidy_note(note[:MAX_NOTE]) if isinstance(note, str) else "",
@@ -193,3 +194,12 @@ def _doi(value: Any) -> str | None:
         return None
     value = strip_controls(value).strip()
     return value if _DOI.match(value) else None
+
+
+def _doi_of_links(links) -> str | None:  # noqa: ANN001 - any iterable of strings
+    """The DOI of the first doi.org link (a BibTeX, RIS or Crossref paper carries one)."""
+    for link in links:
+        found = _DOI_LINK.match(link[:600])
+        if found:
+            return found.group(1)
+    return None
