@@ -171,6 +171,35 @@ def test_the_zsh_script(tmp_path):
         path.write_text(text)
         result = subprocess.run([shutil.which("zsh"), "-n", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
+        # Driven with the completion system's functions stubbed to print what they are given
+        # (zsh itself filters them by what is typed).
+        assert complete_zsh(path, "papertui li")[0].startswith("list:Print the matching papers")
+        assert complete_zsh(path, "papertui list --format j") == list(found_formats())
+        assert complete_zsh(path, "papertui list -s ") == list(SORT_ORDERS)
+        assert complete_zsh(path, "papertui fetch ") == ["hf", "arxiv", "oai", "s2"]
+        assert complete_zsh(path, "papertui list --query ") == ["<message a value>"]
+        assert "<files>" in complete_zsh(path, "papertui list pap") and "<files>" not in complete_zsh(path, "papertui download 24")
+
+
+ZSH_STUBS = """
+compdef() { :; }
+compadd() { local a; for a in "$@"; do [[ $a == -- || $a == -a ]] || print -r -- "$a"; done; }
+_describe() { local name=$4; print -rl -- "${(@P)name}"; }
+_files() { print -r -- "<files>"; }
+_message() { print -r -- "<message $*>"; }
+"""
+
+
+def complete_zsh(path: Path, line: str) -> list[str]:
+    driver = ZSH_STUBS + f"source {path}\n" + 'words=("${(@z)LINE}"); [[ $LINE == *" " ]] && words+=(""); CURRENT=${#words}; _papertui\n'
+    result = subprocess.run([shutil.which("zsh"), "-f", "-c", driver], env={**os.environ, "LINE": line}, capture_output=True, text=True, timeout=20)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def found_formats() -> tuple[str, ...]:
+    (command,) = [c for c in completions.commands() if c.name == "list"]
+    return next(o.choices for o in command.options if "--format" in o.names)
 
 
 def test_the_fish_script(tmp_path):
@@ -189,3 +218,16 @@ def test_the_fish_script(tmp_path):
         path.write_text(text)
         result = subprocess.run([shutil.which("fish"), "--no-execute", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
+
+        def complete_fish(line: str) -> list[str]:
+            done = subprocess.run(
+                [shutil.which("fish"), "--no-config", "-c", f"source {path}; complete -C $LINE"], cwd=tmp_path,
+                env={**os.environ, "LINE": line}, capture_output=True, text=True, timeout=20,
+            )
+            assert done.returncode == 0, done.stderr
+            return [candidate.split("\t")[0] for candidate in done.stdout.splitlines()]
+
+        assert complete_fish("papertui li") == ["list"]
+        assert complete_fish("papertui list --format j") == ["json", "jsonl"]
+        assert sorted(complete_fish("papertui list --sort ")) == sorted(SORT_ORDERS)
+        assert complete_fish("papertui list --fo") == ["--format"]
