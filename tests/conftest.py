@@ -38,6 +38,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     # nor Semantic Scholar (the app enriches papers it highlights), nor with the user's key
     monkeypatch.setenv("PAPERTUI_S2_API", "http://127.0.0.1:9")
     monkeypatch.delenv("PAPERTUI_S2_API_KEY", raising=False)
+    # nor the user's own Zotero library (~/Zotero/zotero.sqlite is read by default)
+    monkeypatch.setenv("PAPERTUI_ZOTERO_DIR", str(directory.parent / "no-zotero"))
     return directory
 
 
