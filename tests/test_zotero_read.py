@@ -271,6 +271,20 @@ def test_the_command_line_takes_no_zotero():
     assert parser.parse_args(["--no-zotero"]).no_zotero and not parser.parse_args([]).no_zotero
 
 
+@pytest.mark.parametrize("command", ["list", "stats"])
+def test_no_zotero_leaves_the_zotero_library_out_of_the_default_inputs(tmp_path, monkeypatch, capsys, command):
+    from papertui.cli import main
+
+    library = sample_library(tmp_path / "Zotero")
+    monkeypatch.setenv("PAPERTUI_ZOTERO_DIR", str(library.data_dir))
+    assert main([command]) == 0
+    with_zotero = capsys.readouterr().out
+    assert main([command, "--no-zotero"]) == 0
+    without = capsys.readouterr().out
+    zotero_paper = "zotero.sqlite" if command == "stats" else "Human-level control through deep reinforcement learning"
+    assert zotero_paper in with_zotero and zotero_paper not in without
+
+
 # --- hostile files --------------------------------------------------------------------
 
 

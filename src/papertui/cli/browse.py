@@ -102,6 +102,7 @@ def make_app(
     marks: MarkStore | None = None,
     print_mode: bool = False,
     with_library: bool = True,
+    with_zotero: bool = True,
 ) -> PaperApp:
     """The one way to build the app, for the CLI, the tests and the benchmark alike.
 
@@ -111,7 +112,7 @@ def make_app(
     """
     from papertui.ui.app import PaperApp
 
-    resolved, display_root = resolve_paths(paths, with_library)
+    resolved, display_root = resolve_paths(paths, with_library, with_zotero)
     return PaperApp(
         paths=resolved,
         display_root=display_root,
@@ -144,7 +145,7 @@ def run_browser(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
             file=stderr,
         )
         return 2
-    app = make_app(args.paths, args.query, print_mode=args.print, with_library=not args.no_library)
+    app = make_app(args.paths, args.query, print_mode=args.print, with_library=not args.no_library, with_zotero=not args.no_zotero)
     with drawing_on_the_terminal(papers_on_stdin=STDIN in args.paths):
         chosen = app.run()
     save_pending_marks(app.marks, stderr)

@@ -30,6 +30,6 @@ def main(arguments: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
 def run_doctor(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from papertui.doctor import report
 
-    for line in report(*resolve_paths(args.paths, not args.no_library)):
+    for line in report(*resolve_paths(args.paths, not args.no_library, not args.no_zotero)):
         print(line, file=stdout)
     return 0

@@ -48,7 +48,7 @@ def main(arguments: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     from papertui.sources.citations.store import CitationStore, StoreError
     from papertui.sources.http import FetchError, Stopped
 
-    corpus, _ = load(args.paths, stderr, with_library=not args.no_library)
+    corpus, _ = load(args.paths, stderr, with_library=not args.no_library, with_zotero=not args.no_zotero)
     if not corpus.papers:
         print(f"{PROG}: error: no papers loaded", file=stderr)
         return 1

@@ -67,7 +67,7 @@ def run_list(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     query = parse_query(args.query)
     for note in query.notes:
         print(f"{PROG}: note: query: {note}", file=stderr)
-    corpus, index = load(args.paths, stderr, indexed=not query.empty, with_library=not args.no_library)
+    corpus, index = load(args.paths, stderr, indexed=not query.empty, with_library=not args.no_library, with_zotero=not args.no_zotero)
     if not corpus.papers:
         print(f"{PROG}: error: no papers loaded", file=stderr)
         return 1

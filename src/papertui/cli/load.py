@@ -17,11 +17,11 @@ from papertui.terminal_progress import PROG, ProgressLine
 
 
 def load(
-    paths: Sequence[Path], stderr: TextIO, *, indexed: bool = False, with_library: bool = True
+    paths: Sequence[Path], stderr: TextIO, *, indexed: bool = False, with_library: bool = True, with_zotero: bool = True
 ) -> tuple[Corpus, SearchIndex | None]:
     """Load for a non-interactive command: progress on stderr when it is a terminal, then
     every warning on stderr. With `indexed`, papers are indexed for search as they load."""
-    resolved, display_root = resolve_paths(paths, with_library)
+    resolved, display_root = resolve_paths(paths, with_library, with_zotero)
     meter = ProgressLine(stderr)
     inputs = None if indexed else inputs_of(resolved, display_root)
     cached, note = (None, None) if indexed else open_cached(inputs)

@@ -50,7 +50,7 @@ def main(arguments: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
 
 
 def run_resolve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    corpus, _ = load(args.paths, stderr, with_library=not args.no_library)
+    corpus, _ = load(args.paths, stderr, with_library=not args.no_library, with_zotero=not args.no_zotero)
     cache = ResolveCache.open()
     wanted = [paper for paper in corpus.papers if needs_id(paper)]
     derived = sum(1 for paper in corpus.papers if not paper.arxiv_id and paper.title_derived)

@@ -26,7 +26,7 @@ def main(arguments: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
 
 
 def run_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    corpus, _ = load(args.paths, stderr, with_library=not args.no_library)
+    corpus, _ = load(args.paths, stderr, with_library=not args.no_library, with_zotero=not args.no_zotero)
     width = max([len("total"), *(len(report.path) for report in corpus.files)])
     header = f"{'FILE':<{width}}  {'FORMAT':<18} {'RECORDS':>7} {'PAPERS':>7} {'MERGED':>7} {'WARNINGS':>8}"
     print(header, file=stdout)
