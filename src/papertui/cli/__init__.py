@@ -26,6 +26,7 @@ COMMANDS = {
     "mark": ("papertui.marks_command", "run_mark"),
     "cache": ("papertui.cache.command", "run_cache"),
     "enrich": ("papertui.cli.enrich", "main"),
+    "zotero": ("papertui.cli.zotero", "main"),
 }
 
 

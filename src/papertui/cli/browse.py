@@ -37,6 +37,7 @@ def _browse_epilog() -> str:
         f"  {PROG} add ...        add papers to the library by arXiv id or URL\n"
         f"  {PROG} download ...   download PDFs into the library (the app opens them; full: searches them)\n"
         f"  {PROG} enrich ...     citation counts, TL;DRs and venues from Semantic Scholar (kept a week)\n"
+        f"  {PROG} zotero ...     send papers to the collection selected in Zotero, with their PDFs\n"
         f"  {PROG} mark ...       star, mark read or tag papers by arXiv id (the app's marks file)\n"
         f"  {PROG} cache          where the loaded papers and their index are kept between runs; --clear\n"
         f"  {PROG} doctor ...     what papertui would use here and why: clipboard, browser, data\n"
@@ -66,6 +67,7 @@ def browse_parser() -> argparse.ArgumentParser:
             f"       {PROG} add ID|URL ...\n"
             f"       {PROG} download ID|URL ... | -\n"
             f"       {PROG} enrich [PATH ...] [--refresh]\n"
+            f"       {PROG} zotero push ID|URL ... | -\n"
             f"       {PROG} mark ID|URL ... --star|--unstar|--read|--unread|--tag NAME|--untag NAME\n"
             f"       {PROG} cache [--clear]"
         ),

@@ -822,6 +822,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         yield SystemCommand("Edit tags", f"Edit the tags of {them} (t)", self.action_edit_tags)
         yield SystemCommand("Edit note", "Write a note on the highlighted paper (n)", self.action_edit_note)
         yield SystemCommand("Export", f"Export {them} as BibTeX, Markdown, JSON or links (e)", self.action_export)
+        yield SystemCommand("Send to Zotero", f"Send {them} to the collection selected in Zotero, with their PDFs; again: stop (z)", self.action_send_to_zotero)
         yield SystemCommand(
             "Fetch new papers", "Run the config file's fetches (Hugging Face, arXiv) in the background; again: stop (F)", self.action_fetch
         )
@@ -864,6 +865,12 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
     def action_open(self, kind) -> None:
         super().action_open(kind)
         self.enricher.want(self.targets()[0])
+
+    def action_send_to_zotero(self) -> None:
+        """z: send the selected papers (or the highlighted one) to Zotero (ui/zotero_send.py)."""
+        from papertui.ui.zotero_send import send_to_zotero
+
+        send_to_zotero(self)
 
     def action_enrich(self) -> None:
         """E: ask for the selected papers' citations, or for every paper in the list."""

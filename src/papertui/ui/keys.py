@@ -27,6 +27,7 @@ PAPER_KEYS: list[BindingType] = [
     Binding("backspace", "app.walk_back", "Back", tooltip="Back one step of the citation walk (C, R), to the same paper and filter", id="paper.walk_back"),
     Binding("A", "app.add_to_library", "Add to library", show=False, tooltip="Add a paper met walking the citation graph to the library (it then loads with your papers)", id="paper.add_to_library"),
     Binding("E", "app.enrich", "Citations", show=False, tooltip="Ask Semantic Scholar for the citations, TL;DR and venue of the selected papers (or every paper in the list)", id="paper.enrich"),
+    Binding("z", "app.send_to_zotero", "Zotero", show=False, tooltip="Send the selected papers (or the highlighted one) to the collection selected in Zotero, with their PDFs (again: stop)", id="paper.send_to_zotero"),
     Binding("e", "app.export", "Export", tooltip="Export as BibTeX, Markdown, JSON or links, to the clipboard or a file", id="paper.export"),
     Binding("p", "app.toggle_detail", "Details", show=False, tooltip="Show or hide the detail pane (the list takes the width)", id="paper.toggle_detail"),
     Binding("less_than_sign", "app.resize_detail(4)", "Wider details", show=False, key_display="<", tooltip="Widen the detail pane", id="paper.wider_detail"),
