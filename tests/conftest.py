@@ -41,6 +41,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     # nor the user's own Zotero library (~/Zotero/zotero.sqlite is read by default)
     monkeypatch.setenv("PAPERTUI_ZOTERO_DIR", str(directory.parent / "no-zotero"))
     monkeypatch.setenv("PAPERTUI_ZOTERO_URL", "http://127.0.0.1:9")  # and never sends to a running Zotero
+    # nor Crossref (papertui add DOI)
+    monkeypatch.setenv("PAPERTUI_CROSSREF_API", "http://127.0.0.1:9")
     return directory
 
 

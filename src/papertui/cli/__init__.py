@@ -27,6 +27,7 @@ COMMANDS = {
     "cache": ("papertui.cache.command", "run_cache"),
     "enrich": ("papertui.cli.enrich", "main"),
     "zotero": ("papertui.cli.zotero", "main"),
+    "completions": ("papertui.cli.completions", "main"),
 }
 
 

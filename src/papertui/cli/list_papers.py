@@ -21,7 +21,7 @@ from papertui.sources.library import last_opening
 from papertui.state import MarkStore
 from papertui.terminal_progress import PROG
 
-LIST_FORMATS = ("text", "json", "jsonl", "links", "pdf-links", "bibtex", "markdown")
+LIST_FORMATS = ("text", "json", "jsonl", "links", "pdf-links", "bibtex", "ris", "csl-json", "markdown")
 ORDER_HELP = {**SORT_LABELS, "relevance": "best match first (corpus order without a query)"}
 
 

@@ -33,7 +33,7 @@ FORMAT_RANK = {
     name: rank
     for rank, name in enumerate(
         (
-            "arxiv-atom", "arxiv-oai", "json-lines", "arxiv-rss", "papers-json", "bibtex",
+            "arxiv-atom", "arxiv-oai", "json-lines", "arxiv-rss", "papers-json", "bibtex", "csl-json", "ris",
             "title-pdf-summary", "hf-daily-page", "abstract-lines",
         )  # fmt: skip
     )

@@ -11,9 +11,11 @@ from papertui.corpus import (
     arxiv_rss,
     arxiv_snapshot,
     bibtex,
+    csl_json,
     hf_daily_page,
     hf_papers_json,
     oai_pmh,
+    ris,
     title_pdf_summary,
     zotero_sqlite,
 )
@@ -80,6 +82,16 @@ FORMATS: dict[str, Format] = {
             bibtex.parse_bibtex,
             "BibTeX entries",
         ),
+        Format(
+            ris.FORMAT,
+            ris.parse_ris,
+            "RIS (`TY  - JOUR` … `ER  - `), as Zotero, Mendeley and EndNote export it",
+        ),
+        Format(
+            csl_json.FORMAT,
+            csl_json.parse_csl_json,
+            "CSL-JSON items (Zotero's CSL JSON export, pandoc, citeproc, a Crossref work)",
+        ),
     )
 }
 
@@ -117,6 +129,10 @@ def sniff_format(text: str) -> Format | None:
         return FORMATS[arxiv_rss.FORMAT]
     if oai_pmh.looks_like(head):
         return FORMATS[oai_pmh.FORMAT]
+    if csl_json.looks_like(head):  # before the papers' JSON: a CSL array is an array of objects too
+        return FORMATS[csl_json.FORMAT]
+    if ris.looks_like(head):
+        return FORMATS[ris.FORMAT]
     if hf_papers_json.looks_like(head):
         return FORMATS[hf_papers_json.FORMAT]
     if arxiv_snapshot.looks_like(head):

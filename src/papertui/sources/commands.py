@@ -10,7 +10,7 @@ from typing import Callable, TextIO
 from papertui.cli.common import count
 from papertui.command_line import CommandParser, UsageError, ids_given
 from papertui.links import parse_arxiv_id
-from papertui.sources import arxiv, hf, oai
+from papertui.sources import arxiv, crossref, hf, oai
 from papertui.sources.config import config_path, fetch_plan, read_config
 from papertui.sources.http import FetchError, Stopped
 from papertui.sources.library import Library, LibraryError
@@ -91,7 +91,8 @@ def fetch_parser() -> argparse.ArgumentParser:
 def add_parser() -> argparse.ArgumentParser:
     return CommandParser(
         prog=f"{PROG} add",
-        description="Add papers to the library by arXiv id or URL (- reads them from standard input, one a line).",
+        description="Add papers to the library by arXiv id or URL, or by DOI (looked up on Crossref; "
+        "an arXiv DOI is added from arXiv); - reads them from standard input, one a line.",
         epilog=RULES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -143,16 +144,43 @@ def run_fetch(argv: list[str], stdout: TextIO, stderr: TextIO, today: date | Non
     )
 
 
+DOI_MARK = "doi:"  # what tells a DOI from an arXiv id among the ids given
+
+
+def _id_or_doi(text: str) -> str | None:
+    """An arXiv id, or `doi:` and a DOI; an arXiv DOI (10.48550/arXiv.ID) is its arXiv id:
+    arXiv registers those with DataCite, and Crossref does not know them."""
+    from papertui.corpus.reference import arxiv_id_from_doi, clean_doi
+
+    found = parse_arxiv_id(text)
+    if found:
+        return found
+    doi = clean_doi(text)
+    return (arxiv_id_from_doi(doi) or DOI_MARK + doi) if doi else None
+
+
 def run_add(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     parser = add_parser()
-    parser.add_argument("ids", nargs="+", metavar="ID|URL")
+    parser.add_argument("ids", nargs="+", metavar="ID|URL|DOI")
     args = parser.parse_args(argv)
-    ids = ids_given(args.ids, parse_arxiv_id, stderr)
-    if not ids:
-        print(f"{PROG}: error: no arXiv id to add", file=stderr)
+    given = ids_given(args.ids, _id_or_doi, stderr)
+    ids = [found for found in given if not found.startswith(DOI_MARK)]
+    dois = [found.removeprefix(DOI_MARK) for found in given if found.startswith(DOI_MARK)]
+    if not given:
+        print(f"{PROG}: error: no arXiv id or DOI to add", file=stderr)
         return 2
     library, clients = Library(), Clients()
-    return _run(lambda progress: [arxiv.fetch_ids(ids, clients.arxiv(), library, progress)], stdout, stderr)
+
+    def work(progress: Callable) -> list[FetchReport]:
+        reports = [arxiv.fetch_ids(ids, clients.arxiv(), library, progress)] if ids else []
+        if dois:
+            client, problems = crossref.client(stop=clients.stop)
+            for line in problems:
+                print(f"{PROG}: warning: {line}", file=stderr)
+            reports.append(crossref.fetch_dois(dois, client, library, progress))
+        return reports
+
+    return _run(work, stdout, stderr)
 
 
 def _run_recommendations(

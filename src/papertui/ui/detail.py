@@ -35,6 +35,8 @@ SOURCE_KINDS = {
     "papers-json": "papers JSON",
     "json-lines": "JSON lines",
     "bibtex": "BibTeX",
+    "ris": "RIS",
+    "csl-json": "CSL-JSON",
 }
 LABEL_WIDTH = 9
 
