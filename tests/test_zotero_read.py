@@ -177,6 +177,27 @@ def test_read_while_zotero_holds_its_exclusive_lock_with_a_write_open(tmp_path):
     assert ids["Saved while Zotero runs"] == "2406.16845"
 
 
+def test_what_a_running_zotero_commits_to_its_wal_is_not_hidden_by_the_kept_load(tmp_path, capsys):
+    """Zotero's changes stay in the -wal until a checkpoint: zotero.sqlite keeps its size and
+    time, so a kept load keyed by them alone was used again without the new items."""
+    from papertui.cli import main
+
+    library = sample_library(tmp_path / "Zotero")
+    with library.zotero_running() as zotero:
+        library.add_item("preprint", title="Saved first while Zotero runs")
+        library.commit_into_wal(zotero)
+        assert main(["list", "--query", "saved", str(library.path)]) == 0  # read, indexed, kept in the cache
+        assert "Saved first while Zotero runs" in capsys.readouterr().out
+        assert main(["list", str(library.path)]) == 0
+        assert "Saved first while Zotero runs" in capsys.readouterr().out and "kept" not in capsys.readouterr().err
+        database = library.path.stat()
+        library.add_item("preprint", title="Saved later while Zotero runs")
+        library.commit_into_wal(zotero)
+        assert (library.path.stat().st_size, library.path.stat().st_mtime_ns) == (database.st_size, database.st_mtime_ns)
+        assert main(["list", str(library.path)]) == 0
+    assert "Saved later while Zotero runs" in capsys.readouterr().out
+
+
 def test_an_empty_wal_of_a_running_zotero_is_read_in_place(tmp_path):
     library = sample_library(tmp_path / "Zotero")
     with library.zotero_running() as zotero:

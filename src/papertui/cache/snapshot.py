@@ -209,13 +209,21 @@ def save_snapshot(inputs: Inputs | None, corpus: Corpus, index: SearchIndex) -> 
     return None
 
 
+SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+
+
 def _file_state(where: str, problem: str | None) -> tuple:
-    """(path, size, mtime in ns), or (path, why it cannot be read)."""
+    """(path, size, mtime in ns), or (path, why it cannot be read). A SQLite database (Zotero's)
+    also has its -wal's: a running Zotero commits there, leaving the file itself as it was."""
     if problem is None:
         try:
             state = os.stat(where)
         except OSError as error:
             return (where, str(error))
+        if where.endswith(SQLITE_SUFFIXES):
+            from papertui.corpus.zotero_sqlite import wal_state
+
+            return (where, state.st_size, state.st_mtime_ns, *(wal_state(Path(where)) or ()))
         return (where, state.st_size, state.st_mtime_ns)
     return (where, problem)
 

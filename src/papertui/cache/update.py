@@ -72,7 +72,7 @@ def update(
     gone = [k for k, file in enumerate(old_files) if file not in unchanged]
     fresh = [j for j, file in enumerate(new_files) if file not in unchanged]
     def size(file: tuple) -> int:
-        return file[1] if len(file) == 3 else 0
+        return file[1] if len(file) >= 3 else 0  # (path, why) for a file that cannot be read
 
     # Bytes to read again, and bytes whose papers are dropped: against the larger corpus.
     changed = sum(size(new_files[j]) for j in fresh) + sum(size(old_files[k]) for k in gone)
