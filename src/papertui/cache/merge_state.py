@@ -20,7 +20,7 @@ from papertui.corpus.stored import read_each
 from papertui.packed_arrays import Texts, offsets_fit
 
 _RECORD_FIELDS = tuple(f.name for f in fields(Record) if f.name != "source")
-_TUPLES = {"links", "authors", "categories"}
+_TUPLES = {"links", "authors", "categories", "collections"}
 
 
 class DamagedMergeState(ValueError):

@@ -13,6 +13,8 @@ from typing import Iterator
 from papertui.corpus.latex import latex_to_text
 from papertui.corpus.model import FileReport, Record
 from papertui.corpus.records import make_record
+from papertui.corpus.reference import clean_doi
+from papertui.corpus.text import clean
 from papertui.links import arxiv_id_from_url, parse_arxiv_id
 
 FORMAT = "bibtex"
@@ -22,6 +24,7 @@ _FIELD_NAME = re.compile(r"\s*([A-Za-z][\w\-:.]*)\s*=\s*")
 _BARE = re.compile(r"[\w\-:.+/]+")
 _ARXIV_IN_TEXT = re.compile(r"arXiv:\s*([\w.\-/]+)", re.IGNORECASE)
 _NOT_PAPERS = {"comment", "string", "preamble"}
+MAX_VENUE = 500  # a journal's name; a longer field is cut
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -163,7 +166,7 @@ def _record(fields: dict[str, str]) -> Record | None:
     abstract = fields.get("abstract", "")
     if not title.strip() and not abstract.strip():
         return None
-    return make_record(
+    record = make_record(
         latex_to_text(abstract, tilde_is_space=True),
         title=latex_to_text(title, tilde_is_space=True) or None,
         arxiv_id=_arxiv_id(fields),
@@ -172,6 +175,18 @@ def _record(fields: dict[str, str]) -> Record | None:
         published=_date(fields),
         links=[fields["url"]] if fields.get("url", "").startswith("http") and not arxiv_id_from_url(fields["url"]) else [],
     )
+    record.doi = clean_doi(fields.get("doi"))
+    record.venue = _venue(fields)
+    return record
+
+
+def _venue(fields: dict[str, str]) -> str | None:
+    """The journal or proceedings; `journal = {arXiv preprint arXiv:…}` names an id, not a venue."""
+    for name in ("journal", "booktitle"):
+        venue = clean(latex_to_text(fields.get(name, "")[:MAX_VENUE], tilde_is_space=True))
+        if venue and not venue.lower().startswith("arxiv"):
+            return venue
+    return None
 
 
 def _arxiv_id(fields: dict[str, str]) -> str | None:

@@ -158,6 +158,7 @@ def item_reference(item: Any, where: str) -> tuple[Reference | None, str | None]
         links=links,
     )
     venue = cleaned(_text(item.get("container-title"))) or cleaned(_text(item.get("publisher")))
+    record.doi, record.venue = doi, venue
     return Reference(record, doi=doi, venue=venue, year=year_of(published), kind=cleaned(_text(item.get("type")), 40)), None
 
 

@@ -33,7 +33,7 @@ FORMAT_RANK = {
     name: rank
     for rank, name in enumerate(
         (
-            "arxiv-atom", "arxiv-oai", "json-lines", "arxiv-rss", "papers-json", "bibtex", "csl-json", "ris",
+            "arxiv-atom", "arxiv-oai", "json-lines", "arxiv-rss", "papers-json", "zotero-sqlite", "bibtex", "csl-json", "ris",
             "title-pdf-summary", "hf-daily-page", "abstract-lines",
         )  # fmt: skip
     )
@@ -204,6 +204,8 @@ def _key_texts(record: Record) -> list[str | tuple[str, ...]]:
     keys: list[str | tuple[str, ...]] = []
     if record.arxiv_id:
         keys.append(record.arxiv_id)
+    if record.doi:  # DOIs are case-insensitive: 10.1093/MIND/LIX.236.433 is 10.1093/mind/lix.236.433
+        keys.append(("doi", record.doi.lower()))
     abstract = text_key(record.abstract)
     if len(abstract) >= MIN_ABSTRACT_KEY:
         keys.append(("abstract", abstract))
@@ -238,6 +240,11 @@ def _new_paper(record: Record) -> Paper:
         github_stars=record.github_stars,
         comments=record.comments,
         version=record.version,
+        doi=record.doi,
+        venue=record.venue,
+        collections=record.collections,
+        zotero_key=record.zotero_key,
+        local_pdf=record.local_pdf,
     )
 
 
@@ -258,6 +265,11 @@ def _copies(record: Record, source: Source, paper: Paper) -> bool:
         and record.github_stars == paper.github_stars
         and record.comments == paper.comments
         and record.version == paper.version
+        and record.doi == paper.doi
+        and record.venue == paper.venue
+        and record.collections == paper.collections
+        and record.zotero_key == paper.zotero_key
+        and record.local_pdf == paper.local_pdf
     )
 
 
@@ -277,6 +289,11 @@ def record_of(paper: Paper) -> Record:
         github_stars=paper.github_stars,
         comments=paper.comments,
         version=paper.version,
+        doi=paper.doi,
+        venue=paper.venue,
+        collections=paper.collections,
+        zotero_key=paper.zotero_key,
+        local_pdf=paper.local_pdf,
     )
 
 
@@ -298,6 +315,11 @@ def _precedence(record: Record, fmt: str) -> tuple:
         -1 if record.github_stars is None else record.github_stars,
         -1 if record.comments is None else record.comments,
         -1 if record.version is None else record.version,
+        record.doi or "",
+        record.venue or "",
+        record.collections,
+        record.zotero_key or "",
+        record.local_pdf or "",
     )
 
 
@@ -360,6 +382,11 @@ def _fold_into(paper: Paper, entries: Iterable[Entry]) -> None:
     paper.github_stars = _most(r.github_stars for r in records)
     paper.comments = _most(r.comments for r in records)
     paper.version = _most(r.version for r in records)  # the latest version any source knows
+    paper.doi = next((r.doi for r in records if r.doi), None)
+    paper.venue = next((r.venue for r in records if r.venue), None)
+    paper.collections = tuple(sorted({c for r in records for c in r.collections}))
+    paper.zotero_key = next((r.zotero_key for r in records if r.zotero_key), None)
+    paper.local_pdf = next((r.local_pdf for r in records if r.local_pdf), None)
 
 
 def _most(counts: Iterable[int | None]) -> int | None:

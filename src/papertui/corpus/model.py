@@ -38,6 +38,11 @@ class Record:
     cut: tuple[tuple[str, int], ...] = ()
     dropped_upvotes: int | None = None  # a count too large to be one, left out
     version: int | None = None  # the arXiv version this record describes (3 for v3), when said
+    doi: str | None = None  # as written, without a resolver: `10.1093/mind/lix.236.433`
+    venue: str | None = None  # the journal, proceedings or repository
+    collections: tuple[str, ...] = ()  # Zotero's, each with its parents: "Thesis/Related work"
+    zotero_key: str | None = None  # the item's key in the user's Zotero library
+    local_pdf: str | None = None  # a PDF a reference manager keeps (Zotero's storage/KEY/…pdf)
 
 
 @dataclass(eq=False, slots=True)
@@ -66,6 +71,16 @@ class Paper:
     # The latest arXiv version any of its records gave (3 for v3): `is:updated` compares it
     # with the version a paper had when it was starred or read.
     version: int | None = None
+    doi: str | None = None
+    venue: str | None = None
+    collections: tuple[str, ...] = ()  # every Zotero collection it is in, as "Parent/Child"
+    zotero_key: str | None = None  # set when the paper is in the user's Zotero library
+    local_pdf: str | None = None  # its PDF in Zotero's storage, for `o` and `full:` without a download
+
+    @property
+    def in_zotero(self) -> bool:
+        """In the user's Zotero library (`in:zotero`, the list's mark)."""
+        return self.zotero_key is not None or any(source.format == "zotero-sqlite" for source in self.sources)
 
     def seen_after(self, since: str | None) -> bool:
         """Fetched, and first seen after `since` (an ISO time; None: ever) — `is:new`."""

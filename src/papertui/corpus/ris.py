@@ -157,13 +157,8 @@ def _reference(fields: dict[str, list[str]], number: int, line: int, report: Fil
         published=published,
         links=links,
     )
-    yield Reference(
-        record,
-        doi=doi,
-        venue=cleaned(_first(fields, VENUE_TAGS)),
-        year=year_of(published),
-        kind=cleaned(fields["TY"][0], 20),
-    )
+    record.doi, record.venue = doi, cleaned(_first(fields, VENUE_TAGS))
+    yield Reference(record, doi=doi, venue=record.venue, year=year_of(published), kind=cleaned(fields["TY"][0], 20))
 
 
 def _date(fields: dict[str, list[str]]) -> str | None:

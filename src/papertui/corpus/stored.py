@@ -19,9 +19,10 @@ from papertui.corpus.model import Corpus, FileReport, Paper, Source
 
 _EXTRA_FIELDS = (
     "title_derived", "arxiv_id", "listed", "links", "authors", "categories", "published", "upvotes",
-    "first_seen", "github_stars", "comments", "resolved_from", "version",
+    "first_seen", "github_stars", "comments", "resolved_from", "version", "doi", "venue", "collections",
+    "zotero_key", "local_pdf",
 )  # fmt: skip
-_TUPLES = {"links", "authors", "categories"}
+_TUPLES = {"links", "authors", "categories", "collections"}
 _DEFAULTS = {name: Paper.__dataclass_fields__[name].default for name in _EXTRA_FIELDS}
 BLOBS = ("title", "abstract", "extra")
 ANY_FIELDS = ("authors", "upvotes")

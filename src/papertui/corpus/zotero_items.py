@@ -116,14 +116,18 @@ def read_items(connection: sqlite3.Connection, data_dir: Path) -> ZoteroLibrary:
         )
         record.cut = _true_lengths(record.cut, fields)
         venue = next((clean(fields[name]) for name in _VENUE_FIELDS if clean(fields.get(name, ""))), None)
+        pdf = pdfs.get(item_id)
+        record.doi, record.venue = doi, venue
+        record.collections = tuple(collections.get(item_id, ()))
+        record.zotero_key, record.local_pdf = clean(key) or None, str(pdf) if pdf else None
         reference = Reference(record, doi=doi, venue=venue, year=year_of(record.published), kind=clean(type_name) or None)
         library.items.append(
             ZoteroItem(
                 reference,
                 key=clean(key),
                 tags=tuple(dict.fromkeys(filter(None, map(clean, tags.get(item_id, ()))))),
-                collections=tuple(collections.get(item_id, ())),
-                pdf=pdfs.get(item_id),
+                collections=record.collections,
+                pdf=pdf,
             )
         )
     return library

@@ -19,8 +19,8 @@ CITATION_FIELDS = ("citation_count", "influential_citation_count", "reference_co
 
 
 def paper_record(paper: Paper, marks: Marks | None = None, citations: Citations | None = None) -> dict[str, Any]:
-    """The JSON object for one paper."""
-    return {
+    """The JSON object for one paper. Its DOI and venue are its sources' own, else Semantic Scholar's."""
+    record = {
         "title": paper.title,
         "title_derived": paper.title_derived,
         "abstract": paper.abstract,
@@ -46,6 +46,11 @@ def paper_record(paper: Paper, marks: Marks | None = None, citations: Citations 
         else {"starred": marks.starred, "read": marks.read, "tags": list(marks.tags), "note": marks.note},
         **citation_record(citations),
     }
+    record["doi"] = paper.doi or record["doi"]
+    record["venue"] = paper.venue or record["venue"]
+    record["collections"] = list(paper.collections)
+    record["in_zotero"] = paper.in_zotero
+    return record
 
 
 def citation_record(citations: Citations | None) -> dict[str, Any]:

@@ -1,0 +1,191 @@
+"""Zotero papers as first-class papers: a paper carries its DOI, venue, Zotero collections, key
+and stored PDF from every reader through merging and the kept load; the list marks it, the
+detail pane names its collections, `in:zotero` and `collection:` find it, `o` and `full:` use
+its PDF in Zotero's storage."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from papertui.cache.snapshot import CACHE_DIR_VARIABLE
+from papertui.corpus import load_corpus
+from papertui.corpus.merge import CorpusBuilder
+from papertui.corpus.model import FileReport, Record, Source
+from papertui.loading import load_and_index
+from zotero_library import ZoteroLibrary
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ATTENTION = "Attention Is All You Need"
+ATARI = "Human-level control through deep reinforcement learning"
+RESNET = "Deep Residual Learning for Image Recognition"
+
+
+def zotero_library(data_dir: Path) -> ZoteroLibrary:
+    """Three papers in collections, one with its PDF in storage/, one outside any collection."""
+    library = ZoteroLibrary(data_dir)
+    thesis = library.add_collection("Thesis")
+    related = library.add_collection("Related work", thesis)
+    reading = library.add_collection("Reading group")
+    attention = library.add_item(
+        "preprint",
+        title=ATTENTION,
+        abstractNote="The dominant sequence transduction models are based on recurrent networks.",
+        date="2017-06-12 2017-06-12",
+        repository="arXiv",
+        archiveID="arXiv:1706.03762",
+        DOI="10.48550/arXiv.1706.03762",
+        creators=[("Ashish", "Vaswani"), ("Noam", "Shazeer")],
+        collections=[related, reading],
+    )
+    library.add_attachment(attention, url="https://arxiv.org/pdf/1706.03762v7", filename="Vaswani - 2017.pdf")
+    atari = library.add_item(
+        "journalArticle",
+        title=ATARI,
+        date="2015-02-00 February 2015",
+        DOI="10.1038/nature14236",
+        publicationTitle="Nature",
+        creators=[("Volodymyr", "Mnih")],
+        collections=[thesis],
+    )
+    library.add_attachment(atari, url="https://arxiv.org/pdf/1312.5602", filename="Mnih.pdf")
+    library.add_item(
+        "conferencePaper",
+        title=RESNET,
+        date="2016-00-00 2016",
+        proceedingsTitle="Proceedings of CVPR",
+        DOI="10.1109/CVPR.2016.90",
+        creators=[("Kaiming", "He")],
+    )
+    library.close()
+    return library
+
+
+def by_title(papers) -> dict:
+    return {paper.title: paper for paper in papers}
+
+
+# --- the model: read, merged, kept -----------------------------------------------------
+
+
+def test_a_zotero_paper_has_its_doi_venue_collections_key_and_stored_pdf(tmp_path):
+    library = zotero_library(tmp_path / "Zotero")
+    papers = by_title(load_corpus([library.path]).papers)
+    atari = papers[ATARI]
+    assert atari.doi == "10.1038/nature14236" and atari.venue == "Nature" and atari.collections == ("Thesis",)
+    assert atari.zotero_key is not None and len(atari.zotero_key) == 8 and atari.in_zotero
+    assert atari.local_pdf == str(library.data_dir / "storage" / Path(atari.local_pdf).parent.name / "Mnih.pdf")
+    attention = papers[ATTENTION]
+    assert attention.collections == ("Reading group", "Thesis/Related work") and attention.venue == "arXiv"
+    assert papers[RESNET].venue == "Proceedings of CVPR" and papers[RESNET].local_pdf is None and papers[RESNET].collections == ()
+
+
+def test_the_same_paper_in_zotero_and_in_a_bib_with_its_doi_merges(tmp_path, write):
+    """No arXiv id, a title too short to prove anything: the DOI (any case) is the same paper."""
+    library = zotero_library(tmp_path / "Zotero")
+    bib = write("refs.bib", "@inproceedings{he, title={ResNet}, doi={10.1109/cvpr.2016.90}, booktitle={CVPR}}")
+    corpus = load_corpus([bib, library.path])
+    assert len(corpus.papers) == 3
+    resnet = next(paper for paper in corpus.papers if paper.doi and paper.doi.lower() == "10.1109/cvpr.2016.90")
+    assert {source.format for source in resnet.sources} == {"bibtex", "zotero-sqlite"}
+    # Zotero's copy ranks before BibTeX's: its title, DOI and venue win
+    assert resnet.title == RESNET and resnet.doi == "10.1109/CVPR.2016.90" and resnet.venue == "Proceedings of CVPR"
+    assert resnet.in_zotero and resnet.zotero_key
+
+
+def test_merging_takes_the_first_doi_venue_key_and_pdf_by_precedence_and_every_collection():
+    builder = CorpusBuilder()
+    report = FileReport("x")
+    abstract = "An abstract long enough to be a merge key of its own, shared by both records."
+    zotero = Record(abstract, title="A paper", doi="10.1/a", venue="Nature", collections=("B", "A/C"), zotero_key="KEY1", local_pdf="/z/storage/KEY1/a.pdf")
+    other = Record(abstract, title="A paper", doi="10.1/b", venue="Elsewhere", collections=("A/C", "D"), zotero_key="KEY2", local_pdf="/y.pdf")
+    builder.add(other, Source("b.ris", 1, "ris"), report)
+    builder.add(zotero, Source("zotero.sqlite", 1, "zotero-sqlite"), report)
+    builder.finish()
+    (paper,) = builder.papers
+    assert (paper.doi, paper.venue, paper.zotero_key, paper.local_pdf) == ("10.1/a", "Nature", "KEY1", "/z/storage/KEY1/a.pdf")
+    assert paper.collections == ("A/C", "B", "D")
+    assert builder.kept_records[0][0][0].collections in {("B", "A/C"), ("A/C", "D")}
+
+
+def loaded(folder: Path):
+    steps = list(load_and_index([folder]))
+    return [s for s in steps if not s.after_done][-1]
+
+
+def papers_of(step) -> list[str]:
+    return sorted(json.dumps(dataclasses.asdict(p), sort_keys=True) for p in step.corpus.papers)
+
+
+def test_the_kept_load_and_its_update_keep_every_new_field(tmp_path, write):
+    folder = tmp_path / "papers"
+    zotero_library(folder / "Zotero")
+    write("papers/refs.bib", "@inproceedings{he, title={ResNet}, doi={10.1109/cvpr.2016.90}, booktitle={CVPR}}")
+    fresh = loaded(folder)
+    assert not fresh.cached
+    again = loaded(folder)
+    assert again.cached and papers_of(again) == papers_of(fresh)
+    resnet = next(p for p in again.corpus.papers if p.title == RESNET)
+    assert resnet.doi == "10.1109/CVPR.2016.90" and resnet.zotero_key and resnet.in_zotero
+    attention = next(p for p in again.corpus.papers if p.title == ATTENTION)
+    assert attention.collections == ("Reading group", "Thesis/Related work") and attention.local_pdf
+    # a changed file merges again from the kept records (merge_state), as a full read would
+    write("papers/refs.bib", "@inproceedings{he, title={ResNet}, doi={10.1109/cvpr.2016.90}, booktitle={CVPR}}\n@misc{n, title={A new paper of mine}}")
+    updated = loaded(folder)
+    kept = os.environ[CACHE_DIR_VARIABLE]
+    os.environ[CACHE_DIR_VARIABLE] = tempfile.mkdtemp(prefix="full-read-")
+    try:
+        full = loaded(folder)
+    finally:
+        shutil.rmtree(os.environ[CACHE_DIR_VARIABLE], ignore_errors=True)
+        os.environ[CACHE_DIR_VARIABLE] = kept
+    assert papers_of(updated) == papers_of(full) and len(full.corpus.papers) == 4
+
+
+# --- the other readers -----------------------------------------------------------------
+
+
+def test_ris_csl_json_and_bibtex_give_the_doi_and_venue(write):
+    ris = write("a.ris", "TY  - JOUR\nTI  - A RIS paper with a venue\nDO  - 10.1000/ris.1\nJO  - Journal of RIS\nER  - \n")
+    csl = write("b.json", json.dumps([{"type": "article-journal", "title": "A CSL paper with a venue", "DOI": "10.1000/csl.1", "container-title": "CSL Letters"}]))
+    bib = write("c.bib", "@article{k, title={A BibTeX paper with a venue}, doi={https://doi.org/10.1000/bib.1}, journal={Bib {\\\"U}ber}}\n"
+                "@article{a, title={An arXiv preprint in BibTeX}, journal={arXiv preprint arXiv:2401.00001}}")  # fmt: skip
+    papers = by_title(load_corpus([ris, csl, bib]).papers)
+    assert (papers["A RIS paper with a venue"].doi, papers["A RIS paper with a venue"].venue) == ("10.1000/ris.1", "Journal of RIS")
+    assert (papers["A CSL paper with a venue"].doi, papers["A CSL paper with a venue"].venue) == ("10.1000/csl.1", "CSL Letters")
+    assert (papers["A BibTeX paper with a venue"].doi, papers["A BibTeX paper with a venue"].venue) == ("10.1000/bib.1", "Bib Über")
+    assert papers["An arXiv preprint in BibTeX"].venue is None  # an id, not a venue
+    assert not any(paper.in_zotero for paper in papers.values())
+
+
+# --- list --format json ----------------------------------------------------------------
+
+
+def test_list_json_has_the_doi_venue_collections_and_in_zotero(tmp_path, write, capsys):
+    from papertui.cli import main
+
+    library = zotero_library(tmp_path / "Zotero")
+    bib = write("refs.bib", "@article{k, title={A paper only in my BibTeX file}}")
+    assert main(["list", "--format", "json", str(library.path), str(bib)]) == 0
+    listed = {entry["title"]: entry for entry in json.loads(capsys.readouterr().out)}
+    atari = listed[ATARI]
+    assert (atari["doi"], atari["venue"], atari["collections"], atari["in_zotero"]) == ("10.1038/nature14236", "Nature", ["Thesis"], True)
+    mine = listed["A paper only in my BibTeX file"]
+    assert (mine["doi"], mine["venue"], mine["collections"], mine["in_zotero"]) == (None, None, [], False)
+
+
+def test_the_json_doi_is_the_papers_own_else_semantic_scholars():
+    from papertui.corpus.model import Paper
+    from papertui.export.json import paper_record
+    from papertui.sources.citations.model import Citations
+
+    found = Citations("2026-01-01T00:00:00Z", doi="10.9/s2", venue="S2 Venue")
+    assert paper_record(Paper("T", "A", doi="10.1/own", venue="Own"), citations=found)["doi"] == "10.1/own"
+    assert paper_record(Paper("T", "A", doi="10.1/own", venue="Own"), citations=found)["venue"] == "Own"
+    assert paper_record(Paper("T", "A"), citations=found)["doi"] == "10.9/s2"
