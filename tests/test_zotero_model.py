@@ -189,3 +189,49 @@ def test_the_json_doi_is_the_papers_own_else_semantic_scholars():
     assert paper_record(Paper("T", "A", doi="10.1/own", venue="Own"), citations=found)["doi"] == "10.1/own"
     assert paper_record(Paper("T", "A", doi="10.1/own", venue="Own"), citations=found)["venue"] == "Own"
     assert paper_record(Paper("T", "A"), citations=found)["doi"] == "10.9/s2"
+
+
+# --- the list's mark and the detail pane -----------------------------------------------
+
+
+def list_line(app, row: int) -> str:
+    return app.paper_list.render_line(row).text
+
+
+async def test_the_list_marks_papers_in_zotero_and_the_detail_pane_names_their_collections(tmp_path, write):
+    from helpers import settle
+
+    from papertui.cli import make_app
+    from papertui.ui.paper_list import ZOTERO_MARKER
+
+    library = zotero_library(tmp_path / "Zotero")
+    bib = write("refs.bib", "@article{k, title={A paper only in my BibTeX file}, abstract={Nothing of it is elsewhere.}}")
+    app = make_app(corpus=load_corpus([bib, library.path]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # to the list
+        seen = {}
+        for row in range(4):
+            paper = app.detail.paper
+            seen[paper.title] = (list_line(app, row - app.paper_list.scroll_offset.y), app.detail.text)
+            await pilot.press("down")
+    assert len(seen) == 4
+    for title in (ATTENTION, ATARI, RESNET):
+        line, _ = seen[title]
+        assert f" {ZOTERO_MARKER}" in line.split(title[:20], 1)[1], line  # right of the title
+    line, detail = seen["A paper only in my BibTeX file"]
+    assert ZOTERO_MARKER not in line and "Zotero" not in detail and "in:zotero" not in line
+    assert "Zotero   in Reading group, Thesis/Related work" in seen[ATTENTION][1]
+    assert "Zotero   in your library, in no collection" in seen[RESNET][1]
+    assert "DOI      10.1038/nature14236" in seen[ATARI][1] and "Venue    Nature" in seen[ATARI][1]
+
+
+def test_collection_names_reach_the_detail_pane_as_text_without_control_characters():
+    from papertui.corpus.model import Paper
+    from papertui.ui.detail import paper_details
+
+    paper = Paper("T", "A", zotero_key="ABCD2345", collections=("[bold]Mine[/bold]\x1b[2J/Sub\x07",), venue="[red]V\x1b]0;x\x07")
+    shown = paper_details(paper)
+    assert "in [bold]Mine[/bold]/Sub\n" in shown.plain and "Venue    [red]V\n" in shown.plain  # escapes stripped whole
+    assert not any(ord(char) < 32 and char != "\n" for char in shown.plain)
+    assert not any(span.style == "bold" for span in shown.spans if shown.plain[span.start : span.end] == "Mine")

@@ -15,7 +15,7 @@ from textual.strip import Strip
 from textual.visual import Visual
 
 from papertui.corpus.model import Paper
-from papertui.corpus.text import drawable
+from papertui.corpus.text import clean, drawable
 from papertui.corpus.versions import version_note
 from papertui.pdfs.store import LocalPdf, human_size
 from papertui.search import match_spans
@@ -167,6 +167,22 @@ def _citation_fields(citations: Citations | None, outside: bool) -> list[Content
     return fields
 
 
+def _reference_fields(paper: Paper, citations: Citations | None) -> list[Content]:
+    """Its venue and DOI as its sources give them (when Semantic Scholar's lines do not say
+    them already), and the Zotero collections it is in. Text from the user's files and
+    Zotero's database: control characters stripped, drawn literally, never as markup."""
+    fields: list[Content] = []
+    known = citations if citations is not None and citations.found else None
+    if paper.venue and not (known and known.venue_or_journal):
+        fields.append(_field("Venue", clean(paper.venue)))
+    if paper.doi and not (known and known.doi):
+        fields.append(_field("DOI", clean(paper.doi), "$text-primary"))
+    if paper.in_zotero:
+        collections = ", ".join(filter(None, map(clean, paper.collections)))
+        fields.append(_field("Zotero", f"in {collections}" if collections else "in your library, in no collection", "$text-error"))
+    return fields
+
+
 def _first_page(on_disk: PdfOnDisk | None) -> list[Content]:
     if on_disk is None or not on_disk.first_page:
         return []
@@ -222,6 +238,7 @@ def paper_details(
         kind = SOURCE_KINDS.get(source.format or "", "")
         parts.append(_field("Source" if number == 0 else "", f"{kind + ': ' if kind else ''}{source.path}, record {source.record}"))
     parts.extend(_citation_fields(citations, outside))
+    parts.extend(_reference_fields(paper, citations))
     for number, link in enumerate(paper.links):
         parts.append(_field("Links" if number == 0 else "", link, "$text-primary"))
     parts.extend(_marks_fields(marks, selected))

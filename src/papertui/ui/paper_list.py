@@ -35,6 +35,7 @@ READ_MARKER = "✓"
 UPDATED_MARKER = "↑"  # a newer arXiv version than the one starred or read
 NOTE_MARKER = "✎"
 PDF_MARKER = "⤓"  # the PDF is in the library (d downloads it)
+ZOTERO_MARKER = "Z"  # also in your Zotero library (`in:zotero`); ASCII: one cell in every terminal and font
 DERIVED_MARKER = "~ "
 DATE_WIDTH = 9  # "  Mar 14 " or " 2024-10 "
 UPVOTES_WIDTH = 6  # " ▲1234"
@@ -112,6 +113,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--tags",
         "paper-list--authors",
         "paper-list--pdf",
+        "paper-list--zotero",
         "paper-list--upvotes",
         "paper-list--citations",
     }
@@ -143,6 +145,7 @@ class PaperList(ScrollView, can_focus=True):
         & > .paper-list--tags { color: $text-secondary; }
         & > .paper-list--authors { color: $text-muted; }
         & > .paper-list--pdf { color: $text-success; }
+        & > .paper-list--zotero { color: $text-error; text-style: bold; }
         & > .paper-list--upvotes { color: $text-warning; }
         & > .paper-list--citations { color: $text-secondary; }
     }
@@ -410,6 +413,8 @@ class PaperList(ScrollView, can_focus=True):
             title_width -= AUTHORS_WIDTH
         # Tags and the note marker sit right of the title, taking at most half of its room.
         suffix = Text(no_wrap=True, end="")
+        if paper.in_zotero:
+            suffix.append(f" {ZOTERO_MARKER}", style("paper-list--zotero"))
         if self.is_downloaded(paper):
             suffix.append(f" {PDF_MARKER}", style("paper-list--pdf"))
         if marks and marks.tags:
