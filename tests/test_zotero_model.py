@@ -19,7 +19,7 @@ from papertui.corpus import load_corpus
 from papertui.corpus.merge import CorpusBuilder
 from papertui.corpus.model import FileReport, Record, Source
 from papertui.loading import load_and_index
-from zotero_library import ZoteroLibrary
+from zotero_library import LINKED_FILE, ZoteroLibrary
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ATTENTION = "Attention Is All You Need"
@@ -235,3 +235,126 @@ def test_collection_names_reach_the_detail_pane_as_text_without_control_characte
     assert "in [bold]Mine[/bold]/Sub\n" in shown.plain and "Venue    [red]V\n" in shown.plain  # escapes stripped whole
     assert not any(ord(char) < 32 and char != "\n" for char in shown.plain)
     assert not any(span.style == "bold" for span in shown.spans if shown.plain[span.start : span.end] == "Mine")
+
+
+# --- PDFs in Zotero's storage ----------------------------------------------------------
+
+
+def zotero_pdf_paths(tmp_path: Path):
+    """A library whose one item has a real PDF with text in storage/, and the paper."""
+    from pdf_writer import make_pdf
+
+    library = ZoteroLibrary(tmp_path / "Zotero")
+    item = library.add_item("journalArticle", title="A paper whose PDF only Zotero has", DOI="10.1000/only.zotero")
+    library.add_attachment(item, filename="Only Zotero.pdf", content=make_pdf(["Attention Is All You Need", "We propose the platypus transformer."]))
+    linked = library.add_item("journalArticle", title="A paper linked to a file elsewhere", DOI="10.1000/linked")
+    outside = tmp_path / "linked\x1b[31m.pdf"
+    outside.write_bytes(b"%PDF-1.4\n")
+    library.add_attachment(linked, path=str(outside), link_mode=LINKED_FILE, content=None)
+    library.close()
+    return library, load_corpus([library.path]).papers
+
+
+def directory_state(directory: Path) -> dict[str, tuple[int, int]]:
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(directory.rglob("*"))}
+
+
+def test_only_a_regular_pdf_inside_a_zotero_storage_folder_is_used(tmp_path):
+    from papertui.pdfs.zotero_pdfs import zotero_storage_pdf
+
+    library, papers = zotero_pdf_paths(tmp_path)
+    paper, linked = sorted((p for p in papers if p.local_pdf), key=lambda p: "linked" in p.title)
+    stored = Path(paper.local_pdf)
+    assert zotero_storage_pdf(paper.local_pdf) == stored.resolve()
+    outside = tmp_path / "secret.pdf"
+    outside.write_bytes(b"%PDF-1.4\n")
+    escape = stored.parent / "escape.pdf"
+    escape.symlink_to(outside)  # a link in storage/ to a file elsewhere
+    fifo = stored.parent / "fifo.pdf"
+    os.mkfifo(fifo)
+    (stored.parent / "notes.txt").write_text("not a PDF")
+    (stored.parent / "folder.pdf").mkdir()
+    lookalike = tmp_path / "NotZotero" / "storage" / "ABCD2345" / "a.pdf"  # no zotero.sqlite beside storage/
+    lookalike.parent.mkdir(parents=True)
+    lookalike.write_bytes(b"%PDF-1.4\n")
+    for refused in (linked.local_pdf, outside, escape, fifo, stored.parent / "notes.txt", stored.parent / "folder.pdf", lookalike, "storage/X/a.pdf", "", None,
+                    library.data_dir / "storage" / ".." / "storage" / "missing" / "a.pdf"):  # fmt: skip
+        assert zotero_storage_pdf(refused) is None, refused
+
+
+def test_o_hands_only_zoteros_stored_pdf_to_the_viewer_and_refuses_anything_else_in_one_line(tmp_path):
+    import time
+
+    from papertui.pdfs.viewer import open_zotero_pdf
+
+    library, papers = zotero_pdf_paths(tmp_path)
+    paper, linked = sorted((p for p in papers if p.local_pdf), key=lambda p: "linked" in p.title)
+    assert linked.local_pdf and "storage" not in linked.local_pdf  # Zotero's reader gives a linked file's path
+    log, viewer = tmp_path / "viewer.log", tmp_path / "viewer"
+    viewer.write_text(f'#!/bin/sh\necho "$@" >> {log}\n')
+    viewer.chmod(0o755)
+    environ = {"PAPERTUI_PDF_VIEWER": f"{viewer} %s"}
+    refused = open_zotero_pdf(linked.local_pdf, environ)
+    assert not refused.opened and "refused" in refused.how and "Zotero" in refused.how
+    assert "\n" not in refused.how and "\x1b" not in refused.how
+    assert open_zotero_pdf(paper.local_pdf, environ).opened
+    for _ in range(300):
+        if log.exists() and log.read_text():
+            break
+        time.sleep(0.01)
+    assert log.read_text().strip() == str(Path(paper.local_pdf).resolve())
+
+
+def test_the_text_of_zoteros_pdf_is_kept_in_papertuis_data_directory_never_beside_it(tmp_path, data_dir):
+    pytest.importorskip("pypdfium2")
+    from papertui.pdfs.store import PdfStore
+
+    library, papers = zotero_pdf_paths(tmp_path)
+    paper = next(p for p in papers if p.local_pdf and "storage" in p.local_pdf)
+    before = directory_state(library.data_dir)
+    texts = PdfStore().zotero_texts
+    texts.note_papers([(7, paper.local_pdf)])
+    assert texts.wanted() == [paper.local_pdf] and texts.full_text(paper.local_pdf) is None
+    assert texts.ensure_text(paper.local_pdf) is None
+    assert directory_state(library.data_dir) == before  # nothing written in Zotero's data directory
+    assert [p.parent for p in texts.root.iterdir()] == [data_dir / "zotero-texts"]
+    assert "platypus transformer" in (texts.full_text(paper.local_pdf) or "")
+    assert texts.positions_with(["platypus", "transformer"]) == {7} and texts.positions_with(["wombat"]) == set()
+    assert texts.ensure_text(str(tmp_path / "elsewhere.pdf")).startswith("refused")
+
+
+async def test_the_app_extracts_zoteros_pdf_text_after_loading_and_opens_the_pdf_from_zotero(tmp_path, monkeypatch):
+    pytest.importorskip("pypdfium2")
+    import time
+
+    from helpers import settle
+
+    from papertui.cli import make_app
+
+    library, papers = zotero_pdf_paths(tmp_path)
+    viewer = tmp_path / "viewer"
+    viewer.write_text("#!/bin/sh\nexit 0\n")
+    viewer.chmod(0o755)
+    monkeypatch.setenv("PAPERTUI_PDF_VIEWER", f"{viewer} %s")
+    app = make_app(corpus=load_corpus([library.path]))
+    before = directory_state(library.data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app._look_at_pdf_files()  # what its timer does every 2 s
+        texts = app.pdfs.zotero_texts
+        paper = next(p for p in app.corpus.papers if p.local_pdf and "storage" in p.local_pdf)
+        linked = next(p for p in app.corpus.papers if p.local_pdf and p is not paper)
+        deadline = time.monotonic() + 10
+        while texts.full_text(paper.local_pdf) is None:
+            assert time.monotonic() < deadline, "no text extracted"
+            await pilot.pause(0.05)
+        assert texts.wanted() == [paper.local_pdf, linked.local_pdf]
+        assert app.zotero_pdfs_of(list(app.corpus.papers)) == [paper, linked]
+        app.open_zotero_pdfs([paper, linked])
+        await settle(pilot)
+        said = [(n.title, n.message) for n in app._notifications]
+        assert any(title == "Opened the PDF" and "Zotero" in message for title, message in said), said
+        refusals = [message for title, message in said if title == "PDF in Zotero, not opened"]
+        assert len(refusals) == 1 and refusals[0].startswith("refused to open") and "\n" not in refusals[0]
+        assert app.marks.get(paper) is not None and app.marks.get(paper).read  # opened: read, as o on a download
+    assert directory_state(library.data_dir) == before

@@ -95,6 +95,10 @@ class PdfStore:
         self._stamp: tuple[int, int] | None = None
         self._texts: dict[str, tuple[Path, str]] = {}
         self._lock = threading.Lock()
+        from papertui.pdfs.zotero_pdfs import ZOTERO_TEXT_DIR, ZoteroTexts  # it builds on this module
+
+        # The text of Zotero's PDFs of papers not in this library (`full:`), kept beside it.
+        self.zotero_texts = ZoteroTexts(self.root.parent / ZOTERO_TEXT_DIR)
 
     def refresh(self) -> bool:
         """List the directory again if it changed (one stat otherwise); True if the listing did."""

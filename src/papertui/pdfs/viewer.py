@@ -1,7 +1,8 @@
 """Opening a downloaded PDF in the user's viewer: `$PAPERTUI_PDF_VIEWER` (a command, `%s`
 for the file), else the system's opener where a display exists. Over SSH or with no display
 nothing is started (a viewer there would draw on no screen, or take over the terminal): the
-caller shows where the file is instead. Only files inside the library are ever opened.
+caller shows where the file is instead. Only files inside the library, or a PDF inside a Zotero
+data directory's storage folder (`open_zotero_pdf`), are ever opened.
 """
 
 from __future__ import annotations
@@ -55,3 +56,17 @@ def open_pdf(path: Path, store: PdfStore, environ: Mapping[str, str] | None = No
     if choice.command is None:
         return OpenOutcome(False, choice.how)
     return run_detached(choice.command, str(path), choice.how)
+
+
+def open_zotero_pdf(local_pdf: str, environ: Mapping[str, str] | None = None, platform: str | None = None) -> OpenOutcome:
+    """A paper's PDF in Zotero's storage (`Paper.local_pdf`), for a paper not in the library:
+    only a regular PDF inside a Zotero data directory's storage/ folder is handed to a viewer."""
+    from papertui.pdfs.zotero_pdfs import refused, zotero_storage_pdf
+
+    pdf = zotero_storage_pdf(local_pdf)
+    if pdf is None:
+        return OpenOutcome(False, refused(local_pdf))
+    choice = choose_viewer(environ, platform)
+    if choice.command is None:
+        return OpenOutcome(False, choice.how)
+    return run_detached(choice.command, str(pdf), choice.how)

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.message import Message
 
-from papertui.corpus.model import Paper
+from papertui.corpus.model import Corpus, Paper
 from papertui.corpus.text import printable
 from papertui.links import OpenOutcome, arxiv_id_from_url, is_web_link, open_in_browser, urls_in
 from papertui.pdfs.store import LocalPdf, human_size, split_version
 from papertui.pdfs.text import ensure_text, first_page, missing_texts
-from papertui.pdfs.viewer import open_pdf
+from papertui.pdfs.viewer import open_pdf, open_zotero_pdf
 from papertui.search.query import parse_query
 from papertui.ui.daemon import in_daemon_thread
 from papertui.ui.detail import PdfOnDisk
@@ -58,6 +58,7 @@ class PdfActions(_Base):
         """Texts were extracted, or files came or went."""
 
     _stop_downloading: threading.Event | None = None
+    _zotero_texts_of: Corpus | None = None  # the corpus whose Zotero PDFs' text was looked for
     _downloading_line = ""
 
     def start_pdf_library(self) -> None:
@@ -69,6 +70,30 @@ class PdfActions(_Base):
     def _look_at_pdf_files(self) -> None:
         if self.pdfs.refresh():
             self.post_message(self.PdfFilesChanged())
+        if self.corpus is not None and not self.loading and self.corpus is not self._zotero_texts_of:
+            self._zotero_texts_of = self.corpus
+            if any(report.format == "zotero-sqlite" for report in self.corpus.files):
+                self.extract_zotero_texts(self.corpus)
+
+    @work(exclusive=True, group="zotero-pdf-text", exit_on_error=False, name="extracting Zotero PDFs' text", description="extract text")
+    async def extract_zotero_texts(self, corpus: Corpus) -> None:
+        """The text of Zotero's PDFs of papers not in the PDF library, for full:; kept in
+        papertui's data directory, never beside Zotero's files."""
+        from papertui.corpus.stored import read_each
+
+        texts = self.pdfs.zotero_texts
+
+        def extract() -> None:
+            texts.note_papers(
+                (position, paper.local_pdf)
+                for position, paper in enumerate(read_each(corpus.papers))
+                if paper.local_pdf and self.pdfs.local(paper.arxiv_id, look=False) is None
+            )
+            for local_pdf in texts.wanted():
+                texts.ensure_text(local_pdf)
+            self.post_message(self.PdfFilesChanged())
+
+        await in_daemon_thread(extract, name="papertui-zotero-pdf-text")
 
     @work(exclusive=True, group="pdf-text", exit_on_error=False, name="extracting PDF text", description="extract text")
     async def extract_missing_texts(self) -> None:
@@ -219,6 +244,26 @@ class PdfActions(_Base):
                 f"{paths}\n{why[0].upper()}{why[1:]}.\nPath{'s' if len(failed) > 1 else ''} copied {via}",
                 title=f"{'PDF' if len(failed) == 1 else f'{len(failed)} PDFs'} on disk, not opened", severity="warning", markup=False, timeout=10,
             )  # fmt: skip
+
+    def zotero_pdfs_of(self, papers: list[Paper]) -> list[Paper]:
+        """The papers whose PDF `o` opens from Zotero's storage: not in the PDF library, with a
+        stored PDF in the Zotero library (`Paper.local_pdf`)."""
+        return [paper for paper in papers if paper.local_pdf and self.pdfs.local(paper.arxiv_id) is None]
+
+    @work(thread=True, group="open", exit_on_error=False, name="opening Zotero's PDF", description="open PDF")
+    def open_zotero_pdfs(self, papers: list[Paper]) -> None:
+        outcomes = [(paper, open_zotero_pdf(paper.local_pdf or "")) for paper in papers]
+        self.call_from_thread(self._report_zotero_open, outcomes)
+
+    def _report_zotero_open(self, outcomes: list[tuple[Paper, OpenOutcome]]) -> None:
+        opened = [(paper, outcome) for paper, outcome in outcomes if outcome.opened]
+        if opened:
+            self._set_marks([paper for paper, _ in opened], undo_as="Marked read by opening", read=True)
+            paths = "\n".join(printable(paper.local_pdf or "") for paper, _ in opened)
+            self.notify(f"{paths}\nwith {opened[0][1].how} (from Zotero's storage)", title=f"Opened {_pdfs(len(opened))}", markup=False)
+        for paper, outcome in outcomes:
+            if not outcome.opened:
+                self.notify(one_line(outcome.how, 300), title="PDF in Zotero, not opened", severity="warning", markup=False, timeout=10)
 
     # --- links ----------------------------------------------------------------------
 
