@@ -358,3 +358,50 @@ async def test_the_app_extracts_zoteros_pdf_text_after_loading_and_opens_the_pdf
         assert len(refusals) == 1 and refusals[0].startswith("refused to open") and "\n" not in refusals[0]
         assert app.marks.get(paper) is not None and app.marks.get(paper).read  # opened: read, as o on a download
     assert directory_state(library.data_dir) == before
+
+
+# --- RIS and CSL-JSON out: the export dialog and list --format -------------------------
+
+
+async def test_the_export_dialog_writes_ris_and_csl_json_that_read_back(tmp_path):
+    from helpers import settle
+
+    from papertui.cli import make_app
+    from papertui.ui.prompts import ExportScreen
+
+    library = zotero_library(tmp_path / "Zotero")
+    app = make_app(corpus=load_corpus([library.path]))
+    ris, csl = tmp_path / "out.ris", tmp_path / "out.json"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "a", "e")  # every paper
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("down", "down", "down", *str(ris), "enter")  # BibTeX -> Markdown -> JSON -> RIS
+        await settle(pilot)
+        await pilot.press("e", "down", *str(csl), "enter")  # RIS -> CSL-JSON
+        await settle(pilot)
+    assert ris.read_text().startswith("TY  - ") and json.loads(csl.read_text())[0]["type"]
+    for written in (ris, csl):
+        again = by_title(load_corpus([written]).papers)
+        assert sorted(again) == sorted([ATTENTION, ATARI, RESNET]), written
+        assert again[ATARI].doi == "10.1038/nature14236" and again[ATARI].authors == ("Volodymyr Mnih",)
+        assert again[ATTENTION].arxiv_id == "1706.03762"
+
+
+def test_the_export_dialog_offers_ris_and_csl_json(snap_compare):
+    from helpers import make_corpus, make_paper
+    from helpers import settle as settle_workers
+    from textual.widgets import Input
+
+    from papertui.cli import make_app
+
+    async def run_before(pilot) -> None:
+        await settle_workers(pilot)
+        await pilot.press("enter", "e")
+        await settle_workers(pilot)
+        for field in pilot.app.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
+
+    corpus = make_corpus(make_paper(ATTENTION, arxiv_id="1706.03762", published="2017-06-12"), make_paper(RESNET, doi="10.1109/CVPR.2016.90"))
+    assert snap_compare(make_app(corpus=corpus), terminal_size=(120, 36), run_before=run_before)

@@ -17,11 +17,13 @@ from textual.widgets import Input, RadioButton, RadioSet, Static
 from papertui.ui.clean_input import CleanInput
 
 
-EXPORT_CHOICES = ("bibtex", "markdown", "json", "links")
+EXPORT_CHOICES = ("bibtex", "markdown", "json", "ris", "csl-json", "links")
 EXPORT_LABELS = {
     "bibtex": ("BibTeX", "@misc entries with eprint and archivePrefix, for LaTeX"),
     "markdown": ("Markdown", "a list of [title](link) with arXiv ids and tags"),
     "json": ("JSON", "every field of each paper, with your marks"),
+    "ris": ("RIS", "entries as Zotero exports them, for any reference manager"),
+    "csl-json": ("CSL-JSON", "CSL items for pandoc --citeproc, Zotero and word processors"),
     "links": ("Links", "one arXiv link a line"),
 }
 
