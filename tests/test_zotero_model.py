@@ -405,3 +405,14 @@ def test_the_export_dialog_offers_ris_and_csl_json(snap_compare):
 
     corpus = make_corpus(make_paper(ATTENTION, arxiv_id="1706.03762", published="2017-06-12"), make_paper(RESNET, doi="10.1109/CVPR.2016.90"))
     assert snap_compare(make_app(corpus=corpus), terminal_size=(120, 36), run_before=run_before)
+
+
+# --- the command line -------------------------------------------------------------------
+
+
+def test_add_says_a_doi_is_accepted_when_an_argument_is_none_of_them(capsys):
+    from papertui.cli import main
+
+    assert main(["add", "not-an-id"]) == 2
+    err = capsys.readouterr().err
+    assert "'not-an-id' is not an arXiv id, URL or DOI; skipped" in err and err.count("\n") == 2

@@ -159,11 +159,21 @@ def _id_or_doi(text: str) -> str | None:
     return (arxiv_id_from_doi(doi) or DOI_MARK + doi) if doi else None
 
 
+def _ids_or_dois_given(arguments: list[str], stderr: TextIO) -> list[str]:
+    """`ids_given` for `add`, whose warning names the DOI it also takes."""
+    import io
+
+    said = io.StringIO()
+    given = ids_given(arguments, _id_or_doi, said)
+    stderr.write(said.getvalue().replace(" is not an arXiv id or URL; skipped", " is not an arXiv id, URL or DOI; skipped"))
+    return given
+
+
 def run_add(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     parser = add_parser()
     parser.add_argument("ids", nargs="+", metavar="ID|URL|DOI")
     args = parser.parse_args(argv)
-    given = ids_given(args.ids, _id_or_doi, stderr)
+    given = _ids_or_dois_given(args.ids, stderr)
     ids = [found for found in given if not found.startswith(DOI_MARK)]
     dois = [found.removeprefix(DOI_MARK) for found in given if found.startswith(DOI_MARK)]
     if not given:
