@@ -319,7 +319,7 @@ def test_the_text_of_zoteros_pdf_is_kept_in_papertuis_data_directory_never_besid
     assert directory_state(library.data_dir) == before  # nothing written in Zotero's data directory
     assert [p.parent for p in texts.root.iterdir()] == [data_dir / "zotero-texts"]
     assert "platypus transformer" in (texts.full_text(paper.local_pdf) or "")
-    assert texts.positions_with(["platypus", "transformer"]) == {7} and texts.positions_with(["wombat"]) == set()
+    assert texts.matching(["platypus", "transformer"]) == [(7, paper.local_pdf)] and texts.matching(["wombat"]) == []
     assert texts.ensure_text(str(tmp_path / "elsewhere.pdf")).startswith("refused")
 
 
@@ -416,3 +416,95 @@ def test_add_says_a_doi_is_accepted_when_an_argument_is_none_of_them(capsys):
     assert main(["add", "not-an-id"]) == 2
     err = capsys.readouterr().err
     assert "'not-an-id' is not an arXiv id, URL or DOI; skipped" in err and err.count("\n") == 2
+
+
+# --- in:zotero and collection: ------------------------------------------------------------
+
+
+def listed(capsys, *argv) -> dict:
+    from papertui.cli import main
+
+    assert main(["list", "--format", "json", *argv]) == 0
+    return {entry["title"]: entry for entry in json.loads(capsys.readouterr().out)}
+
+
+def test_a_running_zoteros_regular_items_with_dois_and_arxiv_ids_and_in_zotero_filters_to_them(tmp_path, write, capsys):
+    """Done when (issue 28): a Zotero data directory, locked by a running Zotero with its latest
+    changes in the -wal, lists its regular items only, and in:zotero filters to them."""
+    library = zotero_library(tmp_path / "Zotero")
+    bib = write("refs.bib", "@article{k, title={A paper only in my BibTeX file}}\n@misc{v, title={Attention Is All You Need}, eprint={1706.03762}, archivePrefix={arXiv}}")
+    with library.zotero_running() as zotero:
+        item = library.add_item("preprint", title="Saved while Zotero runs", DOI="10.48550/arXiv.2406.16845", collections=[3])
+        library.add_note(item)
+        library.add_attachment(None, url="https://arxiv.org/pdf/2001.00001", filename="standalone.pdf")
+        library.commit_into_wal(zotero)
+        assert (library.data_dir / "zotero.sqlite-wal").stat().st_size > 0
+        everything = listed(capsys, str(bib), str(library.data_dir))
+        in_zotero = listed(capsys, "--query", "in:zotero", str(bib), str(library.data_dir))
+        outside = listed(capsys, "--query", "!in:zotero", str(bib), str(library.data_dir))
+    assert sorted(in_zotero) == sorted([ATTENTION, ATARI, RESNET, "Saved while Zotero runs"])  # no note, no attachment
+    assert sorted(outside) == ["A paper only in my BibTeX file"] and len(everything) == 5
+    assert in_zotero[ATARI]["arxiv_id"] == "1312.5602" and in_zotero[ATARI]["doi"] == "10.1038/nature14236"  # the id from the PDF's URL
+    assert in_zotero["Saved while Zotero runs"]["arxiv_id"] == "2406.16845"
+    assert in_zotero["Saved while Zotero runs"]["collections"] == ["Reading group"]
+    assert {source["format"] for source in in_zotero[ATTENTION]["sources"]} == {"bibtex", "zotero-sqlite"}  # merged, and in Zotero
+
+
+@pytest.mark.parametrize(
+    ("query", "titles"),
+    [
+        ("collection:thesis", {ATTENTION, ATARI}),  # Thesis, and Thesis/Related work under it
+        ("collection:RELATED", {ATTENTION}),  # a child's name, any case
+        ('collection:"thesis/related work"', {ATTENTION}),
+        ("collection:thesis/rel", {ATTENTION}),  # the start of a whole path
+        ("collection:reading", {ATTENTION}),
+        ("collection:work", set()),  # names start with it, not contain it
+        ("collection:nature", set()),
+        ("!collection:thesis", {RESNET, "A paper only in my BibTeX file"}),
+        ("collection:reading | collection:thesis", {ATTENTION, ATARI}),
+        ("in:zotero !collection:thesis", {RESNET}),
+        ("!in:zotero | collection:thesis", {ATTENTION, ATARI, "A paper only in my BibTeX file"}),
+    ],
+)
+def test_collection_filters_by_name_at_any_depth_or_by_path_negated_and_joined(tmp_path, write, capsys, query, titles):
+    library = zotero_library(tmp_path / "Zotero")
+    bib = write("refs.bib", "@article{k, title={A paper only in my BibTeX file}}")
+    assert set(listed(capsys, "--query", query, str(bib), str(library.path))) == titles
+
+
+def test_in_and_collection_are_read_as_words_when_they_cannot_be_filters():
+    from papertui.search.query import parse_query
+
+    query = parse_query("in:mendeley")
+    assert query.groups[0][0].kind == "words" and "in:mendeley is not a filter (in:zotero): read as words" in query.notes
+    assert parse_query("IN:Zotero").groups[0][0].kind == "in"
+    assert parse_query('collection:"Thesis/Related Work"').groups[0][0].value == "thesis/related work"
+    assert parse_query("collection:/").empty and parse_query("collection:/").notes
+
+
+async def test_in_zotero_and_full_in_the_app_find_zoteros_papers_and_the_text_of_its_pdfs(tmp_path, write):
+    pytest.importorskip("pypdfium2")
+    import time
+
+    from helpers import settle
+
+    from papertui.cli import make_app
+
+    library, _ = zotero_pdf_paths(tmp_path)
+    bib = write("refs.bib", "@article{k, title={A paper only in my BibTeX file}}")
+    app = make_app(corpus=load_corpus([bib, library.path]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"in:zotero")
+        await settle(pilot)
+        shown = {app.corpus.papers[i].title for i in app.paper_list.rows}
+        assert shown == {"A paper whose PDF only Zotero has", "A paper linked to a file elsewhere"}
+        app._look_at_pdf_files()  # what its timer does every 2 s: the Zotero PDF's text is extracted
+        deadline = time.monotonic() + 10
+        while not app.pdfs.zotero_texts.matching(["platypus"]):
+            assert time.monotonic() < deadline, "no text extracted"
+            await pilot.pause(0.05)
+        await settle(pilot)
+        await pilot.press(*" full:platypus")
+        await settle(pilot)
+        assert [app.corpus.papers[i].title for i in app.paper_list.rows] == ["A paper whose PDF only Zotero has"]

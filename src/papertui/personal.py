@@ -194,7 +194,8 @@ class PersonalFacts:
         return _papers_with_ids(papers, size, ids)
 
     def full_text_mask(self, phrase: str, whole: bool, papers: Sequence[Paper], size: int) -> np.ndarray:
-        """Papers whose PDF text holds `phrase` (`whole`: as written, else each of its words)."""
+        """Papers whose PDF text holds `phrase` (`whole`: as written, else each of its words):
+        the downloaded PDF's, else the one Zotero stored for the paper."""
         import numpy as np
 
         if self.pdfs is None:
@@ -205,7 +206,12 @@ class PersonalFacts:
             text = self.pdfs.full_text(arxiv_id)
             if text is not None and needles and all(needle in text for needle in needles):
                 found.add(arxiv_id)
-        return _papers_with_ids(papers, size, found)
+        mask = _papers_with_ids(papers, size, found)
+        # A paper not downloaded: the text of the PDF Zotero stored for it (pdfs/zotero_pdfs.py).
+        for position, local_pdf in self.pdfs.zotero_texts.matching(needles):
+            if position < size and papers[position].local_pdf == local_pdf:
+                mask[position] = True
+        return mask
 
 
 def find_papers(references: list[str], papers: Sequence[Paper]) -> list[int]:

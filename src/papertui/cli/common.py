@@ -25,7 +25,8 @@ QUERY_HELP = """query language (the same in the app; see the README for more):
   is:downloaded       the PDF is in the library       full:WORDS full:"a phrase"  in the PDF's text
   is:updated          a newer arXiv version than the one starred or read
   like:2406.16845  like:"a title"   papers like it    ~"protein folding"   papers about it, by meaning
-  for:TAG             ranked as "for you", learned from the papers with that tag"""
+  for:TAG             ranked as "for you", learned from the papers with that tag
+  in:zotero           also in your Zotero library     collection:NAME     in a Zotero collection (or path)"""
 
 
 def formats_help() -> str:

@@ -152,6 +152,12 @@ class PdfStore:
                 found[arxiv_id] = pdf
         return found
 
+    def note_change(self) -> None:
+        """What searches read changed outside the listing (Zotero's PDFs' texts): answers
+        cached by `version` are worked out again."""
+        with self._lock:
+            self.version += 1
+
     def forget_listing(self) -> None:
         """papertui itself changed the directory: list it at the next look, even if the
         modification time (coarse on some file systems) looks the same."""

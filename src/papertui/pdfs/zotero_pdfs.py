@@ -75,7 +75,7 @@ class ZoteroTexts:
 
     def note_papers(self, papers: Iterable[tuple[int, str]]) -> None:
         """The corpus's papers that have a Zotero PDF (and none in papertui's library), as
-        (position, local_pdf): what `positions_with` answers from."""
+        (position, local_pdf): what `matching` answers from."""
         found: dict[str, list[int]] = {}
         for position, local_pdf in papers:
             found.setdefault(local_pdf, []).append(position)
@@ -142,13 +142,14 @@ class ZoteroTexts:
             self._texts[stem] = text
         return text
 
-    def positions_with(self, needles: list[str]) -> set[int]:
-        """The noted papers whose Zotero PDF's text holds every one of `needles`."""
+    def matching(self, needles: list[str]) -> list[tuple[int, str]]:
+        """The noted papers whose Zotero PDF's text holds every one of `needles`, as
+        (position, local_pdf): a caller whose corpus changed since checks the position."""
         with self._lock:
             papers = dict(self._papers)
-        found: set[int] = set()
+        found: list[tuple[int, str]] = []
         for local_pdf, positions in papers.items():
-            text = self.full_text(local_pdf)
-            if text is not None and needles and all(needle in text for needle in needles):
-                found.update(positions)
+            text = self.full_text(local_pdf) if needles else None
+            if text is not None and all(needle in text for needle in needles):
+                found += [(position, local_pdf) for position in positions]
         return found

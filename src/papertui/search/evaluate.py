@@ -279,7 +279,7 @@ def filter_mask(
     term: Term, papers: Sequence[Paper], size: int, marks: MarkSource | None, facts: CorpusFacts
 ) -> np.ndarray:
     """The papers a filter term (id, source, author, cat, date, upvotes, has, is, tag, full,
-    citations, influential, venue, has:tldr) selects, before negation."""
+    citations, influential, venue, has:tldr, in:zotero, collection) selects, before negation."""
     if term.kind in PERSONAL_KINDS:
         if marks is None:
             return np.zeros(size, dtype=bool)
@@ -329,4 +329,15 @@ def _paper_test(term: Term) -> Callable[[Paper], bool]:
         return lambda p: value in date_text(p)
     if term.kind == "has":
         return (lambda p: bool(p.arxiv_id)) if value == "id" else has_code
+    if term.kind == "in":  # in:zotero, the only place there is
+        return lambda p: p.in_zotero
+    if term.kind == "collection":
+        return lambda p: any(_in_collection(path, value) for path in p.collections)
     raise ValueError(f"not a filter term: {term}")
+
+
+def _in_collection(path: str, value: str) -> bool:
+    """`collection:NAME` (case-folded): a collection, or one of its parents, whose name starts
+    with it (`related` is in "Thesis/Related work"), or a whole path that does (`thesis/rel`)."""
+    path = path.casefold()
+    return path.startswith(value) or any(name.strip().startswith(value) for name in path.split("/"))

@@ -15,6 +15,8 @@ A query is a conjunction of groups; a group is one term or several joined by ` |
     citations:>=100 influential:>=10   compare Semantic Scholar's counts (`papertui enrich`)
     venue:neurips         part of the venue or journal Semantic Scholar names
     is:starred is:read is:unread is:new  tag:NAME  has:id  has:code  has:tldr
+    in:zotero             also in the user's Zotero library
+    collection:NAME       in a Zotero collection: a name (at any depth) or a path starting so
 
 Parsing never fails: what cannot be read as an operator is read literally, and `notes`
 says so, for the status line.
@@ -47,15 +49,21 @@ FIELD_NAMES = {
     "is": "is",
     "tag": "tag",
     "has": "has",
+    "in": "in",
+    "collection": "collection",
     "full": "full",
     "text": "full",
     "like": "like",
     "for": "for",
 }
 MAX_PHRASE_WORDS = 24
-FILTER_KINDS = ("id", "source", "author", "cat", "date", "upvotes", "citations", "influential", "venue", "is", "tag", "has", "full")
+FILTER_KINDS = (
+    "id", "source", "author", "cat", "date", "upvotes", "citations", "influential", "venue", "is", "tag", "has", "in",
+    "collection", "full",
+)  # fmt: skip
 IS_VALUES = ("starred", "read", "unread", "new", "downloaded", "updated")
 HAS_VALUES = ("id", "code", "tldr")
+IN_VALUES = ("zotero",)
 # Answered by the citation store, which `papertui enrich` and the app fill as they go: like
 # the marks, they change under a query, so their answers are cached by the marks' version.
 # `has:tldr` is a term of its own kind ("tldr") for that reason.
@@ -74,7 +82,7 @@ class Term:
 
     kind: "words" (fuzzy words), "text" (a substring), or a filter: "id", "source", "author",
     "cat", "date", "upvotes", "citations", "influential", "venue", "tldr" (`has:tldr`), "is",
-    "tag", "has".
+    "tag", "has", "in" (`in:zotero`), "collection".
     """
 
     kind: str
@@ -242,7 +250,7 @@ def _term(token: str, notes: list[str]) -> Term | None:
         if name in FIELD_NAMES:
             field, body = FIELD_NAMES[name], match.group(2)
         else:
-            _note(notes, f"'{match.group(1)}:' is not a field, read as words (fields: title: abs: au: cat: id: source: date: upvotes: citations: influential: venue: is: tag: has:)")
+            _note(notes, f"'{match.group(1)}:' is not a field, read as words (fields: title: abs: au: cat: id: source: date: upvotes: citations: influential: venue: is: tag: has: in: collection:)")
     elif match and match.group(1).lower() in FIELD_NAMES:
         _note(notes, f"'{match.group(1)}:' needs a value")
         return None
@@ -341,6 +349,16 @@ def _filter_term(kind: str, value: str, negated: bool, notes: list[str]) -> Term
             return _text_term(f"has {value}", "any", negated, notes)
         if value == "tldr":
             return Term("tldr", value, negated=negated)
+    elif kind == "in":
+        value = value.lower()
+        if value not in IN_VALUES:
+            _note(notes, f"in:{value} is not a filter (in:zotero): read as words")
+            return _text_term(f"in {value}", "any", negated, notes)
+    elif kind == "collection":
+        value = value.casefold().strip().strip("/")
+        if not value:
+            _note(notes, "collection: needs a name: collection:thesis, collection:\"thesis/related work\"")
+            return None
     elif kind in ("tag", "venue"):
         value = value.casefold()
     elif kind == "author":

@@ -46,7 +46,8 @@ QUERY_HELP = (
     ("like:ID  like:\"title\"", "papers like these (m on a paper), most alike first; ids and quoted titles, comma-separated"),
     ("for:TAG", "ranked as \"for you\", learned from the papers with that tag instead of the stars"),
     ("~\"some text\"", "papers about it, by meaning as well as words, best first; mixed with words it ranks within them"),
-    ("full: text:", "in the text of the downloaded PDF: full:ablation (each word), full:\"chain of thought\" (the phrase)"),
+    ("full: text:", "in the text of the downloaded PDF (else the PDF Zotero stored): full:ablation (each word), full:\"chain of thought\" (the phrase)"),
+    ("in:zotero collection:", "also in your Zotero library (Z in the list); in a Zotero collection, at any depth or by its path: collection:thesis, collection:\"thesis/related\""),
 )
 QUERY_NOTE = (
     "A query that cannot be read as written (an unbalanced quote, a lone ! or |) is read "

@@ -91,6 +91,7 @@ class PdfActions(_Base):
             )
             for local_pdf in texts.wanted():
                 texts.ensure_text(local_pdf)
+            self.pdfs.note_change()  # full: answers cached before are worked out again
             self.post_message(self.PdfFilesChanged())
 
         await in_daemon_thread(extract, name="papertui-zotero-pdf-text")
