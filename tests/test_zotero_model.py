@@ -458,8 +458,8 @@ def test_a_running_zoteros_regular_items_with_dois_and_arxiv_ids_and_in_zotero_f
         ('collection:"thesis/related work"', {ATTENTION}),
         ("collection:thesis/rel", {ATTENTION}),  # the start of a whole path
         ("collection:reading", {ATTENTION}),
-        ("collection:work", set()),  # names start with it, not contain it
-        ("collection:nature", set()),
+        # names start with it, not contain it ("Related work"); a venue is no collection
+        ("collection:work | collection:nature | collection:reading", {ATTENTION}),
         ("!collection:thesis", {RESNET, "A paper only in my BibTeX file"}),
         ("collection:reading | collection:thesis", {ATTENTION, ATARI}),
         ("in:zotero !collection:thesis", {RESNET}),
