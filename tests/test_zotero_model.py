@@ -360,6 +360,39 @@ async def test_the_app_extracts_zoteros_pdf_text_after_loading_and_opens_the_pdf
     assert directory_state(library.data_dir) == before
 
 
+async def test_o_opens_the_pdf_stored_in_zotero(tmp_path, monkeypatch):
+    """A paper not in papertui's PDF library but with a PDF in Zotero's storage: `o` opens that
+    file (not the arXiv link), and the paper counts as read."""
+    import time
+
+    from helpers import settle
+
+    from papertui.cli import make_app
+
+    library, papers = zotero_pdf_paths(tmp_path)
+    viewer = tmp_path / "viewer"
+    opened = tmp_path / "opened"
+    viewer.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
+    viewer.chmod(0o755)
+    monkeypatch.setenv("PAPERTUI_PDF_VIEWER", f"{viewer} %s")
+    monkeypatch.setenv("BROWSER", f"{viewer} %s")
+    app = make_app(corpus=load_corpus([library.path]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        paper = next(p for p in app.corpus.papers if p.local_pdf and "storage" in p.local_pdf)
+        app.paper_list.cursor = list(app.paper_list.rows).index(app.corpus.papers.index(paper))
+        app.paper_list.focus()
+        await settle(pilot)
+        await pilot.press("o")
+        deadline = time.monotonic() + 10
+        while not opened.exists():
+            assert time.monotonic() < deadline, "nothing was opened"
+            await pilot.pause(0.05)
+        await settle(pilot)
+        assert opened.read_text().strip().endswith(".pdf") and "storage" in opened.read_text()
+        assert app.marks.get(paper) is not None and app.marks.get(paper).read
+
+
 # --- RIS and CSL-JSON out: the export dialog and list --format -------------------------
 
 

@@ -114,8 +114,14 @@ class PaperActions(_Base):
         on_disk = [(paper, local) for paper in papers if kind == "pdf" and (local := self.pdfs.local(paper.arxiv_id))]
         if on_disk:
             self.open_local_pdfs(on_disk)
+        opened = {id(paper) for paper, _ in on_disk}
+        # Not in papertui's PDF library, but stored in your Zotero library: that file.
+        from_zotero = self.zotero_pdfs_of([paper for paper in papers if id(paper) not in opened]) if kind == "pdf" else []
+        if from_zotero:
+            self.open_zotero_pdfs(from_zotero)
+            opened.update(id(paper) for paper in from_zotero)
         for paper in papers:
-            if not any(paper is local_paper for local_paper, _ in on_disk):
+            if id(paper) not in opened:
                 self._open_link(paper, paper_link(paper, kind), kind)
 
     @work(thread=True, group="open", exit_on_error=False, name="opening the browser", description="open link")
