@@ -11,6 +11,8 @@ from papertui.cli import main
 KEYS = {
     "title", "title_derived", "abstract", "arxiv_id", "abs_url", "pdf_url", "listed", "authors", "categories",
     "published", "upvotes", "github_stars", "comments", "first_seen", "id_resolved_from", "links", "sources", "marks",
+    "version", "citation_count", "influential_citation_count", "reference_count", "tldr", "venue", "year", "doi", "s2_id",
+    "collections", "in_zotero",
 }
 
 
@@ -221,7 +223,7 @@ def test_print_mode_prints_the_chosen_papers(capsys, monkeypatch, seed_corpus, c
         chosen.sort(key=lambda p: p.arxiv_id, reverse=True)
     made = {}
 
-    def fake_make_app(paths, query, print_mode, with_library=True):
+    def fake_make_app(paths, query, print_mode, with_library=True, with_zotero=True):
         made.update(query=query, print_mode=print_mode)
         return FakeApp(chosen)
 

@@ -36,6 +36,7 @@ def paper_record(paper: Paper, marks: Marks | None = None, citations: Citations 
         "comments": paper.comments,
         "first_seen": paper.first_seen,
         "id_resolved_from": paper.resolved_from,
+        "version": paper.version,  # the latest arXiv version known (a number), or null
         "links": list(paper.links),
         "sources": [
             {"file": source.path, "record": source.record, "format": source.format}
