@@ -180,6 +180,27 @@ def arxiv_oai(papers) -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords>{records}</ListRecords></OAI-PMH>\n'
 
 
+def ris(papers) -> str:
+    return "".join(
+        f"TY  - PREP\nTI  - {p['title']}\n" + "".join(f"AU  - {a}\n" for a in p["authors"])
+        + f"AB  - {p['abstract']}\nDA  - {p['published'].replace('-', '/')}\nUR  - https://arxiv.org/abs/{p['id']}\n"
+        f"AN  - arXiv:{p['id']}\nER  - \n\n"
+        for p in papers
+    )
+
+
+def csl_json(papers) -> str:
+    return json.dumps(
+        [
+            {"id": f"item{n}", "type": "article", "title": p["title"], "abstract": p["abstract"],
+             "author": [{"literal": a} for a in p["authors"]], "number": f"arXiv:{p['id']}", "URL": f"https://arxiv.org/abs/{p['id']}",
+             "issued": {"date-parts": [[int(part) for part in p["published"].split("-")]]}}
+            for n, p in enumerate(papers)
+        ],
+        ensure_ascii=False, indent=1,
+    )  # fmt: skip
+
+
 # Each writer, and the fields its format carries.
 WRITERS = {
     "title-pdf-summary": (title_pdf_summary, ["title", "abstract", "id"]),
@@ -191,6 +212,8 @@ WRITERS = {
     "bibtex": (bibtex, ["title", "abstract", "id", "authors", "primary category"]),
     "arxiv-rss": (arxiv_rss, ["title", "abstract", "id", "authors", "categories"]),
     "arxiv-oai": (arxiv_oai, ["title", "abstract", "id", "authors", "published"]),
+    "ris": (ris, ["title", "abstract", "id", "authors", "published"]),
+    "csl-json": (csl_json, ["title", "abstract", "id", "authors", "published"]),
 }
 
 
