@@ -448,14 +448,13 @@ CASES: list[Case] = [
     Case("URLs: many", ("links.py:_URL",), _urls_in, lambda n: repeat("http://a https://b. ", n), 5_000),
     Case("resolve: a long title", ("resolve.py:title_query:\\w+", "resolve.py:_spaced:\\w+"), _resolve_title, lambda n: repeat("a-b ", n), 5_000),
     # Other owners' files.
-    Case("export: Markdown and BibTeX of a long title", ("export.py:_MARKDOWN_SPECIAL", "export.py:_BIBTEX_SPECIAL", "export.py:citation_key:[\\s:/-]+", "export.py:_ascii_word:[^a-z0-9]"), _markdown_line, lambda n: repeat("a_*:/-", n)),
+    Case("export: Markdown and BibTeX of a long title", ("export/markdown.py:_MARKDOWN_SPECIAL", "export/bibtex.py:_BIBTEX_SPECIAL", "export/bibtex.py:citation_key:[\\s:/-]+", "export/bibtex.py:_ascii_word:[^a-z0-9]"), _markdown_line, lambda n: repeat("a_*:/-", n)),
     Case(
-        "export: appending to a .bib of open entries", ("export.py:_ENTRY_KEY", "export.py:_EPRINT"), _bibtex_to_append, lambda n: repeat("@a{", n), 1_000,
-        owner_fix="src/papertui/export.py: _ENTRY_KEY is tried from every `@` and reads to the next comma or space",
+        "export: appending to a .bib of open entries", ("export/bibtex.py:_ENTRY_KEY", "export/bibtex.py:_EPRINT"), _bibtex_to_append, lambda n: repeat("@a{", n), 1_000,
     ),
-    Case("export: eprint fields never closed", ("export.py:_EPRINT",), _bibtex_to_append, lambda n: repeat("eprint = {  ", n)),
-    Case("export: key words", ("export.py:_KEY_WORD",), _key_word, lambda n: repeat("abc ", n)),
-    Case("export: old-style id archive", ("export.py:_OLD_STYLE_ARCHIVE",), _old_style_archive, lambda n: "a" * n),
+    Case("export: eprint fields never closed", ("export/bibtex.py:_EPRINT",), _bibtex_to_append, lambda n: repeat("eprint = {  ", n)),
+    Case("export: key words", ("export/bibtex.py:_KEY_WORD",), _key_word, lambda n: repeat("abc ", n)),
+    Case("export: old-style id archive", ("export/bibtex.py:_OLD_STYLE_ARCHIVE",), _old_style_archive, lambda n: "a" * n),
     Case(
         "recommend: a long number", ("recommend/lexical.py:_WORD",), _paper_terms, lambda n: "1" * n, 600,
     ),

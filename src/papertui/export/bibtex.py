@@ -63,7 +63,9 @@ _NOT_SIGNIFICANT = frozenset(
     "a an the on of in for to with and or towards toward is are do does how what why when can via from by at as we our "
     "your its it this that these into over under about beyond".split()
 )
-_ENTRY_KEY = re.compile(r"@\w+\s*\{\s*([^,\s]+)\s*,")
+# A key holds no brace: tried from every `@` of a .bib of unclosed entries (`@a{@a{…`), `[^,\s]+`
+# read on to the next comma or space each time (n²).
+_ENTRY_KEY = re.compile(r"@\w+\s*\{\s*([^,\s{}]+)\s*,")
 _EPRINT = re.compile(r"\beprint\s*=\s*[{\"]\s*([^}\"\s]+)", re.IGNORECASE)
 
 
