@@ -336,3 +336,25 @@ def test_a_paper_added_without_abstract_or_tldr_says_so_with_its_title(tmp_path)
     assert len(loaded.papers) == 2 and not loaded.warnings
     tldr = with_abstract(papers[0], papers[0], "It says little.")
     assert tldr.abstract == "TL;DR (Semantic Scholar): It says little."
+
+
+async def test_the_apps_export_carries_what_semantic_scholar_said(tmp_path):
+    """BibTeX from the app's export (to a file, and appended to a .bib) names the venue, year
+    and DOI the citations store holds, as `papertui list --format bibtex` does."""
+    from papertui.sources.citations.model import Citations
+    from papertui.ui.prompts import ExportRequest
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        paper = next(p for p in app.corpus.papers if p.arxiv_id)
+        said = Citations(fetched="2026-12-01T00:00:00Z", venue="Neural Information Processing Systems", year=2024, doi="10.5555/neurips.42")
+        app.enricher.citations_of = lambda p: said if p is paper else None
+        written, appended = tmp_path / "out.bib", tmp_path / "library.bib"
+        appended.write_text("@misc{other,\n  title = {Another paper},\n}\n", encoding="utf-8")
+        app._export([paper], "one paper", ExportRequest("bibtex", str(written)))
+        app._export([paper], "one paper", ExportRequest("bibtex", str(appended), append=True))
+        for path in (written, appended):
+            text = path.read_text(encoding="utf-8")
+            assert "@inproceedings{" in text and "booktitle = {Neural Information Processing Systems}" in text, text
+            assert "doi = {10.5555/neurips.42}" in text and "year = {2024}" in text

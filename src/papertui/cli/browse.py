@@ -159,7 +159,7 @@ def run_browser(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         return 130  # left without choosing, as fzf
     if not chosen:
         return 1
-    stdout.write(export(chosen, args.print_format, app.marks.get))
+    stdout.write(export(chosen, args.print_format, app.marks.get, app.enricher.citations_of))
     stdout.flush()
     note_papers_without_pdf_links(chosen, args.print_format, stderr)
     return 0

@@ -293,7 +293,7 @@ class PaperActions(_Base):
     def _export(self, papers: list[Paper], what: str, request: ExportRequest) -> None:
         self._last_export = request.format
         if not request.path:
-            text = export(papers, request.format, self.marks.get)
+            text = export(papers, request.format, self.marks.get, self.enricher.citations_of)
             via = self._copy(text)
             self.notify(f"{what} as {request.format} {via}", title="Exported to the clipboard", markup=False)
             return
@@ -301,14 +301,14 @@ class PaperActions(_Base):
         try:
             if request.append:
                 existing = _existing_text(path)
-                text, skipped = bibtex_to_append(existing, papers)
+                text, skipped = bibtex_to_append(existing, papers, self.enricher.citations_of)
                 _refuse_special(path)
                 with open(path, "a", encoding="utf-8") as file:
                     file.write(text)
             else:
                 skipped = 0
                 _refuse_special(path)
-                path.write_text(export(papers, request.format, self.marks.get), encoding="utf-8")
+                path.write_text(export(papers, request.format, self.marks.get, self.enricher.citations_of), encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or str(error)
             # The dialog comes back with the path as typed, and why it failed.
