@@ -94,6 +94,7 @@ def test_a_decompression_bomb_ends_in_one_line_within_the_memory_budget(bomb_pdf
     run = subprocess.run([sys.executable, "-c", MEASURE], capture_output=True, text=True, env=environ, timeout=120)
     assert run.returncode == 0, run.stderr
     measured = json.loads(run.stdout)
+    print(f"decompression bomb: {measured}")  # with -s: the figures bench/RESULTS.md quotes
     problem = measured["problem"]
     assert problem and "384 MB memory budget" in problem and "PAPERTUI_PDF_TEXT_MEMORY_MB" in problem and "\n" not in problem
     assert measured["child_mb"] <= DEFAULT_MEMORY_MB
