@@ -153,7 +153,7 @@ def test_an_empty_weekend_feed_says_so(capsys, feeds):
 def test_add_by_id_and_url(capsys, feeds):
     code, out, err = run(capsys, "add", "https://arxiv.org/abs/1706.03762v5", "arXiv:1706.03762", "not-an-id")
     assert code == 0
-    assert "'not-an-id' is not an arXiv id or URL; skipped" in err
+    assert "'not-an-id' is not an arXiv id, URL or DOI; skipped" in err
     (entry,) = [json.loads(line) for line in (library_dir() / "added.jsonl").read_text().splitlines()]
     assert entry["id"] == "1706.03762" and entry["title"] == "Attention Is All You Need"
     assert "Ashish Vaswani" in entry["authors"] and entry["categories"][:2] == ["cs.CL", "cs.LG"]

@@ -71,7 +71,7 @@ def test_add_a_doi_asks_crossref_and_an_arxiv_doi_asks_arxiv(monkeypatch, capsys
         server.close()
     assert server.asked == [WORK_DOI, "10.1234/unknown"]  # arXiv's DOI is asked of arXiv
     assert feeds.requests == ["/api/query?id_list=1706.03762&max_results=1"]
-    assert "'not-an-id' is not an arXiv id or URL; skipped" in err
+    assert "'not-an-id' is not an arXiv id, URL or DOI; skipped" in err
     assert "Crossref knows no work with the DOI 10.1234/unknown" in out + err
     entries = read_library_file(data_dir / "library" / "added.jsonl")
     assert sorted(e["title"] for e in entries.values()) == ["Attention Is All You Need", "Lost in the Middle: How Language Models Use Long Contexts"]

@@ -30,15 +30,17 @@ class CommandParser(argparse.ArgumentParser):
         return super().format_help()
 
 
-def ids_given(arguments: Sequence[str], parse: Callable[[str], T | None], stderr: TextIO) -> list[T]:
+def ids_given(
+    arguments: Sequence[str], parse: Callable[[str], T | None], stderr: TextIO, what: str = "an arXiv id or URL"
+) -> list[T]:
     """Each argument (or, for `-`, each line of standard input) read by `parse`, in order and
-    once each; what it cannot read gets a warning line and is skipped."""
+    once each; what it cannot read gets a warning line (naming `what` it reads) and is skipped."""
     given = [line.strip() for line in sys.stdin if line.strip()] if list(arguments) == ["-"] else arguments
     found: list[T] = []
     for text in given:
         value = parse(text)
         if value is None:
-            print(f"{PROG}: warning: {text!r} is not an arXiv id or URL; skipped", file=stderr)
+            print(f"{PROG}: warning: {text!r} is not {what}; skipped", file=stderr)
         elif value not in found:
             found.append(value)
     return found

@@ -161,12 +161,7 @@ def _id_or_doi(text: str) -> str | None:
 
 def _ids_or_dois_given(arguments: list[str], stderr: TextIO) -> list[str]:
     """`ids_given` for `add`, whose warning names the DOI it also takes."""
-    import io
-
-    said = io.StringIO()
-    given = ids_given(arguments, _id_or_doi, said)
-    stderr.write(said.getvalue().replace(" is not an arXiv id or URL; skipped", " is not an arXiv id, URL or DOI; skipped"))
-    return given
+    return ids_given(arguments, _id_or_doi, stderr, what="an arXiv id, URL or DOI")
 
 
 def run_add(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
