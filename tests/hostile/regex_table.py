@@ -358,11 +358,65 @@ def _doi_link(text: str) -> object:
     return paper_key(Paper(title="t", abstract="a", links=(text,)))
 
 
+
+def _zotero_arxiv(text: str) -> object:
+    from papertui.corpus.zotero_items import _arxiv_id
+
+    # an item's archive ID (matched), then its extra and venue (searched), as read_items reads them
+    return _arxiv_id({"archiveID": text, "extra": text, "publicationTitle": text}, None, ())
+
+
+def _zotero_doi_in_extra(text: str) -> object:
+    from papertui.corpus.zotero_items import _doi_in_extra
+
+    return _doi_in_extra(text)
+
+
+def _zotero_date(text: str) -> object:
+    from papertui.corpus.zotero_items import _date
+
+    return _date(text)
+
+
+def _zotero_item_key(text: str) -> object:
+    from pathlib import Path
+
+    from papertui.corpus.zotero_items import _stored_file
+
+    return _stored_file(Path("/data"), text, "storage:paper.pdf")  # the key names the attachment's folder
+
+
+def _zotero_send_doi(text: str) -> object:
+    from papertui.sources.zotero import items
+
+    return items._doi(text), items._doi_of_links([text])  # a DOI field, a link of a paper to send
+
+
+def _zotero_send_date(text: str) -> object:
+    from papertui.sources.zotero.items import from_record
+
+    return from_record({"title": "A title", "published": text})
+
+
+def _zotero_creator(text: str) -> object:
+    from papertui.sources.zotero.items import creator
+
+    return creator(text)
+
+
+def _zotero_initials(text: str) -> object:
+    from papertui.sources.zotero import items
+
+    return items._initials(text, "Doe")  # its first name, unnormalised: creator joins its spaces first
+
+
 M = "search/matching.py"
 Q = "search/query.py"
 L = "corpus/latex.py"
 B = "corpus/bibtex.py"
 T = "corpus/text.py"
+Z = "corpus/zotero_items.py"
+ZS = "sources/zotero/items.py"
 
 CASES: list[Case] = [
     # The filter: a pasted word with no separator, the compound pattern's worst case.
@@ -473,6 +527,37 @@ CASES: list[Case] = [
         _citation_answers, lambda n: "https://doi.org/10.1234/" + "a" * n,
     ),
     Case("citations: doi.org links", ("sources/citations/model.py:_DOI_LINK",), _doi_link, lambda n: "https://doi.org/10.1234/" + "a" * n + " "),
+    # Zotero: the reader (corpus/zotero_items.py) and the items papertui sends (sources/zotero/items.py).
+    Case("zotero: arXiv: then spaces", (f"{Z}:_ARXIV_IN_TEXT",), _zotero_arxiv, lambda n: "arXiv:" + " " * n + "!"),
+    Case("zotero: arXiv: then spaces, repeated", (f"{Z}:_ARXIV_IN_TEXT",), _zotero_arxiv, lambda n: repeat("arXiv:" + " " * 40, n)),
+    Case("zotero: arXiv: and a long id that is not one", (f"{Z}:_ARXIV_IN_TEXT",), _zotero_arxiv, lambda n: "arXiv:" + "a" * n),
+    Case("zotero: many arXiv: ids that are not", (f"{Z}:_ARXIV_IN_TEXT",), _zotero_arxiv, lambda n: repeat("arxiv:a. ", n)),
+    Case("zotero: DOI: in extra, then blanks", (f"{Z}:_DOI_IN_EXTRA",), _zotero_doi_in_extra, lambda n: "DOI:" + repeat(" \t", n) + "x"),
+    Case("zotero: lines of blanks in extra", (f"{Z}:_DOI_IN_EXTRA",), _zotero_doi_in_extra, lambda n: repeat("\n" + " \t" * 20, n)),
+    Case("zotero: DOI: lines that are not", (f"{Z}:_DOI_IN_EXTRA",), _zotero_doi_in_extra, lambda n: repeat("\n DOI: \t 1", n)),
+    Case("zotero: a date that runs on", (f"{Z}:_MULTIPART_DATE",), _zotero_date, lambda n: "2023-06-00" + "1" * n),
+    Case("zotero: date starts, repeated", (f"{Z}:_MULTIPART_DATE",), _zotero_date, lambda n: repeat("2023-", n)),
+    Case("zotero: a long item key", (f"{Z}:_ITEM_KEY",), _zotero_item_key, lambda n: "A" * n),
+    Case("zotero send: a long DOI", (f"{ZS}:_DOI", f"{ZS}:_DOI_LINK"), _zotero_send_doi, lambda n: "10.1234/" + "a" * n + " x"),
+    Case("zotero send: a DOI of digits", (f"{ZS}:_DOI",), _zotero_send_doi, lambda n: "10." + "1" * n),
+    Case("zotero send: a long doi.org link", (f"{ZS}:_DOI_LINK",), _zotero_send_doi, lambda n: "https://doi.org/10.1234/" + "a" * n),
+    Case("zotero send: a date that runs on", (f"{ZS}:_DATE",), _zotero_send_date, lambda n: "2024-01-0" + "1" * n),
+    Case(
+        "zotero send: a name of periods", (f"{ZS}:creator:\\.([^ ])", f"{ZS}:creator:, ?", f"{ZS}:_FIRST_NAME_PARTS", f"{ZS}:_INITIAL"),
+        _zotero_creator, lambda n: "Doe, J" + repeat(".x", n),
+    ),
+    Case(
+        "zotero send: a first name of words, then a dash", (f"{ZS}:_DASH_SPACES", f"{ZS}:_FIRST_NAME_PARTS", f"{ZS}:_INITIAL"),
+        _zotero_creator, lambda n: "Doe, " + repeat("A ", n) + "-",
+    ),
+    Case("zotero send: capitals then a small letter", (f"{ZS}:_ALL_CAPS",), _zotero_creator, lambda n: "Doe, " + "A" * n + "a"),
+    Case("zotero send: periods and spaces", (f"{ZS}:_FIRST_NAME_PARTS", f"{ZS}:creator:\\.([^ ])"), _zotero_creator, lambda n: "Doe, " + repeat(". ", n) + "a"),
+    Case("zotero send: commas", (f"{ZS}:creator:, ?",), _zotero_creator, lambda n: repeat(", ", n) + "a"),
+    Case("zotero send: a run of tabs and no dash", (f"{ZS}:_DASH_SPACES", f"{ZS}:_FIRST_NAME_PARTS"), _zotero_initials, lambda n: "A" + "\t" * n + "B"),
+    Case(
+        "zotero send: words that do not start with a letter", (), _zotero_creator, lambda n: "a" + repeat(" 1", n),
+        owner_fix="creator slices the whole name at each word it steps back over, looking for one that starts with a letter",
+    ),
 ]
 
 

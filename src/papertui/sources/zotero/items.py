@@ -143,7 +143,9 @@ def zotero_item(paper: Sendable, key: str) -> dict[str, Any]:
 _EDGE = " \t\n\r\f\v\u00a0.,/[]:"
 _ALL_CAPS = re.compile(r"^[A-Z\u0400-\u042f]+$")
 _INITIAL = re.compile(r"^-?[A-Z\u0400-\u042f]$")
-_DASH_SPACES = re.compile(r"\s*([\u002d\u00ad\u2010-\u2015\u2212\u2e3a\u2e3b])\s*")
+# From the start of a run of spaces only: tried inside the run too, a run of n with no dash
+# after it would be read n times (n²). The first match is the same: it never starts in a run.
+_DASH_SPACES = re.compile(r"(?<!\s)\s*([\u002d\u00ad\u2010-\u2015\u2212\u2e3a\u2e3b])\s*")
 _FIRST_NAME_PARTS = re.compile(r"(?:[\s.]+|(?=-))")
 
 
