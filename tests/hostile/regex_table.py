@@ -556,7 +556,6 @@ CASES: list[Case] = [
     Case("zotero send: a run of tabs and no dash", (f"{ZS}:_DASH_SPACES", f"{ZS}:_FIRST_NAME_PARTS"), _zotero_initials, lambda n: "A" + "\t" * n + "B"),
     Case(
         "zotero send: words that do not start with a letter", (), _zotero_creator, lambda n: "a" + repeat(" 1", n),
-        owner_fix="creator slices the whole name at each word it steps back over, looking for one that starts with a letter",
     ),
 ]
 

@@ -159,13 +159,12 @@ def creator(name: str) -> dict[str, str]:
         parts = re.split(r", ?", text)
         last, first = parts[0].strip(), parts[1].strip()
     else:
-        last, first = text, ""
         space = len(text)
         while True:  # the last word that starts with a letter: "Jane Doe [UK]" keeps "Doe"
             space = text.rfind(" ", 0, space)
-            last, first = text[space + 1 :], text[: max(space, 0)]
-            if space <= 0 or (last[:1].isalpha()):
+            if space <= 0 or text[space + 1 : space + 2].isalpha():
                 break
+        last, first = text[space + 1 :], text[: max(space, 0)]  # cut once: not at each step back
     if not first or not last:
         return {"name": last or first or text, "creatorType": "author"}
     return {"firstName": _initials(first, last), "lastName": last, "creatorType": "author"}
