@@ -134,9 +134,7 @@ def _wal_with_changes(path: Path, warnings: list[str]) -> Path | None:
 def _connect_immutable(sqlite3: Any, path: Path) -> sqlite3.Connection:
     # `immutable`: no lock is taken and no file is created or written beside the database.
     uri = f"file:{quote(str(path.absolute()))}?mode=ro&immutable=1"
-    connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
-    _harden(connection)
-    return connection
+    return _hardened(sqlite3.connect(uri, uri=True, check_same_thread=False))
 
 
 def _connect_copy(sqlite3: Any, source: BinaryIO, wal: Path, scratch: Path) -> sqlite3.Connection:
@@ -152,16 +150,19 @@ def _connect_copy(sqlite3: Any, source: BinaryIO, wal: Path, scratch: Path) -> s
     with open(copy, "wb") as target:
         shutil.copyfileobj(source, target, 1 << 20)
     # Read-write only because replaying a -wal writes the copy's -shm; query_only follows.
-    connection = sqlite3.connect(str(copy), check_same_thread=False)
-    _harden(connection)
-    return connection
+    return _hardened(sqlite3.connect(str(copy), check_same_thread=False))
 
 
-def _harden(connection: sqlite3.Connection) -> None:
+def _hardened(connection: sqlite3.Connection) -> sqlite3.Connection:
     # A file from anywhere may carry views and triggers: never let them call functions with
     # side effects, and never write through this connection.
-    connection.execute("PRAGMA trusted_schema = OFF")
-    connection.execute("PRAGMA query_only = ON")
+    try:
+        connection.execute("PRAGMA trusted_schema = OFF")
+        connection.execute("PRAGMA query_only = ON")
+    except BaseException:  # a damaged file fails here, before the caller can close it
+        connection.close()
+        raise
+    return connection
 
 
 def _stop_after(connection: sqlite3.Connection, seconds: float) -> None:
