@@ -358,3 +358,24 @@ async def test_the_apps_export_carries_what_semantic_scholar_said(tmp_path):
             text = path.read_text(encoding="utf-8")
             assert "@inproceedings{" in text and "booktitle = {Neural Information Processing Systems}" in text, text
             assert "doi = {10.5555/neurips.42}" in text and "year = {2024}" in text
+
+
+async def test_a_fetch_that_ends_during_a_walk_loads_when_the_walk_is_back(s2) -> None:
+    """A load in the middle of a walk replaced the corpus the walk returns to underneath it
+    (its selection and vectors for the old corpus, its warnings never said)."""
+    app = make_app(corpus=corpus(), query="graph paper")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        loads = []
+        app.load_papers = lambda: loads.append(app.walk.depth)  # type: ignore[method-assign]
+        await pilot.press("enter", "R")
+        await wait_for(pilot, lambda: app.walk.depth == 1 and not app.walk.fetching)
+        await settle(pilot)
+        walked = app.corpus
+        app.reload_library()  # what the end of F does
+        await settle(pilot)
+        assert loads == [] and app.corpus is walked and not app.loading
+        assert any("back from the citation walk" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.walk.depth == 0 and loads == [0]  # loaded now, at the walk's start

@@ -994,6 +994,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         self._show_corpus(place.corpus, place.index, place.query, place.sort_order, place.paper, place.selected, place.similarity)
         if place.citations_column:  # known: no need to look through the corpus again
             self.paper_list.show_citations = True
+        if not self.walk.depth and self._reload_after_walk:  # a fetch ended while walking
+            self.reload_library()
 
     def action_back_or_filter(self) -> None:
         """Esc in the list: back one step of the citation walk, else to the filter bar."""

@@ -127,8 +127,17 @@ class FetchActions(_Base):
         if message.error or message.stopped:
             self.reload_library()  # what a source stored before it failed
 
+    _reload_after_walk = False  # a fetch ended during a citation walk: load when back at its start
+
     def reload_library(self) -> None:
-        """Load the corpus again, with the library (the new papers appear)."""
+        """Load the corpus again, with the library (the new papers appear). During a citation
+        walk it waits for the walk's way back: a load would replace the corpus the walk returns
+        to underneath it (its selection, its vectors, its warnings)."""
+        if self.walk.depth:
+            self._reload_after_walk = True
+            self.notify("The new papers are loaded when you are back from the citation walk (Backspace).", markup=False, timeout=6)
+            return
+        self._reload_after_walk = False
         library = library_dir()
         if self.fetches_into_library and library not in self.paths:
             self.paths.append(library)
