@@ -85,3 +85,25 @@ def test_appending_to_a_bib_skips_what_it_holds_by_id_or_key():
     assert skipped == 1 and "chen2024masked" in added and "1706.03762" not in added
     again, skipped = bibtex_to_append(existing + added, [attention, other])
     assert again == "" and skipped == 2
+
+
+def test_many_papers_of_one_citation_key_get_unique_keys_in_linear_time():
+    """Each clash restarted at suffix a: n papers of one key took n²/2 lookups."""
+    import time
+
+    from papertui.corpus.model import Paper
+    from papertui.export.bibtex import unique_keys
+
+    def papers(n: int) -> list:
+        return [Paper(title="Attention is all you need", abstract="x", authors=("Ashish Vaswani",), published="2017") for _ in range(n)]
+
+    keys = list(unique_keys(papers(30), used=["vaswani2017attention", "vaswani2017attentionb"]))
+    assert keys[:3] == ["vaswani2017attentiona", "vaswani2017attentionc", "vaswani2017attentiond"]
+    assert len(set(keys)) == 30 and keys[-1] == "vaswani2017attention31"
+    times = []
+    for n in (2_000, 16_000):
+        group = papers(n)
+        start = time.perf_counter()
+        list(unique_keys(group))
+        times.append(time.perf_counter() - start)
+    assert times[1] / times[0] < 20, times

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from papertui.corpus.facts import date_key
 from papertui.corpus.model import Paper
@@ -46,17 +46,24 @@ def no_citations(paper: Paper) -> None:
 def bibtex(papers: list[Paper], used: set[str] | None = None, citations_of: Callable[[Paper], Citations | None] = no_citations) -> str:
     """Entries with keys as people cite (`vaswani2017attention`), unique among themselves and
     `used` (the keys a file already holds): a clash gets a, b, c…"""
-    used = set() if used is None else set(used)
-    entries = []
+    keys = unique_keys(papers, used)
+    return "\n".join(bibtex_entry(paper, key, citations_of(paper)) for paper, key in zip(papers, keys))
+
+
+def unique_keys(papers: Iterable[Paper], used: Iterable[str] | None = ()) -> Iterator[str]:
+    """Each paper's citation key, unique among them and `used`: a clash gets a, b, c… (then
+    27, 28…). Each base key goes on from its last suffix: n papers of one key are n steps, not n²."""
+    used = set(used or ())
+    next_suffix: dict[str, int] = {}
     for paper in papers:
         key = base = citation_key(paper)
-        suffix = 0
+        suffix = next_suffix.get(base, 0)
         while key in used:
             suffix += 1
             key = f"{base}{chr(ord('a') + suffix - 1) if suffix <= 26 else suffix}"
+        next_suffix[base] = suffix
         used.add(key)
-        entries.append(bibtex_entry(paper, key, citations_of(paper)))
-    return "\n".join(entries)
+        yield key
 
 
 _NOT_SIGNIFICANT = frozenset(

@@ -9,7 +9,7 @@ import json
 from typing import TYPE_CHECKING, Any, Callable
 
 from papertui.corpus.model import Paper
-from papertui.export.bibtex import citation_key, no_citations
+from papertui.export.bibtex import no_citations, unique_keys
 from papertui.export.citation_fields import date_parts, kind, paper_doi, split_name, venue
 from papertui.links import paper_link
 
@@ -21,16 +21,7 @@ TYPES = {"preprint": "article", "article": "article-journal", "conference": "pap
 
 def csl_json(papers: list[Paper], citations_of: Callable[[Paper], Citations | None] = no_citations) -> str:
     """One JSON array of items; ids unique among them (`vaswani2017attention`, then a, b, …)."""
-    used: set[str] = set()
-    items = []
-    for paper in papers:
-        key = base = citation_key(paper)
-        suffix = 0
-        while key in used:
-            suffix += 1
-            key = f"{base}{chr(ord('a') + suffix - 1) if suffix <= 26 else suffix}"
-        used.add(key)
-        items.append(csl_item(paper, key, citations_of(paper)))
+    items = [csl_item(paper, key, citations_of(paper)) for paper, key in zip(papers, unique_keys(papers))]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
