@@ -209,11 +209,15 @@ class Enricher:
 
     async def _drain_in_daemon_thread(self) -> None:
         # A daemon thread: quitting never waits for a request (up to its timeout).
+        ran_dry = False
         try:
-            await in_daemon_thread(self._drain, name="papertui-citations")
+            ran_dry = await in_daemon_thread(self._drain, name="papertui-citations")
         finally:
-            with self._queue_lock:
-                self._running = False
+            if not ran_dry:  # stopped early: the next want() starts a drain again
+                with self._queue_lock:
+                    self._running = False
+            # Ran dry: _next_job said so under the lock, and a drain started since then is
+            # running now; clearing the flag here would let a third one start beside it.
 
     def _next_job(self) -> _Job | None:
         with self._queue_lock:
@@ -225,7 +229,8 @@ class Enricher:
             self._running = False
             return None
 
-    def _drain(self) -> None:
+    def _drain(self) -> bool:
+        """Ask for the queued papers until none is left (True), or stop early (False)."""
         from papertui.sources.citations.enrich import EnrichReport, enrich, keys_of
         from papertui.sources.citations.store import CitationStore, StoreError
         from papertui.sources.http import FetchError, Stopped
@@ -239,7 +244,7 @@ class Enricher:
             for start in range(0, len(keys), CHUNK):
                 chunk = keys[start : start + CHUNK]
                 if self._quiet():
-                    return
+                    return False
                 if job.explicit and len(keys) > CHUNK:
                     self.app.post_message(self.Progress(start, len(keys)))
                 try:
@@ -249,11 +254,12 @@ class Enricher:
                     error = str(failure)
                     break
                 except Stopped:
-                    return  # the app quits
+                    return False  # the app quits
                 for name in ("asked", "found", "not_found", "unreadable", "fresh", "requests"):
                     setattr(total, name, getattr(total, name) + getattr(report, name))
             found_counts = bool(keys) and any(n is not None for n in self.store.numbers("citation_count", keys))
             self.app.post_message(self.Done(total, job.explicit, error, found_counts))
+        return True
 
     def _quiet(self) -> bool:
         """Wait while keys arrive: importing the HTTP client, reading the store and reading
