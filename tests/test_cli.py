@@ -1,5 +1,6 @@
 import json
 import subprocess
+from types import SimpleNamespace
 import sys
 from pathlib import Path
 
@@ -202,6 +203,7 @@ class FakeApp:
         from papertui.state import MarkStore
 
         self.marks = MarkStore(None)
+        self.enricher = SimpleNamespace(citations_of=lambda paper: None)  # no citations kept
 
     def run(self):
         return self.chosen
