@@ -82,6 +82,7 @@ class PdfActions(_Base):
         from papertui.corpus.stored import read_each
 
         texts = self.pdfs.zotero_texts
+        abandoned = threading.Event()  # a newer corpus's run replaces this one: stop between PDFs
 
         def extract() -> None:
             texts.note_papers(
@@ -90,11 +91,16 @@ class PdfActions(_Base):
                 if paper.local_pdf and self.pdfs.local(paper.arxiv_id, look=False) is None
             )
             for local_pdf in texts.wanted():
+                if abandoned.is_set():
+                    return
                 texts.ensure_text(local_pdf)
             self.pdfs.note_change()  # full: answers cached before are worked out again
             self.post_message(self.PdfFilesChanged())
 
-        await in_daemon_thread(extract, name="papertui-zotero-pdf-text")
+        try:
+            await in_daemon_thread(extract, name="papertui-zotero-pdf-text")
+        finally:
+            abandoned.set()  # cancelled (a new corpus, or quitting): the thread stops at its next PDF
 
     @work(exclusive=True, group="pdf-text", exit_on_error=False, name="extracting PDF text", description="extract text")
     async def extract_missing_texts(self) -> None:
