@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator, Sequence, Union
@@ -14,6 +13,7 @@ from papertui.corpus.model import Corpus, FileReport, Record, Source
 from papertui.corpus.records import MAX_ABSTRACT, MAX_TITLE
 from papertui.corpus.text import counting_removals, decode, is_binary, normalise_lines, printable, utf16_encoding
 from papertui.corpus.standard_input import STDIN, STDIN_NAME, stdin_stream
+from papertui.regular_files import special_kind
 
 # Paths under one of these are shown relative to it (the seeds, the library).
 DisplayRoot = Union[Path, Sequence[Path], None]
@@ -48,22 +48,6 @@ def discover_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
             yield path, unreadable(path)
 
 
-# What each kind of special file is called in the one-line reason it is skipped for.
-_SPECIAL_KINDS = (
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def _special_kind(mode: int) -> str | None:
-    """What a file that is not a regular file is, or None for a regular file."""
-    if stat.S_ISREG(mode):
-        return None
-    return next((name for test, name in _SPECIAL_KINDS if test(mode)), "a special file")
-
-
 def _not_regular(kind: str) -> str:
     return f"{kind}, not a regular file; skipped"
 
@@ -71,7 +55,7 @@ def _not_regular(kind: str) -> str:
 def unreadable(path: Path) -> str | None:
     """Why `path` cannot be loaded, or None when it is a regular file that can be opened."""
     try:
-        kind = _special_kind(os.stat(path).st_mode)
+        kind = special_kind(os.stat(path).st_mode)
         return _not_regular(kind) if kind else None
     except OSError as error:
         if error.errno == errno.ELOOP:
@@ -203,7 +187,7 @@ def _open(path: Path) -> BinaryIO:
     # the kind is then checked on the open file itself, so no swap after `stat` can fool it.
     handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
-        kind = _special_kind(os.fstat(handle).st_mode)
+        kind = special_kind(os.fstat(handle).st_mode)
         if kind:
             raise NotRegularFile(_not_regular(kind))
         if hasattr(os, "set_blocking"):
