@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+import threading
+from typing import Callable, Sequence
 
 from textual.worker import WorkerCancelled, WorkerState
 
@@ -155,3 +156,21 @@ def with_phrase_order(papers: Sequence[Paper], ranked: list[tuple], words: tuple
         level = phrase_level(papers[index], words, rank < ABSTRACT_CHECKS) if words and rank < cap else 0
         leveled.append((-level, *key, index))
     return [index for *_, index in sorted(leveled)]
+
+
+def within_deadline(call: Callable[[], object], seconds: float = 10.0) -> tuple[str, object]:
+    """`call()` where a hang cannot stop the test run: ("value", what it gave) or ("error", what
+    it raised); a failure once `seconds` have passed (a FIFO opened for reading, say)."""
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(("value", call()))
+        except BaseException as error:  # noqa: BLE001 - handed back to the test
+            outcome.append(("error", error))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert outcome, f"still blocked after {seconds} s"
+    return outcome[0]

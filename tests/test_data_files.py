@@ -8,35 +8,18 @@ import json
 import os
 import subprocess
 import sys
-import threading
 
 import pytest
 
-from helpers import make_paper
+from helpers import make_paper, within_deadline
 from papertui.resolve import Answer, ResolveCache
 from papertui.settings import Remembered
 from papertui.state import STATE_FILE, MarkStore, StateError
 
-DEADLINE = 10
 HUGE = "1" + "0" * 400  # a valid JSON number no float can hold
 fifo_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
 
 
-def in_thread(call):
-    """`call()` where a hang cannot stop the run: ("value", v) or ("error", e)."""
-    outcome: list = []
-
-    def run() -> None:
-        try:
-            outcome.append(("value", call()))
-        except BaseException as error:  # noqa: BLE001 - handed back to the test
-            outcome.append(("error", error))
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(DEADLINE)
-    assert outcome, f"still blocked after {DEADLINE} s"
-    return outcome[0]
 
 
 # --- state.json --------------------------------------------------------------------------
@@ -45,11 +28,11 @@ def in_thread(call):
 @fifo_only
 def test_a_fifo_for_the_marks_file_is_one_line_and_never_written_over(tmp_path):
     os.mkfifo(tmp_path / STATE_FILE)
-    kind, store = in_thread(lambda: MarkStore.open(tmp_path))
+    kind, store = within_deadline(lambda: MarkStore.open(tmp_path))
     assert kind == "value"
     assert store.warnings == [f"cannot read the marks file {tmp_path / STATE_FILE}: it is a named pipe (FIFO), not a file; marks are not saved"]
     store.update(make_paper("Quokka smiles explained"), starred=True)
-    kind, error = in_thread(store.save)
+    kind, error = within_deadline(store.save)
     assert kind == "error" and isinstance(error, StateError) and "named pipe" in str(error)
     assert (tmp_path / STATE_FILE).is_fifo()
 
@@ -59,7 +42,7 @@ def test_a_fifo_for_the_lock_file_is_one_line(tmp_path):
     os.mkfifo(tmp_path / f".{STATE_FILE}.lock")
     store = MarkStore.open(tmp_path)
     store.update(make_paper("Quokka smiles explained"), starred=True)
-    kind, error = in_thread(store.save)
+    kind, error = within_deadline(store.save)
     assert kind == "error" and isinstance(error, StateError)
     assert str(error) == f"cannot save marks in {tmp_path}: the lock file {tmp_path / ('.' + STATE_FILE + '.lock')} is a named pipe (FIFO), not a file"
 
@@ -113,7 +96,7 @@ def test_a_hand_edited_similarity_and_a_surrogate_key_neither_raise_nor_stop_sav
 def test_a_fifo_for_the_resolvers_cache_is_one_line_and_never_written_over(data_dir):
     data_dir.mkdir(parents=True)
     os.mkfifo(data_dir / "resolved.json")
-    kind, cache = in_thread(ResolveCache.open)
+    kind, cache = within_deadline(ResolveCache.open)
     assert kind == "value"
     assert cache.warnings == [f"cannot read the resolver's cache {data_dir / 'resolved.json'}: it is a named pipe (FIFO), not a file; it is not used"]
     cache.put("Something new", Answer(None, None, 12.0, "2026-12-06T00:00:00+00:00"))
@@ -151,7 +134,7 @@ def test_a_damaged_settings_file_is_one_line_and_a_fresh_start(tmp_path, content
 def test_a_fifo_for_the_settings_file_is_one_line(tmp_path):
     path = tmp_path / "settings.json"
     os.mkfifo(path)
-    kind, remembered = in_thread(lambda: Remembered(path))
+    kind, remembered = within_deadline(lambda: Remembered(path))
     assert kind == "value" and remembered.problem == f"cannot read {path} (it is a named pipe (FIFO), not a file); starting afresh"
 
 

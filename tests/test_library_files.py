@@ -14,6 +14,7 @@ import pytest
 from papertui.corpus import load_corpus
 from papertui.corpus.model import Record
 from papertui.sources.library import SEEN_FILE, Library, LibraryError, last_opening, note_opening
+from helpers import within_deadline
 
 fifo_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
 DEADLINE = 10
@@ -27,20 +28,6 @@ def entry(number: int) -> bytes:
     return json.dumps({"id": f"2401.{number:05d}", "title": f"Paper number {number}", "abstract": f"Abstract {number}.", "first_seen": "2024-01-01T00:00:00Z"}).encode()
 
 
-def in_thread(call):
-    outcome: list = []
-
-    def run() -> None:
-        try:
-            outcome.append(("value", call()))
-        except BaseException as error:  # noqa: BLE001 - handed back to the test
-            outcome.append(("error", error))
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(DEADLINE)
-    assert outcome, f"still blocked after {DEADLINE} s"
-    return outcome[0]
 
 
 def test_bad_lines_are_skipped_by_number_kept_aside_and_every_later_fetch_works(tmp_path):
@@ -84,14 +71,14 @@ def test_a_surrogate_spelt_in_a_line_does_not_stop_the_rewrite(tmp_path):
 def test_a_fifo_as_a_period_file_or_as_the_bookkeeping_is_one_line_not_a_hang(tmp_path):
     library = Library(tmp_path)
     os.mkfifo(tmp_path / "a.jsonl")
-    kind, error = in_thread(lambda: library.store("a.jsonl", [record(1)]))
+    kind, error = within_deadline(lambda: library.store("a.jsonl", [record(1)]))
     assert kind == "error" and isinstance(error, LibraryError)
     path = tmp_path / "a.jsonl"
     assert str(error) == f"cannot write the library file {path}: {path} is a named pipe (FIFO), not a file"
     assert (tmp_path / "a.jsonl").is_fifo()  # left as it was
 
     os.mkfifo(tmp_path / SEEN_FILE)
-    kind, error = in_thread(lambda: library.store("b.jsonl", [record(1)]))
+    kind, error = within_deadline(lambda: library.store("b.jsonl", [record(1)]))
     assert kind == "error" and str(error).endswith(f"{tmp_path / SEEN_FILE} is a named pipe (FIFO), not a file")
 
 
@@ -106,7 +93,7 @@ def test_a_damaged_state_file_reads_as_empty(tmp_path, content):
         os.mkfifo(tmp_path / "oai.json")
     else:
         (tmp_path / "oai.json").write_bytes(content)
-    kind, value = in_thread(lambda: library.state("oai.json"))
+    kind, value = within_deadline(lambda: library.state("oai.json"))
     assert (kind, value) == ("value", {})
 
 
@@ -120,7 +107,7 @@ def test_a_damaged_opening_file_is_no_opening(tmp_path, content):
         os.mkfifo(tmp_path / "opened.json")
     else:
         (tmp_path / "opened.json").write_bytes(content)
-    assert in_thread(lambda: last_opening(tmp_path)) == ("value", None)
+    assert within_deadline(lambda: last_opening(tmp_path)) == ("value", None)
     if content is not None:
         assert note_opening(tmp_path, "2026-12-06T10:00:00Z") is None
         assert last_opening(tmp_path) == "2026-12-06T10:00:00Z"

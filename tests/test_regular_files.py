@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
 
@@ -14,25 +13,11 @@ from papertui.regular_files import (
     read_regular_bytes,
     read_regular_text,
 )
+from helpers import within_deadline
 
 fifo_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
 
 
-def _in_thread(call, timeout: float = 10.0):
-    """Run `call` where a hang cannot stop the test run: the outcome, or a failure after `timeout`."""
-    outcome: list = []
-
-    def run() -> None:
-        try:
-            outcome.append(("value", call()))
-        except BaseException as error:  # noqa: BLE001 - handed back to the test
-            outcome.append(("error", error))
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    assert outcome, f"still blocked after {timeout} s"
-    return outcome[0]
 
 
 def test_a_regular_file_is_read_whole(tmp_path):
@@ -47,11 +32,11 @@ def test_a_regular_file_is_read_whole(tmp_path):
 def test_a_fifo_is_refused_at_once_naming_it(tmp_path):
     fifo = tmp_path / "config.toml"
     os.mkfifo(fifo)
-    kind, error = _in_thread(lambda: read_regular_bytes(fifo, 1000))
+    kind, error = within_deadline(lambda: read_regular_bytes(fifo, 1000))
     assert kind == "error" and isinstance(error, NotRegularFile) and isinstance(error, OSError)
     assert str(error) == f"{fifo} is a named pipe (FIFO), not a file"
     assert error.strerror == "it is a named pipe (FIFO), not a file"
-    kind, error = _in_thread(lambda: check_regular(fifo))
+    kind, error = within_deadline(lambda: check_regular(fifo))
     assert kind == "error" and isinstance(error, NotRegularFile)
 
 
