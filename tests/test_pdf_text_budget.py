@@ -269,3 +269,17 @@ def test_a_pdf_over_the_budget_is_tried_again_only_under_a_larger_one(bomb_pdf):
     assert "96 MB memory budget" in ensure_text(store, store.local("2401.00001"), TextBudget(96, 30)).problem
     store.forget_listing()
     assert "96 MB" in store.local("2401.00001").no_text
+
+
+def test_pdfium_that_cannot_be_loaded_under_the_budget_is_over_the_budget(tmp_path, monkeypatch):
+    """Under a tight address-space limit, loading pdfium's library itself can fail with ENOMEM
+    (an OSError, not a MemoryError): that is the budget, not a damaged PDF."""
+    fake = tmp_path / "fake-site" / "pypdfium2"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text(
+        "import errno\nraise OSError(errno.ENOMEM, 'Cannot allocate memory', __file__)\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(fake.parent), os.environ.get("PYTHONPATH", "")]))
+    store = library_with(make_pdf("Hello"))
+    said = ensure_text(store, store.local("2401.00001"), TextBudget(200, 30)).problem
+    assert said is not None and "200 MB memory budget" in said and "damaged" not in said, said

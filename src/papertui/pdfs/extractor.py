@@ -16,6 +16,7 @@ saying why there is none with NO_TEXT or NO_EXTRACTOR.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import threading
@@ -83,6 +84,8 @@ def page_texts(path: str, max_pages: int, max_chars: int) -> list[str]:
     except pdfium.PdfiumError as error:
         finish(NO_TEXT, why(str(error)))
     except OSError as error:
+        if error.errno == errno.ENOMEM:
+            raise MemoryError from None
         finish(NO_TEXT, f"cannot read it ({error.strerror or error})")
     pages: list[str] = []
     size = 0
@@ -142,6 +145,10 @@ def main(argv: list[str]) -> None:
         pages = page_texts(path, max_pages, max_chars)
     except MemoryError:
         finish(OUT_OF_MEMORY, "out of memory")
+    except OSError as error:
+        if error.errno == errno.ENOMEM:  # pdfium's library itself cannot be mapped under the budget
+            finish(OUT_OF_MEMORY, "out of memory")
+        finish(NO_TEXT, why(f"{type(error).__name__}: {error}"))
     except Exception as error:  # noqa: BLE001 - pypdfium2 raising what it does not document: one line
         finish(NO_TEXT, why(f"{type(error).__name__}: {error}"))
     finish(0, PAGE_BREAK.join(pages))
