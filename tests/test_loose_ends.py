@@ -144,6 +144,31 @@ async def test_export_to_a_fifo_is_refused_at_once(tmp_path):
             assert warning == f"Not exported: {fifo}: it is a named pipe (FIFO), not a file", what
 
 
+async def test_appending_to_a_bib_too_large_to_be_one_is_refused_without_reading_it(tmp_path, monkeypatch):
+    """The .bib appended to was read whole, whatever its size: a sparse file of 1 GB took the
+    memory. Past the limit the dialog says so and the file is left as it was."""
+    from helpers import settle
+    from papertui.cli import make_app
+    from papertui.ui import actions
+    from papertui.ui.prompts import ExportScreen
+
+    monkeypatch.setattr(actions, "BIB_LIMIT", 1 << 20)
+    huge = tmp_path / "refs.bib"
+    with open(huge, "wb") as file:
+        file.truncate(4 << 20)  # sparse: four times the limit, no disk used
+    app = make_app(query="RaTEScore")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "e")
+        app.screen.query_one("#export-path").value = str(huge)
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        warning = str(app.screen.query_one("#export-warning").render())
+        assert warning == f"Not exported: {huge}: it is larger than 1,048,576 bytes", warning
+    assert huge.stat().st_size == 4 << 20
+
+
 # --- a library line skipped as unreadable is said by the fetch that stores into its file -------
 
 

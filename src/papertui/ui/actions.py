@@ -15,7 +15,7 @@ from textual.app import SuspendNotSupported
 from papertui.corpus.model import Paper
 from papertui.export import bibtex_to_append, export
 from papertui.links import LinkKind, PaperLink, copy_with_pyperclip, open_in_browser, paper_link
-from papertui.regular_files import check_regular, open_regular
+from papertui.regular_files import check_regular, read_regular_text
 from papertui.search.query import parse_query
 from papertui.state import StateError
 from papertui.ui.note_editor import EditorError, NoteEditor, edit_in_editor
@@ -355,12 +355,15 @@ class _NoMarks:
 _EMPTY = _NoMarks()
 
 
+BIB_LIMIT = 256 << 20  # a whole reference library is tens of MB; past this it is no .bib to append to
+
+
 def _existing_text(path: Path) -> str:
     """The .bib appended to, "" when it is not there yet; only a regular file is read (a FIFO
-    would block the app until something writes to it, a device would never end)."""
+    would block the app until something writes to it, a device would never end), and only up
+    to BIB_LIMIT (FileTooLarge, an OSError: the dialog says so)."""
     try:
-        with open_regular(path) as file:
-            return file.read().decode("utf-8")
+        return read_regular_text(path, BIB_LIMIT)
     except FileNotFoundError:
         return ""
 
