@@ -101,3 +101,15 @@ def clock(monkeypatch) -> FakeClock:
     fake = FakeClock()
     monkeypatch.setattr(runs, "Throttle", lambda interval: Throttle(interval, clock=fake.clock, sleep=fake.sleep))
     return fake
+
+
+@pytest.fixture
+def feeds(monkeypatch, clock):
+    """The recorded arXiv and Hugging Face answers on 127.0.0.1, with the fetchers pointed at them."""
+    from fake_feeds import FakeFeeds
+
+    server = FakeFeeds()
+    for name, value in server.environment().items():
+        monkeypatch.setenv(name, value)
+    yield server
+    server.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fake_arxiv import feed
-from fake_feeds import FakeFeeds, Scripted
+from fake_feeds import Scripted
 from helpers import settle
 from papertui import bundled_seeds
 from papertui.cli import main, make_app
@@ -20,13 +20,6 @@ from papertui.sources.library import library_dir
 HF_DAYS = {"2024-10-21": 20, "2024-10-22": 22, "2024-10-23": 10, "2024-10-24": 10, "2024-10-28": 15, "2024-10-29": 19, "2024-10-30": 10, "2024-10-31": 8}
 
 
-@pytest.fixture
-def feeds(monkeypatch, clock):
-    server = FakeFeeds()
-    for name, value in server.environment().items():
-        monkeypatch.setenv(name, value)
-    yield server
-    server.close()
 
 
 async def press_fetch(pilot) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 
 from fake_crossref import WORK_DOI, FakeCrossref
 from papertui.cli import main
@@ -16,15 +15,6 @@ from papertui.sources.library import read_library_file
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture
-def feeds(monkeypatch, clock):
-    from fake_feeds import FakeFeeds
-
-    server = FakeFeeds()
-    for name, value in server.environment().items():
-        monkeypatch.setenv(name, value)
-    yield server
-    server.close()
 
 
 def run(argv: list[str], capsys) -> tuple[int, str, str]:

@@ -19,7 +19,7 @@ from typing import Callable
 
 import pytest
 
-from fake_feeds import OAI_PAGES, FakeFeeds, Scripted
+from fake_feeds import OAI_PAGES, Scripted
 from fake_pdfs import FakePdfServer, PdfAnswer
 from papertui.cli import main
 from papertui.pdfs.download import Wanted, download_pdf
@@ -487,13 +487,6 @@ def test_a_resumption_that_does_not_continue_the_part_starts_over(serve, ranged)
 HARVEST = "cs-start-now-oai_dc"  # the state's name of `fetch oai --set cs`
 
 
-@pytest.fixture
-def feeds(monkeypatch, clock):
-    server = FakeFeeds()
-    for name, value in server.environment().items():
-        monkeypatch.setenv(name, value)
-    yield server
-    server.close()
 
 
 def fetch(capsys, *argv: str) -> tuple[int, str, str]:

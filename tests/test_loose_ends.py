@@ -35,15 +35,6 @@ def test_a_part_that_is_not_a_pdf_goes_with_its_validator():
 # --- the app's F says when a source stored nothing readable -------------------------------------
 
 
-@pytest.fixture
-def feeds(monkeypatch, clock):
-    from fake_feeds import FakeFeeds
-
-    server = FakeFeeds()
-    for name, value in server.environment().items():
-        monkeypatch.setenv(name, value)
-    yield server
-    server.close()
 
 
 async def test_f_says_a_source_that_stored_nothing_readable_failed(feeds, tmp_path, monkeypatch):
