@@ -64,6 +64,7 @@ FILTER_KINDS = (
 IS_VALUES = ("starred", "read", "unread", "new", "downloaded", "updated")
 HAS_VALUES = ("id", "code", "tldr")
 IN_VALUES = ("zotero",)
+CHOICES = {"is": IS_VALUES, "has": HAS_VALUES, "in": IN_VALUES}  # filters that take one of a few words
 # Answered by the citation store, which `papertui enrich` and the app fill as they go: like
 # the marks, they change under a query, so their answers are cached by the marks' version.
 # `has:tldr` is a term of its own kind ("tldr") for that reason.
@@ -335,25 +336,16 @@ def _substring(needle: str, field: str, anchor: str, negated: bool) -> Term:
 
 
 def _filter_term(kind: str, value: str, negated: bool, notes: list[str]) -> Term | None:
-    if kind == "is":
+    if kind in CHOICES:
         value = value.lower()
-        if value not in IS_VALUES:
-            _note(notes, f"is:{value} is not a filter (is:starred, is:read, is:unread, is:new, is:downloaded, is:updated): read as words")
-            return _text_term(f"is {value}", "any", negated, notes)
-        if value == "unread":
+        if value not in CHOICES[kind]:
+            known = ", ".join(f"{kind}:{choice}" for choice in CHOICES[kind])
+            _note(notes, f"{kind}:{value} is not a filter ({known}): read as words")
+            return _text_term(f"{kind} {value}", "any", negated, notes)
+        if kind == "is" and value == "unread":
             value, negated = "read", not negated
-    elif kind == "has":
-        value = value.lower()
-        if value not in HAS_VALUES:
-            _note(notes, f"has:{value} is not a filter (has:id, has:code, has:tldr): read as words")
-            return _text_term(f"has {value}", "any", negated, notes)
-        if value == "tldr":
+        if kind == "has" and value == "tldr":
             return Term("tldr", value, negated=negated)
-    elif kind == "in":
-        value = value.lower()
-        if value not in IN_VALUES:
-            _note(notes, f"in:{value} is not a filter (in:zotero): read as words")
-            return _text_term(f"in {value}", "any", negated, notes)
     elif kind == "collection":
         value = value.casefold().strip().strip("/")
         if not value:
