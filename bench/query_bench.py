@@ -52,7 +52,7 @@ def measure(corpus_dir: Path) -> dict:
     from papertui.search import SearchIndex
     from papertui.search.orders import SORT_ORDERS
     from papertui.search.sorting import Sorter
-    from papertui.state import MarkStore
+    from papertui.marks.store import MarkStore
 
     step = None
     for step in load_and_index([corpus_dir]):

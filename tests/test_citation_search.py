@@ -17,7 +17,7 @@ from fake_s2 import PAPER, FakeS2, arxiv_papers
 from helpers import make_paper
 from papertui.cli import main
 from papertui.export import export
-from papertui.personal import PersonalFacts
+from papertui.marks.personal import PersonalFacts
 from papertui.search import SearchIndex, SearchResult
 from papertui.search.orders import SORT_ORDERS, next_order
 from papertui.search.query import parse_query
@@ -27,7 +27,7 @@ from papertui.sources.citations.enrich import enrich
 from papertui.sources.citations.model import Citations, paper_key
 from papertui.sources.citations.store import CitationStore
 from papertui.sources.http import Throttle
-from papertui.state import MarkStore
+from papertui.marks.store import MarkStore
 
 FETCHED = "2026-12-01T10:00:00Z"
 NOW = datetime(2026, 12, 3, tzinfo=timezone.utc)

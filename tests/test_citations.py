@@ -25,7 +25,7 @@ from papertui.sources.citations.enrich import enrich
 from papertui.sources.citations.model import Citations, GraphPaper, citation_key, paper_key
 from papertui.sources.citations.store import STORE_FILE, CitationStore, StoreError
 from papertui.sources.http import FetchError, Throttle
-from papertui.state import data_dir
+from papertui.storage.files import data_dir
 
 FETCHED = "2026-12-01T10:00:00Z"
 NOW = datetime(2026, 12, 3, tzinfo=timezone.utc)

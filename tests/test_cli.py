@@ -137,7 +137,7 @@ def test_no_progress_when_stderr_is_not_a_terminal(capsys):
 
 
 def test_list_filters_on_marks_saved_in_the_data_directory(capsys, seed_corpus, data_dir):
-    from papertui.state import MarkStore
+    from papertui.marks.store import MarkStore
 
     masked = next(p for p in seed_corpus.papers if p.title.startswith("Masked Thought"))
     teaching = next(p for p in seed_corpus.papers if p.title.startswith("Can LLMs Learn by Teaching"))
@@ -200,7 +200,7 @@ def test_list_says_how_a_malformed_query_was_read(capsys):
 class FakeApp:
     def __init__(self, chosen):
         self.chosen = chosen
-        from papertui.state import MarkStore
+        from papertui.marks.store import MarkStore
 
         self.marks = MarkStore(None)
         self.enricher = SimpleNamespace(citations_of=lambda paper: None)  # no citations kept

@@ -14,7 +14,7 @@ import pytest
 from helpers import make_paper, within_deadline
 from papertui.resolve import Answer, ResolveCache
 from papertui.settings import Remembered
-from papertui.state import STATE_FILE, MarkStore, StateError
+from papertui.marks.store import STATE_FILE, MarkStore, StateError
 
 HUGE = "1" + "0" * 400  # a valid JSON number no float can hold
 fifo_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")

@@ -6,7 +6,7 @@ import json
 
 from helpers import make_paper
 from papertui.export import bibtex_text, export
-from papertui.state import Marks
+from papertui.marks.store import Marks
 
 
 def test_bibtex_with_an_arxiv_id():

@@ -191,7 +191,7 @@ async def test_fewer_toasts_and_a_long_query_note_shown_whole():
 
 
 def test_editor_round_trip_and_its_failures(tmp_path):
-    from papertui.state import tidy_note
+    from papertui.marks.store import tidy_note
     from papertui.ui.note_editor import EditorError, edit_in_editor
 
     editor = tmp_path / "editor"

@@ -30,7 +30,7 @@ from papertui.sources.http import Client, FetchError, Throttle, retry_after
 from papertui.sources.library import Library, library_dir
 from papertui.sources.limits import MB, Limits, limit_settings
 from papertui.sources.runs import Clients, run_plan
-from papertui.state import data_dir as data_directory
+from papertui.storage.files import data_dir as data_directory
 from pdf_writer import make_pdf
 
 

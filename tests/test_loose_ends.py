@@ -225,7 +225,7 @@ def test_a_citations_file_past_the_limit_is_neither_read_nor_written():
 
     from papertui.sources.citations.model import Citations
     from papertui.sources.citations.store import STORE_FILE, CitationStore
-    from papertui.state import data_dir
+    from papertui.storage.files import data_dir
 
     path = data_dir() / STORE_FILE
     path.parent.mkdir(parents=True, exist_ok=True)

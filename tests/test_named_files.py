@@ -135,7 +135,7 @@ def test_a_config_over_a_megabyte_is_refused_in_one_line(tmp_path):
 
 def test_the_depth_check_costs_a_pass_not_a_parse():
     """Measured as a ratio: 8 times the text takes about 8 times as long (not 64)."""
-    from papertui.nesting import toml_too_deep
+    from papertui.storage.nesting import toml_too_deep
 
     def took(n: int) -> float:
         text = "a = [" + '"x.y", ' * n + "]\n" + "[t]\nk = 1.5\n" * n

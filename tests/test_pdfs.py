@@ -18,11 +18,11 @@ from papertui.pdfs.download import Wanted, download_all, download_pdf
 from papertui.pdfs.store import PdfStore, split_version
 from papertui.pdfs.text import ensure_text, extract_text, first_page
 from papertui.pdfs.viewer import choose_viewer, open_pdf
-from papertui.personal import PersonalFacts
+from papertui.marks.personal import PersonalFacts
 from papertui.search import SearchIndex
 from papertui.sources.http import FetchError, Stopped
 from papertui.sources.runs import Clients
-from papertui.state import MarkStore
+from papertui.marks.store import MarkStore
 from pdf_writer import make_pdf
 
 ATTENTION = make_pdf(

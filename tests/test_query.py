@@ -11,7 +11,7 @@ from papertui.search import SearchIndex
 from papertui.search import index as index_module
 from papertui.search.query import Term, date_matches, parse_query
 from papertui.search.vocabulary import word_set
-from papertui.state import MarkStore
+from papertui.marks.store import MarkStore
 from test_search import _mangled
 
 

@@ -10,12 +10,12 @@ import pytest
 
 from helpers import make_corpus, make_paper, settle
 from papertui.cli import main, make_app
-from papertui.personal import PersonalFacts, find_papers
+from papertui.marks.personal import PersonalFacts, find_papers
 from papertui.recommend import semantic
 from papertui.recommend.model import Recommender
 from papertui.search import SearchIndex
 from papertui.search.query import parse_query
-from papertui.state import MarkStore
+from papertui.marks.store import MarkStore
 
 TOPICS = {
     "proteins": [

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from papertui.regular_files import (
+from papertui.storage.regular_files import (
     FileTooLarge,
     NotRegularFile,
     check_regular,

@@ -19,7 +19,7 @@ from helpers import make_paper, settle
 from papertui.cli import main, make_app
 from papertui.corpus import load_corpus
 from papertui.links import arxiv_id_from_url, parse_arxiv_id
-from papertui.state import MarkStore
+from papertui.marks.store import MarkStore
 from terminal import Terminal
 
 ABSTRACT = "A perfectly ordinary abstract, long enough to be recognised as the abstract of a paper."

@@ -6,7 +6,7 @@ import json
 
 from helpers import settle
 from papertui.cli import make_app
-from papertui.state import STATE_FILE, MarkStore
+from papertui.marks.store import STATE_FILE, MarkStore
 from papertui.ui.prompts import ExportScreen, TextPrompt
 from test_app import MASKED, SIZE, instrument, rec  # noqa: F401  (rec is a fixture)
 

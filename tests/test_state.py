@@ -8,7 +8,8 @@ import os
 import pytest
 
 from helpers import make_paper
-from papertui.state import STATE_FILE, MarkStore, StateError, data_dir, paper_key
+from papertui.marks.store import STATE_FILE, MarkStore, StateError, paper_key
+from papertui.storage.files import data_dir
 
 
 def papers():
@@ -169,7 +170,7 @@ def test_mask_finds_marked_papers_by_id_and_title(tmp_path):
 
 
 def test_the_lookup_finds_repeated_and_non_ascii_titles_across_chunks(tmp_path, monkeypatch):
-    import papertui.state as state_module
+    import papertui.marks.store as state_module
 
     monkeypatch.setattr(state_module, "LOOKUP_CHUNK", 2)
     corpus = [
@@ -188,7 +189,7 @@ def test_the_lookup_finds_repeated_and_non_ascii_titles_across_chunks(tmp_path, 
 
 def test_marks_made_by_id_alone_never_share_an_empty_title(data_dir):
     from papertui.corpus.model import Paper
-    from papertui.state import MarkStore
+    from papertui.marks.store import MarkStore
 
     marks = MarkStore.open()
     marks.update(Paper(title="", abstract="", arxiv_id="2401.10006"), starred=True)

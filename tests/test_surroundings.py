@@ -15,7 +15,8 @@ from pathlib import Path
 from test_app import SIZE, instrument, no_clipboard, rec  # noqa: F401 (rec is a fixture)
 
 from helpers import settle
-from papertui import state
+from papertui.marks import store as state
+from papertui.storage import files
 from papertui.cli import make_app
 from papertui.corpus import Corpus, loader
 from papertui.corpus.loader import iter_load
@@ -64,7 +65,7 @@ async def test_a_full_disk_keeps_the_marks_and_leaves_the_state_file_whole(rec, 
         def full(*args, **kwargs):
             raise OSError(errno.ENOSPC, "No space left on device")
 
-        monkeypatch.setattr(state.os, "fsync", full)
+        monkeypatch.setattr(files.os, "fsync", full)
         await pilot.press("r")  # not saved
         await settle(pilot)
         title, message, severity = rec.notes[-1]

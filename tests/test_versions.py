@@ -19,7 +19,8 @@ from papertui.corpus.model import FileReport, Paper, Record, Source
 from papertui.corpus.records import make_record
 from papertui.loading import load_and_index
 from papertui.sources.library import Library, library_dir
-from papertui.state import MarkStore, data_dir
+from papertui.marks.store import MarkStore
+from papertui.storage.files import data_dir
 
 FEEDS = Path(__file__).parent / "feeds"
 RSS = FEEDS / "arxiv-rss-cs.CL-2026-08-13.xml"
@@ -240,7 +241,7 @@ def test_a_hand_edited_seen_version_that_is_no_version_is_none(tmp_path: Path, j
 
 
 def test_personal_facts_answer_is_updated(tmp_path: Path) -> None:
-    from papertui.personal import PersonalFacts
+    from papertui.marks.personal import PersonalFacts
 
     marks = MarkStore(None)
     marks.update(paper("2502.00837", 1, "Quokkas"), read=True)
@@ -410,7 +411,7 @@ def test_s2_without_recommend_or_with_too_large_a_limit_is_a_usage_error(capsys)
 
 def test_the_librarys_versions_reach_the_papers_and_is_updated_finds_them(capsys, monkeypatch, tmp_path: Path) -> None:
     from fake_feeds import FakeFeeds
-    from papertui.personal import PersonalFacts
+    from papertui.marks.personal import PersonalFacts
     from papertui.search import SearchIndex
 
     library = Library()
@@ -454,7 +455,7 @@ def test_the_metadata_snapshot_gives_the_latest_version() -> None:
 
 
 def test_undoing_a_read_at_v3_makes_the_paper_updated_again() -> None:
-    from papertui.undo import MarkHistory
+    from papertui.marks.undo import MarkHistory
 
     marks, history = MarkStore(None), MarkHistory()
     marks.update(paper("2502.00837", 1), starred=True)

@@ -25,7 +25,7 @@ from papertui.sources.zotero import connector as zotero_connector
 from papertui.sources.zotero.connector import Connector
 from papertui.sources.zotero.items import Sendable, creator, from_paper, from_record, note_html, zotero_item
 from papertui.sources.zotero.push import push
-from papertui.state import MarkStore
+from papertui.marks.store import MarkStore
 from pdf_writer import make_pdf
 
 ATOM = Path(__file__).parent / "fixtures" / "arxiv-api-query-testing.atom.xml"

@@ -20,8 +20,9 @@ from papertui.resolve import API_VARIABLE, CACHE_FILE, DEFAULT_API
 from papertui.sources import arxiv, hf, oai
 from papertui.sources.config import CONFIG_VARIABLE, config_path, fetch_plan, read_config
 from papertui.sources.library import Library, last_opening, library_dir
-from papertui.regular_files import open_regular, read_regular_bytes
-from papertui.state import DATA_DIR_VARIABLE, STATE_FILE, data_dir
+from papertui.storage.regular_files import open_regular, read_regular_bytes
+from papertui.marks.store import STATE_FILE
+from papertui.storage.files import DATA_DIR_VARIABLE, data_dir
 
 WARNINGS_SHOWN = 10
 SUMMARY_LIMIT = 256 << 20  # the marks' and the resolver's own limits

@@ -13,7 +13,7 @@ from typing import Any, BinaryIO, Iterable, Iterator
 
 import numpy as np
 
-from papertui.regular_files import open_regular
+from papertui.storage.regular_files import open_regular
 
 ALIGN = 64
 

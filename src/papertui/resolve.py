@@ -28,9 +28,9 @@ from papertui.corpus.records import iso_date
 from papertui.corpus.stored import positions_without_id
 from papertui.corpus.text import clean, printable, valid_unicode
 from papertui.links import parse_arxiv_id
-from papertui.regular_files import read_regular_bytes, shown
+from papertui.storage.regular_files import read_regular_bytes, shown
 from papertui.sources.http import RETRIES, Client, FetchError, Throttle
-from papertui.state import LockError, data_dir, file_lock, move_aside, remove_stale_temp_files, write_atomically
+from papertui.storage.files import LockError, data_dir, file_lock, move_aside, remove_stale_temp_files, write_atomically
 
 DEFAULT_API = "https://export.arxiv.org/api/query"
 API_VARIABLE = "PAPERTUI_ARXIV_API"

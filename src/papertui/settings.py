@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from papertui.corpus.text import strip_controls
-from papertui.nesting import json_too_deep
-from papertui.regular_files import read_regular_text, shown
+from papertui.storage.nesting import json_too_deep
+from papertui.storage.regular_files import read_regular_text, shown
 from papertui.search.orders import SORT_ORDERS
 from papertui.sources.config import config_path, read_config, shown_value
-from papertui.state import data_dir, write_atomically
+from papertui.storage.files import data_dir, write_atomically
 
 REMEMBERED_FILE = "settings.json"
 REMEMBERED_LIMIT = 4 << 20  # 200 queries and the saved searches: a few kilobytes

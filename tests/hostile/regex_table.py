@@ -305,13 +305,13 @@ def _slug(text: str) -> object:
 
 
 def _json_too_deep(text: str) -> object:
-    from papertui.nesting import json_too_deep
+    from papertui.storage.nesting import json_too_deep
 
     return json_too_deep(text, 8)
 
 
 def _toml_too_deep(text: str) -> object:
-    from papertui.nesting import toml_too_deep
+    from papertui.storage.nesting import toml_too_deep
 
     return toml_too_deep(text, 8)
 
@@ -517,8 +517,8 @@ CASES: list[Case] = [
     Case("library: opening time", ("sources/library.py:_ISO_TIME",), _iso_time, lambda n: "2024-01-01T" + "1" * n),
     Case("library: surrogate escapes that are not", ("sources/library.py:_SURROGATE_ESCAPE",), _surrogate_escape, lambda n: repeat("\\ud", n)),
     Case("library: slug", ("sources/library.py:slug:[^A-Za-z0-9.+-]+",), _slug, lambda n: repeat("a!", n)),
-    Case("nesting: JSON strings", ("nesting.py:_JSON_STRING", "nesting.py:_NOT_BRACKET"), _json_too_deep, lambda n: "[" * 10 + repeat('"\\', n)),
-    Case("nesting: TOML strings never closed", ("nesting.py:_TOML_SKIPPED", "nesting.py:_NOT_BRACKET", "nesting.py:_DECIMAL_POINT"), _toml_too_deep, lambda n: "[" * 10 + "." * 10 + repeat("'''\"\"\"#1.1", n)),
+    Case("nesting: JSON strings", ("storage/nesting.py:_JSON_STRING", "storage/nesting.py:_NOT_BRACKET"), _json_too_deep, lambda n: "[" * 10 + repeat('"\\', n)),
+    Case("nesting: TOML strings never closed", ("storage/nesting.py:_TOML_SKIPPED", "storage/nesting.py:_NOT_BRACKET", "storage/nesting.py:_DECIMAL_POINT"), _toml_too_deep, lambda n: "[" * 10 + "." * 10 + repeat("'''\"\"\"#1.1", n)),
     Case("cache: snapshot names", ("cache/entries.py:SNAPSHOT_NAME", "cache/entries.py:BUILDING_NAME"), _snapshot_names, lambda n: ".building-" + "0" * n),
     Case(
         "citations: DOI, URL and id answers",

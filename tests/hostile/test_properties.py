@@ -14,7 +14,7 @@ from papertui.corpus import FORMATS
 from papertui.corpus.model import FileReport
 from papertui.corpus.text import clean, counting_removals, drawable
 from papertui.links import arxiv_id_from_url, parse_arxiv_id
-from papertui.state import Marks, paper_key, title_key
+from papertui.marks.store import Marks, paper_key, title_key
 
 # Any text, lone surrogates included (Hypothesis leaves them out unless asked).
 any_text = st.lists(st.one_of(st.characters(), st.integers(0xD800, 0xDFFF).map(chr)), max_size=60).map("".join)

@@ -7,7 +7,7 @@ from typing import TextIO
 
 from papertui.cache.snapshot import CACHE_DIR_VARIABLE, cache_contents, cache_summary, clear_cache, snapshots_dir
 from papertui.command_line import CommandParser
-from papertui.regular_files import shown
+from papertui.storage.regular_files import shown
 from papertui.terminal_progress import PROG
 
 

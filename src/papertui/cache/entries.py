@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from papertui.regular_files import read_regular_bytes, shown, special_kind
+from papertui.storage.regular_files import read_regular_bytes, shown, special_kind
 
 PACK, META = "arrays.bin", "meta.json"
 MARKER = "written-by-papertui"

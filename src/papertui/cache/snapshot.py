@@ -30,7 +30,7 @@ from papertui import __version__
 from papertui.cache.entries import BUILDING_PREFIX, META, PACK, Survey, delete, is_ours, mark, read_meta, survey, unusable
 from papertui.cache.merge_state import MergeState, merge_state_arrays
 from papertui.packed_arrays import read_pack, write_pack
-from papertui.regular_files import check_regular, shown
+from papertui.storage.regular_files import check_regular, shown
 from papertui.corpus.loader import STDIN, DisplayRoot, discover_files, unreadable
 from papertui.corpus.model import Corpus
 from papertui.corpus.stored import paper_columns, stored_corpus

@@ -23,7 +23,7 @@ COMMANDS = {
     "fetch": ("papertui.sources.commands", "run_fetch"),
     "add": ("papertui.sources.commands", "run_add"),
     "download": ("papertui.pdfs.commands", "run_download"),
-    "mark": ("papertui.marks_command", "run_mark"),
+    "mark": ("papertui.cli.mark", "run_mark"),
     "cache": ("papertui.cache.command", "run_cache"),
     "enrich": ("papertui.cli.enrich", "main"),
     "zotero": ("papertui.cli.zotero", "main"),

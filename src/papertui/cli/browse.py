@@ -17,7 +17,7 @@ from papertui.cli.common import QUERY_HELP, add_paths_arguments, formats_help, n
 from papertui.command_line import CommandParser
 from papertui.corpus.standard_input import STDIN, read_stdin_from
 from papertui.export import EXPORT_FORMATS, export
-from papertui.state import MarkStore, StateError
+from papertui.marks.store import MarkStore, StateError
 from papertui.terminal_progress import PROG
 
 if TYPE_CHECKING:

@@ -33,7 +33,7 @@ PARSERS = {
     "fetch": ("papertui.sources.commands", "fetch_parser"),
     "add": ("papertui.sources.commands", "add_parser"),
     "download": ("papertui.pdfs.commands", "download_parser"),
-    "mark": ("papertui.marks_command", "mark_parser"),
+    "mark": ("papertui.cli.mark", "mark_parser"),
     "cache": ("papertui.cache.command", "cache_parser"),
     "enrich": ("papertui.cli.enrich", "enrich_parser"),
     "completions": ("papertui.cli.completions", "completions_parser"),

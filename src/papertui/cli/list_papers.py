@@ -12,13 +12,13 @@ from papertui.command_line import CommandParser, UsageError
 from papertui.corpus import Corpus
 from papertui.export import FORMAT_HELP, CitationsOf, export, no_citations
 from papertui.pdfs.store import PdfStore
-from papertui.personal import PersonalFacts
+from papertui.marks.personal import PersonalFacts
 from papertui.search import SearchResult
 from papertui.search.query import CITATION_KINDS, Query, parse_query
 from papertui.search.orders import CITATION_ORDERS, SORT_LABELS, SORT_ORDERS
 from papertui.search.sorting import Sorter
 from papertui.sources.library import last_opening
-from papertui.state import MarkStore
+from papertui.marks.store import MarkStore
 from papertui.terminal_progress import PROG
 
 LIST_FORMATS = ("text", "json", "jsonl", "links", "pdf-links", "bibtex", "ris", "csl-json", "markdown")

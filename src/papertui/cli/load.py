@@ -12,7 +12,7 @@ from papertui.corpus import Corpus, iter_load
 from papertui.loading import kept_again, load_and_index, open_cached, open_updated
 from papertui.resolve import ResolveCache, apply_cached
 from papertui.search import SearchIndex
-from papertui.state import MarkStore
+from papertui.marks.store import MarkStore
 from papertui.terminal_progress import PROG, ProgressLine
 
 

@@ -13,7 +13,7 @@ from papertui.corpus.model import Corpus, FileReport, Record, Source
 from papertui.corpus.records import MAX_ABSTRACT, MAX_TITLE
 from papertui.corpus.text import counting_removals, decode, is_binary, normalise_lines, printable, utf16_encoding
 from papertui.corpus.standard_input import STDIN, STDIN_NAME, stdin_stream
-from papertui.regular_files import special_kind
+from papertui.storage.regular_files import special_kind
 
 # Paths under one of these are shown relative to it (the seeds, the library).
 DisplayRoot = Union[Path, Sequence[Path], None]

@@ -25,7 +25,7 @@ from urllib.parse import quote
 from papertui.corpus.model import FileReport, Record
 from papertui.corpus.text import clean
 from papertui.corpus.zotero_items import ZoteroItem, ZoteroLibrary, ZoteroUnreadable, read_items
-from papertui.regular_files import NotRegularFile, open_regular
+from papertui.storage.regular_files import NotRegularFile, open_regular
 
 if TYPE_CHECKING:
     import sqlite3

@@ -29,7 +29,7 @@ from papertui.links import paper_link, pdf_url
 
 if TYPE_CHECKING:
     from papertui.sources.citations.model import Citations
-    from papertui.state import Marks
+    from papertui.marks.store import Marks
 
 EXPORT_FORMATS = ("links", "pdf-links", "bibtex", "ris", "csl-json", "markdown", "json", "jsonl", "text")
 FORMAT_HELP = {

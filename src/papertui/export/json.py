@@ -12,7 +12,7 @@ from papertui.links import abs_url, pdf_url
 if TYPE_CHECKING:
     from papertui.export import CitationsOf, MarksOf
     from papertui.sources.citations.model import Citations
-    from papertui.state import Marks
+    from papertui.marks.store import Marks
 
 # What Semantic Scholar says (`papertui enrich`), null when unknown or never asked.
 CITATION_FIELDS = ("citation_count", "influential_citation_count", "reference_count", "tldr", "venue", "year", "doi", "s2_id")

@@ -11,7 +11,7 @@ from papertui.links import paper_link
 
 if TYPE_CHECKING:
     from papertui.sources.citations.model import Citations
-    from papertui.state import Marks
+    from papertui.marks.store import Marks
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
 

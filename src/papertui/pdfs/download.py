@@ -11,7 +11,7 @@ from typing import Callable
 
 from papertui.pdfs.store import LocalPdf, PdfStore, download_url, split_version
 from papertui.pdfs.text import TextOutcome, ensure_text
-from papertui.regular_files import open_regular
+from papertui.storage.regular_files import open_regular
 from papertui.sources.http import VALIDATOR_SUFFIX, Client, FetchError, Unreachable
 
 PDF_MAGIC = b"%PDF-"

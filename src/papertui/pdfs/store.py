@@ -18,8 +18,8 @@ from pathlib import Path
 
 from papertui.corpus.text import printable
 from papertui.links import parse_arxiv_id
-from papertui.regular_files import open_regular
-from papertui.state import data_dir
+from papertui.storage.regular_files import open_regular
+from papertui.storage.files import data_dir
 
 PDF_DIR = "pdfs"
 PDF_BASE_VARIABLE = "PAPERTUI_ARXIV_PDF"

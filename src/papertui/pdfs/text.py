@@ -34,8 +34,8 @@ from typing import IO, Mapping
 from papertui.corpus.text import printable
 from papertui.pdfs import extractor
 from papertui.pdfs.store import LocalPdf, PdfStore
-from papertui.regular_files import check_regular, open_regular
-from papertui.state import write_atomically
+from papertui.storage.regular_files import check_regular, open_regular
+from papertui.storage.files import write_atomically
 
 MAX_PAGES = 400  # a thesis or a book chapter; past this the rest is not searched
 MAX_CHARS = 4_000_000

@@ -19,8 +19,8 @@ from typing import Iterable
 
 from papertui.corpus.text import printable
 from papertui.pdfs.store import FULL_TEXT_BYTES, NO_TEXT_SUFFIX, TEXT_SUFFIX, LocalPdf, _read_reason
-from papertui.regular_files import open_regular
-from papertui.state import data_dir, write_atomically
+from papertui.storage.regular_files import open_regular
+from papertui.storage.files import data_dir, write_atomically
 
 ZOTERO_TEXT_DIR = "zotero-texts"
 ZOTERO_DATABASE = "zotero.sqlite"

@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from papertui.corpus.model import Paper
-from papertui.regular_files import check_regular
+from papertui.storage.regular_files import check_regular
 
 MODEL = "l2_supercat"
 DIMENSIONS = 256

@@ -22,7 +22,7 @@ from papertui.search.vocabulary import units
 
 if TYPE_CHECKING:
     from papertui.search.index import _State, _WordHits
-    from papertui.state import Marks
+    from papertui.marks.store import Marks
 
 TITLE_HIT = 1 << 10
 EXACT_UNITS = units(1.0)

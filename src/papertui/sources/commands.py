@@ -194,7 +194,7 @@ def _run_recommendations(
     """`fetch s2 --recommend`: one line of outcome; 1 when nothing could be fetched."""
     from papertui.sources.citations.client import MAX_RECOMMENDATIONS
     from papertui.sources.citations.recommended import fetch_recommendations, starred_ids
-    from papertui.state import MarkStore
+    from papertui.marks.store import MarkStore
 
     if not args.recommend:
         raise UsageError("s2 needs --recommend (citation counts come with: papertui enrich)")

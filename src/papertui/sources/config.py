@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from papertui.corpus.text import printable
-from papertui.nesting import toml_too_deep
-from papertui.regular_files import read_regular_text, shown
+from papertui.storage.nesting import toml_too_deep
+from papertui.storage.regular_files import read_regular_text, shown
 
 if sys.version_info >= (3, 11):
     import tomllib

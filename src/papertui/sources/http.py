@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from urllib.request import Request
 
 from papertui import __version__
-from papertui.regular_files import NotRegularFile, read_regular_text, shown, special_kind
+from papertui.storage.regular_files import NotRegularFile, read_regular_text, shown, special_kind
 from papertui.sources.bounded import (
     MAX_HEADER_DIGITS,
     Answer,

@@ -30,9 +30,9 @@ from papertui.corpus.merge import text_key
 from papertui.corpus.model import Record
 from papertui.corpus.text import valid_unicode
 from papertui.corpus.versions import latest, version_number
-from papertui.nesting import json_too_deep
-from papertui.regular_files import FileTooLarge, NotRegularFile, read_regular_bytes, shown
-from papertui.state import LockError, data_dir, file_lock, write_atomically
+from papertui.storage.nesting import json_too_deep
+from papertui.storage.regular_files import FileTooLarge, NotRegularFile, read_regular_bytes, shown
+from papertui.storage.files import LockError, data_dir, file_lock, write_atomically
 
 LIBRARY_DIR = "library"
 SEEN_FILE = ".seen.json"  # hidden: the loader reads every other file of the library

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from papertui.corpus.model import FileReport
 from papertui.corpus.oai_pmh import parse_oai_page
-from papertui.regular_files import read_regular_text, shown
+from papertui.storage.regular_files import read_regular_text, shown
 from papertui.sources.http import Client, FetchError
 from papertui.sources.library import Library, LibraryError, record_key, slug
 from papertui.sources.report import FetchReport, Progress, no_progress

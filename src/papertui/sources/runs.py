@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Callable
 
-from papertui.regular_files import shown
+from papertui.storage.regular_files import shown
 from papertui.sources import arxiv, hf, oai
 from papertui.sources.config import FetchPlan
 from papertui.sources.http import ARXIV_INTERVAL, HF_INTERVAL, Client, Throttle

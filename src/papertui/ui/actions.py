@@ -15,9 +15,9 @@ from textual.app import SuspendNotSupported
 from papertui.corpus.model import Paper
 from papertui.export import bibtex_to_append, export
 from papertui.links import LinkKind, PaperLink, copy_with_pyperclip, open_in_browser, paper_link
-from papertui.regular_files import check_regular, read_regular_text
+from papertui.storage.regular_files import check_regular, read_regular_text
 from papertui.search.query import parse_query
-from papertui.state import StateError
+from papertui.marks.store import StateError
 from papertui.ui.note_editor import EditorError, NoteEditor, edit_in_editor
 from papertui.ui.prompts import ExportRequest, ExportScreen, TextPrompt
 

@@ -27,9 +27,9 @@ from papertui.search.orders import SORT_LABELS, SORT_ORDERS, next_order
 from papertui.search.query import Query, parse_query
 from papertui.sources.library import note_opening
 from papertui.pdfs.store import PdfStore
-from papertui.personal import PersonalFacts
-from papertui.state import MarkStore
-from papertui.undo import MarkHistory
+from papertui.marks.personal import PersonalFacts
+from papertui.marks.store import MarkStore
+from papertui.marks.undo import MarkHistory
 from papertui.settings import Remembered, read_settings
 from papertui.ui.one_frame import repaint_together
 from papertui.ui.actions import PaperActions

@@ -20,7 +20,7 @@ from papertui.corpus.versions import version_note
 from papertui.pdfs.store import LocalPdf, human_size
 from papertui.search import match_spans
 from papertui.sources.citations.model import Citations
-from papertui.state import Marks
+from papertui.marks.store import Marks
 from papertui.ui.keys import PAPER_KEYS
 from papertui.ui.virtual_size import set_virtual_size
 

@@ -23,7 +23,7 @@ from textual.strip import Strip
 from papertui.corpus.model import Paper
 from papertui.corpus.text import drawable
 from papertui.search import match_spans
-from papertui.state import Marks
+from papertui.marks.store import Marks
 from papertui.ui.virtual_size import set_virtual_size
 from papertui.ui.keys import PAPER_KEYS
 

@@ -21,7 +21,7 @@ from papertui.sources.citations.model import GraphPaper, s2_id_of_key
 from papertui.sources.http import FetchError
 from papertui.sources.library import Library
 from papertui.sources.report import FetchReport, Progress, no_progress
-from papertui.state import MarkStore
+from papertui.marks.store import MarkStore
 
 SOURCE = "Semantic Scholar recommendations"
 FOLDER = "s2-recommendations"

@@ -22,10 +22,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from papertui.regular_files import read_regular_bytes
+from papertui.storage.regular_files import read_regular_bytes
 from papertui.sources.citations import answers
 from papertui.sources.citations.model import Citations, parse_iso
-from papertui.state import LockError, data_dir, file_lock, move_aside, remove_stale_temp_files, write_atomically
+from papertui.storage.files import LockError, data_dir, file_lock, move_aside, remove_stale_temp_files, write_atomically
 
 STORE_FILE = "citations.json"
 FORMAT_VERSION = 1

@@ -22,7 +22,7 @@ from typing import Any
 from papertui.corpus.model import Paper
 from papertui.corpus.text import clean, strip_controls
 from papertui.links import abs_url, parse_arxiv_id
-from papertui.state import Marks, normalise_tags, tidy_note
+from papertui.marks.store import Marks, normalise_tags, tidy_note
 
 ARXIV_DOI_PREFIX = "10.48550/arXiv."
 # What a field of an untrusted JSON line may hold: papers are never this long, and a line of

@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 
 from papertui.links import abs_url, pdf_url
 from papertui.pdfs.store import PdfStore
-from papertui.regular_files import read_regular_bytes
+from papertui.storage.regular_files import read_regular_bytes
 from papertui.sources.zotero.connector import Connector, Target, ZoteroRefused, ZoteroUnavailable
 from papertui.sources.zotero.items import Sendable, zotero_item
 

@@ -17,7 +17,7 @@ from papertui.pdfs.store import PdfStore
 from papertui.search.matching import tokenize
 from papertui.search.orders import CITATION_ORDERS
 from papertui.search.query import DATE_OPERATORS, Term, like_references
-from papertui.state import Marks, MarkStore, title_key
+from papertui.marks.store import Marks, MarkStore, title_key
 
 if TYPE_CHECKING:  # numpy and the vectors are imported by the searches that use them, after the first frame
     import numpy as np
@@ -79,7 +79,7 @@ class PersonalFacts:
 
     def _open_citations(self) -> None:
         from papertui.sources.citations.store import STORE_FILE, CitationStore
-        from papertui.state import data_dir
+        from papertui.storage.files import data_dir
 
         path = data_dir() / STORE_FILE
         before = _file_signature(path)

@@ -10,7 +10,7 @@ from typing import TextIO
 from papertui.command_line import CommandParser, UsageError, ids_given
 from papertui.corpus.model import Paper
 from papertui.links import parse_arxiv_id
-from papertui.state import MarkStore, StateError, normalise_tags
+from papertui.marks.store import MarkStore, StateError, normalise_tags
 from papertui.terminal_progress import PROG
 
 

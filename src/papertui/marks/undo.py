@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from papertui.corpus.model import Paper
-from papertui.state import Marks, MarkStore
+from papertui.marks.store import Marks, MarkStore
 
 STEPS_KEPT = 100
 
