@@ -245,3 +245,69 @@ def test_a_background_build_waits_while_keys_arrive_and_stops_when_abandoned():
     assert wait_for_quiet(lambda: 0.0, lambda: False, 0.5, lambda: now[0], sleep) is False and slept == []  # quiet
     stopped = iter([False, False, True])
     assert wait_for_quiet(lambda: now[0], lambda: next(stopped), 0.5, lambda: now[0], sleep) is True  # abandoned
+
+
+# --- "not interested": dismissed papers are negatives, read-and-not-starred weak ones ---------
+
+ANTIBODY_TWINS = [  # two near-duplicates inside the starred topic
+    ("Antibody binding loops predicted from protein sequence", "We predict antibody binding loops and protein complexes from sequence, with residue contacts."),
+    ("Predicting antibody binding loops from protein sequences", "Antibody loops and binding to protein complexes are predicted from sequences and residue contacts."),
+]
+STARRED = [0, 1, 2]  # three protein papers
+DISMISSED, TWIN, PLAIN = 15, 16, 3  # one twin dismissed; the other; a protein paper unlike them
+
+
+@pytest.fixture(scope="module")
+def with_twins():
+    papers = list(corpus().papers)
+    for title, abstract in ANTIBODY_TWINS:
+        papers.append(make_paper(title, abstract, arxiv_id=f"2401.{len(papers) + 10001:05d}", categories=("proteins",)))
+    papers = make_corpus(*papers).papers
+    recommender = Recommender(papers)
+    recommender.build()
+    return papers, recommender
+
+
+def rank_of(scores: np.ndarray, paper: int) -> int:
+    return top(scores, len(scores), leave_out=set(STARRED)).index(paper)
+
+
+def test_a_dismissed_paper_and_its_near_duplicate_fall_in_for_you(with_twins):
+    papers, recommender = with_twins
+    before = recommender.train(STARRED).scores
+    assert rank_of(before, TWIN) < 3  # the twins are among the best without a dismissal
+    model = recommender.train(STARRED, dismissed=[DISMISSED])
+    assert model.dismissed == [DISMISSED] and model.weak == []
+    assert rank_of(model.scores, DISMISSED) == len(papers) - len(STARRED) - 1  # the last of all
+    assert rank_of(model.scores, TWIN) > rank_of(before, TWIN)
+    # measured against a protein paper unlike them, the twin lost ground
+    assert model.scores[TWIN] - model.scores[PLAIN] < before[TWIN] - before[PLAIN]
+
+
+def test_weak_negatives_move_less_than_dismissed_ones(with_twins):
+    _, recommender = with_twins
+    margin = {}
+    for name, kwargs in {"none": {}, "weak": {"weak": [DISMISSED]}, "dismissed": {"dismissed": [DISMISSED]}}.items():
+        scores = recommender.train(STARRED, **kwargs).scores
+        margin[name] = (scores[DISMISSED] - scores[PLAIN], scores[TWIN] - scores[PLAIN])
+    for paper in (0, 1):  # the paper itself, then its twin
+        assert margin["dismissed"][paper] < margin["weak"][paper] < margin["none"][paper], margin
+
+
+def test_negatives_count_past_the_training_sample_and_a_star_wins(with_twins, monkeypatch):
+    from papertui.recommend import model as model_module
+
+    _, recommender = with_twins
+    monkeypatch.setattr(model_module, "TRAINING_PAPERS", 4)  # a sample of 4 others, as at 100k papers
+    before = recommender.train(STARRED).scores
+    after = recommender.train(STARRED, dismissed=[DISMISSED]).scores
+    assert after[TWIN] - after[PLAIN] < before[TWIN] - before[PLAIN]
+    both = recommender.train(STARRED, dismissed=[STARRED[0], DISMISSED], weak=[STARRED[1], DISMISSED])
+    assert both.starred == STARRED and both.dismissed == [DISMISSED] and both.weak == []
+
+
+def test_the_default_call_learns_from_stars_alone(with_twins):
+    _, recommender = with_twins
+    plain = recommender.train(STARRED)
+    explicit = recommender.train(STARRED, dismissed=(), weak=())
+    assert np.array_equal(plain.scores, explicit.scores) and plain.dismissed == [] and plain.weak == []
