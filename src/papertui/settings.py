@@ -1,6 +1,7 @@
 """Settings that stay: the config file's `[app]` and `[keys]` tables (the same TOML file as
 the fetch sources), and what the app remembers between sessions (`settings.json` in the data
-directory: the last sort order and theme, and the last queries typed).
+directory: the last sort order and theme, the last queries typed, the saved searches and when
+each was last opened, for the palette's count of what is new in it).
 
     [app]
     sort = "date"             # the order at start: relevance, corpus, title, date, upvotes, ...
@@ -19,6 +20,7 @@ A file that cannot be read gets one line and the defaults. No Textual here.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -28,6 +30,7 @@ from papertui.storage.nesting import json_too_deep
 from papertui.storage.regular_files import read_regular_text, shown
 from papertui.search.orders import SORT_ORDERS
 from papertui.sources.config import config_path, read_config, shown_value
+from papertui.sources.library import now_iso
 from papertui.storage.files import data_dir, write_atomically
 
 REMEMBERED_FILE = "settings.json"
@@ -92,6 +95,15 @@ def read_settings(themes: Iterable[str], path: Path | None = None) -> Settings:
     return settings
 
 
+def _iso_time(value: str) -> bool:
+    """A time as papertui writes it (`2026-03-14T08:00:00Z`): a hand edit's junk is none."""
+    try:
+        datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return False
+    return True
+
+
 class Remembered:
     """What the app remembers between sessions, in one small JSON file."""
 
@@ -146,10 +158,25 @@ class Remembered:
         saved = self.values.get("saved", {})
         return {strip_controls(k): strip_controls(v) for k, v in saved.items() if isinstance(v, str)} if isinstance(saved, dict) else {}
 
-    def save_search(self, name: str, query: str) -> None:
+    def save_search(self, name: str, query: str, when: str | None = None) -> None:
+        """Keep `query` under `name`; saving counts as opening it (`when`, an ISO time: now)."""
         saved = self.saved_searches
         saved[name] = query
         self.values["saved"] = dict(sorted(saved.items()))
+        self.open_search(name, when)  # saves
+
+    @property
+    def searches_opened(self) -> dict[str, str]:
+        """When each saved search was last opened (ISO times, as papers' first_seen): what the
+        palette counts as new in it is what the library first saw after that."""
+        opened = self.values.get("saved_opened", {})
+        return {k: v for k, v in opened.items() if isinstance(k, str) and isinstance(v, str) and _iso_time(v)} if isinstance(opened, dict) else {}
+
+    def open_search(self, name: str, when: str | None = None) -> None:
+        """The saved search `name` was opened at `when` (now when None)."""
+        opened = self.searches_opened
+        opened[name] = when or now_iso()
+        self.values["saved_opened"] = {k: v for k, v in sorted(opened.items()) if k in self.saved_searches}
         self.save()
 
     def save(self) -> None:

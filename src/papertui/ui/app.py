@@ -41,6 +41,7 @@ from papertui.ui.enrich_worker import Enricher, S2Access
 from papertui.ui.fetch_actions import FetchActions
 from papertui.ui.filter_bar import FilterBar
 from papertui.ui.help_screen import HelpScreen
+from papertui.ui.inbox import SavedSearchCommands, SavedSearchInbox
 from papertui.ui.paper_list import PaperList
 from papertui.ui.prompts import TextPrompt
 from papertui.ui.quiet_collection import QuietCollector
@@ -91,6 +92,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
 
     CSS_PATH = "papertui.tcss"
     TITLE = "papertui"
+    COMMANDS = App.COMMANDS | {SavedSearchCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
@@ -167,6 +169,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         self.enricher = Enricher(self, self.s2, lambda: self.current_paper, lambda: self.last_keystroke)
         self.walk = CitationWalk(self, self.s2, lambda: self.last_keystroke)
         self._return_to: tuple[Paper | None, str] | None = None  # a walk's place, once its filter lands
+        self.inbox = SavedSearchInbox(self)  # what is new in each saved search, for the palette
 
     @cached_property
     def sorter(self) -> Sorter:
@@ -387,6 +390,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
 
     def _loading_finished(self, corpus: Corpus) -> None:
         self.vectors_after_loading()
+        self.inbox.refresh_counts()  # ready before the palette opens
         self.enricher.check_counts(corpus.papers)
         warnings = corpus.warnings + (self._resolver.cache.warnings if self._resolver else [])
         if warnings:
@@ -762,7 +766,11 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
 
         self.push_screen(TextPrompt("Save this filter as", "", f"The filter: {query}", "a name, e.g. morning"), save)
 
-    def use_saved_search(self, query: str) -> None:
+    def open_saved_search(self, name: str) -> None:
+        """The palette's saved search: its filter, and what is new in it counts from now."""
+        query = self.remembered.saved_searches.get(name, "")
+        self.remembered.open_search(name)
+        self.inbox.opened(name)
         self.filter_bar.value = query
         self.filter_bar.cursor_position = len(query)
 
@@ -845,8 +853,6 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         yield SystemCommand("Wider details", "Widen the detail pane (<)", lambda: self.action_resize_detail(4))
         yield SystemCommand("Narrower details", "Narrow the detail pane (>)", lambda: self.action_resize_detail(-4))
         yield SystemCommand("Save this filter as…", "Keep the current filter under a name, for the palette and papertui list --saved", self.action_save_search)
-        for name, query in self.remembered.saved_searches.items():
-            yield SystemCommand(f"Saved search: {name}", query, lambda query=query: self.use_saved_search(query))
         yield SystemCommand("Focus filter", "Move to the filter bar (/)", self.action_focus_filter)
         yield SystemCommand("Clear filter", "Show every paper (Esc in the filter bar)", self.filter_bar.action_clear)
         yield SystemCommand("Focus list", "Move to the paper list (Enter in the filter bar)", self.action_focus_list)
