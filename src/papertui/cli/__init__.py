@@ -28,6 +28,7 @@ COMMANDS = {
     "enrich": ("papertui.cli.enrich", "main"),
     "zotero": ("papertui.cli.zotero", "main"),
     "completions": ("papertui.cli.completions", "main"),
+    "digest": ("papertui.cli.digest", "main"),
 }
 
 

@@ -37,6 +37,7 @@ PARSERS = {
     "cache": ("papertui.cache.command", "cache_parser"),
     "enrich": ("papertui.cli.enrich", "enrich_parser"),
     "completions": ("papertui.cli.completions", "completions_parser"),
+    "digest": ("papertui.cli.digest", "digest_parser"),
 }
 SAVED = "saved"  # an option whose value is a saved search's name (`list --saved NAME`)
 SAVED_FLAG = "--saved-searches"

@@ -1,0 +1,198 @@
+"""`papertui digest`: which new papers go in which section and why, on papers built here and on
+three real days of Hugging Face daily papers fetched from the recorded answers (tests/feeds),
+and the three renderers with hostile titles."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from papertui.cli import main
+from papertui.corpus.model import Paper
+from papertui.digest.mark import parse_since, read_mark
+from papertui.digest.model import Digest, Entry, Section
+from papertui.digest.select import DigestInput, SavedSearch, select
+from papertui.export.digest_html import digest_html
+from papertui.export.digest_markdown import digest_markdown
+from papertui.export.digest_text import digest_text
+
+DAYS = ("--since", "2024-10-21", "--until", "2024-10-23")  # 52 papers, three days
+WATCHED_AUTHOR = "Graham Neubig"
+STARRED = ("2410.13370", "2410.13925", "2410.10812")  # MagicTailor, FiTv2, HART: image generation
+DISMISSED = ("2410.13861", "2410.16271")  # PUMA (visual generation: for you but for the dismissal), FrugalNeRF (48 upvotes)
+MOST_UPVOTED = "2410.16256"  # CompassJudger-1, 51 upvotes
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def sections(markdown: str) -> dict[str, str]:
+    """Each `## Name` of a Markdown digest and the text under it."""
+    found: dict[str, str] = {}
+    name = None
+    for line in markdown.splitlines():
+        if line.startswith("## "):
+            name = line[3:]
+            found[name] = ""
+        elif name is not None:
+            found[name] += line + "\n"
+    return found
+
+
+def ids_in(text: str) -> list[str]:
+    return [part.split(")")[0] for part in text.split("https://arxiv.org/abs/")[1:]]
+
+
+# --- on papers built here ----------------------------------------------------------------------
+
+
+def paper(n: int, title: str = "", *, seen: str | None = "2026-08-14T06:00:00Z", upvotes: int | None = None, authors=("Ann Author",), version=None) -> Paper:
+    return Paper(title=title or f"Paper {n}", abstract=f"About thing {n}.", arxiv_id=f"2608.{n:05d}", authors=authors,
+                 upvotes=upvotes, first_seen=seen, version=version)  # fmt: skip
+
+
+class Watch:
+    """A watch list of one author, with the shape of papertui.marks.watch.WatchList."""
+
+    def __init__(self, author: str) -> None:
+        self.author = author
+
+    def mask(self, papers, size):
+        return np.array([self.author in p.authors for p in papers[:size]], dtype=bool)
+
+    def reason(self, paper):
+        return f"by {self.author}" if self.author in paper.authors else None
+
+
+def given(papers, **changes) -> DigestInput:
+    none = np.zeros(len(papers), dtype=bool)
+    values = dict(papers=papers, since="2026-08-14T00:00:00Z", made="2026-08-14T07:00:00Z", dismissed=none, starred=none, read=none)
+    values.update(changes)
+    return DigestInput(**values)
+
+
+def test_a_paper_is_listed_once_among_the_main_sections_and_saved_searches_say_where_else():
+    papers = [paper(1, upvotes=90, authors=("Zed",)), paper(2, upvotes=50), paper(3, upvotes=10), paper(4, seen="2026-08-01T00:00:00Z", upvotes=500)]
+    saved = [SavedSearch("mine", "thing", [3, 0, 1, 2])]
+    digest = select(given(papers, watch=Watch("Zed"), saved=saved)).digest
+    by_name = {section.name: [entry.paper.arxiv_id for entry in section.entries] for section in digest.sections}
+    assert by_name["Watched"] == ["2608.00001"]
+    assert by_name["Most upvoted"] == ["2608.00002", "2608.00003"]  # not the watched one again, not the old one
+    assert by_name["Saved search: mine"] == ["2608.00001", "2608.00002", "2608.00003"]  # the old paper is not new
+    whys = [entry.why for entry in digest.sections[-1].entries]
+    assert whys[0] == "matches thing; also under Watched" and whys[1] == "matches thing; also under Most upvoted"
+    assert digest.new == 3
+
+
+def test_dismissed_papers_are_in_no_section_and_counted():
+    papers = [paper(1, upvotes=90, authors=("Zed",)), paper(2, upvotes=50, version=3), paper(3, upvotes=10)]
+    dismissed = np.array([True, True, False])
+    updated = np.array([False, True, False])
+    saved = [SavedSearch("all", "x", [0, 1, 2])]
+    digest = select(given(papers, watch=Watch("Zed"), dismissed=dismissed, updated=updated, saved=saved)).digest
+    listed = [entry.paper for section in digest.sections for entry in section.entries]
+    assert listed == [papers[2], papers[2]] and (digest.new, digest.dismissed) == (1, 2)
+
+
+def test_for_you_without_stars_says_how_to_get_it_and_limit_counts_the_rest():
+    papers = [paper(n, upvotes=n) for n in range(1, 8)]
+    digest = select(given(papers, limit=3)).digest
+    for_you, upvoted = digest.sections
+    assert for_you.entries == () and "star papers" in for_you.note
+    assert [e.paper.upvotes for e in upvoted.entries] == [7, 6, 5] and upvoted.more == 4
+    assert "and 4 more" in digest_markdown(digest)
+
+
+def test_new_versions_are_told_once():
+    papers = [paper(1, seen="2020-01-01T00:00:00Z", version=3)]
+    updated = np.array([True])
+    first = select(given(papers, updated=updated, seen_version=lambda p: 2))
+    assert [(s.name, s.entries[0].why) for s in first.digest.sections[1:]] == [("New versions", "now v3; you starred or read v2")]
+    assert first.told_versions == {"2608.00001": 3}
+    again = select(given(papers, updated=updated, told_versions=first.told_versions)).digest
+    assert all(section.name != "New versions" for section in again.sections)
+
+
+def test_since_takes_dates_times_and_spans():
+    now = datetime(2026, 8, 14, 7, 30, tzinfo=timezone.utc)
+    assert parse_since("2026-08-01", now) == "2026-08-01T00:00:00Z"
+    assert parse_since("2026-08-01T09:15+02:00", now) == "2026-08-01T07:15:00Z"
+    assert parse_since("3d", now) == "2026-08-11T07:30:00Z"
+    assert parse_since("12h", now) == "2026-08-13T19:30:00Z"
+    assert parse_since("999999w", now) == "0001-01-01T00:00:00Z"
+    for junk in ("yesterday", "3x", "-3d", "x" * 5000, "2026-13-01"):
+        with pytest.raises(ValueError, match="not a time"):
+            parse_since(junk, now)
+
+
+# --- hostile text ------------------------------------------------------------------------------
+
+HOSTILE = "<script>alert(1)</script> [bold]red[/bold] \x1b]0;pwned\x07\x1b[2J *x* ~~s~~ `c` <img src=http://evil.example/x.png>"
+
+
+def hostile_digest() -> Digest:
+    evil = Paper(title=HOSTILE, abstract="", arxiv_id="2608.00001", authors=(HOSTILE, "B", "C", "D"))
+    return Digest("2026-08-13T07:00:00Z", "2026-08-14T07:00:00Z", 1, 0, (Section("Saved search: " + HOSTILE, (Entry(evil, "matches " + HOSTILE),)),))
+
+
+class Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text = ""
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text += data
+
+
+def html_problems(html: str) -> list[str]:
+    """What makes an HTML digest not self-contained, or unsafe to open."""
+    parser = Elements()
+    parser.feed(html)
+    problems = []
+    for tag, attrs in parser.tags:
+        if tag in ("script", "style", "link", "img", "iframe", "object", "embed", "video", "audio", "source", "form", "base"):
+            problems.append(f"<{tag}>")
+        for name, value in attrs.items():
+            if name.startswith("on") or name in ("src", "srcset", "background", "poster"):
+                problems.append(f"{tag} {name}={value}")
+            if name == "href" and (tag != "a" or not (value or "").startswith("https://arxiv.org/")):
+                problems.append(f"{tag} href={value}")
+            if name == "style" and ("url(" in value or "@import" in value or "expression(" in value):
+                problems.append(f"{tag} style={value}")
+    return problems
+
+
+def test_hostile_titles_come_out_escaped_in_every_format():
+    digest = hostile_digest()
+    html = digest_html(digest)
+    assert html_problems(html) == []
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "\x1b" not in html and "\x07" not in html
+    parser = Elements()
+    parser.feed(html)
+    assert "<script>alert(1)</script>" in parser.text  # shown as text
+    markdown = digest_markdown(digest)
+    assert "\\<script\\>" in markdown and "<script>" not in markdown and "\\[bold\\]" in markdown and "\\~\\~s\\~\\~" in markdown
+    assert "\\*x\\*" in markdown and "\x1b" not in markdown
+    text = digest_text(digest)
+    assert "<script>alert(1)</script> [bold]red[/bold]" in text  # plain text is not markup
+    assert all(ch in "\n" or ch.isprintable() for ch in text), [ch for ch in text if not ch.isprintable() and ch != "\n"]
+    assert "B, C et al." in text and ", D" not in text
+
+
+def test_the_html_problems_check_finds_what_it_looks_for():
+    assert html_problems('<p><script>x</script><img src="https://x/y.png"><a href="https://evil.example/">a</a>'
+                         '<div style="background:url(https://x/y)"></div><link href="https://x/y.css"></p>') == [
+        "<script>", "<img>", "img src=https://x/y.png", "a href=https://evil.example/", "div style=background:url(https://x/y)",
+        "<link>", "link href=https://x/y.css"]  # fmt: skip
