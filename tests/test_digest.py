@@ -196,3 +196,119 @@ def test_the_html_problems_check_finds_what_it_looks_for():
                          '<div style="background:url(https://x/y)"></div><link href="https://x/y.css"></p>') == [
         "<script>", "<img>", "img src=https://x/y.png", "a href=https://evil.example/", "div style=background:url(https://x/y)",
         "<link>", "link href=https://x/y.css"]  # fmt: skip
+
+
+# --- three real days, fetched ------------------------------------------------------------------
+
+
+def mark(ids, **changes) -> None:
+    from papertui.marks.store import MarkStore
+
+    store = MarkStore.open()
+    for arxiv_id in ids:
+        store.update(Paper(title="", abstract="", arxiv_id=arxiv_id), **changes)
+    store.save()
+
+
+@pytest.fixture
+def morning(capsys, feeds, tmp_path, monkeypatch):
+    """Three days fetched, three papers starred, two dismissed, one author watched."""
+    config = tmp_path / "config.toml"
+    config.write_text(f'[watch]\nauthors = ["{WATCHED_AUTHOR}"]\n', encoding="utf-8")
+    monkeypatch.setenv("PAPERTUI_CONFIG", str(config))
+    code, _, err = run(capsys, "fetch", "hf", *DAYS)
+    assert code == 0, err
+    mark(STARRED, starred=True)
+    mark(DISMISSED, dismissed=True)
+    return config
+
+
+def load_library() -> list[Paper]:
+    from papertui.corpus import load_corpus
+    from papertui.sources.library import library_dir
+
+    return load_corpus([library_dir()]).papers
+
+
+def fetched() -> dict[str, dict]:
+    """The fetched papers by arXiv id, as the recorded answers give them."""
+    papers = {}
+    for day in ("2024-10-21", "2024-10-22", "2024-10-23"):
+        for item in json.loads((Path(__file__).parent / "feeds" / "hf-daily" / f"{day}.json").read_text()):
+            papers[item["paper"]["id"]] = item["paper"]
+    return papers
+
+
+def test_the_morning_digest(capsys, morning):
+    code, out, err = run(capsys, "digest", "--limit", "5")
+    assert code == 0, err
+    found = sections(out)
+    assert list(found) == ["Watched", "For you", "Most upvoted"]
+    papers = fetched()
+    by_author = sorted(i for i, p in papers.items() if any(a["name"] == WATCHED_AUTHOR for a in p["authors"]))
+    assert len(by_author) == 3 and sorted(ids_in(found["Watched"])) == by_author
+    assert found["Watched"].count(f"watched author: {WATCHED_AUTHOR}") == 3
+    for_you = ids_in(found["For you"])
+    assert len(for_you) == 5 and not set(for_you) & (set(by_author) | set(STARRED) | set(DISMISSED))
+    assert found["For you"].count("like your starred “") == 5  # the nearest starred paper, by title
+    listed = ids_in(out)
+    assert not set(DISMISSED) & set(listed) and len(listed) == len(set(listed))  # each paper once
+    assert ids_in(found["Most upvoted"])[0] == MOST_UPVOTED and "51 upvotes on Hugging Face" in found["Most upvoted"]
+    assert f"{len(papers) - 2} new papers" in out and "2 dismissed left out" in out
+
+    code, again, err = run(capsys, "digest")
+    assert code == 0 and again.startswith("Nothing new since 20") and again.count("\n") == 1, again
+    assert again.endswith(" UTC: run 'papertui fetch' first, or give --since to look further back.\n")
+    assert read_mark().last == max(p.first_seen for p in load_library())
+
+
+@pytest.fixture
+def words_only(monkeypatch):
+    """For you by words alone: the meaning vectors take a second to build, and
+    test_the_morning_digest has them."""
+    from papertui.recommend import semantic
+
+    monkeypatch.setattr(semantic, "available", lambda: "left out in this test")
+
+
+def test_html_and_text_since_and_saved_searches(capsys, morning, words_only, tmp_path):
+    from papertui.settings import Remembered
+
+    Remembered().save_search("judges", "judge")
+    page = tmp_path / "digest.html"
+    code, out, err = run(capsys, "digest", "--format", "html", "--output", str(page), "--limit", "5")
+    assert (code, out) == (0, ""), err
+    html = page.read_text(encoding="utf-8")
+    assert html_problems(html) == [] and "<table" not in html and "max-width:640px" in html
+    parser = Elements()
+    parser.feed(html)
+    assert [attrs for tag, attrs in parser.tags if tag == "h2"] and "Saved search: judges" in parser.text
+    links = [attrs["href"] for tag, attrs in parser.tags if tag == "a"]
+    assert links and all(link.startswith("https://arxiv.org/abs/") for link in links)
+    assert f"https://arxiv.org/abs/{MOST_UPVOTED}" in links and not {f"https://arxiv.org/abs/{i}" for i in DISMISSED} & set(links)
+    mark_after = read_mark()
+
+    assert run(capsys, "digest", "--format", "text")[1].startswith("Nothing new since ")
+    code, text, err = run(capsys, "digest", "--since", "1d", "--format", "text")  # a look back: the papers again
+    assert code == 0, err
+    lines = text.splitlines()
+    assert "Watched" in lines and "For you" in lines and "Saved search: judges" in lines
+    judges = lines[lines.index("Saved search: judges") + 2 :]
+    assert judges[0].startswith("* CompassJudger-1") and judges[2] == "  matches judge; also under Most upvoted"
+    assert all(line.isprintable() for line in lines)
+    assert read_mark() == mark_after  # --since did not move the mark
+    assert run(capsys, "digest")[1].startswith("Nothing new since ")
+
+
+def test_a_digest_that_cannot_be_written_leaves_the_mark(capsys, morning, words_only, tmp_path):
+    code, out, err = run(capsys, "digest", "--output", str(tmp_path))  # a directory
+    assert code == 1 and err.splitlines()[-1].startswith(f"papertui: error: cannot write the digest to {tmp_path}: ")
+    assert read_mark().last is None
+    code, out, err = run(capsys, "digest", "--format", "text")
+    assert code == 0 and "Watched" in out.splitlines()
+
+
+def test_usage_errors(capsys):
+    for argv in (["--since", "yesterday"], ["--format", "pdf"], ["--limit", "-1"]):
+        code, out, err = run(capsys, "digest", *argv)
+        assert code == 2 and err.count("\n") == 1, (argv, err)

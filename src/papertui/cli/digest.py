@@ -142,12 +142,17 @@ def _saved_searches(stderr: TextIO) -> dict[str, str]:
 
 
 def _watch_list(stderr: TextIO):
-    from papertui.marks.watch import WatchList
+    """The watch list, or None when nothing is watched (then there is no Watched section)."""
+    from papertui.marks.watch import WatchError, WatchList
 
-    watch = WatchList.load()
-    for problem in getattr(watch, "problems", ()):
+    try:
+        watch = WatchList.load()
+    except WatchError as error:
+        print(f"{PROG}: warning: {error}; the digest has no Watched section this time", file=stderr)
+        return None
+    for problem in watch.problems:
         print(f"{PROG}: warning: {problem}", file=stderr)
-    return watch if watch else None
+    return None if watch.empty else watch
 
 
 def _recommender(papers, stderr: TextIO):

@@ -56,7 +56,7 @@ def shortened_authors(authors: tuple[str, ...], shown: int = AUTHORS_SHOWN) -> s
 
 def nothing_new(digest: Digest) -> str:
     """The one line a digest with nothing to list says instead."""
-    since = f" since {digest.since}" if digest.since else ""
+    since = f" since {shown_time(digest.since)}" if digest.since else ""
     hidden = f" ({digest.dismissed:,} dismissed left out)" if digest.dismissed else ""
     return f"Nothing new{since}{hidden}: run 'papertui fetch' first, or give --since to look further back."
 
@@ -64,9 +64,14 @@ def nothing_new(digest: Digest) -> str:
 def heading(digest: Digest) -> tuple[str, str]:
     """The digest's title and the line under it, plain text."""
     title = f"Papers for {digest.made[:10]}"
-    since = f" since {digest.since[:16].replace('T', ' ')} UTC" if digest.since else " (every paper the library fetched)"
+    since = f" since {shown_time(digest.since)}" if digest.since else " (every paper the library fetched)"
     hidden = f" · {digest.dismissed:,} dismissed left out" if digest.dismissed else ""
     return title, f"{digest.new:,} new paper{'' if digest.new == 1 else 's'}{since}{hidden}"
+
+
+def shown_time(when: str) -> str:
+    """`2026-08-14T07:00:00Z` as `2026-08-14 07:00 UTC`."""
+    return f"{when[:16].replace('T', ' ')} UTC"
 
 
 def more_line(section: Section) -> str:
