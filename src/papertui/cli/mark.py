@@ -1,4 +1,4 @@
-"""`papertui mark ID... --star|--unstar|--read|--unread|--tag NAME|--untag NAME`: the app's
+"""`papertui mark ID... --star|--unstar|--read|--unread|--tag NAME|--untag NAME|--dismiss|--undismiss`: the app's
 marks from the shell and from scripts, in the same marks file (merged under its lock, so a
 running app keeps its own changes and sees these)."""
 
@@ -17,7 +17,7 @@ from papertui.terminal_progress import PROG
 def mark_parser() -> argparse.ArgumentParser:
     parser = CommandParser(
         prog=f"{PROG} mark",
-        description="Star, mark read, or tag papers by arXiv id, in the marks file the app uses.",
+        description="Star, mark read, tag or dismiss (not interested) papers by arXiv id, in the marks file the app uses.",
         epilog="IDs: 2406.16845, arXiv:2406.16845v2, hep-th/9901001 or arXiv URLs; - reads them from standard input.\n"
         "exit status: 0 when every id was marked, 1 when the marks could not be saved, 2 on a usage error.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -29,6 +29,12 @@ def mark_parser() -> argparse.ArgumentParser:
     read = parser.add_mutually_exclusive_group()
     read.add_argument("--read", dest="read", action="store_const", const=True, help="mark them read")
     read.add_argument("--unread", dest="read", action="store_const", const=False, help="mark them unread")
+    dismiss = parser.add_mutually_exclusive_group()
+    dismiss.add_argument(
+        "--dismiss", dest="dismissed", action="store_const", const=True,
+        help="not interested: hide them from every list and search but is:dismissed, and learn from them for 'for you'",
+    )
+    dismiss.add_argument("--undismiss", dest="dismissed", action="store_const", const=False, help="show them again")
     parser.add_argument("--tag", action="append", default=[], metavar="NAME", help="add this tag (repeatable)")
     parser.add_argument("--untag", action="append", default=[], metavar="NAME", help="remove this tag (repeatable)")
     return parser
@@ -36,8 +42,8 @@ def mark_parser() -> argparse.ArgumentParser:
 
 def run_mark(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     args = mark_parser().parse_args(argv)
-    if args.starred is None and args.read is None and not args.tag and not args.untag:
-        raise UsageError("say what to mark: --star, --unstar, --read, --unread, --tag NAME or --untag NAME")
+    if args.starred is None and args.read is None and args.dismissed is None and not args.tag and not args.untag:
+        raise UsageError("say what to mark: --star, --unstar, --read, --unread, --tag NAME, --untag NAME, --dismiss or --undismiss")
     ids = ids_given(args.ids, parse_arxiv_id, stderr)
     if not ids:
         print(f"{PROG}: error: no arXiv id to mark", file=stderr)
@@ -57,11 +63,13 @@ def run_mark(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
             changes["starred"] = args.starred
         if args.read is not None:
             changes["read"] = args.read
+        if args.dismissed is not None:
+            changes["dismissed"] = args.dismissed
         if added or removed:
             tags = [tag for tag in (old.tags if old else ()) if tag not in removed]
             changes["tags"] = tags + [tag for tag in added if tag not in tags]
         new = marks.update(paper, **changes)
-        flags = [name for name, on in (("starred", new.starred), ("read", new.read)) if on]
+        flags = [name for name, on in (("starred", new.starred), ("read", new.read), ("dismissed", new.dismissed)) if on]
         shown = " ".join([*flags, *(f"#{tag}" for tag in new.tags)]) or "no marks"
         title = f" {paper.title[:60]}" if paper.title else " (not in the loaded papers; marked by id)"
         print(f"{arxiv_id}: {shown} ·{title}", file=stdout)

@@ -1,5 +1,6 @@
 """What the query language asks beyond the papers' own text, in one place for the search:
-marks (`is:starred`, `is:read`, `tag:`), when papers were first seen (`is:new`), the PDF
+marks (`is:starred`, `is:read`, `tag:`, `is:dismissed`, and the dismissed papers every other
+query hides), the watch list (`is:watched`), when papers were first seen (`is:new`), the PDF
 library (`is:downloaded`, `full:`), similarity (`like:`, `~`) from the recommender once
 its vectors are built, and Semantic Scholar's citations (`citations:`, `influential:`,
 `venue:`, `has:tldr`, and the `citations` and `velocity` orders) from the citation store.
@@ -22,6 +23,7 @@ from papertui.marks.store import Marks, MarkStore, title_key
 if TYPE_CHECKING:  # numpy and the vectors are imported by the searches that use them, after the first frame
     import numpy as np
 
+    from papertui.marks.watch import WatchList
     from papertui.recommend.model import Recommender
     from papertui.sources.citations.store import CitationStore
 
@@ -48,6 +50,23 @@ class PersonalFacts:
         self._recommenders = 0  # how many were set: searches cached for an earlier one are stale
         self._similar: dict[tuple[str, str, int, int], np.ndarray | None] = {}
         self.recommender = recommender
+        self._watch: WatchList | None = None  # read from the config and watch.json when first asked
+        self._watches = 0  # how many were set: `is:watched` answers for an earlier one are stale
+
+    @property
+    def watch(self) -> WatchList:
+        """The watch list: the one set (the app sets it again after `w`), else the config's
+        `[watch]` and the authors watched from the app, read when first needed."""
+        if self._watch is None:
+            from papertui.marks.watch import WatchList
+
+            self._watch = WatchList.load()
+        return self._watch
+
+    @watch.setter
+    def watch(self, watch: WatchList) -> None:
+        self._watch = watch
+        self._watches += 1
 
     @property
     def recommender(self) -> Recommender | None:
@@ -102,9 +121,9 @@ class PersonalFacts:
     def version(self) -> tuple:
         citations = self.citations_version
         if self.pdfs is None:
-            return self.marks.version, 0, self._recommenders, citations
+            return self.marks.version, 0, self._recommenders, citations, self._watches
         self.pdfs.refresh()  # one stat: a file deleted by hand is noticed at the next search
-        return self.marks.version, self.pdfs.version, self._recommenders, citations
+        return self.marks.version, self.pdfs.version, self._recommenders, citations, self._watches
 
     # --- citations --------------------------------------------------------------------
 
@@ -169,7 +188,10 @@ class PersonalFacts:
                 scores = recommender.about(term.value)
             elif term.kind == "for":  # "for you", learned from the papers with this tag
                 tagged = self.marks.mask(papers, size, lambda marks: term.value in marks.tags).nonzero()[0]
-                scores = recommender.train(tagged.tolist()).scores if len(tagged) else None
+                scores = None
+                if len(tagged):
+                    dismissed, weak = self.negatives(papers, size, lambda marks: term.value in marks.tags)
+                    scores = recommender.train(tagged.tolist(), dismissed=dismissed, weak=weak).scores
             else:
                 chosen = find_papers(like_references(term.value), papers)
                 scores = recommender.like(chosen) if chosen else None
@@ -178,9 +200,34 @@ class PersonalFacts:
             self._similar[key] = scores
         return self._similar[key]
 
+    def negatives(self, papers: Sequence[Paper], size: int, liked: Callable[[Marks], bool]) -> tuple[list[int], list[int]]:
+        """What "for you" learns against, beside the papers `liked` chooses: the dismissed
+        papers, and (weak) those read and neither starred, tagged nor dismissed."""
+        dismissed = self.marks.mask(papers, size, lambda marks: marks.dismissed and not liked(marks)).nonzero()[0]
+        weak = self.marks.mask(
+            papers, size, lambda marks: marks.read and not (marks.starred or marks.tags or marks.dismissed or liked(marks))
+        ).nonzero()[0]
+        return dismissed.tolist(), weak.tolist()
+
     @property
     def new_since(self) -> str | None:
         return self.marks.new_since
+
+    @property
+    def dismissed_count(self) -> int:
+        return self.marks.dismissed_count
+
+    @property
+    def dismissed_version(self) -> int:
+        return self.marks.dismissed_version
+
+    def dismissed_mask(self, papers: Sequence[Paper], size: int) -> np.ndarray:
+        """`is:dismissed`, and what every other query hides."""
+        return self.marks.dismissed_mask(papers, size)
+
+    def watched_mask(self, papers: Sequence[Paper], size: int) -> np.ndarray:
+        """`is:watched`: by a watched author, or with a watched word in the title or abstract."""
+        return self.watch.mask(papers, size)
 
     def mask(self, papers: Sequence[Paper], size: int, wanted: Callable[[Marks], bool]) -> np.ndarray:
         return self.marks.mask(papers, size, wanted)

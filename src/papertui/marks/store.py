@@ -1,4 +1,4 @@
-"""Stars, read marks, tags and notes, kept on disk across sessions.
+"""Stars, read marks, tags, notes and dismissals ("not interested"), kept on disk across sessions.
 
 One JSON file in the data directory (`platformdirs.user_data_dir("papertui")`, or
 `$PAPERTUI_DATA_DIR`). A paper's marks are found by its arXiv id, or by its normalised title,
@@ -49,10 +49,12 @@ class Marks:
     changed: float = 0.0  # when last changed (seconds since the epoch)
     # The arXiv version the paper had when it was last starred or read (None: not known then).
     seen_version: int | None = None
+    # "Not interested": hidden from every search that does not ask for `is:dismissed`.
+    dismissed: bool = False
 
     @property
     def empty(self) -> bool:
-        return not (self.starred or self.read or self.tags or self.note)
+        return not (self.starred or self.read or self.tags or self.note or self.dismissed)
 
     def updated_in(self, version: int | None) -> bool:
         """Whether a paper now at arXiv `version` is newer than when it was starred or read."""
@@ -63,7 +65,7 @@ class Marks:
         data: dict[str, Any] = {"title": valid_unicode(self.title)}
         if self.arxiv_id:
             data["arxiv_id"] = self.arxiv_id
-        for name in ("starred", "read"):
+        for name in ("starred", "read", "dismissed"):
             if getattr(self, name):
                 data[name] = True
         if self.tags:
@@ -88,6 +90,7 @@ class Marks:
             arxiv_id=arxiv_id if isinstance(arxiv_id, str) and arxiv_id else None,
             starred=data.get("starred") is True,
             read=data.get("read") is True,
+            dismissed=data.get("dismissed") is True,  # a hand edit's "yes" or 1 is no dismissal
             tags=normalise_tags(tags),
             note=strip_controls(data["note"]) if isinstance(data.get("note"), str) else "",
             changed=_seconds(data.get("changed")),
@@ -229,6 +232,10 @@ class MarkStore:
         self._by_title: dict[str, str] = {}
         self._lock = threading.RLock()
         self._lookup = PaperLookup()
+        self._dismissed: set[str] = set()  # keys of dismissed papers: every search hides them
+        # Grows whenever the dismissed papers change (and only then): plain searches, which do
+        # not depend on the other marks, keep their cached answers across a star.
+        self.dismissed_version = 0
 
     @classmethod
     def open(cls, directory: Path | None = None) -> MarkStore:
@@ -293,6 +300,26 @@ class MarkStore:
                         chosen[index] = True
             return chosen
 
+    @property
+    def dismissed_count(self) -> int:
+        """How many papers are marked "not interested" (0: searches hide nothing)."""
+        return len(self._dismissed)
+
+    def dismissed_mask(self, papers: Sequence[Paper], size: int) -> np.ndarray:
+        """A bool per paper of papers[:size]: dismissed? Costs the number of dismissed
+        papers (after `mask`'s one-time lookup table), not of papers or of marks."""
+        import numpy as np
+
+        with self._lock:
+            self._lookup.extend(papers, size)
+            chosen = np.zeros(size, dtype=bool)
+            for key in self._dismissed:
+                marks = self.entries[key]
+                for index in self._lookup.find(key, marks.title):
+                    if index < size and self.key_of(papers[index]) == key:
+                        chosen[index] = True
+            return chosen
+
     def updated_mask(self, papers: Sequence[Paper], size: int) -> np.ndarray:
         """A bool per paper of papers[:size]: starred or read, and at a later arXiv version
         now than then (`is:updated`). Costs the number of stored marks, as `mask` does."""
@@ -312,7 +339,7 @@ class MarkStore:
     # --- changing -------------------------------------------------------------------
 
     def update(self, paper: Paper, **changes: Any) -> Marks:
-        """Change some of a paper's marks (starred, read, tags, note) and return them."""
+        """Change some of a paper's marks (starred, read, tags, note, dismissed) and return them."""
         with self._lock:
             key = self.key_of(paper) or paper_key(paper)
             old = self.entries.get(key) or Marks(title=paper.title, arxiv_id=paper.arxiv_id)
@@ -332,6 +359,9 @@ class MarkStore:
 
     def _put(self, key: str, marks: Marks | None) -> None:
         old = self.entries.pop(key, None)
+        if (old is not None and old.dismissed) != (marks is not None and marks.dismissed):
+            self.dismissed_version += 1
+        self._dismissed.discard(key)
         if old is not None:
             if old.arxiv_id and self._by_id.get(old.arxiv_id) == key:
                 del self._by_id[old.arxiv_id]
@@ -346,6 +376,8 @@ class MarkStore:
             self._by_id.setdefault(marks.arxiv_id, key)
         if marks.title.strip():
             self._by_title.setdefault(_title_key(marks.title), key)
+        if marks.dismissed:
+            self._dismissed.add(key)
 
     # --- disk -----------------------------------------------------------------------
 
@@ -388,11 +420,14 @@ class MarkStore:
                 merged[key] = self.entries[key]
         if merged != self.entries:
             self.version += 1
+        dismissed_before = set(self._dismissed)
         self.entries = {}
-        self._by_id, self._by_title = {}, {}
+        self._by_id, self._by_title, self._dismissed = {}, {}, set()
         for key, marks in merged.items():
             self.entries[key] = marks
             self._index(key, marks)
+        if self._dismissed != dismissed_before:  # another papertui dismissed or took one back
+            self.dismissed_version += 1
 
     def _read(self) -> dict[str, Marks]:
         assert self.path is not None

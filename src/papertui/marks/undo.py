@@ -11,14 +11,17 @@ from papertui.marks.store import Marks, MarkStore
 
 STEPS_KEPT = 100
 
-_NO_MARKS = {"starred": False, "read": False, "tags": (), "note": "", "seen_version": None}
+_NO_MARKS = {"starred": False, "read": False, "tags": (), "note": "", "seen_version": None, "dismissed": False}
 
 
 def _fields(marks: Marks | None) -> dict:
     if marks is None:
         return dict(_NO_MARKS)
     # The version a paper was starred or read at comes back with the marks (`is:updated`).
-    return {"starred": marks.starred, "read": marks.read, "tags": tuple(marks.tags), "note": marks.note, "seen_version": marks.seen_version}
+    return {
+        "starred": marks.starred, "read": marks.read, "tags": tuple(marks.tags), "note": marks.note,
+        "seen_version": marks.seen_version, "dismissed": marks.dismissed,
+    }  # fmt: skip
 
 
 @dataclass

@@ -42,6 +42,15 @@ class MarkSource(Protocol):
 
     def updated_mask(self, papers: Sequence[Paper], size: int) -> np.ndarray: ...
 
+    # `is:dismissed`, and the hiding of dismissed papers from every other query. A source
+    # without them (a test's stand-in) dismisses nothing: see `dismissals`.
+    dismissed_count: int
+    dismissed_version: object
+
+    def dismissed_mask(self, papers: Sequence[Paper], size: int) -> np.ndarray: ...
+
+    def watched_mask(self, papers: Sequence[Paper], size: int) -> np.ndarray: ...
+
     def full_text_mask(self, phrase: str, whole: bool, papers: Sequence[Paper], size: int) -> np.ndarray: ...
 
     def similarity(self, term: Term, papers: Sequence[Paper], size: int) -> np.ndarray | None: ...
@@ -295,6 +304,10 @@ def filter_mask(
             return marks.mask(papers, size, lambda m: m.starred)
         if term.value == "updated":  # starred or read at an older arXiv version
             return marks.updated_mask(papers, size)
+        if term.value == "dismissed":
+            return marks.dismissed_mask(papers, size) if dismissals(marks) else np.zeros(size, dtype=bool)
+        if term.value == "watched":
+            return marks.watched_mask(papers, size) if hasattr(marks, "watched_mask") else np.zeros(size, dtype=bool)
         if term.value == "new":
             since = marks.new_since
             return np.fromiter((papers[i].seen_after(since) for i in range(size)), dtype=bool, count=size)
@@ -308,6 +321,11 @@ def filter_mask(
         return chosen & (keys != 0)
     test = _paper_test(term)
     return np.fromiter((test(papers[i]) for i in range(size)), dtype=bool, count=size)
+
+
+def dismissals(marks: MarkSource | None) -> int:
+    """How many papers `marks` has dismissed (0 for none, or for a source that keeps none)."""
+    return getattr(marks, "dismissed_count", 0) if marks is not None else 0
 
 
 def _paper_test(term: Term) -> Callable[[Paper], bool]:

@@ -4,6 +4,9 @@ A query word is matched against the vocabulary once (`vocabulary.py`); each segm
 marks, per paper, the best score of that word in the title and in the abstract. A paper
 matches when every query word scores somewhere. Ranking: more title hits first, then the
 higher summed score (an abstract hit counts half), then corpus order.
+
+Papers marked "not interested" leave every answer (an empty query's too) unless the query
+asks for them with `is:dismissed`; `SearchResult.hidden` says how many left this one.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Callable, Iterator, Sequence, overload
 import numpy as np
 
 from papertui.corpus.model import Paper
-from papertui.search.evaluate import CorpusFacts, Evaluation, MarkSource, filter_mask
+from papertui.search.evaluate import CorpusFacts, Evaluation, MarkSource, dismissals, filter_mask
 from papertui.search.highlight import NO_TERMS, Terms
 from papertui.corpus.merge import text_key
 from papertui.search.matching import JOINED, match_score
@@ -108,6 +111,7 @@ class SearchResult:
     searched: int = 0  # how many papers the index covered (fewer while still loading)
     notes: tuple[str, ...] = ()  # how a malformed query was read
     matched: np.ndarray | None = field(default=None, repr=False)  # the rows ascending; None: all
+    hidden: int = 0  # matching papers left out because they are dismissed (the status line says so)
 
 
 @dataclass(frozen=True, eq=False)
@@ -137,7 +141,7 @@ class _WordHits:
 @dataclass(frozen=True, eq=False)
 class _Matched:
     words: tuple  # plain words, or ("query", groups, marks version): a prefix only narrows
-    papers: np.ndarray  # ascending
+    papers: np.ndarray  # ascending, the dismissed ones too: a longer query narrows from them
     result: SearchResult
 
 
@@ -158,6 +162,7 @@ class SearchIndex:
         self._facts = CorpusFacts((), self._state)
         self._cached_for: _State | None = None
         self._last: _Matched | None = None
+        self._dismissed: tuple[tuple, np.ndarray] | None = None  # (index and dismissals' versions, mask)
         self.version = 0  # grows with every change an earlier answer may not have seen
         if papers:
             self.add(papers, 0, len(papers))
@@ -278,14 +283,15 @@ class SearchIndex:
             return None  # a search is running in another thread
         try:
             state = self._state
+            hiding = _hiding(query, marks)
             if not query.groups or query.plain_words == ():
-                return SearchResult(query.text, range(state.size), NO_TERMS, state.size, query.notes)
+                return self._everything(state, query, marks, hiding)
             if state is not self._cached_for:
                 return None
-            cached = self._result_cache.get(self._cache_key(query, marks))
+            cached = self._result_cache.get((self._cache_key(query, marks), hiding))
             if cached is None:
                 return None
-            return SearchResult(query.text, cached.result.rows, cached.result.terms, state.size, query.notes, cached.papers)
+            return _again(cached.result, query, state)
         finally:
             self._search_lock.release()
 
@@ -306,16 +312,18 @@ class SearchIndex:
             self._cached_for = state
         plain = query.plain_words
         words: tuple = self._cache_key(query, marks)
+        hiding = _hiding(query, marks)
+        cache_key = (words, hiding)  # dismissing a paper changes the answer to plain words too
         terms = Terms(words) if plain is not None else Terms(query.highlight_words)
         if not query.groups or words == ():
-            return SearchResult(query.text, range(state.size), NO_TERMS, state.size, query.notes)
+            return self._everything(state, query, marks, hiding)
         if state.vocabulary is None:  # nothing indexed yet
             return SearchResult(query.text, (), terms, 0, query.notes, np.empty(0, np.int64))
-        cached = self._result_cache.get(words)
+        cached = self._result_cache.get(cache_key)
         if cached is not None:  # backspace, or a change that did not alter the words
-            self._result_cache.move_to_end(words)
+            self._result_cache.move_to_end(cache_key)
             self._last = cached
-            return SearchResult(query.text, cached.result.rows, cached.result.terms, state.size, query.notes, cached.papers)
+            return _again(cached.result, query, state)
         candidates = self._narrowed_from(words)
         if plain is not None:
             papers, keys = self._plain(state, words, candidates)
@@ -328,12 +336,35 @@ class SearchIndex:
                 lambda term: marks.similarity(term, self._papers, state.size) if hasattr(marks, "similarity") else None,
             )
             papers, keys = evaluation.run(query, candidates)
+        every_match, hidden = papers, 0
+        if hiding is not None:
+            kept = ~self._dismissed_mask(state, marks, hiding)[papers]
+            papers, keys = papers[kept], keys[kept]
+            hidden = len(every_match) - len(papers)
         keys, head = self._with_phrase_bonus(papers, keys, query.phrase_words)
-        result = SearchResult(query.text, RankedRows(papers, keys, head), terms, state.size, query.notes, papers)
-        self._last = self._result_cache[words] = _Matched(words, papers, result)
+        result = SearchResult(query.text, RankedRows(papers, keys, head), terms, state.size, query.notes, papers, hidden)
+        self._last = self._result_cache[cache_key] = _Matched(words, every_match, result)
         if len(self._result_cache) > RESULT_CACHE:
             self._result_cache.popitem(last=False)
         return result
+
+    def _everything(self, state: _State, query: Query, marks: MarkSource | None, hiding: tuple | None) -> SearchResult:
+        """The answer to an empty query: every paper in corpus order, but the dismissed."""
+        if hiding is None:
+            return SearchResult(query.text, range(state.size), NO_TERMS, state.size, query.notes)
+        dismissed = self._dismissed_mask(state, marks, hiding)
+        papers = np.flatnonzero(~dismissed)
+        rows = RankedRows(papers, np.zeros(len(papers), dtype=np.uint16))  # equal keys: corpus order
+        return SearchResult(query.text, rows, NO_TERMS, state.size, query.notes, papers, state.size - len(papers))
+
+    def _dismissed_mask(self, state: _State, marks: MarkSource | None, hiding: tuple) -> np.ndarray:
+        """The dismissed papers of `state`, kept until the index or the dismissals change
+        (asked on every search while any paper is dismissed)."""
+        assert marks is not None
+        key = (state, self.version, hiding)
+        if self._dismissed is None or self._dismissed[0] != key:
+            self._dismissed = (key, marks.dismissed_mask(self._papers, state.size))
+        return self._dismissed[1]
 
     def _plain(self, state: _State, words: tuple[str, ...], candidates: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         hits = [self._word_hits(state, word) for word in words]
@@ -430,6 +461,19 @@ class SearchIndex:
         if len(self._word_cache) > WORD_CACHE:
             self._word_cache.popitem(last=False)
         return hits
+
+
+def _hiding(query: Query, marks: MarkSource | None) -> tuple | None:
+    """What an answer's hiding of dismissed papers depends on (part of its cache key), or None
+    when nothing is hidden: no paper is dismissed, or the query asks for them."""
+    if not dismissals(marks) or query.shows_dismissed:
+        return None
+    return ("dismissed", getattr(marks, "dismissed_version", 0))
+
+
+def _again(result: SearchResult, query: Query, state: _State) -> SearchResult:
+    """A cached answer given again for `query` (the same search, typed alike or not)."""
+    return SearchResult(query.text, result.rows, result.terms, state.size, query.notes, result.matched, result.hidden)
 
 
 PHRASE_TRY_CHARS = 200  # see Phrase: longer words after the first are tried from word starts only

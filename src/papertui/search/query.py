@@ -6,6 +6,7 @@ A query is a conjunction of groups; a group is one term or several joined by ` |
     'exact  "a phrase"    a substring, case-insensitive unless it holds a capital (smart case)
     ^prefix  suffix$      the title starts / ends with it
     !term                 NOT: the paper does not contain it (a substring, as in fzf)
+    -is:read  -tag:x      NOT, for a field (`!is:read` too)
     title: t: abstract: abs:   the term only in that field
     id: source: date:     substring of the arXiv id / a source file name / the date
     au: author:           part of an author's name (accents optional: balazs finds Balázs)
@@ -15,6 +16,8 @@ A query is a conjunction of groups; a group is one term or several joined by ` |
     citations:>=100 influential:>=10   compare Semantic Scholar's counts (`papertui enrich`)
     venue:neurips         part of the venue or journal Semantic Scholar names
     is:starred is:read is:unread is:new  tag:NAME  has:id  has:code  has:tldr
+    is:dismissed          the papers marked "not interested" (x), which every other query hides
+    is:watched            by an author, or with a word, of the watch list ([watch] in the config)
     in:zotero             also in the user's Zotero library
     collection:NAME       in a Zotero collection: a name (at any depth) or a path starting so
 
@@ -61,7 +64,7 @@ FILTER_KINDS = (
     "id", "source", "author", "cat", "date", "upvotes", "citations", "influential", "venue", "is", "tag", "has", "in",
     "collection", "full",
 )  # fmt: skip
-IS_VALUES = ("starred", "read", "unread", "new", "downloaded", "updated")
+IS_VALUES = ("starred", "read", "unread", "new", "downloaded", "updated", "dismissed", "watched")
 HAS_VALUES = ("id", "code", "tldr")
 IN_VALUES = ("zotero",)
 CHOICES = {"is": IS_VALUES, "has": HAS_VALUES, "in": IN_VALUES}  # filters that take one of a few words
@@ -157,6 +160,12 @@ class Query:
         return any(term.kind in PERSONAL_KINDS + SIMILARITY_KINDS for group in self.groups for term in group)
 
     @property
+    def shows_dismissed(self) -> bool:
+        """Does the query ask for dismissed papers (`is:dismissed`, not negated)? Every other
+        query hides them."""
+        return any(term.kind == "is" and term.value == "dismissed" and not term.negated for group in self.groups for term in group)
+
+    @property
     def uses_similarity(self) -> bool:
         return any(term.kind in SIMILARITY_KINDS for group in self.groups for term in group)
 
@@ -239,6 +248,10 @@ def _split(text: str, notes: list[str]) -> list[str]:
 def _term(token: str, notes: list[str]) -> Term | None:
     negated = token.startswith("!")
     body = token[1:] if negated else token
+    if not negated and token.startswith("-"):  # `-is:dismissed`: as a search engine's minus, for a field only
+        field_match = _FIELD.fullmatch(token[1:])
+        if field_match and field_match.group(1).lower() in FIELD_NAMES:
+            negated, body = True, token[1:]
     if negated and not body:
         _note(notes, "a lone '!' was ignored")
         return None

@@ -118,3 +118,44 @@ def _names(value: Any, key: str, wanted: str, problems: list[str]) -> list[str]:
         return [n.strip() for n in names]
     problems.append(f"{key} = {shown_value(value)}: give {wanted}; ignored")
     return []
+
+
+# The watch list is read in full on every `is:watched`: a list this long is a mistake (a pasted file).
+WATCH_ENTRIES = 1000
+
+
+@dataclass
+class WatchSettings:
+    authors: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # one line each: what in `[watch]` was ignored
+
+
+def watch_settings(config: dict[str, Any]) -> WatchSettings:
+    """The `[watch]` table: `authors = ["Yann LeCun", "Hinton, Geoffrey"]`, `words = ["diffusion",
+    "state space model"]`. A key of the wrong type is one line in `problems`; the other still counts."""
+    settings = WatchSettings()
+    table = config.get("watch")
+    if table is None:
+        return settings
+    if not isinstance(table, dict):
+        settings.problems.append(f"watch = {shown_value(table)}: give a table, [watch] with authors = [...] and words = [...]; ignored")
+        return settings
+    for key, wanted, found in (
+        ("authors", 'a list of names, as ["Yann LeCun", "Hinton, Geoffrey"]', settings.authors),
+        ("words", 'a list of words or phrases, as ["diffusion", "state space model"]', settings.words),
+    ):
+        value = table.get(key)
+        if value is None:
+            continue
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+            settings.problems.append(f"[watch] {key} = {shown_value(value)}: give {wanted}; ignored")
+            continue
+        if len(names) > WATCH_ENTRIES:
+            settings.problems.append(f"[watch] {key} has {len(names):,} entries: only the first {WATCH_ENTRIES:,} are watched")
+        found.extend(name.strip() for name in names[:WATCH_ENTRIES] if name.strip())
+    unknown = sorted(set(table) - {"authors", "words"})
+    if unknown:
+        settings.problems.append(f"[watch] {shown_value(', '.join(map(str, unknown)))}: not a setting (authors, words); ignored")
+    return settings
