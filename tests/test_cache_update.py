@@ -249,9 +249,8 @@ def test_damaged_kept_records_are_said_once_and_everything_is_read(corpus):
 
 def test_stats_and_list_read_only_what_changed_too(corpus, reads, monkeypatch, capsys):
     from papertui import cli
-    from papertui.cli import load
 
-    monkeypatch.setattr(load, "iter_load", FULL_READ_FAILS)
+    monkeypatch.setattr(loading, "iter_load", FULL_READ_FAILS)  # the CLI loads through `loading.Load` too
     edit_hf_title(corpus)
     assert cli.main(["stats", str(corpus)]) == 0
     out = capsys.readouterr().out

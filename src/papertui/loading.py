@@ -1,5 +1,9 @@
 """Loading and indexing together, step by step: what the app's loader and the CLI both run.
 
+`Load` is the one owner of a load: it decides between the cache, an update of the cache and a
+fresh read, and calls `papertui.cache` (which keeps and reads snapshots, and brings one up to
+date) — nothing else does.
+
 Papers are indexed in batches as they load, so a search covers most of what has loaded
 while the rest is still on its way. Batches grow with the index (small ones first, for a
 quick start; 32,768 papers once the corpus is large), which keeps the segments few.
@@ -17,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from papertui.cache import Inputs, inputs_of, open_snapshot, save_snapshot
+from papertui.cache import inputs_of, open_snapshot, save_snapshot
 from papertui.cache.snapshot import open_previous
 from papertui.cache.update import update
 from papertui.corpus import Corpus, LoadProgress, iter_load
@@ -41,6 +45,8 @@ class LoadStep:
     # (a problem is in `note`). Nothing else is news.
     after_done: bool = False
     saving: bool = False
+    unindexed: bool = False  # read for a command that only prints: nothing is indexed
+
 
     @property
     def corpus(self) -> Corpus:
@@ -48,7 +54,8 @@ class LoadStep:
 
     @property
     def done(self) -> bool:
-        return self.progress.done and self.indexed == self.progress.papers_loaded and not self.indexing
+        indexed = self.unindexed or self.indexed == self.progress.papers_loaded
+        return self.progress.done and indexed and not self.indexing
 
     def describe(self) -> str:
         """One line for a status bar or stderr."""
@@ -62,92 +69,115 @@ class LoadStep:
         if self.done:
             return f"{p.papers_loaded:,} papers from {p.files_total:,} files"
         files = f"{p.files_done:,}/{p.files_total:,} files"
+        if self.unindexed:
+            return f"{files} · {p.papers_loaded:,} papers"
         if self.indexing:
             return f"{files} · indexing {self.indexed + 1:,}–{p.papers_loaded:,}"
         return f"{files} · {self.indexed:,} searchable"
 
 
-def open_cached(inputs: Inputs | None) -> tuple[LoadStep | None, str | None]:
-    """The whole load from the cache, as one finished step; or None and why (None: no
-    snapshot for these inputs yet, or they changed)."""
-    opened = open_snapshot(inputs)
-    if opened.corpus is None or opened.index is None:
-        return None, opened.note
-    corpus = opened.corpus
-    count, files = len(corpus.papers), len(corpus.files)
-    return LoadStep(LoadProgress(corpus, count, files, files, 0, 0), opened.index, count, cached=True), None
+class Load:
+    """One load of `paths`, and the one place that decides how it is done: from the cache
+    when the inputs are as they were kept; by reading only the files that changed when a
+    kept load of their earlier state is there; else by reading every file, indexing as it
+    goes (`index`), and keeping the result for the next start. `steps()` is the whole
+    interface: the CLI and the app's loader only follow them."""
 
+    def __init__(self, paths: Iterable[Path], display_root: DisplayRoot = None, stop: Callable[[], bool] = lambda: False) -> None:
+        self.paths = list(paths)
+        self.display_root = display_root
+        self.stop = stop  # `stop()` ends a read early; what was read is still indexed
+        self.inputs = inputs_of(self.paths, display_root)
 
-def open_updated(
-    inputs: Inputs | None, paths: list[Path], display_root: DisplayRoot = None, stop: Callable[[], bool] = lambda: False
-) -> tuple[LoadStep | None, str | None]:
-    """The kept load of an earlier state of the inputs, brought up to date by reading only
-    the files that changed, as one finished step; or None and why (None: there is no such
-    load, or reading everything is the better way)."""
-    previous, note = open_previous(inputs)
-    if previous is None or inputs is None:
-        return None, note
-    try:
-        updated = update(previous, inputs, paths, display_root, stop)
-    except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError) as error:  # a damaged cache
-        return None, f"the cache of these papers could not be brought up to date ({type(error).__name__}: {error}); every file is read again"
-    if updated is None:
-        return None, None
-    corpus = updated.corpus
-    count, files = len(corpus.papers), len(corpus.files)
-    return LoadStep(LoadProgress(corpus, count, files, files, 0, 0), updated.index, count, cached=True, updated=updated.describe()), None
+    def steps(self, index: bool = True) -> Iterator[LoadStep]:
+        """The load, step by step. Without `index`, a fresh read is neither indexed nor kept
+        (a command that only prints: its steps' index stays empty)."""
+        cached, note = self._cached()
+        if cached is not None:
+            _keep_out_of_collections()
+            yield cached
+            return
+        if note is None:
+            updated, note = self._updated()
+            if updated is not None:
+                _keep_out_of_collections()
+                yield updated
+                yield replace(updated, after_done=True, saving=True)
+                yield replace(updated, after_done=True, note=save_snapshot(self.inputs, updated.corpus, updated.index))
+                return
+        yield from (self._read_and_index(note) if index else self._read(note))
 
+    def _cached(self) -> tuple[LoadStep | None, str | None]:
+        """The whole load from the cache, as one finished step; or None and why (None: no
+        snapshot for these inputs yet, or they changed)."""
+        opened = open_snapshot(self.inputs)
+        if opened.corpus is None or opened.index is None:
+            return None, opened.note
+        return _finished(opened.corpus, opened.index), None
 
-def kept_again(inputs: Inputs | None, step: LoadStep) -> Iterator[LoadStep]:
-    """Keep an updated load in the cache: a step saying so, then the step after it."""
-    yield replace(step, after_done=True, saving=True)
-    yield replace(step, after_done=True, note=save_snapshot(inputs, step.corpus, step.index))
+    def _updated(self) -> tuple[LoadStep | None, str | None]:
+        """The kept load of an earlier state of the inputs, brought up to date by reading only
+        the files that changed, as one finished step; or None and why (None: there is no such
+        load, or reading everything is the better way)."""
+        previous, note = open_previous(self.inputs)
+        if previous is None or self.inputs is None:
+            return None, note
+        try:
+            updated = update(previous, self.inputs, self.paths, self.display_root, self.stop)
+        except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError) as error:  # a damaged cache
+            return None, f"the cache of these papers could not be brought up to date ({type(error).__name__}: {error}); every file is read again"
+        if updated is None:
+            return None, None
+        return replace(_finished(updated.corpus, updated.index), updated=updated.describe()), None
+
+    def _read(self, note: str | None) -> Iterator[LoadStep]:
+        """Every file read, nothing indexed or kept."""
+        index = SearchIndex()
+        for progress in iter_load(self.paths, self.display_root, stop=self.stop):
+            yield LoadStep(progress, index, 0, note=note, unindexed=True)
+            note = None
+
+    def _read_and_index(self, note: str | None) -> Iterator[LoadStep]:
+        """Every file read and indexed in batches as it loads, then kept in the cache."""
+        index = SearchIndex()
+        indexed = 0
+        changed: list[int] = []
+        step = None
+        for progress in iter_load(self.paths, self.display_root, stop=self.stop):
+            if progress.renumbered:  # papers were joined: index them all again
+                index, indexed, changed = SearchIndex(), 0, []
+            changed.extend(progress.changed)
+            pending = progress.papers_loaded - indexed
+            batch = min(LARGEST_BATCH, max(FIRST_BATCH, indexed))
+            if (pending and pending >= batch) or (progress.done and (pending or changed)):
+                yield LoadStep(progress, index, indexed, indexing=True, note=note)
+                note = None
+                index.add(progress.corpus.papers, indexed, progress.papers_loaded, changed)
+                indexed, changed = progress.papers_loaded, []
+            step = LoadStep(progress, index, indexed, note=note)
+            note = None
+            if step.done:
+                _keep_out_of_collections()
+            yield step
+        if step is None or not step.done:
+            return
+        index.compact()  # searches keep the batches' segments until the merged ones are ready
+        if not step.progress.stopped and self.inputs is not None:
+            yield replace(step, after_done=True, saving=True)
+            yield replace(step, after_done=True, note=save_snapshot(self.inputs, step.corpus, index))
 
 
 def load_and_index(
     paths: Iterable[Path], display_root: DisplayRoot = None, stop: Callable[[], bool] = lambda: False
 ) -> Iterator[LoadStep]:
-    """Load and index; `stop()` ends the load early, and what loaded is still indexed."""
-    paths = list(paths)
-    inputs = inputs_of(paths, display_root)
-    cached, note = open_cached(inputs)
-    if cached is not None:
-        _keep_out_of_collections()
-        yield cached
-        return
-    if note is None:
-        updated, note = open_updated(inputs, paths, display_root, stop)
-        if updated is not None:
-            _keep_out_of_collections()
-            yield updated
-            yield from kept_again(inputs, updated)
-            return
-    index = SearchIndex()
-    indexed = 0
-    changed: list[int] = []
-    step = None
-    for progress in iter_load(paths, display_root, stop=stop):
-        if progress.renumbered:  # papers were joined: index them all again
-            index, indexed, changed = SearchIndex(), 0, []
-        changed.extend(progress.changed)
-        pending = progress.papers_loaded - indexed
-        batch = min(LARGEST_BATCH, max(FIRST_BATCH, indexed))
-        if (pending and pending >= batch) or (progress.done and (pending or changed)):
-            yield LoadStep(progress, index, indexed, indexing=True, note=note)
-            note = None
-            index.add(progress.corpus.papers, indexed, progress.papers_loaded, changed)
-            indexed, changed = progress.papers_loaded, []
-        step = LoadStep(progress, index, indexed, note=note)
-        note = None
-        if step.done:
-            _keep_out_of_collections()
-        yield step
-    if step is None or not step.done:
-        return
-    index.compact()  # searches keep the batches' segments until the merged ones are ready
-    if not step.progress.stopped and inputs is not None:
-        yield replace(step, after_done=True, saving=True)
-        yield replace(step, after_done=True, note=save_snapshot(inputs, step.corpus, index))
+    """Load and index (`Load.steps`); `stop()` ends the load early, and what loaded is still indexed."""
+    return Load(paths, display_root, stop).steps()
+
+
+def _finished(corpus: Corpus, index: SearchIndex) -> LoadStep:
+    """A load that came whole (from the cache, or brought up to date), as one finished step."""
+    count, files = len(corpus.papers), len(corpus.files)
+    return LoadStep(LoadProgress(corpus, count, files, files, 0, 0), index, count, cached=True)
 
 
 def _keep_out_of_collections() -> None:
