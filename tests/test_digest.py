@@ -111,6 +111,35 @@ def test_for_you_without_stars_says_how_to_get_it_and_limit_counts_the_rest():
     assert "and 4 more" in digest_markdown(digest)
 
 
+class Ranking:
+    """A recommender with the shape of papertui.recommend.model.Recommender, ranking by a
+    fixed score per paper."""
+
+    def __init__(self, papers, scores) -> None:
+        self.papers, self.scores, self.trained = papers, np.asarray(scores, dtype=np.float32), []
+
+    def train(self, starred, dismissed=(), weak=()):
+        from papertui.recommend.model import ForYou
+
+        self.trained.append((list(starred), list(dismissed), list(weak)))
+        return ForYou(self.scores, list(starred))
+
+    def why(self, model, paper):
+        return ["word"], model.starred[0]
+
+
+def test_for_you_learns_from_stars_dismissals_and_reads_and_claims_before_most_upvoted():
+    papers = [paper(1, "Starred", upvotes=1), paper(2, upvotes=90), paper(3, upvotes=80), paper(4, upvotes=5), paper(5, upvotes=70)]
+    ranking = Ranking(papers, [9, 8, 1, 7, 9])
+    starred, read, dismissed = (np.array(flags, dtype=bool) for flags in ([1, 0, 0, 0, 0], [1, 0, 0, 1, 0], [0, 0, 0, 0, 1]))
+    digest = select(given(papers, starred=starred, read=read, dismissed=dismissed, recommender=lambda: ranking, limit=1)).digest
+    for_you, upvoted = digest.sections
+    assert [e.paper for e in for_you.entries] == [papers[1]] and for_you.entries[0].why == "like your starred “Starred”; its words word"
+    assert for_you.more == 1  # paper 3: not paper 4 (read), 5 (dismissed) or 1 (starred)
+    assert [e.paper for e in upvoted.entries] == [papers[2]]  # the most upvoted is listed under For you already
+    assert ranking.trained == [([0], [4], [3])]
+
+
 def test_new_versions_are_told_once():
     papers = [paper(1, seen="2020-01-01T00:00:00Z", version=3)]
     updated = np.array([True])
@@ -306,6 +335,13 @@ def test_a_digest_that_cannot_be_written_leaves_the_mark(capsys, morning, words_
     assert read_mark().last is None
     code, out, err = run(capsys, "digest", "--format", "text")
     assert code == 0 and "Watched" in out.splitlines()
+
+
+def test_since_looks_back_without_moving_the_mark(capsys, morning, words_only):
+    code, out, err = run(capsys, "digest", "--since", "2d", "--format", "text")
+    assert code == 0 and "Watched" in out.splitlines(), err
+    assert read_mark().last is None  # the next digest still lists these papers
+    assert "Watched" in run(capsys, "digest", "--format", "text")[1].splitlines()
 
 
 def test_usage_errors(capsys):
