@@ -155,3 +155,23 @@ def test_citation_graph_with_its_breadcrumb(snap_compare, monkeypatch):
         assert snap_compare(make_app(corpus=corpus(), query="graph paper"), terminal_size=SIZE, run_before=run_before)
     finally:
         server.close()
+
+
+def test_watched_papers_highlighted_and_dismissed_ones_counted(snap_compare):
+    """◉ and the watched colour on the papers of a watched author, the detail pane's reason,
+    and the status line's count of papers hidden as dismissed."""
+    from papertui.marks.store import MarkStore
+    from papertui.marks.watch import watch_author
+
+    papers = [
+        make_paper("Learning to grasp with [red]tactile[/red] fingers", arxiv_id="2501.00001", authors=("Yann LeCun", "Ann Lee"),
+                   listed="Mar 14"),
+        make_paper("A survey of robot hands", arxiv_id="2501.00002", authors=("Bob Smith",), listed="Mar 14"),
+        make_paper("Self-supervised touch", arxiv_id="2501.00003", authors=("Y. LeCun",), listed="Mar 14"),
+        make_paper("A paper nobody wants", arxiv_id="2501.00004", authors=("Carl Dull",), listed="Mar 14"),
+    ]
+    watch_author("Yann LeCun")
+    marks = MarkStore.open()
+    marks.update(papers[3], dismissed=True)
+    marks.save()
+    assert snap_compare(make_app(corpus=make_corpus(*papers)), terminal_size=SIZE, run_before=settle)

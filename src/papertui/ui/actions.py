@@ -223,9 +223,13 @@ class PaperActions(_Base):
         self.paper_list.refresh_marks()
         self.show_details()
         self.save_marks()
-        self.retrain_for_you()  # only when the stars changed
-        if self.sort_order == "starred" or parse_query(self.filter_bar.value).uses_marks:
+        self.retrain_for_you()  # only when the stars, dismissals or read papers changed
+        dismissals = self.marks.dismissed_version  # every search hides the dismissed papers
+        if dismissals != self._dismissals_shown or self.sort_order == "starred" or parse_query(self.filter_bar.value).uses_marks:
+            self._dismissals_shown = dismissals
             self.refilter()
+
+    _dismissals_shown = 0  # the dismissals the list was last filtered with
 
     def action_undo(self, redo: bool = False) -> None:
         """Put back the marks as they were before the last change (or make it again)."""

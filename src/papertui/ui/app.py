@@ -42,6 +42,7 @@ from papertui.ui.fetch_actions import FetchActions
 from papertui.ui.filter_bar import FilterBar
 from papertui.ui.help_screen import HelpScreen
 from papertui.ui.inbox import SavedSearchCommands, SavedSearchInbox
+from papertui.ui.inbox_keys import InboxKeys
 from papertui.ui.paper_list import PaperList
 from papertui.ui.prompts import TextPrompt
 from papertui.ui.quiet_collection import QuietCollector
@@ -170,6 +171,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         self.walk = CitationWalk(self, self.s2, lambda: self.last_keystroke)
         self._return_to: tuple[Paper | None, str] | None = None  # a walk's place, once its filter lands
         self.inbox = SavedSearchInbox(self)  # what is new in each saved search, for the palette
+        self.inbox_keys = InboxKeys(self)  # x and w, and what the status line says of them
 
     @cached_property
     def sorter(self) -> Sorter:
@@ -244,6 +246,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         self.paper_list.marks_of = self.marks.get
         self.paper_list.is_new = self.is_new
         self.paper_list.citation_count = self.enricher.citation_count
+        self.paper_list.is_watched = self.inbox_keys.watched
         self.enricher.start()
         self.start_pdf_library()
         for warning in self.marks.warnings:
@@ -391,6 +394,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
     def _loading_finished(self, corpus: Corpus) -> None:
         self.vectors_after_loading()
         self.inbox.refresh_counts()  # ready before the palette opens
+        self.inbox_keys.count_new_watched()
         self.enricher.check_counts(corpus.papers)
         warnings = corpus.warnings + (self._resolver.cache.warnings if self._resolver else [])
         if warnings:
@@ -467,6 +471,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
             self.ensure_vectors()
         if parsed.empty:
             self._shown_papers = len(self.corpus.papers)
+        if parsed.empty and not self.marks.dismissed_count:  # else the index leaves the dismissed out
             result = SearchResult(query, range(self._shown_papers), searched=len(self.index), notes=parsed.notes)
             if self.sort_order in ("relevance", "corpus"):
                 # No filter: every loaded paper in corpus order, indexed or not. No worker needed.
@@ -512,7 +517,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         finished = self.Filtered(None, (), generation, run=cancel)
         try:
             version = index.version  # read first: a change during the search counts as unseen
-            if query.empty:
+            if query.empty and not self.marks.dismissed_count:
                 result = SearchResult(query.text, range(len(papers)), searched=len(index), notes=query.notes)
             else:
                 result = index.search(query, self.personal, cancelled=cancel.is_set)
@@ -587,6 +592,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         parts: list[str | tuple[str, str]] = [(f"{shown:,}", "bold"), f" of {total:,} papers"]
         if self._new_papers and not self.loading:
             parts += ["  ·  ", (f"{self._new_papers:,} new", "bold $text-success")]
+        parts += self.inbox_keys.status_parts()
         if self.selected:
             parts += ["  ·  ", (f"{len(self.selected):,} selected", "bold $text-accent")]
         parts += ["  ·  sort: ", self._order_label()]
@@ -649,6 +655,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
             self.why_for_you(index),
             self.enricher.citations_of(paper),
             paper in self.walk.outside,
+            self.inbox_keys.reason(paper),
         )
 
     @on(PaperList.TypedText)
@@ -825,6 +832,8 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         yield SystemCommand("Copy PDF link", f"Copy the PDF link of {them} (Y)", lambda: self.action_copy("pdf"))
         yield SystemCommand("Star", f"Star or unstar {them} (s)", lambda: self.action_toggle_mark("starred"))
         yield SystemCommand("Mark read", f"Mark {them} read or unread (r)", lambda: self.action_toggle_mark("read"))
+        yield SystemCommand("Not interested", f"Dismiss {them}: hidden from every view but is:dismissed, learned against by for you; again there: take it back (x)", self.action_not_interested)
+        yield SystemCommand("Watch an author", "Watch or stop watching an author of the highlighted paper: their papers are highlighted, is:watched finds them (w)", self.action_watch_authors)
         yield SystemCommand("Undo", "Put back the marks as they were before the last change (u)", self.action_undo)
         yield SystemCommand("Redo", "Make the last undone change of marks again (U)", lambda: self.action_undo(redo=True))
         yield SystemCommand("Edit tags", f"Edit the tags of {them} (t)", self.action_edit_tags)
@@ -871,6 +880,14 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
     def action_open(self, kind) -> None:
         super().action_open(kind)
         self.enricher.want(self.targets()[0])
+
+    def action_not_interested(self) -> None:
+        """x: dismiss the selected papers (or the highlighted one); in is:dismissed, take it back."""
+        self.inbox_keys.dismiss()
+
+    def action_watch_authors(self) -> None:
+        """w: watch or stop watching an author of the highlighted paper (ui/watch_picker.py)."""
+        self.inbox_keys.watch()
 
     def action_send_to_zotero(self) -> None:
         """z: send the selected papers (or the highlighted one) to Zotero (ui/zotero_send.py)."""

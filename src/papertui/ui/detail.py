@@ -75,6 +75,8 @@ def _marks_fields(marks: Marks | None, selected: bool) -> list[Content]:
     if marks and marks.starred:
         flags.append(("★ starred", "$text-warning"))
     flags.append(("✓ read", "$text-success") if marks and marks.read else ("unread", "$text-muted"))
+    if marks and marks.dismissed:
+        flags.append(("✗ not interested (x takes it back)", "$text-error"))
     parts = []
     for number, flag in enumerate(flags):
         parts.extend([" · "] if number else [])
@@ -199,10 +201,11 @@ def paper_details(
     why: WhyForYou | None = None,
     citations: Citations | None = None,
     outside: bool = False,
+    watched: str | None = None,
 ) -> Content:
     """The detail pane's text for one paper. `why`: its place in the "for you" order;
     `citations`: what Semantic Scholar says of it; `outside`: not in the user's papers (a
-    paper met walking the citation graph)."""
+    paper met walking the citation graph); `watched`: why it is on the watch list."""
     parts: list[Content] = [highlighted(paper.title, terms, "bold"), Content("\n")]
     if paper.title_derived:
         parts.append(Content.styled("(no title in the source: derived from the abstract)\n", "italic $text-muted"))
@@ -242,6 +245,8 @@ def paper_details(
     for number, link in enumerate(paper.links):
         parts.append(_field("Links" if number == 0 else "", link, "$text-primary"))
     parts.extend(_marks_fields(marks, selected))
+    if watched:  # the watch list's words or a name from a paper: literal text
+        parts.append(_field("Watched", f"◉ {watched}", "bold $text-primary"))
     if why is not None:
         parts.extend(_why_fields(why))
     parts.append(Content("\n"))
@@ -278,6 +283,7 @@ class DetailPane(ScrollView, can_focus=True):
     why: reactive[WhyForYou | None] = reactive(None, init=False)  # when sorted "for you"
     citations: reactive[Citations | None] = reactive(None, init=False)  # Semantic Scholar's counts, TL;DR…
     outside: reactive[bool] = reactive(False, init=False)  # a paper met walking the citation graph
+    watched: reactive[str | None] = reactive(None, init=False)  # why it is on the watch list
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -311,18 +317,21 @@ class DetailPane(ScrollView, can_focus=True):
     def watch_outside(self) -> None:
         self._update()
 
+    def watch_watched(self) -> None:
+        self._update()
+
     def show(
         self, paper: Paper | None, terms: Container[str], marks: Marks | None, selected: bool,
         on_disk: PdfOnDisk | None, why: WhyForYou | None,
-        citations: Citations | None = None, outside: bool = False,
+        citations: Citations | None = None, outside: bool = False, watched: str | None = None,
     ) -> None:  # fmt: skip
         """Set every attribute at once: one update, none when nothing changed (a keystroke
         that keeps the same paper highlighted with the same words costs no redraw)."""
         moved = paper is not self.paper
-        wanted = (paper, terms, marks, selected, on_disk, why, citations, outside)
-        if not moved and wanted == (self.paper, self.terms, self.marks, self.selected, self.on_disk, self.why, self.citations, self.outside):
+        wanted = (paper, terms, marks, selected, on_disk, why, citations, outside, watched)
+        if not moved and wanted == (self.paper, self.terms, self.marks, self.selected, self.on_disk, self.why, self.citations, self.outside, self.watched):
             return
-        for name, value in zip(("paper", "terms", "marks", "selected", "on_disk", "why", "citations", "outside"), wanted):
+        for name, value in zip(("paper", "terms", "marks", "selected", "on_disk", "why", "citations", "outside", "watched"), wanted):
             self.set_reactive(getattr(DetailPane, name), value)
         self._update()
         if moved:
@@ -342,7 +351,7 @@ class DetailPane(ScrollView, can_focus=True):
             self._content = Content.styled("No paper selected", "italic $text-muted")
         else:
             self._content = paper_details(
-                self.paper, self.terms, self.marks, self.selected, self.on_disk, self.why, self.citations, self.outside
+                self.paper, self.terms, self.marks, self.selected, self.on_disk, self.why, self.citations, self.outside, self.watched
             )
         self._lines = None
         self._fit()

@@ -22,8 +22,17 @@ LEGEND = (
     ("⤓", "its PDF is in the library (d downloads, o opens it; is:downloaded finds them)"),
     ("#tag ✎", "its tags (t) and a note (n)"),
     ("↑v3", "a newer arXiv version than the one you starred or read (is:updated finds them; reading it catches up)"),
+    ("◉", "watched: by an author you watch (w) or with a word of [watch] in the config; the title is in the watched colour, the detail pane says why (is:watched finds them)"),
     ("~", "no title in the source: derived from the abstract"),
     ("137k", "how many papers cite it, from Semantic Scholar (asked for papers you star, open or rest on; E asks for the list)"),
+)
+INBOX_NOTE = (
+    "Inbox: x says \"not interested\": the papers leave every view (the status line counts those a "
+    "filter hides), for you learns against them, and u brings them back; is:dismissed lists them, and x "
+    "there takes the dismissal back. w lists the highlighted paper's authors, even when there is only "
+    "one, so that you see whom it watches: Enter watches or stops watching the author under the cursor "
+    "(the dialog stays open for the others), Esc closes. The palette's saved searches say how many new "
+    "papers each has since you last opened it."
 )
 CITATIONS_NOTE = (
     "Citations: C lists the papers that cite the highlighted one, R those it cites (most cited first, "
@@ -42,7 +51,7 @@ QUERY_HELP = (
     ("au: author: cat:", "an author's name, accents optional: au:balazs; an arXiv category or its prefix: cat:cs.CL, cat:hep"),
     ("date:>=2024-03", "compare dates with > >= < <= (YYYY, YYYY-MM or YYYY-MM-DD); upvotes:>=10 likewise"),
     ("citations:>=100", "compare Semantic Scholar's citation counts (> >= < <= or a number); influential:>=10 its influential ones; venue:neurips part of the venue or journal; has:tldr (papers never asked about match none: E asks)"),
-    ("is: tag: has:", "is:starred, is:read, is:unread, is:new (fetched since the last start), is:downloaded (the PDF is in the library), is:updated (a newer version since you starred or read it), tag:to-read, has:id, has:code (links to code)"),
+    ("is: tag: has:", "is:starred, is:read, is:unread, is:new (fetched since the last start), is:downloaded (the PDF is in the library), is:updated (a newer version since you starred or read it), is:watched (by a watched author or with a watched word), is:dismissed (the papers x hid: every other query leaves them out), tag:to-read, has:id, has:code (links to code)"),
     ("like:ID  like:\"title\"", "papers like these (m on a paper), most alike first; ids and quoted titles, comma-separated"),
     ("for:TAG", "ranked as \"for you\", learned from the papers with that tag instead of the stars"),
     ("~\"some text\"", "papers about it, by meaning as well as words, best first; mixed with words it ranks within them"),
@@ -116,6 +125,7 @@ class HelpScreen(ModalScreen[None]):
                         yield Static(Content(meaning), classes="help-text")
             yield Static(Content(QUERY_NOTE), classes="help-note")
             yield Static(Content(CITATIONS_NOTE), classes="help-note")
+            yield Static(Content(INBOX_NOTE), classes="help-note")
 
     def help_text(self) -> Content:
         """The whole help as one text (for searching it)."""
@@ -125,4 +135,5 @@ class HelpScreen(ModalScreen[None]):
             lines.extend(f"  {key:<{KEY_WIDTH}}{meaning}" for key, meaning in rows)
         lines.append(f"\n{QUERY_NOTE}")
         lines.append(f"\n{CITATIONS_NOTE}")
+        lines.append(f"\n{INBOX_NOTE}")
         return Content("\n".join(lines))

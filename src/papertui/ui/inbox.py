@@ -45,7 +45,7 @@ class Asked:
     index: object
     index_version: int
     papers: int
-    marks_version: int
+    personal_version: tuple  # marks, PDFs, vectors, citations, watch list: what is: asks
     searches: tuple[tuple[str, str, str | None], ...]  # name, query, opened
 
 
@@ -85,7 +85,7 @@ class SavedSearchInbox:
         app = self.app
         if app.index is None or app.corpus is None or app.loading:
             return None
-        return Asked(app.index, app.index.version, len(app.corpus.papers), app.marks.version, self.searches())
+        return Asked(app.index, app.index.version, len(app.corpus.papers), app.personal.version, self.searches())
 
     def refresh_counts(self) -> None:
         """Count again if anything changed since the last counts (or start the first); the

@@ -15,6 +15,8 @@ PAPER_KEYS: list[BindingType] = [
     Binding("Y", "app.copy('pdf')", "Copy PDF link", show=False, tooltip="Copy the PDF link", id="paper.copy_pdf"),
     Binding("s", "app.toggle_mark('starred')", "Star", tooltip="Star or unstar", id="paper.star"),
     Binding("r", "app.toggle_mark('read')", "Read", show=False, tooltip="Mark read or unread", id="paper.read"),
+    Binding("x", "app.not_interested", "Not interested", show=False, tooltip="Not interested: the selected (or highlighted) papers leave every view, and for you learns against them; u undoes, is:dismissed lists them, x there takes it back", id="paper.dismiss"),
+    Binding("w", "app.watch_authors", "Watch", show=False, tooltip="Watch an author of the paper: a list of its authors (even one), Enter watches or stops watching, Esc closes; watched papers are marked ◉", id="paper.watch"),
     Binding("u", "app.undo", "Undo", tooltip="Undo the last change of marks (star, read, tags, note)", id="paper.undo"),
     Binding("U", "app.undo(True)", "Redo", show=False, tooltip="Redo the last undone change of marks", id="paper.redo"),
     Binding("t", "app.edit_tags", "Tags", show=False, tooltip="Edit tags", id="paper.tags"),

@@ -35,6 +35,7 @@ READ_MARKER = "✓"
 UPDATED_MARKER = "↑"  # a newer arXiv version than the one starred or read
 NOTE_MARKER = "✎"
 PDF_MARKER = "⤓"  # the PDF is in the library (d downloads it)
+WATCHED_MARKER = "◉"  # by a watched author, or with a watched word (w, [watch] in the config)
 ZOTERO_MARKER = "Z"  # also in your Zotero library (`in:zotero`); ASCII: one cell in every terminal and font
 DERIVED_MARKER = "~ "
 DATE_WIDTH = 9  # "  Mar 14 " or " 2024-10 "
@@ -114,6 +115,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--authors",
         "paper-list--pdf",
         "paper-list--zotero",
+        "paper-list--watched",
         "paper-list--upvotes",
         "paper-list--citations",
     }
@@ -146,6 +148,7 @@ class PaperList(ScrollView, can_focus=True):
         & > .paper-list--authors { color: $text-muted; }
         & > .paper-list--pdf { color: $text-success; }
         & > .paper-list--zotero { color: $text-error; text-style: bold; }
+        & > .paper-list--watched { color: $text-primary; text-style: bold; }
         & > .paper-list--upvotes { color: $text-warning; }
         & > .paper-list--citations { color: $text-secondary; }
     }
@@ -206,6 +209,7 @@ class PaperList(ScrollView, can_focus=True):
         self.marks_of: Callable[[Paper], Marks | None] = lambda paper: None
         self.is_new: Callable[[Paper], bool] = lambda paper: False
         self.is_downloaded: Callable[[Paper], bool] = lambda paper: False
+        self.is_watched: Callable[[Paper], bool] = lambda paper: False
         """Where a paper's stars, read mark and tags come from."""
         self.citation_count: Callable[[Paper], int | None] = lambda paper: None
         """How many cite a paper, when known (the citations column, once shown)."""
@@ -389,11 +393,15 @@ class PaperList(ScrollView, can_focus=True):
         line.append(" ")
         # A Text built from a plain string is never parsed as markup.
         prefix = DERIVED_MARKER if paper.title_derived else ""
-        title_style = "paper-list--derived" if prefix else ("paper-list--read" if marks and marks.read else "")
+        watched = self.is_watched(paper)
+        read = bool(marks and marks.read)
+        title_style = "paper-list--derived" if prefix else ("paper-list--read" if read else ("paper-list--watched" if watched else ""))
         shown_title = drawable(paper.title)
         title = Text(prefix + shown_title, style(title_style) if title_style else "")
         for start, end in match_spans(shown_title, self._terms):
             title.stylize(style("paper-list--match"), start + len(prefix), end + len(prefix))
+        if watched:  # a marker before the title, whose colour says it too until it is read
+            title = Text.assemble((f"{WATCHED_MARKER} ", style("paper-list--watched")), title, no_wrap=True, end="")
         title_width = max(1, width - PREFIX_WIDTH - DATE_WIDTH)
         upvotes = None
         if self.show_upvotes and title_width >= AUTHORS_ROOM:

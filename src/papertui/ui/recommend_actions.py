@@ -4,7 +4,7 @@ order learned from the stars.
 Mixed into `PaperApp`. The vectors are built in a daemon thread: once loading ends for a
 corpus of up to 20k papers (a second or two), else at the first use of `m`, `like:`, `~` or
 "for you" (about 80 s at 100k papers, which nobody should pay who never asks; the status line
-says so meanwhile). "For you" is retrained whenever the set of starred papers changes. Until
+says so meanwhile). "For you" is retrained whenever the starred, dismissed or read papers change. Until
 the vectors exist, `like:` and `~` rank nothing and "for you" keeps the result's own order.
 """
 
@@ -67,6 +67,7 @@ class RecommendActions(_Base):
     for_you: ForYou | None = None
     _similarity_line = ""
     _trained_on: frozenset[int] | None = None
+    _negatives: tuple[frozenset[int], ...] | None = None  # dismissed, read not starred
     _vectors_wanted = False  # built, or being built, for the corpus now loaded
     last_keystroke = 0.0  # time.monotonic() of the last key that filtered or moved the list
 
@@ -136,23 +137,26 @@ class RecommendActions(_Base):
         return frozenset(mask.nonzero()[0].tolist())
 
     def retrain_for_you(self) -> None:
-        """Learn "for you" again if the stars changed since it last learned."""
-        if self.recommender is None:
+        """Learn "for you" again if the stars changed since it last learned, or the papers it
+        learns against: dismissed ones (x), and read ones not starred (weak negatives)."""
+        if self.recommender is None or self.corpus is None:
             return
         starred = self.starred_rows()
-        if starred == self._trained_on:
+        papers = self.corpus.papers
+        negatives = tuple(frozenset(rows) for rows in self.personal.negatives(papers, len(papers), lambda marks: marks.starred))
+        if starred == self._trained_on and negatives == self._negatives:
             return
-        self._trained_on = starred
+        self._trained_on, self._negatives = starred, negatives
         if not starred:
             self.for_you = None
             if self.sort_order == "for-you":
                 self.refilter()
             return
-        self._train(self.recommender, sorted(starred))
+        self._train(self.recommender, sorted(starred), sorted(negatives[0]), sorted(negatives[1]))
 
     @work(thread=True, exclusive=True, group="for-you", exit_on_error=False, name="learning what is for you", description="for you")
-    def _train(self, recommender: Recommender, starred: list[int]) -> None:
-        self.post_message(self.ForYouTrained(recommender.train(starred), recommender))
+    def _train(self, recommender: Recommender, starred: list[int], dismissed: list[int], weak: list[int]) -> None:
+        self.post_message(self.ForYouTrained(recommender.train(starred, dismissed, weak), recommender))
 
     def on_recommend_actions_for_you_trained(self, message: ForYouTrained) -> None:
         if message.recommender is not self.recommender:
