@@ -140,6 +140,15 @@ def test_for_you_learns_from_stars_dismissals_and_reads_and_claims_before_most_u
     assert ranking.trained == [([0], [4], [3])]
 
 
+def test_most_cited_only_with_citation_data():
+    papers = [paper(1), paper(2), paper(3), paper(4, seen=None)]
+    counts = {"2608.00001": 3, "2608.00002": None, "2608.00003": 40, "2608.00004": 900}
+    digest = select(given(papers, cited=lambda p: counts[p.arxiv_id])).digest
+    assert [(s.name, [(e.paper.arxiv_id, e.why) for e in s.entries]) for s in digest.sections[1:]] == [
+        ("Most cited", [("2608.00003", "cited 40 times (Semantic Scholar)"), ("2608.00001", "cited 3 times (Semantic Scholar)")])]
+    assert [s.name for s in select(given(papers)).digest.sections] == ["For you"]
+
+
 def test_new_versions_are_told_once():
     papers = [paper(1, seen="2020-01-01T00:00:00Z", version=3)]
     updated = np.array([True])
@@ -230,15 +239,6 @@ def test_the_html_problems_check_finds_what_it_looks_for():
 # --- three real days, fetched ------------------------------------------------------------------
 
 
-def mark(ids, **changes) -> None:
-    from papertui.marks.store import MarkStore
-
-    store = MarkStore.open()
-    for arxiv_id in ids:
-        store.update(Paper(title="", abstract="", arxiv_id=arxiv_id), **changes)
-    store.save()
-
-
 @pytest.fixture
 def morning(capsys, feeds, tmp_path, monkeypatch):
     """Three days fetched, three papers starred, two dismissed, one author watched."""
@@ -247,8 +247,8 @@ def morning(capsys, feeds, tmp_path, monkeypatch):
     monkeypatch.setenv("PAPERTUI_CONFIG", str(config))
     code, _, err = run(capsys, "fetch", "hf", *DAYS)
     assert code == 0, err
-    mark(STARRED, starred=True)
-    mark(DISMISSED, dismissed=True)
+    assert run(capsys, "mark", *STARRED, "--star")[0] == 0
+    assert run(capsys, "mark", *DISMISSED, "--dismiss")[0] == 0
     return config
 
 
