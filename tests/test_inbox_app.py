@@ -146,9 +146,10 @@ async def test_w_picker_shows_names_literally():
 
 
 def save_searches(searches: dict[str, str], opened: dict[str, str]) -> None:
+    """Saved searches and when each was opened, as settings.json keeps them."""
     remembered = Remembered()
-    for name, query in searches.items():
-        remembered.save_search(name, query, opened[name])
+    remembered.values.update(saved=searches, saved_opened=opened)
+    remembered.save()
 
 
 async def palette_lines(app, pilot, typed: str = "saved") -> list[str]:
