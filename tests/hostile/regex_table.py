@@ -418,7 +418,15 @@ T = "corpus/text.py"
 Z = "corpus/zotero_items.py"
 ZS = "sources/zotero/items.py"
 
+def _watch_fold(text: str) -> object:
+    from papertui.marks.watch import fold
+
+    return fold(text)
+
+
 CASES: list[Case] = [
+    # The watch list (marks/watch.py): accents folded from every title and abstract.
+    Case("watch fold: accents on every letter", ("marks/watch.py:_ACCENTS",), _watch_fold, lambda n: repeat("é́⃐", n)),
     # The filter: a pasted word with no separator, the compound pattern's worst case.
     Case("query words: one long word", (f"{M}:COMPOUND", f"{M}:WORD", f"{M}:_SEPARATORS"), _query_words, lambda n: "a" * n, 2_000),
     Case("query words: a word, then separators and none after", (f"{M}:COMPOUND",), _query_words, lambda n: "a" + "-" * n, 2_000),

@@ -17,6 +17,7 @@ Words match whole words of the title or abstract, as the search splits them (`di
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -54,8 +55,14 @@ def fold(text: str) -> str:
     """Case and accents folded away: Müller, MÜLLER and muller fold alike."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _ACCENTS.sub("", unicodedata.normalize("NFKD", text.casefold()))
+
+
+# The combining marks that accents decompose into (é = e + U+0301), in the blocks of marks made
+# for any script. Marks of one script's own block (Devanagari vowel signs) stay, as both a
+# watched word and the text decompose alike; a class of every mark (hundreds of ranges) read
+# each character 30 times slower.
+_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def _quick_key(text: str) -> bytes:
@@ -131,24 +138,11 @@ def same_author(watched: str, written: str) -> bool:
 
 def _has_words(text: str, words: tuple[str, ...]) -> bool:
     """Are `words` (folded tokens) in the folded `text`, whole, one after another?"""
-    first = words[0]
-    start = text.find(first)
+    start = text.find(words[0])
     while start != -1:
-        if start == 0 or not text[start - 1].isalnum():
-            position, found = start + len(first), True
-            for word in words[1:]:
-                if position < len(text) and text[position].isalnum():
-                    found = False
-                    break
-                while position < len(text) and not text[position].isalnum():
-                    position += 1
-                if not text.startswith(word, position):
-                    found = False
-                    break
-                position += len(word)
-            if found and (position == len(text) or not text[position].isalnum()):
-                return True
-        start = text.find(first, start + 1)
+        if _words_at(text, start, words):
+            return True
+        start = text.find(words[0], start + 1)
     return False
 
 
@@ -235,61 +229,91 @@ class WatchList:
         return f"watched word: {word}" if word is not None else None
 
     def mask(self, papers: Sequence[Paper], size: int) -> np.ndarray:
-        """A bool per paper of papers[:size]: watched? A quick pre-check over thousands of
-        papers' folded text at once (C-speed searches for each name's and word's letters)
-        leaves the few papers that may match, which are then checked one by one."""
+        """A bool per paper of papers[:size]: watched? The texts of thousands of papers are
+        folded and joined at once, each watched name's and word's letters found in them at C
+        speed; only the papers found are then read one by one."""
         import numpy as np
 
         chosen = np.zeros(size, dtype=bool)
-        if self.empty:
-            return chosen
-        author_keys = [(person, _quick_key(person.core)) for _, person in self._people]
-        word_keys = [(tokens, _quick_key(max(tokens, key=len))) for _, tokens in self._phrases]
+        people = [(person, _quick_key(person.core)) for _, person in self._people]
+        phrases = [tokens for _, tokens in self._phrases]
         for low in range(0, size, CHUNK):
             chunk = papers[low : min(size, low + CHUNK)]
-            if author_keys:
-                authors = _Folded(["\x00".join(paper.authors) for paper in chunk])
-                for person, key in author_keys:
-                    for number in authors.containing(key):
-                        if not chosen[low + number] and any(
-                            (parsed := _parse(written)) is not None and _same_person(person, parsed) for written in chunk[number].authors
-                        ):
-                            chosen[low + number] = True
-            if word_keys:
-                texts = _Folded([paper.title + "\x00" + paper.abstract for paper in chunk])
-                for tokens, key in word_keys:
-                    for number in texts.containing(key):
-                        if not chosen[low + number]:
-                            paper = chunk[number]
-                            chosen[low + number] = _has_words(fold(paper.title), tokens) or _has_words(fold(paper.abstract), tokens)
+            found = chosen[low : low + len(chunk)]  # a view: what is found is chosen
+            if people:
+                _authors_in(chunk, people, found)
+            if phrases:
+                _words_in(chunk, phrases, found)
         return chosen
 
 
-class _Folded:
-    """Some papers' texts folded as one ASCII blob, for finding which may hold a word."""
+def _starts(lengths: list[int]) -> np.ndarray:
+    """Where each of texts of these lengths starts once they are joined with one separator."""
+    import numpy as np
 
-    def __init__(self, texts: list[str]) -> None:
-        import numpy as np
+    ends = np.cumsum(np.asarray(lengths, dtype=np.int64) + 1)
+    return np.concatenate([[0], ends[:-1]])
 
-        self.count = len(texts)
-        blob = "\x01".join(texts)
-        self.blob = unicodedata.normalize("NFKD", blob.casefold()).encode("ascii", "ignore").lower().translate(None, _NOT_KEPT)
-        self.ends = np.flatnonzero(np.frombuffer(self.blob, dtype=np.uint8) == 1)
-        self.exact = len(self.ends) == self.count - 1  # else a text held a \x01 itself: every paper may match
 
-    def containing(self, key: bytes) -> list[int]:
-        import numpy as np
+def _authors_in(chunk: Sequence[Paper], people: list[tuple[_Name, bytes]], found: np.ndarray) -> None:
+    """Mark in `found` the papers of `chunk` by one of `people`. The pre-check: each person's
+    family name (its last word, as `_quick_key` writes it) inside the paper's author line."""
+    import numpy as np
 
-        if not key or not self.exact:
-            return list(range(self.count))
-        found = []
-        start = self.blob.find(key)
-        while start != -1:
-            found.append(start)
-            start = self.blob.find(key, start + 1)
-        if not found:
-            return []
-        return np.unique(np.searchsorted(self.ends, np.asarray(found))).tolist()
+    lines = [_quick_key("\x00".join(paper.authors)) for paper in chunk]
+    blob, starts = b"\x01".join(lines), _starts([len(line) for line in lines])
+    for person, key in people:
+        candidates: list[int] = list(range(len(chunk))) if not key else []
+        position = blob.find(key) if key else -1
+        while position != -1:
+            number = int(np.searchsorted(starts, position, side="right")) - 1
+            candidates.append(number)
+            position = blob.find(key, int(starts[number + 1]) if number + 1 < len(starts) else len(blob))
+        for number in candidates:
+            if not found[number] and any(
+                (not key or key in _quick_key(written)) and (parsed := _parse(written)) is not None and _same_person(person, parsed)
+                for written in chunk[number].authors
+            ):
+                found[number] = True
+
+
+def _words_in(chunk: Sequence[Paper], phrases: list[tuple[str, ...]], found: np.ndarray) -> None:
+    """Mark in `found` the papers of `chunk` with one of `phrases` (folded words) in the title
+    or the abstract, read in all their texts folded and joined (a separator between title and
+    abstract, another between papers: a phrase never runs across them)."""
+    import numpy as np
+
+    texts = [fold(part) for paper in chunk for part in (paper.title, paper.abstract)]
+    blob, starts = "\x00".join(texts), _starts([len(text) for text in texts])
+    for words in phrases:
+        position = blob.find(words[0])
+        while position != -1:
+            if not _words_at(blob, position, words):
+                position = blob.find(words[0], position + 1)
+                continue
+            number = (int(np.searchsorted(starts, position, side="right")) - 1) // 2
+            found[number] = True
+            following = 2 * (number + 1)  # on to the next paper
+            position = blob.find(words[0], int(starts[following])) if following < len(starts) else -1
+
+
+def _words_at(text: str, start: int, words: tuple[str, ...]) -> bool:
+    """Are `words` whole words of `text`, one after another from `start`? A NUL ends a text
+    (of those joined): a phrase does not run on across it."""
+    if start > 0 and text[start - 1].isalnum():
+        return False
+    position, end = start + len(words[0]), len(text)
+    for word in words[1:]:
+        if position < end and text[position].isalnum():
+            return False
+        while position < end and not text[position].isalnum():
+            if text[position] == "\x00":
+                return False
+            position += 1
+        if not text.startswith(word, position):
+            return False
+        position += len(word)
+    return position == end or not text[position].isalnum()
 
 
 def _one_line(text: str) -> str:

@@ -471,6 +471,18 @@ def _hiding(query: Query, marks: MarkSource | None) -> tuple | None:
     return ("dismissed", getattr(marks, "dismissed_version", 0))
 
 
+def every_paper(query: Query, papers: Sequence[Paper], marks: MarkSource | None = None) -> SearchResult:
+    """The answer to an empty query without an index (a listing that needs none, the app's
+    first frame): every paper in corpus order, but the dismissed ones."""
+    size = len(papers)
+    if not dismissals(marks) or query.shows_dismissed:
+        return SearchResult(query.text, range(size), searched=size, notes=query.notes)
+    assert marks is not None
+    shown = np.flatnonzero(~marks.dismissed_mask(papers, size))
+    rows = RankedRows(shown, np.zeros(len(shown), dtype=np.uint16))
+    return SearchResult(query.text, rows, NO_TERMS, size, query.notes, shown, size - len(shown))
+
+
 def _again(result: SearchResult, query: Query, state: _State) -> SearchResult:
     """A cached answer given again for `query` (the same search, typed alike or not)."""
     return SearchResult(query.text, result.rows, result.terms, state.size, query.notes, result.matched, result.hidden)

@@ -1,10 +1,14 @@
-"""The config file's fetch sources: TOML in the platform's config directory
+"""The config file's fetch sources and watch list: TOML in the platform's config directory
 (`~/.config/papertui/config.toml` on Linux), or where `$PAPERTUI_CONFIG` says.
 
     [fetch]
     hf = true                   # the Hugging Face list of the last 3 days (or a number of days)
     arxiv = ["cs.CL", "cs.LG"]  # the day's announcement of these categories (RSS)
     oai = "cs"                  # optional: harvest this OAI-PMH set since the last harvest
+
+    [watch]                     # read by marks/watch.py: `is:watched`, the list's highlight, the digest
+    authors = ["Yann LeCun", "Hinton, Geoffrey"]
+    words = ["diffusion", "state space model"]
 """
 
 from __future__ import annotations
