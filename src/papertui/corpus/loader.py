@@ -227,6 +227,7 @@ def load_file(
 def _load_stream(
     stream: BinaryIO, report: FileReport, builder: CorpusBuilder, stop: Callable[[], bool], path: Path = STDIN
 ) -> Iterator[int]:
+    from papertui.corpus import parallel_lines
     from papertui.corpus.sniff import FORMATS, sniff_database, sniff_format  # every parser: not needed for a start from the cache
 
     head = _read_head(stream)
@@ -261,6 +262,9 @@ def _load_stream(
         del data
         report.warn(f"not UTF-8; read as {utf16}" + (" (no byte order mark)" if utf16 != "utf-16" else ""))
         source: object = text.split("\n") if fmt.by_lines else text
+    elif fmt.name == "json-lines" and path != STDIN and _size(path) >= parallel_lines.PARALLEL_FROM and parallel_lines.workers() > 1:
+        yield from _add_records(parallel_lines.read_json_lines(path, report, read, stop), fmt.name, report, builder, stop, read)
+        return
     elif fmt.by_lines:
         source = _decoded_lines(head, stream, report, read)
     else:

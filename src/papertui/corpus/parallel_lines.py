@@ -1,0 +1,138 @@
+"""A large JSON-lines file (the arXiv snapshot: 2.7 million lines, 4.9 GB) read by a pool of
+processes, one byte range each, with the results of reading it line by line.
+
+The file is cut into ranges of `CHUNK` bytes; a range starts after the first newline at or past
+its nominal start and runs to the newline that ends its last line, so every line is read by
+exactly one worker. Each worker opens the file itself and reads only its range: the parent never
+holds the text, and at most `AHEAD` ranges a worker are in flight, so memory stays that of the
+papers. A worker decodes, parses and cleans its lines (`arxiv_snapshot.line_record`) and sends
+back, in line order, the records and the problems (numbered within its range; the parent, taking
+the ranges in order, renumbers them), so the records, the warnings and their order are the same
+as a read line by line, whatever the number of workers.
+
+Workers are started with "spawn", not "fork": the app's loader runs in a thread of a process with
+others, and a forked child would inherit their locks.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from papertui.corpus.model import FileReport, Record
+
+PARALLEL_FROM = 64 << 20  # bytes: a smaller file is read line by line (a pool takes a second to start)
+CHUNK = 8 << 20  # bytes a worker reads at a time
+AHEAD = 3  # ranges a worker may have in flight (their records wait in the parent's memory)
+
+
+def workers() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+@dataclass
+class RangeRead:
+    """What a worker read in one range: records and problems in line order, and its lines."""
+
+    items: list[Record | tuple[int, str]] = field(default_factory=list)  # a problem: (line in the range, message after "line N")
+    lines: int = 0
+    not_utf8: list[int] = field(default_factory=list)  # lines in the range read as Windows-1252
+    removed: tuple[int, int] = (0, 0)  # as `counting_removals` counts them
+    end: int = 0  # the byte after the range's last line
+
+
+def read_range(path: str, start: int, stop: int, identity: tuple[int, int]) -> RangeRead:
+    """The lines that start in [start, stop) of `path` (the line running across `stop` is
+    read whole); `identity`: the (device, inode) the parent opened, checked again here."""
+    from papertui.corpus.arxiv_snapshot import line_record
+    from papertui.corpus.loader import _open
+    from papertui.corpus.text import counting_removals, decode
+
+    result = RangeRead()
+    with _open(Path(path)) as stream:
+        state = os.fstat(stream.fileno())
+        if (state.st_dev, state.st_ino) != identity:
+            raise OSError(f"{path} was replaced while it was read")
+        if start:
+            stream.seek(start - 1)
+            stream.readline()  # the rest of the line that started before this range: not ours
+        begin = stream.tell()
+        data = stream.read(max(0, stop - begin)) if begin < stop else b""
+        if data and not data.endswith(b"\n"):
+            data += stream.readline()  # our last line runs on past `stop`
+        result.end = begin + len(data)
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()  # the newline ends the last line; it does not start another
+    result.lines = len(lines)
+    with counting_removals() as removed:
+        for number, raw in enumerate(lines, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                result.not_utf8.append(number)
+                line = decode(raw)[0]
+            record, problem = line_record(line, number)
+            if problem:
+                prefix = f"line {number}"
+                result.items.append((number, problem[len(prefix) :] if problem.startswith(prefix) else f": {problem}"))
+            if record is not None:
+                result.items.append(record)
+        result.removed = (removed[0], removed[1])
+    return result
+
+
+def read_json_lines(path: Path, report: FileReport, read: list[int], stop: Callable[[], bool] = lambda: False, jobs: int = 0) -> Iterator[Record]:
+    """The records of the JSON-lines file `path`, as `parse_json_lines` gives them from its
+    lines (with the same warnings on `report`); `read[0]` follows the bytes read."""
+    import multiprocessing
+
+    from papertui.corpus.text import _removed
+
+    state = os.stat(path)
+    size = state.st_size
+    jobs = jobs or workers()
+    starts = list(range(0, size, CHUNK))
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    pending: list[Future[RangeRead]] = []
+    line_offset = 0
+    not_utf8: list[int] = []
+    finished = False
+    try:
+        for position in range(len(starts)):
+            while len(pending) < jobs * AHEAD and position + len(pending) < len(starts):
+                begin = starts[position + len(pending)]
+                pending.append(pool.submit(read_range, str(path), begin, min(begin + CHUNK, size), (state.st_dev, state.st_ino)))
+            part = pending.pop(0).result()
+            for item in part.items:
+                if isinstance(item, tuple):
+                    number, rest = item
+                    report.warn(f"line {line_offset + number}{rest}")
+                else:
+                    yield item
+            not_utf8 += [line_offset + number for number in part.not_utf8]
+            tally = _removed.get()
+            if tally is not None:  # the removals the workers counted, counted here as if read here
+                tally[0] += part.removed[0]
+                tally[1] += part.removed[1]
+            line_offset += part.lines
+            read[0] = max(read[0], part.end)
+            if stop():
+                return
+        finished = True
+    finally:
+        # Stopped early (or closed by a stopping load): the workers finish their one range
+        # each on their own; nothing waits for them.
+        pool.shutdown(wait=finished, cancel_futures=True)
+    if not_utf8:
+        report.warn(
+            f"{len(not_utf8)} lines are not UTF-8 (the first: line {not_utf8[0]}); read as Windows-1252, "
+            "some characters may be wrong"
+        )
