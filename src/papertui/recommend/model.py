@@ -24,15 +24,24 @@ WHY_WORDS = 5
 EXPANSION = 20  # "like": the best papers found are added to the query, at half weight
 EXPANSION_WEIGHT = 0.5
 EXPANSION_SHARE = 20  # at most one paper in this many: in a small corpus, no expansion at all
-RIDGE = 0.01  # "for you": the classifiers' regularisation
+# "for you": chosen by 5-fold cross-validation (folds split by subject) over the tuning set ONLY,
+# OAI page 1 (1,000 papers), never over the sets bench/RESULTS.md reports (`bench/recommend.py
+# --tune`, 2026-12-06): best of a grid of 6 x 5 x 5; 4 of the 5 folds chose these too (words
+# only: 0.1 in 3 folds, 0.3 in 2).
+# Before: 0.01, 0.01, 1.0 (chosen on the very papers they were reported on).
+LEXICAL_RIDGE = 0.1  # the word classifier's regularisation (words only too: it chose 0.1 alone)
+MEANING_RIDGE = 0.03  # the meaning classifier's
+FOR_YOU_MEANING_WEIGHT = 0.75  # the meaning classifier's share beside the words', both standardised
 LEXICAL_STEPS = 10  # conjugate-gradient steps for the lexical classifier (more change no ranking)
 TRAINING_PAPERS = 20_000  # "for you" learns from the starred papers and at most this many others, drawn at random
-# "Not interested": a dismissed paper pulls its neighbours down as hard as a star pulls its own up;
-# a paper read and not starred is a hint only, a fifth of that. Both are per paper, relative to
-# one starred paper's weight (added to the background's), so they keep their pull however many
-# papers the corpus holds.
-DISMISSED_WEIGHT = 1.0
-WEAK_WEIGHT = 0.2
+# "Not interested": each dismissed paper weighs a quarter of a starred one against its neighbours,
+# each paper read and not starred a fifth of that; both on top of the background's weight, and
+# relative to a star's, so they keep their pull however many papers the corpus holds. Chosen
+# like the ridges (`bench/recommend.py --tune-dismissals`, OAI page 1 only, 2 dismissed papers of
+# the close-but-wrong subject per query): 0.1 and 0.25 tie (P@20 0.604 against 0.601 without the
+# dismissals), 1.0 and 2.0 lose (0.591, 0.581); of the tie, the one that moves the feed more.
+DISMISSED_WEIGHT = 0.25
+WEAK_WEIGHT = 0.05  # nothing measures it (no real "read" marks): a fifth of a dismissal
 
 
 @dataclass
@@ -149,7 +158,7 @@ class Recommender:
             lexical = self.lexical.rows_dot(word_weights)
         if self.meaning is not None:
             meaning = self._meaning_classifier(training, labels, weights)
-        return ForYou(_combined(lexical, meaning), starred, word_weights, dismissed, weak)
+        return ForYou(_combined(lexical, meaning, FOR_YOU_MEANING_WEIGHT), starred, word_weights, dismissed, weak)
 
     def _training_papers(self, *labelled: list[int]) -> np.ndarray:
         if self.size <= TRAINING_PAPERS:
@@ -163,7 +172,7 @@ class Recommender:
         vectors = self.lexical.subset(training)
 
         def apply(w: np.ndarray) -> np.ndarray:
-            return vectors.columns_dot(weights * vectors.rows_dot(w)) + RIDGE * w
+            return vectors.columns_dot(weights * vectors.rows_dot(w)) + LEXICAL_RIDGE * w
 
         target = vectors.columns_dot(weights * labels)
         w = np.zeros_like(target)
@@ -187,7 +196,7 @@ class Recommender:
         assert self.meaning is not None
         block = np.hstack([self.meaning[training], np.ones((len(training), 1), np.float32)])
         weighted = block.T * weights
-        gram = (weighted @ block).astype(np.float64) + RIDGE * np.eye(block.shape[1])
+        gram = (weighted @ block).astype(np.float64) + MEANING_RIDGE * np.eye(block.shape[1])
         coefficients = np.linalg.solve(gram, (weighted @ labels).astype(np.float64)).astype(np.float32)
         return self.meaning @ coefficients[:-1] + coefficients[-1]
 
@@ -208,11 +217,11 @@ def _standardised(scores: np.ndarray) -> np.ndarray:
     return (scores - float(scores.mean())) / spread
 
 
-def _combined(lexical: np.ndarray | None, meaning: np.ndarray | None) -> np.ndarray:
+def _combined(lexical: np.ndarray | None, meaning: np.ndarray | None, meaning_weight: float = MEANING_WEIGHT) -> np.ndarray:
     if lexical is None and meaning is None:
         raise ValueError("no vectors: call build() first")
     if lexical is None:
         return meaning  # type: ignore[return-value]
     if meaning is None:
         return lexical
-    return (_standardised(lexical) + MEANING_WEIGHT * _standardised(meaning)).astype(np.float32)
+    return (_standardised(lexical) + meaning_weight * _standardised(meaning)).astype(np.float32)
