@@ -45,7 +45,7 @@ def _help_options(name: str) -> set[str]:
     return set(re.findall(r"(?:^|[\s,])(--?[A-Za-z][\w-]*)", section))
 
 
-@pytest.mark.parametrize("name", ["", *completions.PARSERS.keys() - {""}])
+@pytest.mark.parametrize("name", ["", *sorted(completions.PARSERS.keys() - {""})])
 def test_the_options_completed_are_those_help_shows(name):
     (command,) = [c for c in completions.commands() if c.name == name]
     completed = {n for option in command.options for n in option.names}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from helpers import make_paper
 from papertui.export import bibtex_text, export
 from papertui.marks.store import Marks
@@ -87,6 +89,7 @@ def test_appending_to_a_bib_skips_what_it_holds_by_id_or_key():
     assert again == "" and skipped == 2
 
 
+@pytest.mark.xdist_group("timing")  # n vs 8n timings: under -n, on the worker that runs the others
 def test_many_papers_of_one_citation_key_get_unique_keys_in_linear_time():
     """Each clash restarted at suffix a: n papers of one key took n²/2 lookups."""
     import time

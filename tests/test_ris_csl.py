@@ -250,6 +250,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.xdist_group("timing")  # n vs 8n timings: under -n, on the worker that runs the others
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_input_takes_time_in_proportion_to_its_size(name):
     ratio = growth(*HOSTILE[name])

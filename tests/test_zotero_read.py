@@ -504,6 +504,7 @@ def build_many(data_dir: Path, count: int) -> Path:
     return library.path
 
 
+@pytest.mark.xdist_group("timing")  # n vs 8n timings: under -n, on the worker that runs the others
 def test_reading_is_linear_in_the_number_of_items(tmp_path):
     """8 times the items take about 8 times as long (quadratic: 64); 10,000 items are
     measured in the report (well under 2 s)."""

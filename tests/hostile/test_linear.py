@@ -18,6 +18,7 @@ from test_parser_properties import WRITERS
 GROWTH = 8
 # Linear: about 8 (caches and the collector add a little). Quadratic: about 64.
 MAX_RATIO = 20
+pytestmark = pytest.mark.xdist_group("timing")  # n vs 8n timings: under -n, one worker runs them all, one after another
 
 
 def paper(n: int, abstract: str | None = None) -> dict:

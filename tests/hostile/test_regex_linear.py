@@ -28,6 +28,7 @@ from papertui.search.query import parse_query
 MAX_RATIO = 20  # linear: about 8; n²: about 64
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "papertui"
 RE_CALLS = {"compile", "search", "match", "fullmatch", "sub", "subn", "split", "findall", "finditer"}
+pytestmark = pytest.mark.xdist_group("timing")  # n vs 8n timings: under -n, one worker runs them all, one after another
 
 
 def growth(case: Case) -> float:
