@@ -26,7 +26,9 @@ QUERY_HELP = """query language (the same in the app; see the README for more):
   is:updated          a newer arXiv version than the one starred or read
   like:2406.16845  like:"a title"   papers like it    ~"protein folding"   papers about it, by meaning
   for:TAG             ranked as "for you", learned from the papers with that tag
-  in:zotero           also in your Zotero library     collection:NAME     in a Zotero collection (or path)"""
+  in:zotero           also in your Zotero library     collection:NAME     in a Zotero collection (or path)
+  is:watched          by a watched author or word      is:dismissed        only the papers marked not interested
+  -FIELD:VALUE        without it (-is:read, -au:smith); dismissed papers are hidden unless is:dismissed asks"""
 
 
 def formats_help() -> str:
