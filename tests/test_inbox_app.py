@@ -222,3 +222,28 @@ def test_opened_times_survive_and_junk_is_ignored(data_dir):
         json.dumps({"saved": {"a": "x", "b": "y"}, "saved_opened": {"a": "2025-01-01T00:00:00Z", "b": "not a time", "c": 5}}), encoding="utf-8"
     )
     assert Remembered().searches_opened == {"a": "2025-01-01T00:00:00Z"}
+
+
+async def test_a_start_with_dismissed_papers_lists_every_other_paper(tmp_path):
+    """The empty filter of a loading app (read afresh, then from the cache) leaves out only
+    the dismissed papers: an index still catching up with the load must not decide it."""
+    from papertui.corpus import load_corpus
+    from papertui.marks.store import MarkStore
+
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text(
+        "\n".join(f"Title: Paper number {n}\nSummary: About subject {n} and more.\n" for n in range(400)), encoding="utf-8"
+    )
+    papers = load_corpus([seeds]).papers
+    marks = MarkStore.open()
+    for paper in (papers[3], papers[250]):
+        marks.update(paper, dismissed=True)
+    marks.save()
+    for start in ("afresh", "from the cache"):
+        app = make_app([seeds], with_library=False, with_zotero=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            shown = titles(app)
+            assert len(shown) == len(papers) - 2, start
+            assert "Paper number 3" not in shown and "Paper number 250" not in shown, start
+            assert "2 hidden as dismissed" in status(app), start

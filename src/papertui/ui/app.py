@@ -463,16 +463,17 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
     def _start_filter(self) -> None:
         if self._filter_wanted is None or self.index is None or self.corpus is None:
             return
-        from papertui.search import SearchResult
+        from papertui.search.index import every_paper
 
         (query, keep_cursor), self._filter_wanted = self._filter_wanted, None
         parsed = parse_query(query)
         if parsed.uses_similarity:
             self.ensure_vectors()
         if parsed.empty:
+            # Every loaded paper but the dismissed, indexed or not: an index still catching up
+            # with the load must not decide what an empty filter shows.
             self._shown_papers = len(self.corpus.papers)
-        if parsed.empty and not self.marks.dismissed_count:  # else the index leaves the dismissed out
-            result = SearchResult(query, range(self._shown_papers), searched=len(self.index), notes=parsed.notes)
+            result = every_paper(parsed, self.corpus.papers, self.personal)
             if self.sort_order in ("relevance", "corpus"):
                 # No filter: every loaded paper in corpus order, indexed or not. No worker needed.
                 self._show_result(result, result.rows, keep_cursor, (self.index, self.index.version))
@@ -512,13 +513,14 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         keep_cursor: bool,
         cancel: threading.Event,
     ) -> None:
-        from papertui.search import SearchCancelled, SearchResult
+        from papertui.search import SearchCancelled
+        from papertui.search.index import every_paper
 
         finished = self.Filtered(None, (), generation, run=cancel)
         try:
             version = index.version  # read first: a change during the search counts as unseen
-            if query.empty and not self.marks.dismissed_count:
-                result = SearchResult(query.text, range(len(papers)), searched=len(index), notes=query.notes)
+            if query.empty:
+                result = every_paper(query, papers, self.personal)
             else:
                 result = index.search(query, self.personal, cancelled=cancel.is_set)
             starred = None
