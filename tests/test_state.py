@@ -198,3 +198,21 @@ def test_marks_made_by_id_alone_never_share_an_empty_title(data_dir):
     assert not marks.get(Paper(title="", abstract="", arxiv_id="2401.10006")).read
     assert marks.get(Paper(title="", abstract="", arxiv_id="2401.10007")).read
     assert marks.get(Paper(title="", abstract="no id, no title")) is None
+
+
+def test_marks_are_found_in_each_list_of_papers_asked_about(tmp_path):
+    """The corpus, then a citation walk's step (other papers, other positions), then the
+    corpus again, then the corpus with papers joined in place: each answer is about the list asked."""
+    corpus = [make_paper(f"Paper {n}", arxiv_id=f"2401.{n:05d}") for n in range(6)]
+    step = [make_paper("Outside"), corpus[4], make_paper("Other"), corpus[1]]
+    store = MarkStore(tmp_path / STATE_FILE)
+    store.update(corpus[1], dismissed=True)
+    store.update(corpus[4], starred=True)
+    assert store.dismissed_mask(corpus, 6).tolist() == [False, True, False, False, False, False]
+    assert store.dismissed_mask(step, 4).tolist() == [False, False, False, True]
+    assert store.mask(step, 4, lambda m: m.starred).tolist() == [False, True, False, False]
+    assert store.mask(corpus, 6, lambda m: m.starred).tolist() == [False, False, False, False, True, False]
+    del corpus[0]  # joined while loading: the same list, every index moved
+    store.forget_papers()
+    assert store.dismissed_mask(corpus, 5).tolist() == [True, False, False, False, False]
+    assert store.mask(corpus, 5, lambda m: m.starred).tolist() == [False, False, False, True, False]

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 STATE_FILE = "state.json"
 # Ten thousand marked papers with long notes are a few megabytes; past this it is not our file.
 STATE_LIMIT = 256 << 20
+LOOKUPS_KEPT = 3  # the corpus, a citation walk's step, and one more
 FORMAT_VERSION = 1
 
 
@@ -231,7 +232,10 @@ class MarkStore:
         self._by_id: dict[str, str] = {}
         self._by_title: dict[str, str] = {}
         self._lock = threading.RLock()
-        self._lookup = PaperLookup()
+        # One lookup per list of papers (the corpus, a citation walk's step, another corpus):
+        # an index into one list means nothing in another. The lists are kept, so that an id
+        # is never reused for another list while its lookup is here.
+        self._lookups: list[tuple[Sequence[Paper], PaperLookup]] = []
         self._dismissed: set[str] = set()  # keys of dismissed papers: every search hides them
         # Grows whenever the dismissed papers change (and only then): plain searches, which do
         # not depend on the other marks, keep their cached answers across a star.
@@ -290,15 +294,32 @@ class MarkStore:
         import numpy as np  # here: the app draws its first frame before numpy is imported
 
         with self._lock:
-            self._lookup.extend(papers, size)
+            lookup = self._lookup_for(papers, size)
             chosen = np.zeros(size, dtype=bool)
             for key, marks in self.entries.items():
                 if not wanted(marks):
                     continue
-                for index in self._lookup.find(key, marks.title):
+                for index in lookup.find(key, marks.title):
                     if index < size and self.key_of(papers[index]) == key:
                         chosen[index] = True
             return chosen
+
+    def _lookup_for(self, papers: Sequence[Paper], size: int) -> PaperLookup:
+        for number, (known, lookup) in enumerate(self._lookups):
+            if known is papers:
+                self._lookups.insert(0, self._lookups.pop(number))
+                break
+        else:
+            lookup = PaperLookup()
+            self._lookups.insert(0, (papers, lookup))
+            del self._lookups[LOOKUPS_KEPT:]
+        lookup.extend(papers, size)
+        return lookup
+
+    def forget_papers(self) -> None:
+        """The papers' indices changed in place (papers joined while loading): look them up afresh."""
+        with self._lock:
+            self._lookups.clear()
 
     @property
     def dismissed_count(self) -> int:
@@ -311,11 +332,11 @@ class MarkStore:
         import numpy as np
 
         with self._lock:
-            self._lookup.extend(papers, size)
+            lookup = self._lookup_for(papers, size)
             chosen = np.zeros(size, dtype=bool)
             for key in self._dismissed:
                 marks = self.entries[key]
-                for index in self._lookup.find(key, marks.title):
+                for index in lookup.find(key, marks.title):
                     if index < size and self.key_of(papers[index]) == key:
                         chosen[index] = True
             return chosen
@@ -326,12 +347,12 @@ class MarkStore:
         import numpy as np
 
         with self._lock:
-            self._lookup.extend(papers, size)
+            lookup = self._lookup_for(papers, size)
             chosen = np.zeros(size, dtype=bool)
             for key, marks in self.entries.items():
                 if marks.seen_version is None or not (marks.starred or marks.read):
                     continue
-                for index in self._lookup.find(key, marks.title):
+                for index in lookup.find(key, marks.title):
                     if index < size and marks.updated_in(papers[index].version) and self.key_of(papers[index]) == key:
                         chosen[index] = True
             return chosen

@@ -335,6 +335,7 @@ class PaperApp(PaperActions, PdfActions, RecommendActions, ResolveActions, Fetch
         if step.progress.renumbered:  # papers were joined: row numbers changed
             self.selected.clear()
             self.sorter.forget()
+            self.marks.forget_papers()
         self.corpus, self.index = step.corpus, step.index
         self.loading = not step.done
         self._look_for_authors(step.corpus)
