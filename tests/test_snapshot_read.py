@@ -115,3 +115,21 @@ def test_ranges_cut_lines_at_newlines_only(tmp_path):
             part = parallel_lines.read_range(str(path), start, min(start + chunk, size), (state.st_dev, state.st_ino))
             seen += [item.title for item in part.items if not isinstance(item, tuple)]
         assert seen == [f"T{n}" for n in range(40)], chunk
+
+
+def test_the_command_line_bar_shows_bytes_and_the_time_left(monkeypatch):
+    import io
+    import time
+
+    from papertui.terminal_progress import ProgressLine, gigabytes
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    meter = ProgressLine(stream)
+    monkeypatch.setattr(time, "monotonic", lambda: 1000.0)
+    meter.bar("0/1 files · 250,000 searchable", 1_000_000_000, 5_000_000_000, started=940.0, amount=gigabytes)
+    shown = stream.getvalue()
+    assert "[####----------------] 1.0 GB/5.0 GB · about 4 min left" in shown and "250,000 searchable" in shown

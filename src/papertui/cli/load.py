@@ -3,6 +3,7 @@ date, reading only the files that changed when it is not, with progress and warn
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Sequence, TextIO
 
@@ -12,7 +13,7 @@ from papertui.loading import Load
 from papertui.resolve import ResolveCache, apply_cached
 from papertui.search import SearchIndex
 from papertui.marks.store import MarkStore
-from papertui.terminal_progress import PROG, ProgressLine
+from papertui.terminal_progress import PROG, ProgressLine, gigabytes
 
 
 def load(
@@ -24,9 +25,14 @@ def load(
     meter = ProgressLine(stderr)
     note = None
     step = None
+    started = time.monotonic()
     try:
         for step in Load(resolved, display_root).steps(index=indexed):
-            meter.show(step.describe())
+            read = step.progress
+            if not step.done and read.bytes_total:  # a bar of the bytes read, with the time left
+                meter.bar(step.describe(), read.bytes_done, read.bytes_total, started, gigabytes)
+            else:
+                meter.show(step.describe())
             note = step.note or note
     finally:  # also on Ctrl+C, so that "interrupted" starts a clean line
         meter.clear()
