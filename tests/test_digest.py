@@ -132,7 +132,7 @@ def test_for_you_learns_from_stars_dismissals_and_reads_and_claims_before_most_u
     papers = [paper(1, "Starred", upvotes=1), paper(2, upvotes=90), paper(3, upvotes=80), paper(4, upvotes=5), paper(5, upvotes=70)]
     ranking = Ranking(papers, [9, 8, 1, 7, 9])
     starred, read, dismissed = (np.array(flags, dtype=bool) for flags in ([1, 0, 0, 0, 0], [1, 0, 0, 1, 0], [0, 0, 0, 0, 1]))
-    digest = select(given(papers, starred=starred, read=read, dismissed=dismissed, recommender=lambda: ranking, limit=1)).digest
+    digest = select(given(papers, starred=starred, read=read, dismissed=dismissed, recommender=lambda chosen: ranking, limit=1)).digest
     for_you, upvoted = digest.sections
     assert [e.paper for e in for_you.entries] == [papers[1]] and for_you.entries[0].why == "like your starred “Starred”; its words word"
     assert for_you.more == 1  # paper 3: not paper 4 (read), 5 (dismissed) or 1 (starred)
@@ -348,3 +348,31 @@ def test_usage_errors(capsys):
     for argv in (["--since", "yesterday"], ["--format", "pdf"], ["--limit", "-1"]):
         code, out, err = run(capsys, "digest", *argv)
         assert code == 2 and err.count("\n") == 1, (argv, err)
+
+
+def test_for_you_builds_vectors_of_new_labelled_and_a_sample_only(monkeypatch):
+    """A large library: the recommender is built over the new papers, the starred, dismissed
+    and read ones, and a fixed-size sample of the rest; its picks map back to the library."""
+    import papertui.digest.select as select_module
+
+    monkeypatch.setattr(select_module, "BACKGROUND", 5)
+    old = "2026-08-01T00:00:00Z"
+    papers = [paper(n, upvotes=n, seen=old) for n in range(1, 41)]  # 40 old papers
+    papers += [paper(n, upvotes=n) for n in range(41, 46)]  # 5 new ones: 41..45
+    flags = np.zeros(len(papers), dtype=bool)
+    starred, read, dismissed = flags.copy(), flags.copy(), flags.copy()
+    starred[[2, 7]], read[10], dismissed[[20, 44]] = True, True, True
+    built = []
+
+    class ByUpvotes(Ranking):
+        def __init__(self, chosen):
+            built.append(list(chosen))
+            super().__init__(chosen, [p.upvotes for p in chosen])
+
+    digest = select(given(papers, starred=starred, read=read, dismissed=dismissed, recommender=ByUpvotes, limit=2)).digest
+    (chosen,) = built
+    ids = {p.arxiv_id for p in chosen}
+    assert {papers[i].arxiv_id for i in (2, 7, 10, 20, 40, 41, 42, 43)} <= ids  # new, starred, read, dismissed
+    assert len(chosen) == 9 + 5  # and five of the 31 others
+    for_you = digest.sections[0]
+    assert [e.paper for e in for_you.entries] == [papers[43], papers[42]]  # 45 is dismissed

@@ -80,7 +80,7 @@ def run_digest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             read=marks.mask(papers, size, lambda m: m.read),
             limit=args.limit,
             watch=_watch_list(stderr),
-            recommender=lambda: _recommender(papers, stderr),
+            recommender=lambda chosen: _recommender(chosen, stderr),
             cited=_citation_counts(stderr),
             updated=marks.updated_mask(papers, size),
             seen_version=lambda paper: (marks.get(paper) or _NO_MARKS).seen_version,

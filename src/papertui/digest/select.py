@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from papertui.recommend.model import ForYou, Recommender
 
 DEFAULT_LIMIT = 10
+# "For you" learns against at most this many papers that are neither new nor yours, drawn at
+# random, as the recommender itself does past this size: the vectors of a 100k-paper library
+# are a minute's work, those of a morning's papers and such a sample seconds.
+BACKGROUND = 20_000
 NEAREST_TITLE = 90  # characters of the nearest starred paper's title in a why line
 STAR_HINT = "star papers you like (s in the app, or 'papertui mark ID --star') and this section learns what is for you"
 
@@ -52,8 +56,8 @@ class DigestInput:
     read: np.ndarray
     limit: int = DEFAULT_LIMIT
     watch: Watching | None = None  # None: no watch list configured (no Watched section)
-    # Builds the vectors when called (seconds at 100k papers): only when there is something to rank.
-    recommender: Callable[[], Recommender] | None = None
+    # Builds the vectors of the papers it is given (only when there is something to rank).
+    recommender: Callable[[Sequence[Paper]], Recommender] | None = None
     cited: Callable[[Paper], int | None] | None = None  # None: no citation data kept at all
     updated: np.ndarray | None = None  # starred or read, and at a newer arXiv version now
     seen_version: Callable[[Paper], int | None] = lambda paper: None  # the version starred or read
@@ -144,12 +148,29 @@ def _for_you(given: DigestInput, candidates: np.ndarray) -> tuple[str, list[tupl
     count = int(candidates.sum())
     if given.recommender is None or not count:
         return FOR_YOU, [], 0, "" if count else "nothing new left to rank"
-    recommender = given.recommender()
-    weak = np.flatnonzero(given.read & ~given.starred).tolist()
-    model = recommender.train(starred, dismissed=np.flatnonzero(given.dismissed).tolist(), weak=weak)
-    scores = np.where(candidates, model.scores, -np.inf)
+    weak = given.read & ~given.starred
+    subset = papers_to_rank(candidates, given.starred | given.dismissed | weak)
+    position = np.full(len(given.papers), -1, dtype=np.int64)
+    position[subset] = np.arange(len(subset))
+    recommender = given.recommender([given.papers[i] for i in subset.tolist()])
+    model = recommender.train(
+        position[starred].tolist(),
+        dismissed=position[np.flatnonzero(given.dismissed)].tolist(),
+        weak=position[np.flatnonzero(weak)].tolist(),
+    )
+    scores = np.where(candidates[subset], model.scores, -np.inf)
     best = np.argsort(-scores, kind="stable")[: min(given.limit, count)].tolist()
-    return FOR_YOU, [(i, for_you_reason(recommender, model, i)) for i in best], max(0, count - given.limit), ""
+    return FOR_YOU, [(int(subset[i]), for_you_reason(recommender, model, i)) for i in best], max(0, count - given.limit), ""
+
+
+def papers_to_rank(candidates: np.ndarray, labelled: np.ndarray) -> np.ndarray:
+    """The papers "for you" needs vectors of, ascending: the new ones, those you starred,
+    dismissed or read, and at most BACKGROUND others, drawn at random (the same each run)."""
+    chosen = candidates | labelled
+    others = np.flatnonzero(~chosen)
+    if len(others) > BACKGROUND:
+        others = np.random.default_rng(0).choice(others, BACKGROUND, replace=False)
+    return np.union1d(np.flatnonzero(chosen), others)
 
 
 def for_you_reason(recommender: Recommender, model: ForYou, index: int) -> str:
