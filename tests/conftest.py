@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock, the timing tests take their chances beside the others
+    fcntl = None
 
 from papertui import bundled_seeds
 from papertui.corpus import Corpus, load_corpus
@@ -113,3 +119,64 @@ def feeds(monkeypatch, clock):
         monkeypatch.setenv(name, value)
     yield server
     server.close()
+
+
+# --- under -n: the timing tests run with nothing else of the run beside them -------------------
+#
+# The n-vs-8n tests (marked xdist_group("timing"), all on one worker) compare two timings: if
+# the other worker starts a heavy test between the n run and the 8n run, the 8n run gets half a
+# core and a linear pattern looks quadratic (seen: ratios of 21-34 against a bound of 20, where
+# alone they are 8-12). So the workers of one run share a lock: the timing tests hold it alone,
+# from the first of them to the last, and every other test holds it shared while it runs.
+
+
+def _in_timing_group(item: pytest.Item) -> bool:
+    return any(mark.args[:1] == ("timing",) for mark in item.iter_markers("xdist_group"))
+
+
+class _RunLock:
+    """flock on two files in the run's temporary directory, which its workers share. A timing
+    test waiting at the turnstile is not passed by the other worker's next tests."""
+
+    def __init__(self, directory: Path) -> None:
+        self.turnstile = open(directory / "timing.turnstile", "a")
+        self.lock = open(directory / "timing.lock", "a")
+        self.alone = False
+
+    def share(self) -> None:
+        fcntl.flock(self.turnstile, fcntl.LOCK_EX)
+        fcntl.flock(self.lock, fcntl.LOCK_SH)
+        fcntl.flock(self.turnstile, fcntl.LOCK_UN)
+
+    def take_alone(self) -> None:
+        if not self.alone:
+            fcntl.flock(self.turnstile, fcntl.LOCK_EX)
+            fcntl.flock(self.lock, fcntl.LOCK_EX)
+            self.alone = True
+
+    def release(self) -> None:
+        fcntl.flock(self.lock, fcntl.LOCK_UN)
+        if self.alone:
+            fcntl.flock(self.turnstile, fcntl.LOCK_UN)
+            self.alone = False
+
+
+_run_lock: _RunLock | None = None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    global _run_lock
+    if "PYTEST_XDIST_WORKER" not in os.environ or fcntl is None:  # one process: nothing runs beside
+        yield
+        return
+    if _run_lock is None:
+        # each worker's base directory is in the one of the run (pytest-xdist makes it so)
+        _run_lock = _RunLock(item.config._tmp_path_factory.getbasetemp().parent)
+    timing = _in_timing_group(item)
+    _run_lock.take_alone() if timing else _run_lock.share()
+    try:
+        yield
+    finally:
+        if not (timing and nextitem is not None and _in_timing_group(nextitem)):
+            _run_lock.release()
