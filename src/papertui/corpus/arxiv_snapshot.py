@@ -3,7 +3,7 @@
 
 Read line by line as the file streams in: the snapshot is never held whole in memory. A
 large file is read by a pool of processes instead (`parallel_lines.py`), with the same
-results. Each line is parsed with orjson when it can be (about 4.6 times the standard
+results. Each line is parsed with orjson when it can be (3 to 4.6 times the standard
 library's speed on the snapshot's lines, `bench/json_parsers.py`); a line orjson refuses is
 parsed by the standard library, so what is read and what is said about a bad line are the same.
 """
