@@ -133,3 +133,32 @@ def test_the_command_line_bar_shows_bytes_and_the_time_left(monkeypatch):
     meter.bar("0/1 files · 250,000 searchable", 1_000_000_000, 5_000_000_000, started=940.0, amount=gigabytes)
     shown = stream.getvalue()
     assert "[####----------------] 1.0 GB/5.0 GB · about 4 min left" in shown and "250,000 searchable" in shown
+
+
+def test_a_pooled_read_stopped_early_keeps_what_it_read(monkeypatch):
+    """Ctrl+C in the app (or quitting) while the pool reads: the load ends at once, with the
+    papers read so far and the usual warning; the workers' pending ranges are dropped."""
+    import threading
+
+    from papertui.corpus import iter_load
+
+    monkeypatch.setattr(parallel_lines, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(parallel_lines, "CHUNK", 4096)
+    monkeypatch.setattr(parallel_lines, "workers", lambda: 2)
+    monkeypatch.setattr("papertui.corpus.loader.PROGRESS_EVERY", 1)
+    pooled = []
+    real = parallel_lines.read_json_lines
+    monkeypatch.setattr(parallel_lines, "read_json_lines", lambda *args, **kwargs: pooled.append(1) or real(*args, **kwargs))
+    seen: list = []
+
+    def load() -> None:  # in a thread, as the app's loader runs it
+        for progress in iter_load([HEAD], stop=lambda: len(progress.corpus.papers) >= 30 if seen else False):
+            seen.append(progress)
+
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    thread.join(60)  # generous: a hang, not a speed, is what this catches
+    assert not thread.is_alive()
+    last = seen[-1]
+    assert pooled and last.stopped and 30 <= last.papers_loaded < 100
+    assert "loading stopped after record" in " ".join(last.corpus.files[0].warnings)
