@@ -121,10 +121,21 @@ def feeds(monkeypatch, clock):
     server.close()
 
 
-# --- under -n: the timing tests run with nothing else of the run beside them -------------------
-#
+# --- under -n: how many workers, and the timing tests alone ------------------------------------
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto`: two workers a core. Most of the suite's time is waiting (the pilot's pauses,
+    servers in threads, child processes): run serially it kept a core 41% busy. Measured on
+    2 cores: 2 workers 250 s, 4 workers 137 s, 6 workers 160 s (bench/RESULTS.md)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # pytest-xdist's own answer: that number
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return 2 * cores
+
+
 # The n-vs-8n tests (marked xdist_group("timing"), all on one worker) compare two timings: if
-# the other worker starts a heavy test between the n run and the 8n run, the 8n run gets half a
+# another worker starts a heavy test between the n run and the 8n run, the 8n run gets half a
 # core and a linear pattern looks quadratic (seen: ratios of 21-34 against a bound of 20, where
 # alone they are 8-12). So the workers of one run share a lock: the timing tests hold it alone,
 # from the first of them to the last, and every other test holds it shared while it runs.

@@ -431,6 +431,7 @@ def test_list_help_says_what_is_new_means_from_cron():
     assert "with --saved NAME, since NAME was last opened in the app or listed here with is:new" in text and "--peek" in text
 
 
+@pytest.mark.xdist_group("timing")  # n vs 8n timings: under -n, on the worker that runs the others
 def test_the_watch_mask_grows_with_the_papers_not_faster():
     """n and 8n papers, each by a watched family name's namesakes and full of the watched
     word's first half (the most the quick pre-check lets through to be read one by one)."""

@@ -133,6 +133,7 @@ def test_a_config_over_a_megabyte_is_refused_in_one_line(tmp_path):
     assert read_config(path) == ({}, f"cannot read the config file {path}: it is larger than 1,048,576 bytes; its settings are ignored")
 
 
+@pytest.mark.xdist_group("timing")  # n vs 8n timings: under -n, on the worker that runs the others
 def test_the_depth_check_costs_a_pass_not_a_parse():
     """Measured as a ratio: 8 times the text takes about 8 times as long (not 64)."""
     from papertui.storage.nesting import toml_too_deep
