@@ -94,7 +94,7 @@ def read_json_lines(path: Path, report: FileReport, read: list[int], stop: Calla
     lines (with the same warnings on `report`); `read[0]` follows the bytes read."""
     import multiprocessing
 
-    from papertui.corpus.text import _removed
+    from papertui.corpus.text import add_removals
 
     state = os.stat(path)
     size = state.st_size
@@ -118,10 +118,7 @@ def read_json_lines(path: Path, report: FileReport, read: list[int], stop: Calla
                 else:
                     yield item
             not_utf8 += [line_offset + number for number in part.not_utf8]
-            tally = _removed.get()
-            if tally is not None:  # the removals the workers counted, counted here as if read here
-                tally[0] += part.removed[0]
-                tally[1] += part.removed[1]
+            add_removals(*part.removed)  # what the worker removed, counted as if read here
             line_offset += part.lines
             read[0] = max(read[0], part.end)
             if stop():

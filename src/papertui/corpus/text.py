@@ -41,6 +41,15 @@ def counting_removals() -> Iterator[list[int]]:
         _removed.set(None)
 
 
+def add_removals(removed: int, replaced: int) -> None:
+    """Count removals made elsewhere (a worker process reading part of the file) as if made
+    here, in the block of `counting_removals` this thread is in (if any)."""
+    tally = _removed.get()
+    if tally is not None:
+        tally[0] += removed
+        tally[1] += replaced
+
+
 def strip_controls(text: str) -> str:
     """Remove terminal escape sequences and control characters, keeping newlines and tabs;
     replace lone surrogates with U+FFFD, so that the text can always be written out."""
