@@ -88,16 +88,13 @@ def _parse(name: str) -> _Name | None:
         at = words.index(",")
         family_words = words[:at]
         given_words = [word for word in words[at + 1 :] if word != "," and fold(word).strip(".") not in _SUFFIXES]
-        while len(given_words) > 1 and fold(given_words[-1]) in _PARTICLES:  # "Beethoven, Ludwig van"
-            family_words.insert(0, given_words.pop())
+        family_words = _particles(given_words) + family_words  # "Beethoven, Ludwig van"
     else:
         words = [word for word in words if word]
         while len(words) > 1 and fold(words[-1]).strip(".") in _SUFFIXES:
             words.pop()
-        family_words = words[-1:]
         given_words = words[:-1]
-        while len(given_words) > 1 and fold(given_words[-1]) in _PARTICLES:
-            family_words.insert(0, given_words.pop())
+        family_words = _particles(given_words) + words[-1:]
     family_tokens = tokenize(fold(" ".join(family_words)))
     if not family_tokens:
         return None
@@ -111,6 +108,16 @@ def _parse(name: str) -> _Name | None:
             else:
                 given += [part for part in tokenize(fold(piece)) if part]
     return _Name(tuple(given), "".join(family_tokens), family_tokens[-1])
+
+
+def _particles(given_words: list[str]) -> list[str]:
+    """Take the particles that end `given_words` (keeping a given name before them) and return
+    them in order. Popped and reversed once: inserting each at the front was quadratic, and a
+    paper's author of 160k words "van" took 6 s."""
+    taken = []
+    while len(given_words) > 1 and fold(given_words[-1]) in _PARTICLES:
+        taken.append(given_words.pop())
+    return taken[::-1]
 
 
 def _same_given(one: str, other: str) -> bool:

@@ -1,0 +1,52 @@
+"""A hostile review of the inbox (issue 29): not interested, the watch list, the palette's
+counts and the digest, each test a bug found and fixed (it failed on the code before)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+GROWTH = 8
+MAX_RATIO = 20  # linear: about 8; n²: about 64
+
+
+def _best_seconds(run, argument, tries: int = 3) -> float:
+    best = float("inf")
+    for _ in range(tries):
+        start = time.perf_counter()
+        run(argument)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _growth(run, small, large) -> float:
+    """Time at 8n over time at n (the 8n run tried again only while it looks too slow)."""
+    small_time = _best_seconds(run, small)
+    ratio = float("inf")
+    for _ in range(3):
+        ratio = min(ratio, _best_seconds(run, large, tries=1) / small_time)
+        if ratio < MAX_RATIO:
+            break
+    return ratio
+
+
+# --- the watch list: names as hostile feeds write them --------------------------------------
+
+
+@pytest.mark.xdist_group("timing")  # n vs 8n timings: under -n, on the worker that runs the others
+@pytest.mark.parametrize(
+    "written", [lambda n: "Ann " + "van " * n + "Smith", lambda n: "Smith, Ann" + " van" * n], ids=["particles", "particles-after-comma"]
+)
+def test_same_author_is_linear_in_a_run_of_particles(written):
+    """Each particle before a family name was inserted at the front of a list: 160k of them
+    ("Ann van van … Smith") took 6 s, 80x the time of 20k."""
+    from papertui.marks.watch import _parse, same_author
+
+    def run(name):
+        _parse.cache_clear()
+        assert not same_author("A. Smith", name)  # the particles belong to the family name
+
+    n = 5_000
+    ratio = _growth(run, written(n), written(n * GROWTH))
+    assert ratio < MAX_RATIO, f"{GROWTH}x the particles took {ratio:.1f}x as long"
