@@ -7,6 +7,8 @@ import time
 
 import pytest
 
+from test_digest import morning, run, words_only  # noqa: F401  # fixtures: three days fetched and marked
+
 GROWTH = 8
 MAX_RATIO = 20  # linear: about 8; n²: about 64
 
@@ -50,3 +52,31 @@ def test_same_author_is_linear_in_a_run_of_particles(written):
     n = 5_000
     ratio = _growth(run, written(n), written(n * GROWTH))
     assert ratio < MAX_RATIO, f"{GROWTH}x the particles took {ratio:.1f}x as long"
+
+
+# --- papertui digest ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fetched_morning(capsys, morning, words_only):
+    """test_digest's morning (three days fetched, stars, dismissals, a watched author), for you by words."""
+    return morning
+
+
+def test_digest_output_to_a_named_pipe_is_refused_and_the_pipe_stays(capsys, fetched_morning, tmp_path):
+    """--output FIFO: the digest was renamed over the pipe (the pipe gone, its reader given
+    nothing) and the command said all went well, moving the mark past these papers."""
+    import os
+    import stat
+
+    from papertui.digest.mark import read_mark
+
+    pipe = tmp_path / "digest.pipe"
+    os.mkfifo(pipe)
+    code, out, err = run(capsys, "digest", "--output", str(pipe))
+    assert code == 1 and err.count("\n") == 1, err
+    assert err == f"papertui: error: cannot write the digest to {pipe}: it is a named pipe (FIFO), not a file; nothing was marked as told\n"
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert read_mark().last is None  # the next digest lists these papers
+    code, out, err = run(capsys, "digest", "--output", str(tmp_path))  # a directory: the same line
+    assert code == 1 and err == f"papertui: error: cannot write the digest to {tmp_path}: it is a directory, not a file; nothing was marked as told\n"

@@ -14,7 +14,7 @@ from papertui.digest.mark import SINCE_HELP, parse_since, read_mark, write_mark
 from papertui.digest.select import DEFAULT_LIMIT, DigestInput, SavedSearch, select
 from papertui.sources.library import last_opening, now_iso
 from papertui.storage.files import write_atomically
-from papertui.storage.regular_files import shown
+from papertui.storage.regular_files import check_regular, shown
 from papertui.terminal_progress import PROG
 
 DIGEST_FORMATS = ("markdown", "html", "text")
@@ -54,6 +54,12 @@ def run_digest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         given_since = parse_since(args.since) if args.since is not None else None
     except ValueError as error:
         raise UsageError(f"--since: {error}") from None
+    if args.output is not None:
+        try:
+            _check_output(args.output)  # before the load: a FIFO or a directory is refused at once
+        except OSError as error:
+            print(f"{PROG}: error: cannot write the digest to {shown(args.output)}: {error.strerror or error}; nothing was marked as told", file=stderr)
+            return 1
     mark = read_mark()
     if mark.problem and given_since is None:
         print(f"{PROG}: warning: {mark.problem}", file=stderr)
@@ -91,6 +97,7 @@ def run_digest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     text = render(selection.digest, args.format)
     try:
         if args.output is not None:
+            _check_output(args.output)
             write_atomically(args.output, text)
         else:
             stdout.write(text)
@@ -109,6 +116,16 @@ def run_digest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         print(f"{PROG}: error: the digest was written, but where it stopped cannot be kept ({error.strerror or error}): the next one lists these papers again", file=stderr)
         return 1
     return 0
+
+
+def _check_output(path: Path) -> None:
+    """Raise NotRegularFile (an OSError) when --output names a FIFO, a device or a directory: the
+    digest replaces a file whole, and renaming it over a named pipe removed the pipe (its reader
+    got nothing, and the command said it was written). A missing file is fine."""
+    try:
+        check_regular(path)
+    except FileNotFoundError:
+        pass
 
 
 def render(digest, fmt: str) -> str:
