@@ -80,3 +80,20 @@ def test_digest_output_to_a_named_pipe_is_refused_and_the_pipe_stays(capsys, fet
     assert read_mark().last is None  # the next digest lists these papers
     code, out, err = run(capsys, "digest", "--output", str(tmp_path))  # a directory: the same line
     assert code == 1 and err == f"papertui: error: cannot write the digest to {tmp_path}: it is a directory, not a file; nothing was marked as told\n"
+
+
+def test_watching_from_the_app_never_writes_a_watch_file_too_large_to_read(tmp_path):
+    """Names of 100,000 letters (a hostile feed's authors) watched with w, one after another:
+    watch.json grew past what is read back (1 MB), and then every author watched from the app
+    was left out at the next start."""
+    from papertui.marks.watch import WATCH_FILE, WATCH_FILE_LIMIT, WatchError, WatchList, watch_author
+
+    names = [f"Ann {chr(ord('a') + n % 26) * 100_000}{n}" for n in range(WATCH_FILE_LIMIT // 100_000 + 2)]
+    watched = []
+    with pytest.raises(WatchError, match="would be larger than 1,048,576 bytes: stop watching some authors first"):
+        for name in names:
+            watch_author(name, tmp_path)
+            watched.append(name)
+    assert (tmp_path / WATCH_FILE).stat().st_size <= WATCH_FILE_LIMIT
+    loaded = WatchList.load(tmp_path / "no-config.toml", tmp_path)
+    assert loaded.problems == () and list(loaded.authors) == watched and len(watched) > 8

@@ -398,8 +398,11 @@ def _change(path: Path, change) -> None:
             if not change(authors):
                 return
             data = {"version": FORMAT_VERSION, "authors": authors}
+            text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+            if len(text.encode("utf-8")) > WATCH_FILE_LIMIT:  # written, it could not be read back: every name lost
+                raise WatchError(f"the watch list file {shown(path)} would be larger than {WATCH_FILE_LIMIT:,} bytes: stop watching some authors first")
             try:
-                write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+                write_atomically(path, text)
             except OSError as error:
                 raise WatchError(f"cannot save the watch list to {shown(path)}: {error.strerror or error}") from None
     except LockError as error:
