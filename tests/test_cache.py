@@ -278,3 +278,25 @@ async def test_the_hidden_load_bar_stops_animating_after_a_start_from_the_cache(
         await settle(pilot)
         bar = app.query_one("#progress", ProgressBar)
         assert not bar.display and bar.query_one(Bar).auto_refresh is None  # no timer repainting it
+
+
+@pytest.mark.parametrize("damage", ["positions", "bounds"])
+def test_a_damaged_trigram_index_in_the_cache_is_rebuilt_with_one_line(corpus, monkeypatch, damage):
+    from papertui.search import vocabulary as vocabulary_module
+
+    monkeypatch.setattr(vocabulary_module, "TRIGRAM_TEXT", 0)  # the vocabulary counts as large: its index is kept
+    fresh, _ = loaded([corpus])
+    (where,) = snapshots()
+    meta = json.loads((where / META).read_text(encoding="utf-8"))
+    assert meta["index"]["trigrams"]
+    kind, offset, count = meta["pack"][f"trigrams.{damage}"]
+    with open(where / PACK, "r+b") as file:  # a number far past what it indexes
+        file.seek(offset + (count - 1) * np.dtype(kind).itemsize)
+        file.write(b"\x7f" * np.dtype(kind).itemsize)
+    rebuilt, steps = loaded([corpus])
+    assert not rebuilt.cached
+    notes = [s.note for s in steps if s.note]
+    assert len(notes) == 1 and "trigram" in notes[0] and "\n" not in notes[0]
+    assert list(rebuilt.index.search("eason").rows) == list(fresh.index.search("eason").rows)
+    again, _ = loaded([corpus])
+    assert again.cached and not again.index.substrings_wanted()

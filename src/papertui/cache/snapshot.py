@@ -38,7 +38,7 @@ from papertui.search.index import SearchIndex
 from papertui.search.stored import check_parts, index_parts, restore_index
 
 CACHE_DIR_VARIABLE = "PAPERTUI_CACHE_DIR"
-FORMAT = 5  # bumped whenever what a snapshot holds changes shape (5: DOI, venue, Zotero collections, key and PDF)
+FORMAT = 6  # bumped whenever what a snapshot holds changes shape (5: DOI, venue, Zotero collections, key and PDF; 6: the vocabulary's trigram index)
 KEPT = 8  # snapshots of different inputs kept; the least recently used go first
 STALE_TEMP = 3600  # seconds: a temporary directory this old was left by a killed process
 

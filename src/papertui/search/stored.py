@@ -17,6 +17,7 @@ from papertui.corpus.model import Paper
 from papertui.packed_arrays import offsets_fit
 from papertui.search.index import SearchIndex, _State
 from papertui.search.segment import FieldPostings, Segment
+from papertui.search.trigrams import Trigrams
 from papertui.search.typo_keys import TypoKeys
 from papertui.search.vocabulary import Vocabulary
 
@@ -44,6 +45,11 @@ def index_parts(index: SearchIndex, papers: Sequence[Paper]) -> tuple[dict[str, 
     }
     for name in TypoKeys.ARRAYS:
         arrays[f"typo.{name}"] = getattr(typo_keys, name)
+    # Kept so that a start from the cache builds nothing (seconds at millions of papers).
+    trigrams = state.vocabulary.whole_trigrams() if state.vocabulary else None
+    if trigrams is not None:
+        for name in Trigrams.DTYPES:
+            arrays[f"trigrams.{name}"] = getattr(trigrams, name)
     segments = []
     for number, segment in enumerate(state.segments):
         segments.append([segment.start, segment.stop])
@@ -55,7 +61,7 @@ def index_parts(index: SearchIndex, papers: Sequence[Paper]) -> tuple[dict[str, 
     for name in FACTS:
         arrays[f"facts.{name}"] = facts.get(name)
     patched = [[paper, sorted(title), sorted(abstract)] for paper, (title, abstract) in state.patched.items()]
-    description = {"words": len(words), "segments": segments, "patched": patched}
+    description = {"words": len(words), "segments": segments, "patched": patched, "trigrams": trigrams is not None}
     return arrays, description
 
 
@@ -66,7 +72,8 @@ def restore_index(arrays: dict[str, np.ndarray], description: dict[str, Any], pa
     if len(words) != description["words"]:
         raise DamagedIndex(f"{len(words):,} words stored where {description['words']:,} were written")
     typo_keys = TypoKeys(*(arrays[f"typo.{name}"] for name in TypoKeys.ARRAYS))
-    vocabulary = Vocabulary.restored(words, text, arrays["vocabulary.starts"], typo_keys)
+    trigrams = Trigrams(*(arrays[f"trigrams.{name}"] for name in Trigrams.DTYPES)) if description["trigrams"] else None
+    vocabulary = Vocabulary.restored(words, text, arrays["vocabulary.starts"], typo_keys, trigrams)
     segments = []
     for number, (start, stop) in enumerate(description["segments"]):
         fields = [
@@ -99,6 +106,12 @@ def check_parts(arrays: dict[str, np.ndarray], description: dict[str, Any], pape
             len(typo["ids"]) and (typo["ids"].min() < 0 or typo["ids"].max() >= words)
         ):
             raise DamagedIndex("the typo keys do not fit the vocabulary")
+        if description["trigrams"] is not False:
+            # Positions are of characters, which are never more than the text's bytes.
+            trigrams = [arrays[f"trigrams.{name}"] for name in Trigrams.DTYPES]
+            problem = Trigrams.problem(*trigrams, blob_length=len(arrays["vocabulary.text"]))
+            if problem:
+                raise DamagedIndex(f"the trigram index: {problem}")
         for number, (start, stop) in enumerate(description["segments"]):
             if start != expected_stop or not 0 < stop - start <= 1 << 16:
                 raise DamagedIndex(f"segment {number} does not follow the one before it")

@@ -3,7 +3,8 @@ query word (its third letter) as one slice of an array instead of a scan of ever
 
 At a million papers the vocabulary is 1.5 million words, 13.8 MB of text: a scan takes 15 ms
 even when nothing matches, and each match found by a regular expression costs Python work on
-top. Built once loading ends, in the background, for large vocabularies only.
+top. Built for large vocabularies only: once loading ends, in the background, or when the
+index is kept in the cache, which keeps it too (a start from the cache builds nothing).
 """
 
 from __future__ import annotations
@@ -19,17 +20,39 @@ class Trigrams:
     """The positions in `blob` (words joined by newlines) of each three characters that lie
     within one word, ascending for each."""
 
+    # The arrays it is made of, as the cache keeps them (and the only dtypes it accepts back).
+    DTYPES = {"keys": np.dtype(np.uint64), "bounds": np.dtype(np.int64), "positions": np.dtype(np.uint32), "dense": np.dtype(np.int64)}
+
     def __init__(self, keys: np.ndarray, bounds: np.ndarray, positions: np.ndarray, dense: np.ndarray) -> None:
-        self._keys = keys  # the distinct trigrams, ascending (dense codes packed)
-        self._bounds = bounds  # positions of keys[i]: positions[bounds[i] : bounds[i + 1]]
-        self._positions = positions
-        self._dense = dense  # code point -> dense code (0: not in the blob)
+        self.keys = keys  # the distinct trigrams, ascending (dense codes packed)
+        self.bounds = bounds  # positions of keys[i]: positions[bounds[i] : bounds[i + 1]]
+        self.positions = positions
+        self.dense = dense  # code point -> dense code (0: not in the blob)
         self._bits = int(dense.max()).bit_length()
+
+    @classmethod
+    def problem(cls, keys: np.ndarray, bounds: np.ndarray, positions: np.ndarray, dense: np.ndarray, blob_length: int) -> str | None:
+        """Why stored arrays cannot be used as an index of a blob at most `blob_length` long
+        (None: they can). What keeps a damaged cache from making numpy read out of bounds, or
+        a lookup from overflowing its 64 bits."""
+        given = {"keys": keys, "bounds": bounds, "positions": positions, "dense": dense}
+        if any(array.ndim != 1 or array.dtype != cls.DTYPES[name] for name, array in given.items()):
+            return "arrays of the wrong shape"
+        if len(keys) != len(bounds) - 1 or (len(bounds) and (bounds[0] != 0 or bounds[-1] != len(positions))):
+            return "bounds that do not cut the positions"
+        if np.any(bounds[1:] < bounds[:-1]) or np.any(keys[1:] <= keys[:-1]):
+            return "bounds or keys out of order"
+        if len(positions) and int(positions.max()) >= blob_length:
+            return "a position past the words"
+        if len(dense) <= NEWLINE or int(dense.min()) < 0 or 3 * int(dense.max()).bit_length() > 64:
+            return "character codes out of range"
+        return None
 
     @classmethod
     def build(cls, blob: str) -> Trigrams | None:
         """None when the blob's alphabet is too large to pack (a vocabulary of many scripts)."""
-        codes = np.frombuffer((blob + "\n").encode("utf-32-le"), dtype=np.uint32)  # a newline, surely
+        # surrogatepass: a lone surrogate (from a JSON escape) is a character like any other.
+        codes = np.frombuffer((blob + "\n").encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # a newline, surely
         seen = np.zeros(int(codes.max()) + 1, dtype=bool)
         seen[codes] = True
         dense = np.cumsum(seen, dtype=np.int64) * seen  # 1, 2, 3… for the characters present
@@ -61,11 +84,11 @@ class Trigrams:
     def positions_of(self, trigram: str) -> np.ndarray:
         """Where `trigram` (three characters, no newline) begins in the blob, ascending."""
         points = [ord(character) for character in trigram]
-        if len(points) != 3 or any(point >= len(self._dense) or not self._dense[point] for point in points):
+        if len(points) != 3 or any(point >= len(self.dense) or not self.dense[point] for point in points):
             return np.empty(0, dtype=np.uint32)
-        a, b, c = (int(self._dense[point]) for point in points)
+        a, b, c = (int(self.dense[point]) for point in points)
         key = np.uint64((a << (2 * self._bits)) | (b << self._bits) | c)
-        at = int(np.searchsorted(self._keys, key))
-        if at == len(self._keys) or self._keys[at] != key:
+        at = int(np.searchsorted(self.keys, key))
+        if at == len(self.keys) or self.keys[at] != key:
             return np.empty(0, dtype=np.uint32)
-        return self._positions[self._bounds[at] : self._bounds[at + 1]]
+        return self.positions[self.bounds[at] : self.bounds[at + 1]]

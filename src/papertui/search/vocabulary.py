@@ -119,6 +119,15 @@ class VocabularyView:
         for number, blob in list(self._blobs_wanting_trigrams()):
             self._trigrams[number] = Trigrams.build(blob)
 
+    def whole_trigrams(self) -> Trigrams | None:
+        """The trigram index of all the view's words joined as `Vocabulary.restored` takes
+        them: the one it has when it is a single blob (restored, or built once loading ended),
+        or built now (seconds at millions of papers). None when the words are too few to want one."""
+        if len(self.blobs) == 1 and 0 in self._trigrams:
+            return self._trigrams[0]
+        blob = "".join(word + "\n" for word in self.words[: self.size])
+        return Trigrams.build(blob) if len(blob) >= TRIGRAM_TEXT else None
+
     def _blobs_wanting_trigrams(self) -> Iterator[tuple[int, str]]:
         for number, (blob, _, _) in enumerate(self.blobs):
             if number not in self._trigrams and len(blob) >= TRIGRAM_TEXT:
@@ -140,13 +149,17 @@ class Vocabulary:
         self.view = VocabularyView(self.words, 0, (), ())
 
     @classmethod
-    def restored(cls, words: list[str], blob: str, starts: np.ndarray, typo_keys: TypoKeys) -> Vocabulary:
+    def restored(
+        cls, words: list[str], blob: str, starts: np.ndarray, typo_keys: TypoKeys, trigrams: Trigrams | None
+    ) -> Vocabulary:
         """A vocabulary from stored parts (`blob`: the words joined by newlines, with a final
-        one; `starts`: where each begins). Its word ids are made only if words are added."""
+        one; `starts`: where each begins; `trigrams`: the blob's index, None for none: then
+        none is built either, as the cache keeps one wherever it is wanted). Its word ids are
+        made only if words are added."""
         vocabulary = cls()
         vocabulary._ids = None
         vocabulary.words = words
-        vocabulary.view = VocabularyView(words, len(words), (typo_keys,), ((blob, starts, 0),))
+        vocabulary.view = VocabularyView(words, len(words), (typo_keys,), ((blob, starts, 0),), _trigrams={0: trigrams})
         return vocabulary
 
     def __len__(self) -> int:
@@ -157,7 +170,8 @@ class Vocabulary:
         if self._ids is None:  # restored: ids for the words there are, before any is added
             self._ids = _Ids()
             self._ids.update(zip(map(str.encode, self.words), range(len(self.words))))
-            self.view = VocabularyView(self.words, len(self.words), self.view.typo_keys, self.view.blobs)
+            old = self.view
+            self.view = VocabularyView(self.words, len(self.words), old.typo_keys, old.blobs, _trigrams=dict(old._trigrams))
         ids = np.fromiter(map(self._ids.__getitem__, words), dtype=np.int32, count=count)
         new = self._ids.new
         if new:
@@ -177,7 +191,9 @@ class Vocabulary:
         blob = "\n".join(added) + "\n"
         starts = np.zeros(len(added), dtype=np.int64)
         np.cumsum([len(word) + 1 for word in added[:-1]], out=starts[1:])
-        self.view = VocabularyView(self.words, len(self.words), typo_keys, (*old.blobs, (blob, starts, old.size)))
+        # The blobs before stay as they were, numbered as they were: so do their trigram indexes.
+        blobs = (*old.blobs, (blob, starts, old.size))
+        self.view = VocabularyView(self.words, len(self.words), typo_keys, blobs, _trigrams=dict(old._trigrams))
         return self.view
 
 
