@@ -3,6 +3,7 @@ counts and the digest, each test a bug found and fixed (it failed on the code be
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -97,3 +98,20 @@ def test_watching_from_the_app_never_writes_a_watch_file_too_large_to_read(tmp_p
     assert (tmp_path / WATCH_FILE).stat().st_size <= WATCH_FILE_LIMIT
     loaded = WatchList.load(tmp_path / "no-config.toml", tmp_path)
     assert loaded.problems == () and list(loaded.authors) == watched and len(watched) > 8
+
+
+# --- papertui mark --------------------------------------------------------------------------
+
+
+def test_mark_prints_a_kept_title_without_its_escape_sequences(capsys, data_dir):
+    """`papertui mark ID --dismiss` printed the title the marks file kept for the id as it was:
+    an escape sequence there set the terminal's title and cleared the screen."""
+    from papertui.marks.store import STATE_FILE
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    hostile = "\x1b]0;pwned\x07[bold]Evil\x1b[2J\r\n title"
+    entry = {"title": hostile, "arxiv_id": "2401.00001", "starred": True, "changed": 1.0}
+    (data_dir / STATE_FILE).write_text(json.dumps({"version": 1, "papers": {"arxiv:2401.00001": entry}}), encoding="utf-8")
+    code, out, err = run(capsys, "mark", "2401.00001", "--dismiss")
+    assert code == 0, err
+    assert out == "2401.00001: starred dismissed · [bold]Evil title\n"

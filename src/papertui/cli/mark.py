@@ -9,6 +9,7 @@ from typing import TextIO
 
 from papertui.command_line import CommandParser, UsageError, ids_given
 from papertui.corpus.model import Paper
+from papertui.corpus.text import clean
 from papertui.links import parse_arxiv_id
 from papertui.marks.store import MarkStore, StateError, normalise_tags
 from papertui.terminal_progress import PROG
@@ -71,7 +72,8 @@ def run_mark(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
         new = marks.update(paper, **changes)
         flags = [name for name, on in (("starred", new.starred), ("read", new.read), ("dismissed", new.dismissed)) if on]
         shown = " ".join([*flags, *(f"#{tag}" for tag in new.tags)]) or "no marks"
-        title = f" {paper.title[:60]}" if paper.title else " (not in the loaded papers; marked by id)"
+        # clean: a title kept in the marks file (hand-edited, or older) may hold escape sequences
+        title = f" {clean(paper.title)[:60]}" if clean(paper.title) else " (not in the loaded papers; marked by id)"
         print(f"{arxiv_id}: {shown} ·{title}", file=stdout)
     try:
         marks.save()
