@@ -115,3 +115,21 @@ def test_mark_prints_a_kept_title_without_its_escape_sequences(capsys, data_dir)
     code, out, err = run(capsys, "mark", "2401.00001", "--dismiss")
     assert code == 0, err
     assert out == "2401.00001: starred dismissed · [bold]Evil title\n"
+
+
+def test_a_digest_mark_in_the_future_is_said_and_not_kept(tmp_path):
+    """A mark written while the clock ran ahead would make every later paper old: it is
+    dropped with one line, and a mark of the past is kept as it is."""
+    from datetime import datetime, timezone
+
+    from papertui.digest.mark import read_mark, write_mark
+
+    now = datetime(2026, 8, 14, 7, 0, tzinfo=timezone.utc)
+    write_mark("2099-01-01T00:00:00Z", {"2401.00001": 3}, tmp_path)
+    mark = read_mark(tmp_path, now=now)
+    assert mark.last is None and "in the future" in mark.problem and mark.told_versions == {"2401.00001": 3}
+    write_mark("2026-08-14T07:30:00Z", {}, tmp_path)  # within the slack of two clocks
+    assert read_mark(tmp_path, now=now).last == "2026-08-14T07:30:00Z"
+    write_mark("2026-08-13T07:00:00Z", {}, tmp_path)
+    mark = read_mark(tmp_path, now=now)
+    assert mark.last == "2026-08-13T07:00:00Z" and mark.problem is None

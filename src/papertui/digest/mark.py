@@ -22,6 +22,7 @@ from papertui.storage.regular_files import read_regular_bytes, shown
 DIGEST_FILE = "digest.json"
 DIGEST_LIMIT = 16 << 20  # an entry per starred or read paper with a newer version: kilobytes
 FORMAT_VERSION = 1
+FUTURE_SLACK = timedelta(hours=1)  # clocks of two machines sharing a data directory differ a little
 SINCE_UNITS = {"h": 1, "d": 24, "w": 24 * 7}
 SINCE_HELP = "a date (2026-03-01), a time (2026-03-01T07:00, UTC unless it says), or a span back from now: 12h, 3d, 2w"
 
@@ -37,8 +38,8 @@ def mark_path(directory: Path | None = None) -> Path:
     return (directory or data_dir()) / DIGEST_FILE
 
 
-def read_mark(directory: Path | None = None) -> DigestMark:
-    """The last digest's mark (empty before the first). Never raises."""
+def read_mark(directory: Path | None = None, now: datetime | None = None) -> DigestMark:
+    """The last digest's mark (empty before the first, or when it lies in the future). Never raises."""
     path = mark_path(directory)
     try:
         raw = read_regular_bytes(path, DIGEST_LIMIT)
@@ -54,11 +55,13 @@ def read_mark(directory: Path | None = None) -> DigestMark:
     if not isinstance(data, dict):
         return DigestMark(problem=f"{shown(path)} is not what papertui writes; this digest starts afresh and replaces it")
     last = data.get("last")
+    last = last if isinstance(last, str) and iso_time(last) == last else None
     told = data.get("told_versions")
-    return DigestMark(
-        last=last if isinstance(last, str) and iso_time(last) == last else None,
-        told_versions={k: v for k, v in told.items() if isinstance(k, str) and type(v) is int} if isinstance(told, dict) else {},
-    )
+    told_versions = {k: v for k, v in told.items() if isinstance(k, str) and type(v) is int} if isinstance(told, dict) else {}
+    if last is not None and last > iso((now or datetime.now(timezone.utc)) + FUTURE_SLACK):
+        # Papers fetched while the clock ran ahead: kept, every later paper would seem old.
+        return DigestMark(None, told_versions, f"the last digest's mark in {shown(path)} is in the future ({last}: a clock that was wrong?); this digest starts afresh")
+    return DigestMark(last, told_versions)
 
 
 def write_mark(last: str | None, told_versions: Mapping[str, int], directory: Path | None = None) -> None:
