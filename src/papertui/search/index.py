@@ -326,7 +326,9 @@ class SearchIndex:
             return _again(cached.result, query, state)
         candidates = self._narrowed_from(words)
         if plain is not None:
-            papers, keys = self._plain(state, words, candidates)
+            # Narrowed: the candidates hold the last query's words already; only the new ones are checked.
+            known = len(self._last.words) if candidates is not None and self._last is not None else 0
+            papers, keys = self._plain(state, words, candidates, known)
         else:
             evaluation = Evaluation(
                 state, self._papers, lambda word: self._word_hits(state, word),
@@ -366,9 +368,12 @@ class SearchIndex:
             self._dismissed = (key, marks.dismissed_mask(self._papers, state.size))
         return self._dismissed[1]
 
-    def _plain(self, state: _State, words: tuple[str, ...], candidates: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    def _plain(
+        self, state: _State, words: tuple[str, ...], candidates: np.ndarray | None, known: int = 0
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`known`: how many of the first words every candidate is known to match."""
         hits = [self._word_hits(state, word) for word in words]
-        papers = self._matching(hits, candidates)
+        papers = self._matching(hits[known:], candidates) if candidates is not None else self._matching(hits, None)
         keys = np.zeros(len(papers), dtype=np.uint16)
         for word_hits in hits:
             title, abstract = word_hits.title[papers], word_hits.abstract[papers]
