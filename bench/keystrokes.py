@@ -1,6 +1,7 @@
 """What the user sees: each keystroke until the screen settles, measured from outside, in tmux.
 
     python bench/keystrokes.py [--sizes seeds,10000,100000,1000000] [--json FILE] [--before SRC]
+    python bench/keystrokes.py --file /work/bench-data/snapshot-2.7M.jsonl --keep /work/bench-data/cache-keys [--before SRC]
 
 For each corpus, `papertui list --query` first runs cold (it reads, indexes and keeps the corpus
 in the cache: that time is reported). Then the real app runs in a tmux pane (120x40), starting
@@ -23,6 +24,13 @@ papers (one line each, title and abstract), the median of three runs each (fzf m
 installed: apt install fzf).
 With --before SRC (a checkout's `src` directory, e.g. of an earlier commit made with
 `git worktree add`), that papertui is measured too, from a cold start (it keeps no cache).
+
+With --file PATH, an existing file is measured instead of the --sizes corpora (e.g. the
+2.7M-paper snapshot); with --keep DIR, each version's data, config and cache live in
+DIR/<version>-<file name> and are reused: the cold `list` (minutes and gigabytes at 2.7M) runs
+only when that cache is empty, and both versions then start from their own cache.
+The first key after a restart: a second query (FIRST_QUERY) is typed as soon as every paper is
+searchable, before the 1.5 s pause the main query waits for, and reported on its own.
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 QUERY = "language model reason"
+FIRST_QUERY = "graph neural"  # typed first after a start: no lookup of it is cached yet
 PAGES = 20
 ROUNDS = 1  # the query is typed and backspaced this many times
 POLL = 0.002
@@ -169,9 +178,11 @@ def run_target(target: Target, load_timeout: float, rounds: int = ROUNDS) -> Non
         started = start(session, target)
         first = wait_for(session, re.compile(r"Filter"), load_timeout)
         ready = wait_for(session, target.ready, load_timeout)
-        wait_for(session, target.ready, load_timeout, still=1.5)  # background work done
         target.facts["start first frame"] = first - started
         target.facts["start searchable"] = ready - started
+        if "PAPERTUI_CACHE_DIR" in target.env:  # papertui, not the floor
+            target.times["first keys"] = type_query(session, FIRST_QUERY)  # at once, as a user would
+        wait_for(session, target.ready, load_timeout, still=1.5)  # background work done
         target.times["keys"] = [t for _ in range(rounds) for t in type_query(session, QUERY)]
         pages = PAGES if target.papers else 8  # the 321 seed papers are 9 pages
         target.times["pgdn"] = [settle_after(session, ["PageDown"]) for _ in range(pages)]
@@ -195,8 +206,10 @@ def papertui_target(name: str, corpus: Path | None, home: Path, papers: int | No
     if source is not None:
         env["PYTHONPATH"] = str(source)
     command = [sys.executable, "-m", "papertui", *([str(corpus)] if corpus else [])]
-    # The status line with every paper (321 for the seeds: no two synthetic papers merge).
-    ready = re.compile(rf"^ *[\d,]+ of {papers or 321:,} papers(?!.*%)", re.M)  # % : the load bar
+    # The status line with every paper (321 for the seeds: no two synthetic papers merge; a
+    # given file: any count, as its papers merge).
+    count = "[\\d,]+" if papers == -1 else f"{papers or 321:,}"
+    ready = re.compile(rf"^ *[\d,]+ of {count} papers(?!.*%)", re.M)  # % : the load bar
     return Target(name, command, env, ready, papers)
 
 
@@ -212,10 +225,13 @@ def describe(target: Target, floor_keys: tuple[float, float, float]) -> str:
     keys = percentiles(target.times["keys"])
     pgdn = percentiles(target.times["pgdn"])
     facts = target.facts
+    first = percentiles(target.times.get("first keys", []))
     line = (
         f"{target.name:>8}: keys p50/p95/max {keys[0]:.1f} / {keys[1]:.1f} / {keys[2]:.1f} ms"
         f" (excess over the floor p50 {keys[0] - floor_keys[0]:+.1f}, p95 {keys[1] - floor_keys[1]:+.1f} ms)"
         f"; PgDn p50/p95/max {pgdn[0]:.1f} / {pgdn[1]:.1f} / {pgdn[2]:.1f} ms"
+        f" (p95 over the floor's keys {pgdn[1] - floor_keys[1]:+.1f})"
+        f"; first keys after the start p50/p95/max {first[0]:.1f} / {first[1]:.1f} / {first[2]:.1f} ms"
         f"; start (cache warm for now) {facts['start first frame']:.2f} s / {facts['start searchable']:.2f} s"
         f", peak RSS {(facts['peak rss'] or 0) / 2**20:.0f} MB"
     )
@@ -267,19 +283,34 @@ def main() -> None:
     parser.add_argument("--load-timeout", type=float, default=400.0)
     parser.add_argument("--before", type=Path, help="also measure the papertui in this source directory")
     parser.add_argument("--fzf-size", type=int, default=100_000, help="papers for the race against fzf (0: none)")
+    parser.add_argument("--file", type=Path, help="measure this file instead of the --sizes corpora")
+    parser.add_argument("--keep", type=Path, help="keep each version's cache here and reuse it")
+    parser.add_argument("--versions", default="before,now", help="which of them to measure (before needs --before)")
+    parser.add_argument("--label", help="the --file's name in the output and under --keep (default: its stem)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="papertui-keys-"))
+    if args.file:
+        args.sizes, args.fzf_size = args.label or args.file.stem, 0
     floor_script = work / "floor.py"
     floor_script.write_text(FLOOR_APP, encoding="utf-8")
     floor = Target("empty Textual app", [sys.executable, str(floor_script)], {"TERM": "xterm-256color"}, re.compile("ready"))
     results: dict[str, object] = {}
     floor_keys, floor_measured = (0.0, 0.0, 0.0), -FLOOR_AGE
     for size in args.sizes.split(","):
-        corpus = None if size == "seeds" else ensure_corpus(int(size), args.corpora)
+        if args.file:
+            corpus, papers = args.file, -1
+        else:
+            corpus = None if size == "seeds" else ensure_corpus(int(size), args.corpora)
+            papers = None if size == "seeds" else int(size)
         versions = [("before", args.before)] if args.before else []
-        for version, source in versions + [("now", None)]:
-            target = papertui_target(size, corpus, work / f"{version}-{size}", None if size == "seeds" else int(size), source)
-            if version == "now":  # a cold run builds the cache; the app then starts from it
+        wanted = args.versions.split(",")
+        for version, source in [v for v in versions + [("now", None)] if v[0] in wanted]:
+            home = (args.keep or work) / f"{version}-{size}"
+            target = papertui_target(size, corpus, home, papers, source)
+            cache = home / "cache"
+            if args.keep and cache.is_dir() and any(cache.rglob("arrays.bin")):
+                print(f"{version:>6} {size}: the cache in {cache} is reused", flush=True)
+            elif version == "now" or args.keep:  # a cold run builds the cache; the app then starts from it
                 target.facts["cold list"] = build_cache(target, args.load_timeout)
             if time.monotonic() - floor_measured >= FLOOR_AGE:  # the machine's state drifts over a long run
                 floor.times.clear()
