@@ -19,11 +19,11 @@ def hostile_dir(tmp_path_factory) -> Path:
 @pytest.fixture(autouse=True)
 def unreadable_stays_unreadable(monkeypatch):
     """The file's mode is 000, which root (as in CI containers) reads anyway: refuse it here."""
-    real_open = loader._open
+    real_open = loader.open_input
 
     def refusing_open(path: Path):
         if path.name == "unreadable.txt":
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real_open(path)
 
-    monkeypatch.setattr(loader, "_open", refusing_open)
+    monkeypatch.setattr(loader, "open_input", refusing_open)

@@ -13,7 +13,7 @@ from papertui.corpus.model import Corpus, FileReport, Record, Source
 from papertui.corpus.records import MAX_ABSTRACT, MAX_TITLE
 from papertui.corpus.text import counting_removals, decode, is_binary, normalise_lines, printable, utf16_encoding
 from papertui.corpus.standard_input import STDIN, STDIN_NAME, stdin_stream
-from papertui.storage.regular_files import special_kind
+from papertui.storage.regular_files import NotRegularFile, open_regular, special_kind
 
 # Paths under one of these are shown relative to it (the seeds, the library).
 DisplayRoot = Union[Path, Sequence[Path], None]
@@ -176,26 +176,13 @@ def _size(path: Path) -> int:
 HEAD_BYTES = 1 << 16
 
 
-class NotRegularFile(OSError):
-    """The path turned into a FIFO or a device between discovery and opening."""
-
-
-def _open(path: Path) -> BinaryIO:
+def open_input(path: Path) -> BinaryIO:
+    """An input file opened for reading (standard input for `-`), if it is a regular file:
+    the kind is checked on the open file itself, so no swap after `stat` can fool it.
+    Raises NotRegularFile, or the OSError of the open."""
     if path == STDIN:
         return stdin_stream()
-    # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting forever;
-    # the kind is then checked on the open file itself, so no swap after `stat` can fool it.
-    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    try:
-        kind = special_kind(os.fstat(handle).st_mode)
-        if kind:
-            raise NotRegularFile(_not_regular(kind))
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(handle, True)
-        return os.fdopen(handle, "rb")
-    except BaseException:
-        os.close(handle)
-        raise
+    return open_regular(path)
 
 
 def load_file(
@@ -204,9 +191,9 @@ def load_file(
     """Parse one file into `builder`, yielding the bytes read so far every
     `PROGRESS_EVERY` records, and at once when `stop()` says to stop."""
     try:
-        stream = _open(path)
+        stream = open_input(path)
     except NotRegularFile as error:
-        report.warn(str(error))
+        report.warn(_not_regular(error.kind))
         return
     except OSError as error:
         report.warn(f"cannot read: {error.strerror or error}")

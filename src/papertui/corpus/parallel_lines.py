@@ -52,11 +52,11 @@ def read_range(path: str, start: int, stop: int, identity: tuple[int, int]) -> R
     """The lines that start in [start, stop) of `path` (the line running across `stop` is
     read whole); `identity`: the (device, inode) the parent opened, checked again here."""
     from papertui.corpus.arxiv_snapshot import line_record
-    from papertui.corpus.loader import _open
+    from papertui.corpus.loader import open_input
     from papertui.corpus.text import counting_removals, decode
 
     result = RangeRead()
-    with _open(Path(path)) as stream:
+    with open_input(Path(path)) as stream:
         state = os.fstat(stream.fileno())
         if (state.st_dev, state.st_ino) != identity:
             raise OSError(f"{path} was replaced while it was read")
