@@ -38,6 +38,7 @@ HEAD = 256  # rows ranked at once; the rest only when the list scrolls that far
 WORD_CACHE = 16
 RESULT_CACHE = 32
 _GENERAL = "<query>"  # heads the cache key of a query with operators; never a word
+WORD_START_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"  # prepared: the letters most words start with
 
 
 def best_first(keys: np.ndarray, count: int) -> np.ndarray:
@@ -219,6 +220,19 @@ class SearchIndex:
         vocabulary = self._state.vocabulary
         if vocabulary is not None:
             vocabulary.prepare_substrings()
+
+    def prepare_word_starts(self, letters: str = WORD_START_LETTERS, stop: Callable[[], bool] = lambda: False) -> None:
+        """Mark, in every segment, the papers with a word starting with each of `letters`, so
+        that typing one of them first in a word does not scatter the postings of all those
+        words (45 ms a letter at 2.7M papers; 0.9 s for all, 22 MB). Off the UI thread, in a
+        pause of the keys: a search may run meanwhile (each segment replaces its marks whole);
+        `stop()` is asked between segments."""
+        for segment in self._state.segments:
+            if stop():
+                return
+            for postings in (segment.title, segment.abstract):
+                for letter in letters:
+                    postings.prepare_word_start(letter, segment.stop - segment.start)
 
     def compact(self) -> None:
         """Merge neighbouring segments that fit in one: loading grows the index in small

@@ -25,6 +25,7 @@ PREFIX_UNITS = units(0.9)
 EXACT_UNITS = units(1.0)
 _LAST_CHAR = chr(0x10FFFF)
 TOKENIZE_CHUNK = 2048
+WORD_STARTS_KEPT = 48  # one-letter marks kept per field of a segment (8 KB each at 65,536 papers)
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,6 +36,11 @@ class FieldPostings:
     alpha: np.ndarray  # ids[i] is by_word[alpha[i]] (int32)
     offsets: np.ndarray  # papers of by_word[k]: papers[offsets[k]:offsets[k + 1]] (int64)
     papers: np.ndarray  # local paper numbers (uint16)
+    # A one-letter query word's marks, by letter: the papers with a word starting with it (one
+    # bit a paper) and those with it as a word (a view of `papers`). Typing a letter that starts
+    # a word otherwise scatters every posting of every word starting with it (18 M of them for
+    # `l` at 2.7M papers, 45 ms); the bits are 8 KB per letter at 65,536 papers, made on first use.
+    word_starts: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
 
     ARRAYS = ("by_word", "ids", "alpha", "offsets", "papers")  # what a cache stores
 
@@ -123,14 +129,46 @@ class FieldPostings:
         of `query_word` against each paper's words of this field."""
         if len(other_ids):
             self._mark_others(other_ids, other_units, out)
+        kept = self.word_starts.get(query_word) if len(query_word) == 1 else None
+        if kept is not None:
+            prefix, exact = kept
+            out[np.unpackbits(prefix, count=len(out)).view(bool)] = PREFIX_UNITS
+            out[exact] = EXACT_UNITS
+            return
+        low, high = self._starting_with(query_word)
+        if low < high:
+            out[self.papers[self.offsets[low] : self.offsets[high]]] = PREFIX_UNITS
+            out[self._exactly(query_word, low)] = EXACT_UNITS
+        if len(query_word) == 1:  # kept for the next time: `out` holds just these marks unless others came first
+            self._keep_word_start(query_word, low, high, len(out), None if len(other_ids) else out)
+
+    def prepare_word_start(self, letter: str, count: int) -> None:
+        """Keep the marks of `letter` as a query word (see `word_starts`); `count`: papers here."""
+        if letter not in self.word_starts:
+            self._keep_word_start(letter, *self._starting_with(letter), count, None)
+
+    def _starting_with(self, query_word: str) -> tuple[int, int]:
+        """The range of `by_word` (alphabetical) of the words starting with `query_word`."""
         word_of = self.vocabulary.__getitem__
         low = bisect.bisect_left(self.by_word, query_word, key=word_of)
-        high = bisect.bisect_left(self.by_word, query_word + _LAST_CHAR, low, key=word_of)
-        if low == high:
-            return
-        out[self.papers[self.offsets[low] : self.offsets[high]]] = PREFIX_UNITS
-        if word_of(self.by_word[low]) == query_word:
-            out[self.papers[self.offsets[low] : self.offsets[low + 1]]] = EXACT_UNITS
+        return low, bisect.bisect_left(self.by_word, query_word + _LAST_CHAR, low, key=word_of)
+
+    def _exactly(self, query_word: str, low: int) -> np.ndarray:
+        """The papers with `query_word` itself, the first of the words starting with it at `low`."""
+        if low < len(self.by_word) and self.vocabulary[self.by_word[low]] == query_word:
+            return self.papers[self.offsets[low] : self.offsets[low + 1]]
+        return self.papers[:0]
+
+    def _keep_word_start(self, letter: str, low: int, high: int, count: int, marks: np.ndarray | None) -> None:
+        """`marks`: nonzero for exactly the papers marked for `letter`, when at hand."""
+        if marks is None:
+            marks = np.zeros(count, dtype=bool)
+            marks[self.papers[self.offsets[low] : self.offsets[high]]] = True
+        starts = dict(self.word_starts)  # a new dict: a search may be reading the old one
+        if len(starts) >= WORD_STARTS_KEPT:  # any letter may be typed: keep the latest few
+            del starts[next(iter(starts))]
+        starts[letter] = (np.packbits(marks), self._exactly(letter, low))  # exact: a view, no copy
+        object.__setattr__(self, "word_starts", starts)
 
     def mark_words(self, ids: np.ndarray, scores: np.ndarray, out: np.ndarray) -> None:
         """Write `scores` into `out` for the papers holding each of the words `ids`."""
