@@ -96,7 +96,8 @@ def test_the_kept_marks_are_what_answers_a_letter_again(seed_corpus):
     for letter in letters:
         answers[letter] = list(used.search(letter).rows)
         assert len(answers[letter]) > 1
-    prepared.prepare_word_starts(letters)
+    assert not prepared.prepare_word_starts(letters, stop=lambda: True)
+    assert prepared.prepare_word_starts(letters)
     _without_postings(used)
     _without_postings(prepared)
     for letter in letters:
