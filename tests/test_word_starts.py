@@ -104,3 +104,32 @@ def test_the_kept_marks_are_what_answers_a_letter_again(seed_corpus):
         used._cached_for = prepared._cached_for = None
         assert list(used.search(letter).rows) == answers[letter], letter
         assert list(prepared.search(letter).rows) == answers[letter], letter
+
+
+async def test_the_app_prepares_word_starts_after_loading_and_gives_way_to_a_key(monkeypatch):
+    """Once loaded, the app prepares the one-letter marks in a pause of the keys; a key typed
+    meanwhile stops the pass, which goes on in the next pause."""
+    import time
+
+    from helpers import settle
+    from papertui.cli import make_app
+    from papertui.search.index import WORD_START_LETTERS
+
+    app = make_app(with_library=False, with_zotero=False)
+    real = SearchIndex.prepare_word_starts
+    stops: list[bool] = []
+
+    def interrupted_once(index, letters=WORD_START_LETTERS, stop=lambda: False):
+        if not stops:
+            app.last_keystroke = time.monotonic()  # a key comes in during the first pass
+            stops.append(stop())
+            return False
+        stops.append(stop())
+        return real(index, letters, stop)
+
+    monkeypatch.setattr(SearchIndex, "prepare_word_starts", interrupted_once)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert stops == [True, False]  # stopped by the key, then finished in the next pause
+        for segment in app.index._state.segments:
+            assert set(WORD_START_LETTERS) <= set(segment.title.word_starts), segment.start
