@@ -74,7 +74,7 @@ class Watch:
 
 def given(papers, **changes) -> DigestInput:
     none = np.zeros(len(papers), dtype=bool)
-    values = dict(papers=papers, since="2026-08-14T00:00:00Z", made="2026-08-14T07:00:00Z", dismissed=none, starred=none, read=none)
+    values = dict(papers=papers, since="2026-08-14T00:00:00Z", made="2026-08-14T07:00:00Z", dismissed=none, starred=none, read=none, weak=none)
     values.update(changes)
     return DigestInput(**values)
 
@@ -132,7 +132,7 @@ def test_for_you_learns_from_stars_dismissals_and_reads_and_claims_before_most_u
     papers = [paper(1, "Starred", upvotes=1), paper(2, upvotes=90), paper(3, upvotes=80), paper(4, upvotes=5), paper(5, upvotes=70)]
     ranking = Ranking(papers, [9, 8, 1, 7, 9])
     starred, read, dismissed = (np.array(flags, dtype=bool) for flags in ([1, 0, 0, 0, 0], [1, 0, 0, 1, 0], [0, 0, 0, 0, 1]))
-    digest = select(given(papers, starred=starred, read=read, dismissed=dismissed, recommender=lambda chosen: ranking, limit=1)).digest
+    digest = select(given(papers, starred=starred, read=read, weak=read & ~starred, dismissed=dismissed, recommender=lambda chosen: ranking, limit=1)).digest
     for_you, upvoted = digest.sections
     assert [e.paper for e in for_you.entries] == [papers[1]] and for_you.entries[0].why == "like your starred “Starred”; its words word"
     assert for_you.more == 1  # paper 3: not paper 4 (read), 5 (dismissed) or 1 (starred)
@@ -369,7 +369,7 @@ def test_for_you_builds_vectors_of_new_labelled_and_a_sample_only(monkeypatch):
             built.append(list(chosen))
             super().__init__(chosen, [p.upvotes for p in chosen])
 
-    digest = select(given(papers, starred=starred, read=read, dismissed=dismissed, recommender=ByUpvotes, limit=2)).digest
+    digest = select(given(papers, starred=starred, read=read, weak=read & ~starred, dismissed=dismissed, recommender=ByUpvotes, limit=2)).digest
     (chosen,) = built
     ids = {p.arxiv_id for p in chosen}
     assert {papers[i].arxiv_id for i in (2, 7, 10, 20, 40, 41, 42, 43)} <= ids  # new, starred, read, dismissed

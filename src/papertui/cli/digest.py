@@ -7,6 +7,8 @@ import argparse
 from pathlib import Path
 from typing import Sequence, TextIO
 
+import numpy as np
+
 from papertui.cli.common import add_paths_arguments, count
 from papertui.cli.load import load, open_marks
 from papertui.command_line import CommandParser, UsageError
@@ -69,13 +71,13 @@ def run_digest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     papers, size = corpus.papers, len(corpus.papers)
     marks = open_marks(stderr)
     marks.new_since = since  # a saved search's `is:new` means new in this digest
-    rows = []
-    if saved and index is not None:
-        from papertui.marks.personal import PersonalFacts
-        from papertui.pdfs.store import PdfStore
+    from papertui.marks.personal import PersonalFacts
+    from papertui.pdfs.store import PdfStore
 
-        facts = PersonalFacts(marks, PdfStore())
-        rows = [SavedSearch(name, query, index.search(query, facts).rows) for name, query in saved.items()]
+    facts = PersonalFacts(marks, PdfStore())
+    rows = [SavedSearch(name, query, index.search(query, facts).rows) for name, query in saved.items()] if index is not None else []
+    weak = np.zeros(size, dtype=bool)  # what the app's "for you" learns against, weakly
+    weak[facts.negatives(papers, size, lambda m: m.starred)[1]] = True
     selection = select(
         DigestInput(
             papers=papers,
@@ -84,6 +86,7 @@ def run_digest(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             dismissed=marks.dismissed_mask(papers, size),
             starred=marks.mask(papers, size, lambda m: m.starred),
             read=marks.mask(papers, size, lambda m: m.read),
+            weak=weak,
             limit=args.limit,
             watch=_watch_list(stderr),
             recommender=lambda chosen: _recommender(chosen, stderr),

@@ -54,6 +54,7 @@ class DigestInput:
     dismissed: np.ndarray  # a bool per paper
     starred: np.ndarray
     read: np.ndarray
+    weak: np.ndarray  # weak negatives for "for you": `PersonalFacts.negatives`, as the app learns
     limit: int = DEFAULT_LIMIT
     watch: Watching | None = None  # None: no watch list configured (no Watched section)
     # Builds the vectors of the papers it is given (only when there is something to rank).
@@ -141,14 +142,14 @@ def select(given: DigestInput) -> Selection:
 
 def _for_you(given: DigestInput, candidates: np.ndarray) -> tuple[str, list[tuple[int, str]], int, str]:
     """The best new papers by the ranking learned from the stars (dismissed papers are its
-    negatives, read and unstarred ones weak negatives), each with what ranks it there."""
+    negatives, `given.weak` weak ones), each with what ranks it there."""
     starred = np.flatnonzero(given.starred).tolist()
     if not starred:
         return FOR_YOU, [], 0, STAR_HINT
     count = int(candidates.sum())
     if given.recommender is None or not count:
         return FOR_YOU, [], 0, "" if count else "nothing new left to rank"
-    weak = given.read & ~given.starred
+    weak = given.weak
     subset = papers_to_rank(candidates, given.starred | given.dismissed | weak)
     position = np.full(len(given.papers), -1, dtype=np.int64)
     position[subset] = np.arange(len(subset))
