@@ -136,7 +136,7 @@ class Recommender:
         arxiv-sanity-lite's SVM on each, bench/RESULTS.md). Past 20k papers it learns from a
         fixed random sample of the others, which keeps a retrain near 0.2 s at 100k.
 
-        `dismissed` papers are negative examples (each weighs as much as one star) and `weak`
+        `dismissed` papers are negative examples (each DISMISSED_WEIGHT of a star) and `weak`
         ones (read, not starred) weaker ones (WEAK_WEIGHT of a star); every other paper is the
         unlabelled background. A paper starred wins over being dismissed or weak, and a
         dismissed one over weak."""
