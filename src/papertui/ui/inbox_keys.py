@@ -103,8 +103,7 @@ class InboxKeys:
     def watched(self, paper: Paper) -> bool:
         """Is `paper` on the watch list (the list's highlight)? A check of its authors and
         words: the list draws only the rows on screen."""
-        watch = self.app.personal.watch
-        return not watch.empty and watch.reason(paper) is not None
+        return self.reason(paper) is not None
 
     def reason(self, paper: Paper | None) -> str | None:
         """Why the paper is watched, for the detail pane."""
