@@ -456,3 +456,21 @@ def test_the_watch_mask_grows_with_the_papers_not_faster():
         return best
 
     assert seconds(large) < 8 * 2.5 * seconds(small)
+
+
+def test_watched_among_reads_only_the_papers_of_the_rows_given():
+    """Counting the new watched papers checks the new papers, not every paper."""
+
+    from papertui.marks.watch import watched_among
+
+    given: list[int] = []
+
+    class Counting:
+        def mask(self, papers, size):
+            given.append(size)
+            return np.array([paper.title.endswith("1") for paper in papers[:size]], dtype=bool)
+
+    papers = [make_paper(f"Paper {n}") for n in range(12)]
+    assert watched_among(Counting(), papers, np.array([1, 4, 11])).tolist() == [1, 11]
+    assert given == [3]
+    assert watched_among(Counting(), papers, np.array([], dtype=np.int64)).tolist() == [] and given == [3]

@@ -46,11 +46,17 @@ def _has(value: object) -> bool:
     return value is not None and value != ()
 
 
+def seen_after_mask(papers: Sequence[Paper], since: str | None) -> np.ndarray:
+    """A bool per paper: first seen by the library after `since` (`Paper.seen_after`); from
+    the stored column when there is one, so that no paper is made."""
+    if isinstance(papers, (StoredPapers, UpdatedPapers)):
+        return papers.seen_after(since)
+    return np.fromiter((paper.seen_after(since) for paper in papers), dtype=bool, count=len(papers))
+
+
 def count_seen_after(papers: Sequence[Paper], since: str | None) -> int:
     """How many papers the library first saw after `since` (`Paper.seen_after`)."""
-    if isinstance(papers, (StoredPapers, UpdatedPapers)):
-        return papers.count_seen_after(since)
-    return sum(1 for paper in papers if paper.seen_after(since))
+    return int(np.count_nonzero(seen_after_mask(papers, since)))
 
 
 def positions_without_id(papers: Sequence[Paper]) -> Iterable[int]:
@@ -180,15 +186,19 @@ class StoredPapers(Sequence[Paper]):
     def any_has(self, name: str) -> bool:
         return self._any[name]
 
-    def count_seen_after(self, since: str | None, among: np.ndarray | None = None) -> int:
-        """How many papers (of the positions `among`, or all) were first seen after `since`."""
+    def seen_after(self, since: str | None, among: np.ndarray | None = None) -> np.ndarray:
+        """A bool per paper (of the positions `among`, or all): first seen after `since`?"""
         if not len(self._first_seen):
-            return 0
+            return np.zeros(self._count if among is None else len(among), dtype=bool)
         column = self._first_seen if among is None else self._first_seen[among]
         seen = column != b""
         if since is not None:
             seen &= column > since.encode("utf-8", "replace")
-        return int(np.count_nonzero(seen))
+        return seen
+
+    def count_seen_after(self, since: str | None, among: np.ndarray | None = None) -> int:
+        """How many papers (of the positions `among`, or all) were first seen after `since`."""
+        return int(np.count_nonzero(self.seen_after(since, among)))
 
     def without_id(self) -> list[int]:
         return np.flatnonzero(~self._has_id).tolist()
@@ -315,9 +325,12 @@ class UpdatedPapers(Sequence[Paper]):
     def any_has(self, name: str) -> bool:
         return self.stored.any_has(name) or any(_has(getattr(paper, name)) for paper in self._fresh)
 
+    def seen_after(self, since: str | None) -> np.ndarray:
+        fresh = np.fromiter((paper.seen_after(since) for paper in self._fresh), dtype=bool, count=len(self._fresh))
+        return np.concatenate([self.stored.seen_after(since, self._kept), fresh])
+
     def count_seen_after(self, since: str | None) -> int:
-        kept = self.stored.count_seen_after(since, self._kept)
-        return kept + sum(1 for paper in self._fresh if paper.seen_after(since))
+        return int(np.count_nonzero(self.seen_after(since)))
 
     def without_id(self) -> list[int]:
         stored = np.asarray(self.stored.without_id(), dtype=np.int64)

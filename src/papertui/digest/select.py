@@ -18,6 +18,7 @@ import numpy as np
 
 from papertui.corpus.model import Paper
 from papertui.digest.model import FOR_YOU, MOST_CITED, MOST_UPVOTED, NEW_VERSIONS, WATCHED, Digest, Entry, Section
+from papertui.marks.watch import watched_among
 
 if TYPE_CHECKING:
     from papertui.recommend.model import ForYou, Recommender
@@ -87,7 +88,7 @@ def select(given: DigestInput) -> Selection:
         sections.append(Section(name, tuple(Entry(papers[i], why) for i, why in entries), more, note))
 
     if given.watch is not None:
-        watched = _upvotes_first(papers, np.flatnonzero(new & given.watch.mask(papers, size)))
+        watched = _upvotes_first(papers, watched_among(given.watch, papers, np.flatnonzero(new)))
         entries = [(i, given.watch.reason(papers[i]) or "watched") for i in watched]
         claim(WATCHED, entries, note="" if entries else "nothing new by the watched authors or with the watched words")
 

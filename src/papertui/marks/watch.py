@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from papertui.corpus.model import Paper
 from papertui.corpus.text import printable, strip_controls
@@ -252,6 +252,13 @@ class WatchList:
             if phrases:
                 _words_in(chunk, phrases, found)
         return chosen
+
+
+def watched_among(watch: Any, papers: Sequence[Paper], rows: np.ndarray) -> np.ndarray:
+    """The positions of `rows` whose papers `watch` matches (its `mask` over those papers
+    alone: counting the new watched papers reads the new papers, not every paper)."""
+    chosen = [papers[i] for i in rows.tolist()]
+    return rows[watch.mask(chosen, len(chosen))] if chosen else rows
 
 
 def _starts(lengths: list[int]) -> np.ndarray:

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Sequence
 from papertui.corpus.model import Paper
 from papertui.search.query import parse_query
 from papertui.ui.daemon import in_daemon_thread
-from papertui.ui.inbox import count_new
 from papertui.ui.watch_picker import Toggled, WatchPicker
 
 if TYPE_CHECKING:
@@ -146,9 +145,13 @@ class InboxKeys:
         )  # fmt: skip
 
     async def _count(self, watch: WatchList, papers: Sequence[Paper], since: str | None, key: tuple) -> None:
+        import numpy as np
+
+        from papertui.corpus.stored import seen_after_mask
+        from papertui.marks.watch import watched_among
+
         def count() -> int:
-            rows = watch.mask(papers, len(papers)).nonzero()[0]
-            return count_new(papers, rows, since)
+            return len(watched_among(watch, papers, np.flatnonzero(seen_after_mask(papers, since))))
 
         counted = await in_daemon_thread(count, name="papertui-new-watched")
         if key == self._counted_for:
