@@ -460,7 +460,6 @@ def test_the_watch_mask_grows_with_the_papers_not_faster():
 
 def test_watched_among_reads_only_the_papers_of_the_rows_given():
     """Counting the new watched papers checks the new papers, not every paper."""
-
     from papertui.marks.watch import watched_among
 
     given: list[int] = []
