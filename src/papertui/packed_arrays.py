@@ -32,7 +32,15 @@ class Texts:
         self.count, self.texts = count, texts
 
 
-def write_pack(path: Path, arrays: dict[str, np.ndarray | Texts]) -> dict[str, Any]:
+class Blob:
+    """Texts already written as one UTF-8 blob in a file of their own (`path`, its first
+    `length` bytes), with their offsets: copied into the pack by the kernel, never decoded."""
+
+    def __init__(self, path: Path, length: int, offsets: np.ndarray) -> None:
+        self.path, self.length, self.offsets = path, length, offsets
+
+
+def write_pack(path: Path, arrays: dict[str, np.ndarray | Texts | Blob]) -> dict[str, Any]:
     """Write `arrays` to `path` (fsynced); return the manifest that reads them back."""
     manifest: dict[str, Any] = {}
     with open(path, "wb") as file:
@@ -44,7 +52,16 @@ def write_pack(path: Path, arrays: dict[str, np.ndarray | Texts]) -> dict[str, A
             file.write(memoryview(array).cast("B") if array.size else b"")
 
         for name, value in arrays.items():
-            if isinstance(value, Texts):
+            if isinstance(value, Blob):
+                if len(value.offsets) and int(value.offsets[-1]) != value.length:
+                    raise ValueError(f"{name}: offsets end at {int(value.offsets[-1])} in a blob of {value.length} bytes")
+                start = _aligned(file)
+                file.flush()
+                with open(value.path, "rb") as source:
+                    _copy(source, file, value.length)
+                manifest[f"{name}.text"] = [np.dtype(np.uint8).str, start, value.length]
+                put(f"{name}.offsets", value.offsets)
+            elif isinstance(value, Texts):
                 start = _aligned(file)
                 offsets = np.zeros(value.count + 1, dtype=np.int64)
                 written, number = 0, 0
@@ -65,6 +82,27 @@ def write_pack(path: Path, arrays: dict[str, np.ndarray | Texts]) -> dict[str, A
         file.flush()
         os.fsync(file.fileno())
     return manifest
+
+
+def _copy(source: BinaryIO, target: BinaryIO, length: int) -> None:
+    """The first `length` bytes of `source` appended to `target` (both at their positions)."""
+    left = length
+    try:
+        while left:
+            copied = os.copy_file_range(source.fileno(), target.fileno(), left)
+            if not copied:
+                break
+            left -= copied
+    except (AttributeError, OSError):  # not Linux, or not between these files: by hand
+        while left:
+            chunk = source.read(min(left, 1 << 24))
+            if not chunk:
+                break
+            target.write(chunk)
+            left -= len(chunk)
+    if left:
+        raise ValueError(f"{length - left} of {length} bytes could be copied into the pack")
+    target.seek(0, os.SEEK_END)
 
 
 def offsets_fit(offsets: np.ndarray, count: int, length: int) -> bool:

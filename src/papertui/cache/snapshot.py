@@ -172,41 +172,89 @@ def save_snapshot(inputs: Inputs | None, corpus: Corpus, index: SearchIndex) -> 
     were read); a problem is returned as one line, and nothing half-written stays."""
     if inputs is None or inputs_of_again(inputs) != inputs:
         return None
-    root = snapshots_dir()
-    final = root / inputs.directory_name
-    if is_ours(final):
-        return None
-    if os.path.lexists(final):
-        return f"the papers could not be cached: {shown(final)} is in the way and papertui did not write it; move it away to keep them for the next start"
-    problem = unusable(cache_dir(), root)
-    if problem:
-        return f"the papers could not be cached: {problem}; point ${CACHE_DIR_VARIABLE} at a directory to keep them for the next start"
-    temp: Path | None = None
+    building, note = Building.begin(inputs)
+    if building is None:
+        return note
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=root))
-        mark(temp)  # first: a build left by a killed process is papertui's to delete too
         paper_arrays, describe_papers = paper_columns(corpus)
         index_arrays, index_description = index_parts(index, corpus.papers)
-        pack = write_pack(temp / PACK, {**paper_arrays, **index_arrays, **merge_state_arrays(corpus)})
-        meta = {"key": inputs.key, "pack": pack, "papers": describe_papers(), "index": index_description, "written": time.time()}
-        with open(temp / META, "w", encoding="utf-8") as file:
+        pack = write_pack(building.where / PACK, {**paper_arrays, **index_arrays, **merge_state_arrays(corpus)})
+        building.write_meta(pack, describe_papers(), index_description)
+    except (OSError, ValueError) as error:
+        building.abandon()
+        return building.failed(error)
+    return building.publish()
+
+
+class Building:
+    """A snapshot being written: a marked temporary directory in the cache, renamed into place
+    once whole (`publish`), deleted otherwise (`abandon`). A long read may write into it from
+    its start (`where`), so that what it reads goes to disk, not memory."""
+
+    def __init__(self, inputs: Inputs, where: Path) -> None:
+        self.inputs, self.where = inputs, where
+
+    @classmethod
+    def begin(cls, inputs: Inputs) -> tuple[Building | None, str | None]:
+        """A new build for `inputs`; or None and a line saying why not (None, None: a
+        snapshot of these inputs is there already)."""
+        root = snapshots_dir()
+        final = root / inputs.directory_name
+        if is_ours(final):
+            return None, None
+        if os.path.lexists(final):
+            return None, f"the papers could not be cached: {shown(final)} is in the way and papertui did not write it; move it away to keep them for the next start"
+        problem = unusable(cache_dir(), root)
+        if problem:
+            return None, f"the papers could not be cached: {problem}; point ${CACHE_DIR_VARIABLE} at a directory to keep them for the next start"
+        temp: Path | None = None
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            temp = Path(tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=root))
+            mark(temp)  # first: a build left by a killed process is papertui's to delete too
+        except OSError as error:
+            if temp is not None:
+                delete(temp)
+            return None, cls.failed_in(root, error)
+        return cls(inputs, temp), None
+
+    def write_meta(self, pack: dict[str, Any], papers: dict[str, Any], index: dict[str, Any]) -> None:
+        meta = {"key": self.inputs.key, "pack": pack, "papers": papers, "index": index, "written": time.time()}
+        with open(self.where / META, "w", encoding="utf-8") as file:
             json.dump(meta, file, ensure_ascii=False)
             file.flush()
             os.fsync(file.fileno())
+
+    def publish(self) -> str | None:
+        """Rename the whole snapshot into place (unless the inputs changed meanwhile, or
+        another process's copy got there first); a problem as one line."""
+        root = snapshots_dir()
         try:
-            os.rename(temp, final)
-            temp = None
-        except OSError:
-            if not is_ours(final):  # not another process's copy that got there first
-                raise
-    except (OSError, ValueError) as error:
+            if inputs_of_again(self.inputs) == self.inputs:
+                try:
+                    os.rename(self.where, root / self.inputs.directory_name)
+                    self.where = root / self.inputs.directory_name
+                    _prune(root, self.inputs)
+                    return None
+                except OSError:
+                    if not is_ours(root / self.inputs.directory_name):
+                        raise
+        except OSError as error:
+            return self.failed(error)
+        finally:
+            if self.where.name.startswith(BUILDING_PREFIX):
+                delete(self.where)
+        return None
+
+    def abandon(self) -> None:
+        delete(self.where)
+
+    def failed(self, error: Exception) -> str:
+        return self.failed_in(snapshots_dir(), error)
+
+    @staticmethod
+    def failed_in(root: Path, error: Exception) -> str:
         return f"the papers could not be cached in {shown(root)} ({error}); the next start reads them again"
-    finally:
-        if temp is not None:
-            delete(temp)
-    _prune(root, inputs)
-    return None
 
 
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
