@@ -2,12 +2,18 @@
 
 A restart maps the file and reads nothing more until a search or a row touches a page: the
 operating system loads what is used and can drop it again under memory pressure.
+
+A pack may also name arrays that stay in other packs beside it (`write_pack`'s `reuse`): an
+array that is a view of a pack read before is not written again, its manifest entry says
+which pack file holds it and where. A kept load brought up to date writes only what changed
+that way; the packs it reuses are hard links in its own directory (`cache/snapshot.py`).
 """
 
 from __future__ import annotations
 
 import mmap
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
@@ -40,12 +46,54 @@ class Blob:
         self.path, self.length, self.offsets = path, length, offsets
 
 
-def write_pack(path: Path, arrays: dict[str, np.ndarray | Texts | Blob]) -> dict[str, Any]:
-    """Write `arrays` to `path` (fsynced); return the manifest that reads them back."""
+@dataclass(frozen=True, eq=False)
+class MappedPack:
+    """A pack file as `read_pack` mapped it: which file (to link it elsewhere, and to know it
+    is still that one), and where its bytes are in this process's memory."""
+
+    name: str  # its file name, which every pack reusing it gives it too
+    path: Path
+    size: int
+    device: int
+    inode: int
+    address: int  # of its first byte in the map (0 for an empty pack)
+    mapped: Any  # the map itself: its arrays stay valid while this lives
+
+    def holds(self, array: np.ndarray) -> int | None:
+        """Where `array`'s bytes start in this pack, when they are a contiguous run of it."""
+        if not self.address or not array.flags.c_contiguous or not array.size:
+            return None
+        start = array.__array_interface__["data"][0] - self.address
+        return start if 0 <= start and start + array.nbytes <= self.size else None
+
+
+class PackArrays(dict):  # type: ignore[type-arg]
+    """The arrays `read_pack` read (name -> array), and the packs they are views of."""
+
+    packs: tuple[MappedPack, ...] = ()
+
+
+PACKS = "\0packs"  # manifest key: the other packs' file names and sizes
+SIZE = "\0size"
+
+
+def write_pack(path: Path, arrays: dict[str, np.ndarray | Texts | Blob], reuse: Iterable[MappedPack] = ()) -> dict[str, Any]:
+    """Write `arrays` to `path` (fsynced); return the manifest that reads them back. An array
+    whose bytes are in one of the packs `reuse` is not written: its entry names that pack,
+    which must then sit beside `path` under its name (`manifest[PACKS]` lists those used)."""
     manifest: dict[str, Any] = {}
-    with open(path, "wb") as file:
+    reuse = [pack for pack in reuse if pack.name != path.name]
+    used: dict[str, int] = {}
+    # "x": never through an existing file, which may be a pack another snapshot links to.
+    with open(path, "xb") as file:
 
         def put(name: str, array: np.ndarray) -> None:
+            for pack in reuse:
+                start = pack.holds(array)
+                if start is not None:
+                    manifest[name] = [array.dtype.str, start, int(array.size), pack.name]
+                    used[pack.name] = pack.size
+                    return
             array = np.ascontiguousarray(array)
             start = _aligned(file)
             manifest[name] = [array.dtype.str, start, int(array.size)]
@@ -78,7 +126,9 @@ def write_pack(path: Path, arrays: dict[str, np.ndarray | Texts | Blob]) -> dict
                 put(f"{name}.offsets", offsets)
             else:
                 put(name, value)
-        manifest["\0size"] = file.tell()
+        if used:
+            manifest[PACKS] = used
+        manifest[SIZE] = file.tell()
         file.flush()
         os.fsync(file.fileno())
     return manifest
@@ -130,28 +180,44 @@ def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
         yield chunk
 
 
-def read_pack(path: Path, manifest: dict[str, Any]) -> dict[str, np.ndarray]:
-    """The arrays of `path`, as read-only views of a memory map (checked against the manifest)."""
+def read_pack(path: Path, manifest: dict[str, Any]) -> PackArrays:
+    """The arrays of `path` (and of the packs beside it that its manifest names), as
+    read-only views of memory maps, checked against the manifest."""
     manifest = dict(manifest)
-    size = manifest.pop("\0size", None)
-    with open_regular(path) as file:  # a FIFO swapped in for the pack must not block the load
-        actual = os.fstat(file.fileno()).st_size
-        if not isinstance(size, int) or actual != size:
-            raise DamagedPack(f"{actual:,} bytes where {size!r} were written")
-        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-    arrays = {}
+    others = manifest.pop(PACKS, {})
+    packs = {path.name: _mapped(path, manifest.pop(SIZE, None))}
+    if not isinstance(others, dict):
+        raise DamagedPack("the other packs are not listed by name")
+    for name, size in others.items():
+        if not isinstance(name, str) or name in ("", ".", "..") or os.sep in name or (os.altsep and os.altsep in name):
+            raise DamagedPack(f"{name!r}: not a pack's file name")  # a manifest never leads out of its directory
+        if name != path.name:
+            packs[name] = _mapped(path.parent / name, size)
+    arrays = PackArrays()
+    arrays.packs = tuple(packs.values())
     for name, entry in manifest.items():
         try:
-            kind, offset, count = entry
+            kind, offset, count, *where = entry
             dtype = np.dtype(kind)
-        except (TypeError, ValueError) as error:
-            raise DamagedPack(f"{name}: {error}") from None
-        if dtype.hasobject or not (isinstance(offset, int) and isinstance(count, int)) or offset < 0 or count < 0:
+            pack = packs[where[0] if where else path.name]
+        except (TypeError, ValueError, KeyError, IndexError) as error:
+            raise DamagedPack(f"{name}: {type(error).__name__}: {error}") from None
+        if len(where) > 1 or dtype.hasobject or not (isinstance(offset, int) and isinstance(count, int)) or offset < 0 or count < 0:
             raise DamagedPack(f"{name}: not an array of plain numbers")
-        if offset + count * dtype.itemsize > size:
-            raise DamagedPack(f"{name}: runs past the end of the file")
-        arrays[name] = np.frombuffer(mapped, dtype=dtype, count=count, offset=offset) if count else np.empty(0, dtype)
+        if offset + count * dtype.itemsize > pack.size:
+            raise DamagedPack(f"{name}: runs past the end of {pack.name}")
+        arrays[name] = np.frombuffer(pack.mapped, dtype=dtype, count=count, offset=offset) if count else np.empty(0, dtype)
     return arrays
+
+
+def _mapped(path: Path, size: Any) -> MappedPack:
+    with open_regular(path) as file:  # a FIFO swapped in for the pack must not block the load
+        state = os.fstat(file.fileno())
+        if not isinstance(size, int) or state.st_size != size:
+            raise DamagedPack(f"{path.name}: {state.st_size:,} bytes where {size!r} were written")
+        mapped: Any = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+    address = np.frombuffer(mapped, dtype=np.uint8).__array_interface__["data"][0] if size else 0
+    return MappedPack(path.name, path, size, state.st_dev, state.st_ino, address, mapped)
 
 
 def concatenated_ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

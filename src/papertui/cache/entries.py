@@ -7,7 +7,9 @@ snapshot (`<16 hex>-<16 hex>`, or `.building-<8>` while one is written) holding 
 marker file, which is written before a snapshot is renamed into place. A snapshot written
 before the marker existed counts as papertui's when it holds exactly papertui's two files,
 both regular, and its meta file reads as papertui's. Everything else is left alone and
-counted; a link is followed neither to size nor to delete.
+counted; a link is followed neither to size nor to delete. A snapshot written by an update
+holds hard links to the packs of the one before (more files than those two): deleting it
+unlinks them, and a pack linked twice is counted once.
 """
 
 from __future__ import annotations
@@ -95,7 +97,9 @@ class Survey:
     foreign: list[Path] = field(default_factory=list)  # what papertui did not write: never deleted
 
     def size(self) -> int:
-        return sum(size_of(where) for _, where in self.snapshots + self.building)
+        """Bytes on disk: a pack that several snapshots hard-link (an update's) counts once."""
+        seen: set[tuple[int, int]] = set()
+        return sum(size_of(where, seen) for _, where in self.snapshots + self.building)
 
 
 def survey(root: Path) -> Survey:
@@ -120,8 +124,10 @@ def survey(root: Path) -> Survey:
     return contents
 
 
-def size_of(where: Path) -> int:
-    """The bytes of the regular files under the real directory `where`; links not followed."""
+def size_of(where: Path, seen: set[tuple[int, int]] | None = None) -> int:
+    """The bytes of the regular files under the real directory `where`; links not followed,
+    and a file (device, inode) already in `seen` not counted again (hard links)."""
+    seen = set() if seen is None else seen
     total = 0
     for folder, _, files in os.walk(where, followlinks=False):
         for name in files:
@@ -129,7 +135,8 @@ def size_of(where: Path) -> int:
                 state = os.lstat(os.path.join(folder, name))
             except OSError:
                 continue
-            if stat.S_ISREG(state.st_mode):
+            if stat.S_ISREG(state.st_mode) and (state.st_dev, state.st_ino) not in seen:
+                seen.add((state.st_dev, state.st_ino))
                 total += state.st_size
     return total
 

@@ -50,21 +50,36 @@ def merge_state_arrays(corpus: Corpus) -> dict[str, np.ndarray | Texts]:
         for path in {source.path for _, sources in records for source in sources}:
             if path in file_number:
                 by_file[file_number[path]].append(number)
-    hashes = np.concatenate([carried.hashes, np.array(key_hashes, dtype=np.uint64)])
-    order = np.argsort(hashes, kind="stable")
+    hashes, key_owners = _merged_keys(carried, np.array(key_hashes, dtype=np.uint64), np.array(key_papers, dtype=np.int32))
     per_file = [np.concatenate([old, np.array(new, dtype=np.int32)]) for old, new in zip(carried.by_file, by_file)]
     file_offsets = np.zeros(len(per_file) + 1, dtype=np.int64)
     np.cumsum([len(numbers) for numbers in per_file], out=file_offsets[1:])
     with_records = sorted(kept)
     raw = kept.raw if isinstance(kept, KeptRecords) else lambda number: _records_json(kept[number])
     return {
-        "keys.hash": hashes[order],
-        "keys.paper": np.concatenate([carried.papers, np.array(key_papers, dtype=np.int32)])[order],
+        "keys.hash": hashes,
+        "keys.paper": key_owners,
         "files.offsets": file_offsets,
         "files.papers": np.concatenate(per_file) if per_file else np.zeros(0, dtype=np.int32),
         "records.papers": np.array(with_records, dtype=np.int32),
         "records": Texts(len(with_records), map(raw, with_records)),
     }
+
+
+def _merged_keys(carried: _Carried, hashes: np.ndarray, papers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The carried keys (sorted already) and the new ones, sorted by hash as one stable sort
+    of the two one after the other would: merged, not sorted again (millions are carried)."""
+    order = np.argsort(hashes, kind="stable")
+    hashes, papers = hashes[order], papers[order]
+    # Each new key goes after the carried keys of the same hash, and after the new keys before it.
+    at = np.searchsorted(carried.hashes, hashes, side="right") + np.arange(len(hashes))
+    merged_hashes = np.empty(len(carried.hashes) + len(hashes), dtype=np.uint64)
+    merged_papers = np.empty(len(merged_hashes), dtype=np.int32)
+    new = np.zeros(len(merged_hashes), dtype=bool)
+    new[at] = True
+    merged_hashes[new], merged_papers[new] = hashes, papers
+    merged_hashes[~new], merged_papers[~new] = carried.hashes, carried.papers
+    return merged_hashes, merged_papers
 
 
 @dataclass(frozen=True)
@@ -144,16 +159,25 @@ class MergeState:
         """The keys and files' papers of the papers `kept` (old numbers, ascending), numbered
         as they are now; `new_file[k]`: old file k's number now, or -1 (gone)."""
         count = len(kept)
-        where = np.searchsorted(kept, self._key_papers)
-        where[where == count] = 0
-        stays = kept[where] == self._key_papers if count else np.zeros(len(self._key_papers), dtype=bool)
+        # The papers kept are often the first `count` (a file added): then none is renumbered.
+        first = count == 0 or int(kept[-1]) == count - 1
+        if first:
+            stays = self._key_papers < count
+            where = self._key_papers
+        else:
+            where = np.searchsorted(kept, self._key_papers)
+            where[where == count] = 0
+            stays = kept[where] == self._key_papers
         by_file = [np.zeros(0, dtype=np.int32)] * files
         for old, new in enumerate(new_file):
-            if new >= 0:
+            if new >= 0 and count:
                 papers = self._file_papers[self._file_offsets[old] : self._file_offsets[old + 1]]
+                if first:
+                    by_file[new] = papers[papers < count]
+                    continue
                 at = np.searchsorted(kept, papers)
                 at[at == count] = 0
-                by_file[new] = at[kept[at] == papers].astype(np.int32) if count else by_file[new]
+                by_file[new] = at[kept[at] == papers].astype(np.int32)
         return _Carried(count, self._hashes[stays], where[stays].astype(np.int32), by_file)
 
 

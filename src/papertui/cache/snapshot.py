@@ -8,6 +8,15 @@ state is brought up to date instead (`update.py`, from what `merge_state.py` kee
 failing that, the inputs are read as usual; either way a new snapshot replaces the old one. What is on disk is never trusted: a snapshot that cannot be read, or
 whose arrays do not fit together, is deleted and rebuilt, with one line saying so.
 
+A kept load brought up to date is not written again whole: the new snapshot holds hard
+links to the packs of the one it was updated from (a published snapshot is never written
+into: a running app may have it mapped) and one pack of what is new — the papers merged
+again, the index's new segments and words, the merge state — whose manifest names the
+arrays it reuses (`packed_arrays.write_pack`'s `reuse`). So that chains of days stay short
+and stale bytes few, the whole load is written again when it would span more than
+MAX_PACKS packs or when more than MAX_STALE of their bytes are no longer used; and when a
+hard link cannot be made (another filesystem, no links, the old one gone meanwhile).
+
 Writing goes to a temporary directory renamed into place at the end, so a reader sees a
 whole snapshot or none, and two processes building the same one at once both finish: the
 first rename wins and the other's copy is dropped. Papertui's marker file is written into it
@@ -20,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import tempfile
 import time
 from dataclasses import dataclass
@@ -29,11 +39,11 @@ from typing import Any, Callable, Iterable
 from papertui import __version__
 from papertui.cache.entries import BUILDING_PREFIX, META, PACK, Survey, delete, is_ours, mark, read_meta, survey, unusable
 from papertui.cache.merge_state import MergeState, merge_state_arrays
-from papertui.packed_arrays import read_pack, write_pack
+from papertui.packed_arrays import PACKS, SIZE, MappedPack, read_pack, write_pack
 from papertui.storage.regular_files import check_regular, shown
 from papertui.corpus.loader import STDIN, DisplayRoot, discover_files, unreadable
 from papertui.corpus.model import Corpus
-from papertui.corpus.stored import paper_columns, stored_corpus
+from papertui.corpus.stored import UpdatedPapers, paper_columns, stored_corpus
 from papertui.search.index import SearchIndex
 from papertui.search.stored import check_parts, index_parts, restore_index
 
@@ -41,6 +51,8 @@ CACHE_DIR_VARIABLE = "PAPERTUI_CACHE_DIR"
 FORMAT = 6  # bumped whenever what a snapshot holds changes shape (5: DOI, venue, Zotero collections, key and PDF; 6: the vocabulary's trigram index)
 KEPT = 8  # snapshots of different inputs kept; the least recently used go first
 STALE_TEMP = 3600  # seconds: a temporary directory this old was left by a killed process
+MAX_PACKS = 8  # packs one snapshot may span (a week of days added); more: written whole again
+MAX_STALE = 0.25  # share of a snapshot's bytes no longer used above which it is written whole again
 
 
 def cache_dir() -> Path:
@@ -149,8 +161,11 @@ def _read_snapshot(where: Path, fits: Callable[[Any], bool], keep_state: bool = 
             if keep_state:
                 return Opened()  # an older papertui's: replaced when these inputs are saved
             raise ValueError("written for other inputs")
-        check_regular(where / PACK)  # read_pack opens it as it is: a FIFO would wait forever
-        arrays = read_pack(where / PACK, meta["pack"])
+        own = meta.get("pack_file", PACK)
+        if not isinstance(own, str) or os.path.basename(own) != own or own in ("", ".", ".."):
+            raise ValueError("its pack is not named as a file beside it")
+        check_regular(where / own)  # read_pack opens it as it is: a FIFO would wait forever
+        arrays = read_pack(where / own, meta["pack"])
         corpus = stored_corpus(arrays, meta["papers"])
         check_parts(arrays, meta["index"], len(corpus.papers))
         index = restore_index(arrays, meta["index"], corpus.papers)
@@ -176,14 +191,77 @@ def save_snapshot(inputs: Inputs | None, corpus: Corpus, index: SearchIndex) -> 
     if building is None:
         return note
     try:
-        paper_arrays, describe_papers = paper_columns(corpus)
-        index_arrays, index_description = index_parts(index, corpus.papers)
-        pack = write_pack(building.where / PACK, {**paper_arrays, **index_arrays, **merge_state_arrays(corpus)})
-        building.write_meta(pack, describe_papers(), index_description)
+        if not _write_additions(building, corpus, index):
+            paper_arrays, describe_papers = paper_columns(corpus)
+            index_arrays, index_description = index_parts(index, corpus.papers)
+            pack = write_pack(building.where / PACK, {**paper_arrays, **index_arrays, **merge_state_arrays(corpus)})
+            building.write_meta(pack, describe_papers(), index_description)
     except (OSError, ValueError) as error:
         building.abandon()
         return building.failed(error)
     return building.publish()
+
+
+def _write_additions(building: Building, corpus: Corpus, index: SearchIndex) -> bool:
+    """Write `building` as the snapshot an update came from plus what is new: hard links to
+    its packs and one pack of the rest. False, with nothing left in `building`, when the
+    whole load should be written instead (not an update; too long a chain; too many stale
+    bytes; no hard link possible)."""
+    papers = corpus.papers
+    if not isinstance(papers, UpdatedPapers) or not papers.stored.columns_kept():
+        return False
+    packs: tuple[MappedPack, ...] = papers.stored.packs
+    if len(packs) >= MAX_PACKS:
+        return False
+    name = f"arrays-{secrets.token_hex(8)}.bin"  # never the name of a pack it links to
+    paper_arrays, describe_papers = paper_columns(corpus, whole=False)
+    index_arrays, index_description = index_parts(index, papers, whole=False)
+    own = building.where / name
+    manifest = write_pack(own, {**paper_arrays, **index_arrays, **merge_state_arrays(corpus)}, reuse=packs)
+    linked = [pack for pack in packs if pack.name in manifest.get(PACKS, {})]
+    total = manifest[SIZE] + sum(pack.size for pack in linked)
+    used = manifest[SIZE] + sum(_used_bytes(manifest).values())
+    if total and used < (1 - MAX_STALE) * total or not _linked(linked, building.where):
+        for path in [own, *(building.where / pack.name for pack in linked)]:
+            path.unlink(missing_ok=True)
+        return False
+    building.write_meta(manifest, describe_papers(), index_description, pack_file=name)
+    return True
+
+
+def _used_bytes(manifest: dict[str, Any]) -> dict[str, int]:
+    """The bytes each pack a manifest reuses gives it (a range given twice counted once)."""
+    import numpy as np
+
+    ranges: dict[str, list[tuple[int, int]]] = {}
+    for name, entry in manifest.items():
+        if not name.startswith("\0") and len(entry) == 4:
+            kind, offset, count, pack = entry
+            ranges.setdefault(pack, []).append((offset, offset + count * np.dtype(kind).itemsize))
+    used = {}
+    for pack, spans in ranges.items():
+        total, reach = 0, 0
+        for start, end in sorted(spans):
+            total += max(0, end - max(start, reach))
+            reach = max(reach, end)
+        used[pack] = total
+    return used
+
+
+def _linked(packs: list[MappedPack], where: Path) -> bool:
+    """Hard links in `where` to `packs`, each checked to be the very file that was read
+    (another process may have replaced or deleted the snapshot meanwhile); False when one
+    cannot be made (another filesystem, a filesystem without links, no permission)."""
+    for pack in packs:
+        target = where / pack.name
+        try:
+            os.link(pack.path, target, follow_symlinks=False)
+            state = os.lstat(target)
+        except (OSError, NotImplementedError):
+            return False
+        if (state.st_dev, state.st_ino, state.st_size) != (pack.device, pack.inode, pack.size):
+            return False
+    return True
 
 
 class Building:
@@ -218,8 +296,11 @@ class Building:
             return None, cls.failed_in(root, error)
         return cls(inputs, temp), None
 
-    def write_meta(self, pack: dict[str, Any], papers: dict[str, Any], index: dict[str, Any]) -> None:
+    def write_meta(self, pack: dict[str, Any], papers: dict[str, Any], index: dict[str, Any], pack_file: str = PACK) -> None:
+        """The meta file, last: `pack` is the manifest of the pack `pack_file` in `where`."""
         meta = {"key": self.inputs.key, "pack": pack, "papers": papers, "index": index, "written": time.time()}
+        if pack_file != PACK:
+            meta["pack_file"] = pack_file
         with open(self.where / META, "w", encoding="utf-8") as file:
             json.dump(meta, file, ensure_ascii=False)
             file.flush()

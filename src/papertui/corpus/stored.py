@@ -5,11 +5,17 @@ offsets (plus the first source as two numbers); `StoredPapers` reads them back a
 `Paper`s, making each one only when it is first asked for. A restart of a million papers
 then reads nothing until a row is drawn, and a paper made once stays the same object (the
 app keeps marks and selections by position and by identity; a found arXiv id is written onto it).
+
+After an update the texts need not be written again: the stored columns stay as they are
+(`part`s, in the packs they are in) and the papers merged again are one more part; `rows`
+then says where each paper's texts are among the parts (`paper_columns(whole=False)`).
 """
 
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
+from dataclasses import fields
 from typing import Any, Callable, Iterable, Iterator, Sequence, overload
 
 import numpy as np
@@ -70,13 +76,17 @@ class DamagedPapers(ValueError):
     """Stored columns that do not make papers."""
 
 
-def paper_columns(corpus: Corpus) -> tuple[dict[str, np.ndarray | Texts], Callable[[], dict[str, Any]]]:
+def paper_columns(corpus: Corpus, whole: bool = True) -> tuple[dict[str, np.ndarray | Texts], Callable[[], dict[str, Any]]]:
     """Arrays of every paper of `corpus` (texts are streamed as they are written), and what
     gives their description once they are written (with the file reports).
 
     After an update (`UpdatedPapers`), the stored papers not made since are copied from
-    their columns as they are, without making them."""
+    their columns as they are, without making them; or, unless `whole`, not copied at all:
+    their columns are given as the stored arrays (a pack that reuses them writes nothing),
+    and only the papers merged again are new texts."""
     papers = corpus.papers
+    if not whole and isinstance(papers, UpdatedPapers) and papers.stored.columns_kept():
+        return _added_columns(corpus, papers)
     stored = papers.stored if isinstance(papers, UpdatedPapers) else None
     rows: Sequence[Paper | int] = papers.rows() if isinstance(papers, UpdatedPapers) else papers
     files: dict[tuple[str, str], int] = {}
@@ -95,19 +105,12 @@ def paper_columns(corpus: Corpus) -> tuple[dict[str, np.ndarray | Texts], Callab
                 first_file[number], first_record[number] = stored.first_source(paper)  # type: ignore[union-attr]
                 yield stored.text("extra", paper)  # type: ignore[union-attr]
                 continue
-            extra = {}
-            for name in _EXTRA_FIELDS:
-                value = getattr(paper, name)
-                if value != _DEFAULTS[name]:
-                    extra[name] = value
-            sources = [[files.setdefault((s.path, s.format), len(files)), s.record] for s in paper.sources]
+            extra, sources = _extra(paper, files)
             if sources:
                 first_file[number], first_record[number] = sources[0]
             else:
                 first_file[number] = -1
-            if len(sources) > 1:
-                extra["more_sources"] = sources[1:]
-            yield json.dumps(extra, ensure_ascii=False) if extra else ""
+            yield extra
 
     def first_seen(row: Paper | int) -> bytes:
         return stored.first_seen(row) if isinstance(row, int) else (row.first_seen or "").encode("utf-8", "replace")  # type: ignore[union-attr]
@@ -137,13 +140,109 @@ def paper_columns(corpus: Corpus) -> tuple[dict[str, np.ndarray | Texts], Callab
             "papers": len(rows),
             "any": {name: any_has(name) for name in ANY_FIELDS},
             "sources": [list(key) for key in files],
-            "files": [
-                {"path": r.path, "format": r.format, "records": r.records, "papers": r.papers, "merged": r.merged, "warnings": r.warnings}
-                for r in corpus.files
-            ],
+            "files": _file_reports(corpus),
         }
 
     return arrays, description
+
+
+def _extra(paper: Paper, files: dict[tuple[str, str], int]) -> tuple[str, list[list[int]]]:
+    """The extra column of `paper` (JSON, "" for none), and its sources as (file, record),
+    numbering new files in `files` as they come."""
+    extra = {}
+    for name in _EXTRA_FIELDS:
+        value = getattr(paper, name)
+        if value != _DEFAULTS[name]:
+            extra[name] = value
+    sources = [[files.setdefault((s.path, s.format), len(files)), s.record] for s in paper.sources]
+    if len(sources) > 1:
+        extra["more_sources"] = sources[1:]
+    return (json.dumps(extra, ensure_ascii=False) if extra else ""), sources
+
+
+def _file_reports(corpus: Corpus) -> list[dict[str, Any]]:
+    return [
+        {"path": r.path, "format": r.format, "records": r.records, "papers": r.papers, "merged": r.merged, "warnings": r.warnings}
+        for r in corpus.files
+    ]
+
+
+def _added_columns(corpus: Corpus, papers: UpdatedPapers) -> tuple[dict[str, np.ndarray | Texts], Callable[[], dict[str, Any]]]:
+    """`paper_columns` of an update that copies no stored text: the stored parts as they are,
+    one more part of the papers merged again (and of any stored paper changed since it was
+    made), and which part holds each paper's texts."""
+    stored = papers.stored
+    files = {(source.path, source.format): number for number, source in enumerate(stored.sources)}
+    kept, fresh = papers.kept_positions(), list(papers.fresh)
+    # A kept paper made and changed since (nothing does so during an update, but a caller
+    # may): its texts as they are now, in the new part.
+    made = stored.made_positions()
+    at = np.searchsorted(kept, made)
+    at[at == len(kept)] = 0
+    changed = [int(i) for i, position in zip(at.tolist(), made.tolist()) if len(kept) and kept[i] == position and stored.changed_since_made(position)]
+    stays = np.ones(len(kept), dtype=bool)
+    stays[changed] = False
+    new = [stored[int(kept[i])] for i in changed] + fresh
+    new_rows = np.concatenate([np.asarray(changed, dtype=np.int64), np.arange(len(kept), len(papers), dtype=np.int64)])
+    count = len(papers)
+    base = stored.stored_count
+    rows = np.empty(count, dtype=np.int64)
+    rows[:len(kept)] = stored.stored_positions(kept)
+    rows[new_rows] = base + np.arange(len(new), dtype=np.int64)
+
+    first_file = np.empty(count, dtype=np.int32)
+    first_record = np.empty(count, dtype=np.int64)
+    has_id = np.empty(count, dtype=bool)
+    first_file[:len(kept)], first_record[:len(kept)] = stored.source_columns(kept)
+    has_id[:len(kept)] = stored.has_id_column(kept)
+    extras = []
+    for row, paper in zip(new_rows.tolist(), new):
+        extra, sources = _extra(paper, files)
+        extras.append(extra)
+        first_file[row], first_record[row] = sources[0] if sources else (-1, 0)
+        has_id[row] = paper.arxiv_id is not None
+    seen_new = [(paper.first_seen or "").encode("utf-8", "replace") for paper in new]
+    seen_kept = stored.first_seen_column(kept)
+    if len(seen_kept) or any(seen_new):
+        width = max([seen_kept.dtype.itemsize if len(seen_kept) else 1] + [len(value) for value in seen_new])
+        seen = np.zeros(count, dtype=f"S{max(width, 1)}")
+        seen[:len(kept)] = seen_kept if len(seen_kept) else b""
+        seen[new_rows] = seen_new
+    else:
+        seen = np.array([], dtype=bytes)
+
+    part = len(stored.parts)
+    arrays: dict[str, np.ndarray | Texts] = {}
+    for name in BLOBS:
+        for number, (text, offsets) in enumerate(stored.columns(name)):
+            arrays[_part_name(name, number) + ".text"] = text
+            arrays[_part_name(name, number) + ".offsets"] = offsets
+    for name in ("title", "abstract"):
+        arrays[_part_name(name, part)] = Texts(len(new), [getattr(paper, name) for paper in new])
+    arrays[_part_name("extra", part)] = Texts(len(new), extras)
+    identity = base + len(new) == count and np.array_equal(rows, np.arange(count))
+    arrays.update({"source.file": first_file, "source.record": first_record, "first_seen": seen, "has_id": has_id})
+    if not identity:
+        arrays["rows"] = rows
+
+    def description() -> dict[str, Any]:
+        any_new = {name: any(_has(getattr(paper, name)) for paper in new) for name in ANY_FIELDS}
+        return {
+            "papers": count,
+            "any": {name: stored.any_has(name) or any_new[name] for name in ANY_FIELDS},
+            "sources": [list(key) for key in files],
+            "files": _file_reports(corpus),
+            "parts": [*stored.parts, len(new)],
+            "rows": not identity,
+        }
+
+    return arrays, description
+
+
+def _part_name(name: str, part: int) -> str:
+    """The arrays of column `name`'s part `part` are named this, then .text and .offsets
+    (the first part as a single-part snapshot names them, so that one reads as it always did)."""
+    return name if part == 0 else f"{name}@{part}"
 
 
 def stored_corpus(arrays: dict[str, np.ndarray], description: dict[str, Any]) -> Corpus:
@@ -162,13 +261,31 @@ class StoredPapers(Sequence[Paper]):
     def __init__(self, arrays: dict[str, np.ndarray], description: dict[str, Any]) -> None:
         self._count = int(description["papers"])
         self._sources = [Source(str(path), 0, str(fmt)) for path, fmt in description["sources"]]
+        self.packs = getattr(arrays, "packs", ())  # the packs the columns are read from (an update reuses them)
+        self.parts = [int(count) for count in description.get("parts", [self._count])]
+        self._starts = np.concatenate([[0], np.cumsum(self.parts, dtype=np.int64)]).tolist()
+        self.stored_count = self._starts[-1]
+        self._columns: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
         self._texts = {}
         for name in BLOBS:
-            text, offsets = arrays[f"{name}.text"], arrays[f"{name}.offsets"]
-            if not offsets_fit(offsets, self._count, len(text)):
-                raise DamagedPapers(f"the {name} column does not fit its offsets")
+            self._columns[name] = []
+            for part, count in enumerate(self.parts):
+                text, offsets = arrays[f"{_part_name(name, part)}.text"], arrays[f"{_part_name(name, part)}.offsets"]
+                if count < 0 or not offsets_fit(offsets, count, len(text)):
+                    raise DamagedPapers(f"the {name} column does not fit its offsets")
+                self._columns[name].append((text, offsets))
             # memoryviews: a slice and an item are read without numpy's per-call overhead
-            self._texts[name] = (memoryview(text), memoryview(offsets))
+            self._texts[name] = [(memoryview(text), memoryview(offsets)) for text, offsets in self._columns[name]]
+        self._rows = arrays["rows"] if description.get("rows") else None
+        if self._rows is None and self.stored_count != self._count:
+            raise DamagedPapers("the parts do not hold every paper")
+        if self._rows is not None and (
+            len(self._rows) != self._count or (self._count and (self._rows.min() < 0 or self._rows.max() >= self.stored_count))
+        ):
+            raise DamagedPapers("the rows do not fit the parts")
+        self._row = memoryview(self._rows) if self._rows is not None else None
+        self._single = self._rows is None and len(self.parts) == 1  # as a single-part snapshot: no lookup
+        self._file_column, self._record_column = arrays["source.file"], arrays["source.record"]
         self._file = memoryview(arrays["source.file"])
         self._record = memoryview(arrays["source.record"])
         if len(self._file) != self._count or len(self._record) != self._count:
@@ -250,13 +367,54 @@ class StoredPapers(Sequence[Paper]):
         paper = self._made.get(position)
         return paper if paper is not None else self._make(position)
 
+    # --- what an update keeps without copying (`paper_columns(whole=False)`) ---
+
+    def columns_kept(self) -> bool:
+        """Whether the columns are in packs an update can reuse (read from a snapshot)."""
+        return bool(self.packs)
+
+    def columns(self, name: str) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Column `name`'s parts: (text, offsets) each, as stored."""
+        return self._columns[name]
+
+    def stored_positions(self, positions: np.ndarray) -> np.ndarray:
+        """Where the texts of the papers at `positions` are among the parts (all parts one after the other)."""
+        return positions if self._rows is None else self._rows[positions]
+
+    def source_columns(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self._file_column[positions], self._record_column[positions]
+
+    def has_id_column(self, positions: np.ndarray) -> np.ndarray:
+        return self._has_id[positions]
+
+    def first_seen_column(self, positions: np.ndarray) -> np.ndarray:
+        return self._first_seen[positions] if len(self._first_seen) else self._first_seen
+
+    def made_positions(self) -> np.ndarray:
+        return np.array(sorted(self._made), dtype=np.int64)
+
+    def changed_since_made(self, position: int) -> bool:
+        """Whether paper `position` was made and has changed since (its columns are then stale)."""
+        made = self._made.get(position)
+        if made is None:
+            return False
+        again = self._make(position)
+        return any(getattr(made, f.name) != getattr(again, f.name) for f in fields(Paper))
+
     @property
     def made(self) -> int:
         """How many papers have been made so far (for tests and benchmarks)."""
         return len(self._made)
 
     def _text(self, name: str, position: int) -> str:
-        text, offsets = self._texts[name]
+        if self._single:
+            text, offsets = self._texts[name][0]
+        else:
+            if self._row is not None:
+                position = self._row[position]
+            part = bisect_right(self._starts, position) - 1
+            text, offsets = self._texts[name][part]
+            position -= self._starts[part]
         return str(text[offsets[position] : offsets[position + 1]], "utf-8", "replace")
 
     def _make(self, position: int) -> Paper:
@@ -290,6 +448,14 @@ class UpdatedPapers(Sequence[Paper]):
 
     def __init__(self, stored: StoredPapers, kept: np.ndarray, fresh: list[Paper]) -> None:
         self.stored, self._kept, self._fresh = stored, kept, fresh
+
+    @property
+    def fresh(self) -> list[Paper]:
+        return self._fresh
+
+    def kept_positions(self) -> np.ndarray:
+        """The stored positions of the papers kept as they were (ascending)."""
+        return np.asarray(self._kept, dtype=np.int64)
 
     def rows(self) -> list[Paper | int]:
         """Each paper, or its stored position when it has not been made (for `paper_columns`)."""

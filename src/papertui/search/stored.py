@@ -5,10 +5,17 @@ description; `restore_index` makes a working index from them (the arrays may be 
 and read-only: nothing here writes to them). Checking that the parts are whole is the
 caller's job before it trusts them; `check_parts` does the checks that keep numpy from
 reading out of bounds.
+
+Kept whole, the vocabulary is one blob of words with one trigram index and one typo-key
+table. After an update (`index_parts(whole=False)`), the stored blobs, their trigram
+indexes and the stored typo keys stay as they are and the words added are one more blob
+and one more typo chunk (as `VocabularyView` holds them while loading), so that nothing
+stored is built or written again; segments left as they were are the stored arrays too.
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, Sequence
 
 import numpy as np
@@ -19,37 +26,35 @@ from papertui.search.index import SearchIndex, _State
 from papertui.search.segment import FieldPostings, Segment
 from papertui.search.trigrams import Trigrams
 from papertui.search.typo_keys import TypoKeys
-from papertui.search.vocabulary import Vocabulary
+from papertui.search.vocabulary import TRIGRAM_TEXT, Vocabulary, VocabularyView
 
 FIELDS = ("title", "abstract")
 FACTS = ("date", "title", "abstract")
+# A restored vocabulary's blobs as stored: first word id -> (the blob's bytes as read, its word
+# count), so that an update can give the stored array back instead of encoding the text again.
+_STORED_BLOBS: weakref.WeakKeyDictionary[Vocabulary, dict[int, tuple[np.ndarray, int]]] = weakref.WeakKeyDictionary()
+
+
+def _part(name: str, part: int) -> str:
+    """Part `part` of the arrays named `name` (the first one named as a whole vocabulary's)."""
+    return name if part == 0 else f"{name}@{part}"
 
 
 class DamagedIndex(ValueError):
     """Stored parts that do not make a consistent index."""
 
 
-def index_parts(index: SearchIndex, papers: Sequence[Paper]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """Arrays and a description of everything `index` holds over `papers`."""
+def index_parts(index: SearchIndex, papers: Sequence[Paper], whole: bool = True) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Arrays and a description of everything `index` holds over `papers`; unless `whole`,
+    the vocabulary in parts, the stored ones as they were read (see the module docstring)."""
     state = index._state
     assert state.vocabulary is not None or not state.segments
-    words = list(state.vocabulary.words[: state.vocabulary.size]) if state.vocabulary else []
-    text = "".join(word + "\n" for word in words)
-    starts = np.zeros(len(words), dtype=np.int64)
-    if words:
-        np.cumsum([len(word) + 1 for word in words[:-1]], out=starts[1:])
-    typo_keys = TypoKeys.merged(state.vocabulary.typo_keys if state.vocabulary else ())
-    arrays: dict[str, np.ndarray] = {
-        "vocabulary.text": np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8),
-        "vocabulary.starts": starts,
-    }
-    for name in TypoKeys.ARRAYS:
-        arrays[f"typo.{name}"] = getattr(typo_keys, name)
-    # Kept so that a start from the cache builds nothing (seconds at millions of papers).
-    trigrams = state.vocabulary.whole_trigrams() if state.vocabulary else None
-    if trigrams is not None:
-        for name in Trigrams.DTYPES:
-            arrays[f"trigrams.{name}"] = getattr(trigrams, name)
+    stored = _STORED_BLOBS.get(index._vocabulary) if not whole else None
+    view = state.vocabulary
+    if stored and view is not None:
+        arrays, description = _vocabulary_in_parts(view, stored)
+    else:
+        arrays, description = _whole_vocabulary(view)
     segments = []
     for number, segment in enumerate(state.segments):
         segments.append([segment.start, segment.stop])
@@ -61,19 +66,101 @@ def index_parts(index: SearchIndex, papers: Sequence[Paper]) -> tuple[dict[str, 
     for name in FACTS:
         arrays[f"facts.{name}"] = facts.get(name)
     patched = [[paper, sorted(title), sorted(abstract)] for paper, (title, abstract) in state.patched.items()]
-    description = {"words": len(words), "segments": segments, "patched": patched, "trigrams": trigrams is not None}
+    description.update(segments=segments, patched=patched)
     return arrays, description
+
+
+def _whole_vocabulary(view: VocabularyView | None) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """The vocabulary as one blob, one trigram index and one typo-key table."""
+    words = list(view.words[: view.size]) if view else []
+    text = "".join(word + "\n" for word in words)
+    starts = np.zeros(len(words), dtype=np.int64)
+    if words:
+        np.cumsum([len(word) + 1 for word in words[:-1]], out=starts[1:])
+    typo_keys = TypoKeys.merged(view.typo_keys if view else ())
+    arrays: dict[str, np.ndarray] = {
+        "vocabulary.text": np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8),
+        "vocabulary.starts": starts,
+    }
+    for name in TypoKeys.ARRAYS:
+        arrays[f"typo.{name}"] = getattr(typo_keys, name)
+    # Kept so that a start from the cache builds nothing (seconds at millions of papers).
+    trigrams = view.whole_trigrams() if view else None
+    if trigrams is not None:
+        for name in Trigrams.DTYPES:
+            arrays[f"trigrams.{name}"] = getattr(trigrams, name)
+    return arrays, {"words": len(words), "trigrams": trigrams is not None}
+
+
+def _vocabulary_in_parts(view: VocabularyView, stored: dict[int, tuple[np.ndarray, int]]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """The stored blobs as read (with their trigram indexes), then the words added since as
+    one more blob; every typo-key chunk as it is."""
+    kept = 0
+    while kept < len(view.blobs) and stored.get(view.blobs[kept][2], (None, -1))[1] == len(view.blobs[kept][1]):
+        kept += 1
+    blobs: list[tuple[np.ndarray, np.ndarray, Trigrams | None]] = []
+    for number in range(kept):
+        _, starts, first = view.blobs[number]
+        blobs.append((stored[first][0], starts, view._trigrams.get(number)))
+    if kept < len(view.blobs):
+        words = view.words[view.blobs[kept][2] : view.size]
+        text = "".join(word + "\n" for word in words)
+        starts = np.zeros(len(words), dtype=np.int64)
+        if words:
+            np.cumsum([len(word) + 1 for word in words[:-1]], out=starts[1:])
+        built = view._trigrams.get(kept) if kept == len(view.blobs) - 1 else None
+        trigrams = built or (Trigrams.build(text) if len(text) >= TRIGRAM_TEXT else None)
+        blobs.append((np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8), starts, trigrams))
+    arrays: dict[str, np.ndarray] = {}
+    for number, (text_bytes, starts, trigrams) in enumerate(blobs):
+        arrays[_part("vocabulary", number) + ".text"] = text_bytes
+        arrays[_part("vocabulary", number) + ".starts"] = starts
+        for name in Trigrams.DTYPES if trigrams is not None else ():
+            arrays[f"{_part('trigrams', number)}.{name}"] = getattr(trigrams, name)
+    for number, chunk in enumerate(view.typo_keys):
+        for name in TypoKeys.ARRAYS:
+            arrays[f"{_part('typo', number)}.{name}"] = getattr(chunk, name)
+    description = {
+        "words": view.size,
+        "trigrams": blobs[0][2] is not None if blobs else False,
+        "blobs": [[len(starts), trigrams is not None] for _, starts, trigrams in blobs],
+        "typo_chunks": max(1, len(view.typo_keys)),
+    }
+    if not view.typo_keys:
+        empty = TypoKeys.merged(())
+        for name in TypoKeys.ARRAYS:
+            arrays[f"typo.{name}"] = getattr(empty, name)
+    return arrays, description
+
+
+def _blobs(description: dict[str, Any]) -> list[tuple[int, bool]]:
+    """(words, whether a trigram index is kept) of each stored blob of words."""
+    return [(int(count), bool(trigrams)) for count, trigrams in description.get("blobs", [[description["words"], description["trigrams"]]])]
 
 
 def restore_index(arrays: dict[str, np.ndarray], description: dict[str, Any], papers: Sequence[Paper]) -> SearchIndex:
     """A working index from `index_parts`' output (checked with `check_parts` first)."""
-    text = arrays["vocabulary.text"].tobytes().decode("utf-8", "surrogatepass")
-    words = text.split("\n")[:-1]
+    words: list[str] = []
+    blobs, trigram_indexes, texts = [], {}, {}
+    for number, (count, has_trigrams) in enumerate(_blobs(description)):
+        stored_text = arrays[f"{_part('vocabulary', number)}.text"]
+        text = stored_text.tobytes().decode("utf-8", "surrogatepass")
+        blob_words = text.split("\n")[:-1]
+        if len(blob_words) != count:
+            raise DamagedIndex(f"{len(blob_words):,} words stored where {count:,} were written")
+        blobs.append((text, arrays[f"{_part('vocabulary', number)}.starts"], len(words)))
+        texts[len(words)] = (stored_text, count)
+        trigram_indexes[number] = Trigrams(*(arrays[f"{_part('trigrams', number)}.{name}"] for name in Trigrams.DTYPES)) if has_trigrams else None
+        words += blob_words
     if len(words) != description["words"]:
         raise DamagedIndex(f"{len(words):,} words stored where {description['words']:,} were written")
-    typo_keys = TypoKeys(*(arrays[f"typo.{name}"] for name in TypoKeys.ARRAYS))
-    trigrams = Trigrams(*(arrays[f"trigrams.{name}"] for name in Trigrams.DTYPES)) if description["trigrams"] else None
-    vocabulary = Vocabulary.restored(words, text, arrays["vocabulary.starts"], typo_keys, trigrams)
+    typo_chunks = [
+        TypoKeys(*(arrays[f"{_part('typo', number)}.{name}"] for name in TypoKeys.ARRAYS)) for number in range(int(description.get("typo_chunks", 1)))
+    ]
+    vocabulary = Vocabulary.restored(words, blobs[0][0], blobs[0][1], typo_chunks[0], trigram_indexes[0])
+    if len(blobs) > 1 or len(typo_chunks) > 1:  # as after an update: as a view holds the words while loading
+        vocabulary.view = VocabularyView(words, len(words), tuple(typo_chunks), tuple(blobs), _trigrams=trigram_indexes)
+    _STORED_BLOBS[vocabulary] = texts
     segments = []
     for number, (start, stop) in enumerate(description["segments"]):
         fields = [
@@ -99,19 +186,27 @@ def check_parts(arrays: dict[str, np.ndarray], description: dict[str, Any], pape
     words = int(description["words"])
     expected_stop = 0
     try:
-        if len(arrays["vocabulary.starts"]) != words:
-            raise DamagedIndex("the vocabulary's arrays do not match its size")
-        typo = {name: arrays[f"typo.{name}"] for name in TypoKeys.ARRAYS}
-        if not offsets_fit(typo["offsets"], len(typo["keys"]), len(typo["ids"])) or (
-            len(typo["ids"]) and (typo["ids"].min() < 0 or typo["ids"].max() >= words)
-        ):
-            raise DamagedIndex("the typo keys do not fit the vocabulary")
-        if description["trigrams"] is not False:
-            # Positions are of characters, which are never more than the text's bytes.
-            trigrams = [arrays[f"trigrams.{name}"] for name in Trigrams.DTYPES]
-            problem = Trigrams.problem(*trigrams, blob_length=len(arrays["vocabulary.text"]))
-            if problem:
-                raise DamagedIndex(f"the trigram index: {problem}")
+        blobs = _blobs(description)
+        if sum(count for count, _ in blobs) != words or not blobs:
+            raise DamagedIndex("the vocabulary's blobs do not match its size")
+        for number, (count, has_trigrams) in enumerate(blobs):
+            if len(arrays[f"{_part('vocabulary', number)}.starts"]) != count:
+                raise DamagedIndex("the vocabulary's arrays do not match its size")
+            if has_trigrams:
+                # Positions are of characters, which are never more than the text's bytes.
+                trigrams = [arrays[f"{_part('trigrams', number)}.{name}"] for name in Trigrams.DTYPES]
+                problem = Trigrams.problem(*trigrams, blob_length=len(arrays[f"{_part('vocabulary', number)}.text"]))
+                if problem:
+                    raise DamagedIndex(f"the trigram index: {problem}")
+        chunks = int(description.get("typo_chunks", 1))
+        if chunks < 1:
+            raise DamagedIndex("no typo keys")
+        for number in range(chunks):
+            typo = {name: arrays[f"{_part('typo', number)}.{name}"] for name in TypoKeys.ARRAYS}
+            if not offsets_fit(typo["offsets"], len(typo["keys"]), len(typo["ids"])) or (
+                len(typo["ids"]) and (typo["ids"].min() < 0 or typo["ids"].max() >= words)
+            ):
+                raise DamagedIndex("the typo keys do not fit the vocabulary")
         for number, (start, stop) in enumerate(description["segments"]):
             if start != expected_stop or not 0 < stop - start <= 1 << 16:
                 raise DamagedIndex(f"segment {number} does not follow the one before it")
@@ -140,3 +235,7 @@ def check_parts(arrays: dict[str, np.ndarray], description: dict[str, Any], pape
                 raise DamagedIndex("a patched paper out of range")
     except KeyError as missing:
         raise DamagedIndex(f"no array {missing}") from None
+    except (TypeError, ValueError) as error:
+        if isinstance(error, DamagedIndex):
+            raise
+        raise DamagedIndex(f"a description that does not read ({error})") from None
