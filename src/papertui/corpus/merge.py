@@ -16,14 +16,19 @@ MIN_ABSTRACT_KEY = 40
 MIN_TITLE_KEY = 10
 
 
-_ASCII_NON_WORD = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum()))
+# ASCII letters lowercased (other bytes kept), and the ASCII bytes that are not letters or digits.
+_ASCII_LOWER = bytes(ord(chr(c).lower()) if c < 128 else c for c in range(256))
+_ASCII_NON_WORD = bytes(c for c in range(128) if not chr(c).isalnum())
 
 
 def text_key(text: str) -> str:
     """Only letters and digits, case-folded: 'Masked Thought:' == 'masked thought'."""
-    if text.isascii():  # one C pass instead of the regex
-        return text.lower().translate(_ASCII_NON_WORD)
-    return _NON_WORD.sub("", text.casefold())
+    if text.isascii():  # one C pass over the bytes instead of the regex
+        return text.encode("ascii").translate(_ASCII_LOWER, _ASCII_NON_WORD).decode("ascii")
+    # The ASCII punctuation deleted in one C pass; the regex runs only when what is left still
+    # holds a character that is not a letter or digit (a dash, a quote, a combining mark).
+    folded = text.casefold().encode("utf-8", "surrogatepass").translate(None, _ASCII_NON_WORD).decode("utf-8", "surrogatepass")
+    return folded if folded.isalnum() else _NON_WORD.sub("", folded)
 
 
 # Which source's fields win when records of one paper disagree: structured sources

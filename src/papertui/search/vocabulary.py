@@ -14,32 +14,79 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from papertui.search.matching import INFIX, JOINED, MIN_INFIX, index_words, match_score, part_words, typo_budget
+from papertui.search.matching import (
+    COMPOUND,
+    INFIX,
+    JOINED,
+    MIN_INFIX,
+    WORD,
+    match_score,
+    part_words,
+    typo_budget,
+)
 from papertui.search.trigrams import Trigrams
 from papertui.search.typo_keys import KEY_LENGTH, TypoKeys, query_keys
 
 JOINED_BYTE = JOINED.encode()
+_SEPARATOR_BYTES = b"-/."
 
-# Bytes of ASCII text to word bytes: letters lowercased, digits kept, everything else a space.
-# For ASCII this splits exactly as `matching.WORD` + casefold does.
+# Bytes of UTF-8 text to word bytes: ASCII letters lowercased, digits kept, other ASCII a space;
+# the bytes of other characters kept. For ASCII this splits exactly as `matching.WORD` +
+# casefold does; a piece holding other bytes is read again by the regex (`_read_mixed_words`).
 _ASCII_WORD_BYTES = bytes(
     (ord(chr(c).lower()) if chr(c).isalnum() else 0x20) if c < 128 else c for c in range(256)
 )
+# The same, with the compound separators kept: pieces are the runs a compound can span.
+_SPAN_BYTES = bytes(c if c in _SEPARATOR_BYTES else _ASCII_WORD_BYTES[c] for c in range(256))
+_NO_SEPARATORS = str.maketrans("", "", _SEPARATOR_BYTES.decode())
 
 
 def word_set(text: str, parts: bool = False) -> set[bytes]:
-    """The distinct words `text` is found by (`index_words`), as UTF-8 bytes."""
-    if text.isascii():  # the fast path: C passes to translate and split
-        data = text.encode("ascii")
-        words = set(data.translate(_ASCII_WORD_BYTES).split())
-        if b"-" in data or b"/" in data or b"." in data:
-            # Separators deleted instead of spaced: each compound comes out joined (and marked).
-            joined = set(data.translate(_ASCII_WORD_BYTES, b"-/.").split()) - words
-            words.update(word + JOINED_BYTE for word in joined)
-        if parts:
-            words.update(word.encode("ascii") for word in part_words(text))
-        return words
-    return {word.encode() for word in index_words(text, parts)}
+    """The distinct words `text` is found by (`index_words`), as UTF-8 bytes.
+
+    Made with C passes over the bytes (translate, split) rather than a regex and a casefold
+    per word. The text is cut at its ASCII characters that are neither letters, digits nor
+    compound separators; no word and no compound crosses such a cut. A piece that is all
+    ASCII is read by the byte passes alone; the few holding other characters are read by
+    `matching`'s regexes, exactly as `index_words` reads them."""
+    data = text.encode("utf-8", "surrogatepass")  # a lone surrogate is never in a word
+    ascii_only = len(data) == len(text)
+    words = set(data.translate(_ASCII_WORD_BYTES).split())
+    if not ascii_only:
+        _read_mixed_words(words)
+    if b"-" in data or b"/" in data or b"." in data:
+        # Separators deleted instead of spaced: each compound comes out joined (and marked);
+        # a piece holding no compound comes out as one of the words, and goes.
+        joined = set(data.translate(_ASCII_WORD_BYTES, _SEPARATOR_BYTES).split()) - words
+        if not ascii_only:
+            joined = {piece for piece in joined if piece.isascii()}
+            joined.update(_mixed_compounds(data, words))
+        words.update(word + JOINED_BYTE for word in joined)
+    if parts:
+        words.update(word.encode() for word in part_words(text))
+    return words
+
+
+def _read_mixed_words(words: set[bytes]) -> None:
+    """Replace each piece holding non-ASCII bytes with the words `matching.WORD` finds in it
+    (its ASCII letters are lowercased already, as casefold would make them)."""
+    mixed = [piece for piece in words if not piece.isascii()]
+    words.difference_update(mixed)
+    for piece in mixed:
+        words.update(word.casefold().encode() for word in WORD.findall(piece.decode("utf-8", "surrogatepass")))
+
+
+def _mixed_compounds(data: bytes, words: set[bytes]) -> list[bytes]:
+    """The joined compounds (as `matching.joined_words` makes them, unmarked) of the runs of
+    word characters and separators that hold non-ASCII bytes."""
+    found = []
+    for run in set(data.translate(_SPAN_BYTES).split()):
+        if not run.isascii():
+            for compound in COMPOUND.findall(run.decode("utf-8", "surrogatepass")):
+                joined = compound.translate(_NO_SEPARATORS).casefold().encode()
+                if joined not in words:
+                    found.append(joined)
+    return found
 
 
 def units(score: float) -> int:
