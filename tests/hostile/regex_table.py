@@ -454,7 +454,7 @@ CASES: list[Case] = [
     Case("phrase: separators that lead nowhere", ("search/index.py:Phrase.__init__:<dynamic>",), _phrase(("a", "b")), lambda n: repeat("a" + "-" * 50, n)),
     Case("highlight: words", (f"{M}:WORD",), _match_spans, lambda n: repeat("masked thoughts ", n)),
     # LaTeX: an opening whose closing never comes.
-    Case("latex: accent then spaces", (f"{L}:_ACCENT", f"{L}:_SIGNS"), _latex, lambda n: "\\u" + " " * n + "{"),
+    Case("latex: accent then spaces", (f"{L}:_ACCENT",), _latex, lambda n: "\\u" + " " * n + "{"),
     Case("latex: accents then spaces, repeated", (f"{L}:_ACCENT",), _latex, lambda n: repeat("\\'" + " " * 40, n)),
     Case("latex: \\emph{ never closed", (f"{L}:_WRAPPER", f"{L}:_COMMAND", f"{L}:_BRACES"), _latex, lambda n: "\\emph{" + "a" * n),
     Case("latex: \\emph{ repeated", (f"{L}:_WRAPPER",), _latex, lambda n: repeat("\\emph{a ", n)),

@@ -71,15 +71,24 @@ _CITE = re.compile(r"~?\\cite[tp]?\s*\{([^{}]*)\}")
 # closing is read in linear time instead of trying every opening against the whole rest.
 _DISPLAY_MATH = re.compile(r"\\\[((?:(?!\\[\[\]]).)+?)\\\]|\\\(((?:(?!\\[()]).)+?)\\\)", re.DOTALL)
 # Math is `$...$` with no space inside either dollar, so "costs $5 and $6" stays as it is.
-_MATH = re.compile(r"(?<!\\)\$\$?(?!\s)((?:[^$\\]|\\.)+?)(?<!\s)\$\$?")
+# The `$` first and the backslash looked at from behind it (as in _BRACES, _EN_DASH): the scan
+# jumps between the signs instead of trying the lookbehind at every character.
+_MATH = re.compile(r"\$(?<!\\\$)\$?(?!\s)((?:[^$\\]|\\.)+?)(?<!\s)\$\$?")
 _SCRIPT_BRACES = re.compile(r"([\^_])\{([^{}]*)\}")
-_BRACES = re.compile(r"(?<!\\)[{}]")
+_BRACES = re.compile(r"[{}](?<!\\[{}])")
 _DASHES = (("---", "—"), ("``", "“"), ("''", "”"))
 # `--` is an en dash (1--5, Bose--Einstein, a -- b), but not where a command-line flag starts (--all).
-_EN_DASH = re.compile(r"(?<=[^-\s])--(?!-)|(?<=\s)--(?![-A-Za-z])|^--(?![-A-Za-z])")
+# The dashes come first and what stands before them is looked at from behind them: the regex
+# then jumps from one `--` to the next instead of trying every position (60 µs -> 1 µs).
+_EN_DASH = re.compile(r"--(?:(?<=[^-\s]--)(?!-)|(?<=\s--)(?![-A-Za-z])|(?<![\s\S]--)(?![-A-Za-z]))")
 # `real' is LaTeX's single quotes; a lone backtick elsewhere stays.
 _SINGLE_QUOTES = re.compile(r"`([^`'\n]{1,80})'")
-_SIGNS = re.compile(r"[\\${}`]|--|''")
+
+
+def _has_signs(text: str) -> bool:
+    """Whether `text` holds anything LaTeX reads: a command, math, a brace, a quote or a dash.
+    Seven C scans: a regex alternation is tried at every position, ten times slower."""
+    return "\\" in text or "$" in text or "{" in text or "}" in text or "`" in text or "--" in text or "''" in text
 
 
 def latex_to_text(text: str, tilde_is_space: bool = False) -> str:
@@ -88,14 +97,15 @@ def latex_to_text(text: str, tilde_is_space: bool = False) -> str:
     `tilde_is_space`: `~` is LaTeX's unbreakable space (BibTeX); in arXiv abstracts it is
     usually "about", so it stays.
     """
-    if not _SIGNS.search(text) and not (tilde_is_space and "~" in text):
+    if not _has_signs(text) and not (tilde_is_space and "~" in text):
         return text
     if tilde_is_space:
         text = re.sub(r"(?<!\\)~", " ", text)
     # Each pass runs only when its sign is there: most abstracts have a dash or a dollar at most.
     if "\\" in text:
         text = _ACCENT.sub(_accented, text)
-        text = _CITE.sub(r" [\1]", text)
+        if "\\cite" in text:
+            text = _CITE.sub(r" [\1]", text)
         text = _MATH_ACCENT.sub(lambda m: (m.group(2) or m.group(3)) + _MATH_ACCENTS[m.group(1)], text)
         text = _DISPLAY_MATH.sub(lambda m: _math(m.group(1) or m.group(2)), text)
     if "$" in text:
@@ -136,7 +146,7 @@ def _plain(text: str) -> str:
             break
         text = new
     text = _COMMAND.sub(_command, text)
-    return _BRACES.sub("", text)
+    return _BRACES.sub("", text) if "{" in text or "}" in text else text
 
 
 def _fraction(match: re.Match[str]) -> str:
