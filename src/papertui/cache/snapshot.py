@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import numpy as np
+
 from papertui import __version__
 from papertui.cache.entries import BUILDING_PREFIX, META, PACK, Survey, delete, is_ours, mark, read_meta, survey, unusable
 from papertui.cache.merge_state import MergeState, merge_state_arrays
@@ -231,8 +233,6 @@ def _write_additions(building: Building, corpus: Corpus, index: SearchIndex) -> 
 
 def _used_bytes(manifest: dict[str, Any]) -> dict[str, int]:
     """The bytes each pack a manifest reuses gives it (a range given twice counted once)."""
-    import numpy as np
-
     ranges: dict[str, list[tuple[int, int]]] = {}
     for name, entry in manifest.items():
         if not name.startswith("\0") and len(entry) == 4:
