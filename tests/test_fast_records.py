@@ -253,3 +253,24 @@ def test_stable_keys_are_unchanged(texts: list[str]) -> None:
     ]
     for record in records:
         assert stable_keys(record) == old_keys.stable_keys(record), record
+
+
+def test_version_dates_read_the_same() -> None:
+    """The snapshot's `created` dates, read directly in arXiv's form, as email.utils reads them."""
+    import fast_records_old.json_papers as old_json_papers
+
+    from papertui.corpus import json_papers
+
+    rng = random.Random(5)
+    days = ["Mon,", "Sun,", "Xyz,", "mon,", "Mon"]
+    months = ["Jan", "Feb", "Apr", "Dec", "jan", "Foo", "May"]
+    generated = [
+        f"{rng.choice(days)} {rng.choice(['0', '1', '09', '28', '29', '30', '31', '32', '7'])} {rng.choice(months)} "
+        f"{rng.choice(['2024', '2023', '1999', '0999', '0099', '1000', '9999', '200', '20245'])} "
+        f"{rng.choice(['00', '09', '23', '24', '7'])}:{rng.choice(['00', '59', '60'])}:{rng.choice(['00', '59', '60', '61'])} "
+        f"{rng.choice(['GMT', 'GMT', 'UT', '+0100', '-0000', 'gmt'])}"
+        for _ in range(3000)
+    ]
+    for created in CREATED + generated:
+        paper = {"versions": [{"created": created}], "update_date": "2001-02-03"}
+        assert json_papers._published(paper) == old_json_papers._published(paper), created

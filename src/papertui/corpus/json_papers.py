@@ -4,6 +4,7 @@ snapshot, and papertui's own JSON output all name their fields a little differen
 from __future__ import annotations
 
 import re
+from datetime import date
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -54,7 +55,7 @@ def _list(value: Any) -> list:
 def _authors(paper: dict) -> list[str]:
     parsed = paper.get("authors_parsed")  # the snapshot: [last, first, suffix], accents mostly resolved
     if isinstance(parsed, list) and parsed and all(isinstance(p, list) for p in parsed):
-        return [" ".join(str(part) for part in (p[1:2] + p[0:1] + p[2:3]) if part) for p in parsed]
+        return [" ".join([str(part) for part in (p[1:2] + p[0:1] + p[2:3]) if part]) for p in parsed]
     authors = paper.get("authors")
     if isinstance(authors, str):
         # Whitespace folded first: a long run of it would make the split's `\s+and` quadratic.
@@ -80,8 +81,36 @@ def _published(paper: dict) -> str | None:
             return paper[key]
     versions = _list(paper.get("versions"))  # the snapshot: the first version's date
     if versions and isinstance(versions[0], dict) and _string(versions[0].get("created")):
-        try:
-            return parsedate_to_datetime(versions[0]["created"]).date().isoformat()
-        except (TypeError, ValueError):
-            pass
+        created = _created_date(versions[0]["created"])
+        if created:
+            return created
     return _string(paper.get("update_date")) or None
+
+
+_WEEKDAYS = frozenset(("Mon,", "Tue,", "Wed,", "Thu,", "Fri,", "Sat,", "Sun,"))
+_MONTHS = {name: number for number, name in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+
+
+def _created_date(created: str) -> str | None:
+    """The date of an email-style date ("Mon, 2 Apr 2007 19:18:42 GMT" -> "2007-04-02") as
+    `email.utils` reads it, or None when it reads none. arXiv writes every date exactly so:
+    that form is read directly (email.utils' general parser costs 5 µs a line); any other
+    goes through email.utils."""
+    fields = created.split(" ")
+    if len(fields) == 6 and fields[0] in _WEEKDAYS and fields[2] in _MONTHS and fields[5] == "GMT":
+        day, year, clock = fields[1], fields[3], fields[4]
+        digits = clock[:2] + clock[3:5] + clock[6:]
+        if (
+            0 < len(day) <= 2 and day.isascii() and day.isdigit()
+            and len(year) == 4 and year.isascii() and year.isdigit() and year[0] != "0"  # "0099" would be 1999
+            and len(clock) == 8 and clock[2] == clock[5] == ":" and digits.isascii() and digits.isdigit()
+            and clock[:2] < "24" and clock[3:5] < "60" and clock[6:] < "60"
+        ):  # fmt: skip
+            try:
+                return date(int(year), _MONTHS[fields[2]], int(day)).isoformat()
+            except ValueError:  # 31 April: email.utils refuses it too (below)
+                pass
+    try:
+        return parsedate_to_datetime(created).date().isoformat()
+    except (TypeError, ValueError):
+        return None

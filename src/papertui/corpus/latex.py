@@ -85,7 +85,7 @@ _EN_DASH = re.compile(r"--(?:(?<=[^-\s]--)(?!-)|(?<=\s--)(?![-A-Za-z])|(?<![\s\S
 _SINGLE_QUOTES = re.compile(r"`([^`'\n]{1,80})'")
 
 
-def _has_signs(text: str) -> bool:
+def has_latex(text: str) -> bool:
     """Whether `text` holds anything LaTeX reads: a command, math, a brace, a quote or a dash.
     Seven C scans: a regex alternation is tried at every position, ten times slower."""
     return "\\" in text or "$" in text or "{" in text or "}" in text or "`" in text or "--" in text or "''" in text
@@ -97,7 +97,7 @@ def latex_to_text(text: str, tilde_is_space: bool = False) -> str:
     `tilde_is_space`: `~` is LaTeX's unbreakable space (BibTeX); in arXiv abstracts it is
     usually "about", so it stays.
     """
-    if not _has_signs(text) and not (tilde_is_space and "~" in text):
+    if not has_latex(text) and not (tilde_is_space and "~" in text):
         return text
     if tilde_is_space:
         text = re.sub(r"(?<!\\)~", " ", text)

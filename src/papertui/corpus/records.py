@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from papertui.corpus.latex import latex_to_text
+from papertui.corpus.latex import has_latex, latex_to_text
 from papertui.corpus.model import Record
 from papertui.corpus.text import clean
 from papertui.links import arxiv_id_from_url, parse_arxiv_id, urls_in
@@ -64,7 +64,7 @@ def make_record(
         arxiv_id=found_id,
         listed=clean(listed) if listed else None,
         links=found_links,
-        authors=tuple(name for name in (clean(readable(a)) for a in authors) if name),
+        authors=_clean_names(authors, latex),
         categories=tuple(dict.fromkeys(c for c in (clean(c) for c in categories) if c)),
         published=iso_date(published),
         upvotes=_count(upvotes),
@@ -74,6 +74,19 @@ def make_record(
         comments=_count(comments),
         dropped_upvotes=upvotes if _whole(upvotes) and upvotes > MAX_UPVOTES else None,  # type: ignore[operator]
     )
+
+
+def _clean_names(names: Iterable[str], latex: bool) -> tuple[str, ...]:
+    """Each name cleaned (and read as LaTeX when `latex`), the empty ones left out."""
+    names = list(names)
+    # A paper has a dozen names or so, nearly always plain: one check over all of them instead
+    # of a LaTeX and a cleaning pass each. The comma joining them cannot make a sign, a
+    # control or a double space of its neighbours, so this holds exactly when it holds for each.
+    joined = ",".join(names)
+    if joined.isascii() and joined.isprintable() and "  " not in joined and not (latex and has_latex(joined)):
+        return tuple(stripped for stripped in (name.strip() for name in names) if stripped)
+    readable = latex_to_text if latex else _same
+    return tuple(name for name in (clean(readable(a)) for a in names) if name)
 
 
 def _whole(value: object) -> bool:

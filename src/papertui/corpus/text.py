@@ -103,6 +103,11 @@ def clean(text: str) -> str:
         text = unicodedata.normalize("NFC", strip_controls(text))
     if text.isprintable() and "  " not in text:  # the common case: at most an outer space
         return text.strip()
+    spaced = text.replace("\n", " ").replace("\t", " ")
+    if spaced.isprintable():  # an abstract's lines: no control, and no whitespace but the space
+        while "  " in spaced:  # each pass halves every run of spaces
+            spaced = spaced.replace("  ", " ")
+        return spaced.strip()
     # str.split() folds the same whitespace as `\s+`, several times faster than re.sub.
     return " ".join(strip_controls(text).split())
 

@@ -12,6 +12,7 @@ from typing import Any
 
 # arXiv papers have a few dozen versions at most: a larger number is not a version.
 MAX_VERSION = 999
+_NAMED = {f"v{number}": number for number in range(1, 100)}
 
 
 def version_number(value: Any) -> int | None:
@@ -22,6 +23,9 @@ def version_number(value: Any) -> int | None:
         return value if 1 <= value <= MAX_VERSION else None
     if not isinstance(value, str):
         return None
+    known = _NAMED.get(value)  # the snapshot's "v1", "v2", … : no parsing
+    if known:
+        return known
     digits = value.strip()
     if digits[:1] in ("v", "V"):
         digits = digits[1:]
