@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from email.utils import parsedate_to_datetime
+from itertools import repeat
 from typing import Any
 
 from papertui.corpus.model import Record
@@ -54,8 +55,8 @@ def _list(value: Any) -> list:
 
 def _authors(paper: dict) -> list[str]:
     parsed = paper.get("authors_parsed")  # the snapshot: [last, first, suffix], accents mostly resolved
-    if isinstance(parsed, list) and parsed and all(isinstance(p, list) for p in parsed):
-        return [" ".join([str(part) for part in (p[1:2] + p[0:1] + p[2:3]) if part]) for p in parsed]
+    if isinstance(parsed, list) and parsed and all(map(isinstance, parsed, repeat(list))):
+        return [" ".join(map(str, filter(None, p[1:2] + p[0:1] + p[2:3]))) for p in parsed]
     authors = paper.get("authors")
     if isinstance(authors, str):
         # Whitespace folded first: a long run of it would make the split's `\s+and` quadratic.

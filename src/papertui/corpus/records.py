@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import repeat
 from typing import Iterable
 
 from papertui.corpus.latex import has_latex, latex_to_text
@@ -64,8 +65,8 @@ def make_record(
         arxiv_id=found_id,
         listed=clean(listed) if listed else None,
         links=found_links,
-        authors=_clean_names(authors, latex),
-        categories=tuple(dict.fromkeys(c for c in (clean(c) for c in categories) if c)),
+        authors=_clean_all(authors, latex),
+        categories=tuple(dict.fromkeys(_clean_all(categories, False))),
         published=iso_date(published),
         upvotes=_count(upvotes),
         cut=tuple(cut),
@@ -76,17 +77,18 @@ def make_record(
     )
 
 
-def _clean_names(names: Iterable[str], latex: bool) -> tuple[str, ...]:
-    """Each name cleaned (and read as LaTeX when `latex`), the empty ones left out."""
-    names = list(names)
-    # A paper has a dozen names or so, nearly always plain: one check over all of them instead
-    # of a LaTeX and a cleaning pass each. The comma joining them cannot make a sign, a
-    # control or a double space of its neighbours, so this holds exactly when it holds for each.
-    joined = ",".join(names)
+def _clean_all(texts: Iterable[str], latex: bool) -> tuple[str, ...]:
+    """Each text cleaned (and read as LaTeX when `latex`), the empty ones left out."""
+    texts = list(texts)
+    # A paper has a dozen names and a few categories, nearly always plain: one check over all
+    # of them instead of a LaTeX and a cleaning pass each. The comma joining them cannot make a
+    # sign, a control or a double space of its neighbours, so the check holds for the joined
+    # text exactly when it holds for each.
+    joined = ",".join(texts) if all(map(isinstance, texts, repeat(str))) else "\x00"
     if joined.isascii() and joined.isprintable() and "  " not in joined and not (latex and has_latex(joined)):
-        return tuple(stripped for stripped in (name.strip() for name in names) if stripped)
+        return tuple(filter(None, map(str.strip, texts)))
     readable = latex_to_text if latex else _same
-    return tuple(name for name in (clean(readable(a)) for a in names) if name)
+    return tuple(text for text in (clean(readable(t)) for t in texts) if text)
 
 
 def _whole(value: object) -> bool:

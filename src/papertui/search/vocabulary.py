@@ -39,6 +39,10 @@ _ASCII_WORD_BYTES = bytes(
 # The same, with the compound separators kept: pieces are the runs a compound can span.
 _SPAN_BYTES = bytes(c if c in _SEPARATOR_BYTES else _ASCII_WORD_BYTES[c] for c in range(256))
 _NO_SEPARATORS = str.maketrans("", "", _SEPARATOR_BYTES.decode())
+# A text's shape: "a" for a letter, a digit or any non-ASCII byte, "-" for a separator. A
+# compound needs a separator right before a word character: with no "-a" there is none (a
+# sentence's full stop or a dash between spaces is no compound), and its pass is saved.
+_SHAPE_BYTES = bytes(0x2D if c in _SEPARATOR_BYTES else 0x61 if c >= 128 or chr(c).isalnum() else 0x20 for c in range(256))
 
 
 def word_set(text: str, parts: bool = False) -> set[bytes]:
@@ -54,7 +58,7 @@ def word_set(text: str, parts: bool = False) -> set[bytes]:
     words = set(data.translate(_ASCII_WORD_BYTES).split())
     if not ascii_only:
         _read_mixed_words(words)
-    if b"-" in data or b"/" in data or b"." in data:
+    if (b"-" in data or b"/" in data or b"." in data) and b"-a" in data.translate(_SHAPE_BYTES):
         # Separators deleted instead of spaced: each compound comes out joined (and marked);
         # a piece holding no compound comes out as one of the words, and goes.
         joined = set(data.translate(_ASCII_WORD_BYTES, _SEPARATOR_BYTES).split()) - words
