@@ -18,6 +18,7 @@ from papertui.corpus.facts import date_key, date_text, has_code
 from papertui.corpus.model import Paper
 from papertui.search.matching import JOINED, MIN_INFIX, tokenize
 from papertui.search.query import CITATION_KINDS, PERSONAL_KINDS, SIMILARITY_KINDS, Query, Term, compare, date_matches, date_range, fold_name
+from papertui.search.segment import others_table
 from papertui.search.vocabulary import units
 
 if TYPE_CHECKING:
@@ -260,13 +261,14 @@ class Evaluation:
         found = vocabulary.containing(token)
         ids = np.asarray([i for i in found if not words[i].endswith(JOINED)] if written_only else found, dtype=np.int32)
         ones = np.ones(len(ids), dtype=np.uint8)
+        table = others_table(ids, ones, len(words))
         hits = np.zeros(self.size, dtype=np.uint8)
         for segment in self.state.segments:
             postings = segment.title if field == "title" else segment.abstract
             if written_only:  # only these words: the prefix slice would bring joined ones back
-                postings.mark_words(ids, ones, hits[segment.start : segment.stop])
+                postings.mark_words(ids, ones, hits[segment.start : segment.stop], table)
             else:
-                postings.mark(token, ids, ones, hits[segment.start : segment.stop])
+                postings.mark(token, ids, ones, hits[segment.start : segment.stop], table)
         for paper, (title_words, abstract_words) in self.state.patched.items():
             hits[paper] = any(
                 token in word and not (written_only and word.endswith(JOINED))

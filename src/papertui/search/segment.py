@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 # np.unique imports numpy.ma on its first call (15–20 ms): imported here, with the index, in
@@ -25,7 +25,13 @@ PREFIX_UNITS = units(0.9)
 EXACT_UNITS = units(1.0)
 _LAST_CHAR = chr(0x10FFFF)
 TOKENIZE_CHUNK = 2048
-WORD_STARTS_KEPT = 48  # one-letter marks kept per field of a segment (8 KB each at 65,536 papers)
+# Marks kept per field of a segment (8 KB each at 65,536 papers): every letter's, and the
+# two-letter prefixes' with many postings (at 2.7M papers up to 80 in an abstract field).
+WORD_STARTS_KEPT = 160
+KEPT_PREFIX = 2  # the longest prefix kept
+KEEP_SHARE = 2  # a two-letter prefix is kept with postings for at least 1/KEEP_SHARE of the papers
+OTHERS_BY_TABLE = 16  # see _mark_others
+OTHERS_TABLE_FROM = 512  # other words that make a table (see others_table) worth its pass over every word id
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,28 +130,59 @@ class FieldPostings:
             papers=renumbered[self.papers[stays]].astype(np.uint16),
         )
 
-    def mark(self, query_word: str, other_ids: np.ndarray, other_units: np.ndarray, out: np.ndarray) -> None:
+    def mark(
+        self, query_word: str, other_ids: np.ndarray, other_units: np.ndarray, out: np.ndarray, table: np.ndarray | None = None
+    ) -> None:
         """Write into `out` (this segment's slice of a per-paper array) the best score units
-        of `query_word` against each paper's words of this field."""
+        of `query_word` against each paper's words of this field. `table`: `others_table` of
+        the other words, when there are many."""
         if len(other_ids):
-            self._mark_others(other_ids, other_units, out)
-        kept = self.word_starts.get(query_word) if len(query_word) == 1 else None
+            self._mark_others(other_ids, other_units, out, table)
+        kept = self.word_starts.get(query_word) if len(query_word) <= KEPT_PREFIX else None
         if kept is not None:
-            prefix, exact = kept
-            out[np.unpackbits(prefix, count=len(out)).view(bool)] = PREFIX_UNITS
-            out[exact] = EXACT_UNITS
+            prefix, exact = kept  # others score below a prefix: the higher score is the prefix's
+            np.maximum(out, np.unpackbits(prefix, count=len(out)) * np.uint8(PREFIX_UNITS), out=out)
+            out[exact.astype(np.intp)] = EXACT_UNITS
             return
         low, high = self._starting_with(query_word)
         if low < high:
-            out[self.papers[self.offsets[low] : self.offsets[high]]] = PREFIX_UNITS
-            out[self._exactly(query_word, low)] = EXACT_UNITS
-        if len(query_word) == 1:  # kept for the next time: `out` holds just these marks unless others came first
+            # The word itself first in the range: its papers are written once, with its score.
+            exact = self._exactly(query_word, low)
+            out[self.papers[self.offsets[low] + len(exact) : self.offsets[high]].astype(np.intp)] = PREFIX_UNITS
+            out[exact.astype(np.intp)] = EXACT_UNITS  # indices cast first: numpy's own cast costs twice that
+        if self._keeps(query_word, low, high, len(out)):  # `out` holds just these marks unless others came first
             self._keep_word_start(query_word, low, high, len(out), None if len(other_ids) else out)
 
-    def prepare_word_start(self, letter: str, count: int) -> None:
-        """Keep the marks of `letter` as a query word (see `word_starts`); `count`: papers here."""
-        if letter not in self.word_starts:
-            self._keep_word_start(letter, *self._starting_with(letter), count, None)
+    def prepare_word_starts(self, letters: str, count: int, stop: Callable[[], bool] = lambda: False) -> bool:
+        """Keep the marks of each of `letters`, and of the two-letter prefixes starting with
+        one of them that are worth keeping (see `_keeps`); `count`: papers here. `stop()` is
+        asked between letters (a few milliseconds each); False: stopped."""
+        word_of = self.vocabulary.__getitem__
+        for letter in letters:
+            if stop():
+                return False
+            low, high = self._starting_with(letter)
+            if letter not in self.word_starts:
+                self._keep_word_start(letter, low, high, count, None)
+            if self.offsets[high] - self.offsets[low] < count // KEEP_SHARE:
+                continue  # no prefix of it can have enough postings
+            if low < high and word_of(self.by_word[low]) == letter:
+                low += 1  # the letter as a word: alphabetically before all of its longer words
+            while low < high:  # each two-letter prefix present, in one binary search
+                prefix = word_of(self.by_word[low])[:KEPT_PREFIX]
+                end = bisect.bisect_left(self.by_word, prefix + _LAST_CHAR, low, high, key=word_of)
+                if prefix not in self.word_starts and self._keeps(prefix, low, end, count):
+                    self._keep_word_start(prefix, low, end, count, None)
+                low = end
+        return True
+
+    def _keeps(self, prefix: str, low: int, high: int, count: int) -> bool:
+        """Whether the marks of `prefix` are worth keeping: every letter's (the first key of
+        every word), and a two-letter prefix's whose words have at least half as many postings
+        as papers here (where unpacking the bits costs a fraction of the scatter)."""
+        if len(prefix) == 1:
+            return True
+        return len(prefix) == KEPT_PREFIX and self.offsets[high] - self.offsets[low] >= count // KEEP_SHARE
 
     def _starting_with(self, query_word: str) -> tuple[int, int]:
         """The range of `by_word` (alphabetical) of the words starting with `query_word`."""
@@ -159,37 +196,54 @@ class FieldPostings:
             return self.papers[self.offsets[low] : self.offsets[low + 1]]
         return self.papers[:0]
 
-    def _keep_word_start(self, letter: str, low: int, high: int, count: int, marks: np.ndarray | None) -> None:
-        """`marks`: nonzero for exactly the papers marked for `letter`, when at hand."""
+    def _keep_word_start(self, prefix: str, low: int, high: int, count: int, marks: np.ndarray | None) -> None:
+        """`marks`: nonzero for exactly the papers marked for `prefix`, when at hand."""
         if marks is None:
             marks = np.zeros(count, dtype=bool)
-            marks[self.papers[self.offsets[low] : self.offsets[high]]] = True
+            marks[self.papers[self.offsets[low] : self.offsets[high]].astype(np.intp)] = True
         starts = dict(self.word_starts)  # a new dict: a search may be reading the old one
         if len(starts) >= WORD_STARTS_KEPT:  # any letter may be typed: keep the latest few
             del starts[next(iter(starts))]
-        starts[letter] = (np.packbits(marks), self._exactly(letter, low))  # exact: a view, no copy
+        starts[prefix] = (np.packbits(marks), self._exactly(prefix, low))  # exact: a view, no copy
         object.__setattr__(self, "word_starts", starts)
 
-    def mark_words(self, ids: np.ndarray, scores: np.ndarray, out: np.ndarray) -> None:
+    def mark_words(self, ids: np.ndarray, scores: np.ndarray, out: np.ndarray, table: np.ndarray | None = None) -> None:
         """Write `scores` into `out` for the papers holding each of the words `ids`."""
         if len(ids):
-            self._mark_others(ids, scores, out)
+            self._mark_others(ids, scores, out, table)
 
-    def _mark_others(self, ids: np.ndarray, scores: np.ndarray, out: np.ndarray) -> None:
-        where = np.searchsorted(self.ids, ids)
-        where[where == len(self.ids)] = 0
-        here = self.ids[where] == ids
-        if not here.any():
-            return
-        positions, scores = self.alpha[where[here]], scores[here]
+    def _mark_others(self, ids: np.ndarray, scores: np.ndarray, out: np.ndarray, table: np.ndarray | None) -> None:
+        if table is not None and len(ids) * OTHERS_BY_TABLE > len(self.ids):
+            # Many words (a three-letter infix is in thousands): reading the table for this
+            # field's words costs less than a binary search here for each of them.
+            found = table.take(self.ids)  # take: half the time of indexing with int32
+            where = np.flatnonzero(found != 0)  # a bool's nonzero: a third of the time of a byte's
+            positions, scores = self.alpha[where], found[where]
+        else:
+            where = np.searchsorted(self.ids, ids)
+            where[where == len(self.ids)] = 0
+            here = self.ids[where] == ids
+            if not here.any():
+                return
+            positions, scores = self.alpha[where[here]], scores[here]
         for score in np.unique(scores):  # ascending, so a paper keeps its best score
             chosen = positions[scores == score]
             starts, ends = self.offsets[chosen], self.offsets[chosen + 1]
-            out[self.papers[concatenated_ranges(starts, ends)]] = score
+            out[self.papers[concatenated_ranges(starts, ends)].astype(np.intp)] = score
 
     @property
     def nbytes(self) -> int:
         return sum(getattr(self, name).nbytes for name in self.ARRAYS)
+
+
+def others_table(ids: np.ndarray, scores: np.ndarray, vocabulary_size: int) -> np.ndarray | None:
+    """Each word's score by id (0: none; the best where a word comes twice), for marking many
+    words (`FieldPostings.mark`); None for a few, which are looked up in each field instead."""
+    if len(ids) < OTHERS_TABLE_FROM:
+        return None
+    table = np.zeros(vocabulary_size, dtype=np.uint8)
+    np.maximum.at(table, ids, scores)
+    return table
 
 
 @dataclass(frozen=True, eq=False)
