@@ -568,6 +568,23 @@ CASES: list[Case] = [
 ]
 
 
+# --- the per-record work of a read, made cheaper (tests/test_fast_records.py) ---------------------
+
+
+def _word_set(text: str) -> object:
+    from papertui.search.vocabulary import word_set
+
+    return word_set(text, parts=True)
+
+
+CASES += [
+    Case("word set: letters, no digit, an accent", (f"{M}:_DIGIT", f"{M}:_SPLITTABLE"), _word_set, lambda n: "é" + "a" * n),
+    Case("word set: a letter and a digit at the end", (f"{M}:_DIGIT", f"{M}:_SPLITTABLE"), _word_set, lambda n: "é" + "a" * n + "1"),
+    Case("word set: one long non-ASCII compound", (f"{M}:COMPOUND", f"{M}:WORD"), _word_set, lambda n: repeat("é-", n)),
+    Case("word set: non-ASCII words between separators", (f"{M}:COMPOUND", f"{M}:WORD"), _word_set, lambda n: repeat("é–a-b ", n)),
+]
+
+
 # --- timing -------------------------------------------------------------------------------
 
 GROWTH = 8
