@@ -105,6 +105,16 @@ class Load:
                 yield replace(updated, after_done=True, saving=True)
                 yield replace(updated, after_done=True, note=save_snapshot(self.inputs, updated.corpus, updated.index))
                 return
+        if self.inputs is not None:  # indexed or not: this read costs less than either usual one
+            from papertui.bulk.read import FirstRead, wanted
+            from papertui.cache.snapshot import Building
+
+            if wanted(self.inputs):  # a large JSON-lines file: read by workers straight into the cache
+                building, problem = Building.begin(self.inputs)
+                if building is not None:
+                    yield from FirstRead(self.paths, self.display_root, self.stop, self.inputs, building).steps()
+                    return
+                note = note or problem
         yield from (self._read_and_index(note) if index else self._read(note))
 
     def _cached(self) -> tuple[LoadStep | None, str | None]:

@@ -176,6 +176,24 @@ def _size(path: Path) -> int:
 HEAD_BYTES = 1 << 16
 
 
+def in_parallel(path: Path) -> bool:
+    """Whether `path` is a JSON-lines file large enough to be read by a pool of processes."""
+    from papertui.corpus import parallel_lines
+    from papertui.corpus.sniff import sniff_database, sniff_format
+
+    if path == STDIN or _size(path) < parallel_lines.PARALLEL_FROM or parallel_lines.workers() < 2:
+        return False
+    try:
+        with open_input(path) as stream:
+            head = _read_head(stream)
+    except OSError:
+        return False
+    if not head.strip() or is_binary(head) or utf16_encoding(head) or sniff_database(head) is not None:
+        return False
+    fmt = sniff_format(normalise_lines(decode(head)[0].lstrip("\ufeff")))
+    return fmt is not None and fmt.name == "json-lines"
+
+
 def open_input(path: Path) -> BinaryIO:
     """An input file opened for reading (standard input for `-`), if it is a regular file:
     the kind is checked on the open file itself, so no swap after `stat` can fool it.
@@ -275,7 +293,7 @@ def _add_records(
         try:
             for record in records:
                 report.records += 1
-                _trim(record, report)
+                trim_record(record, report)
                 source_of = Source(report.path, report.records, fmt_name)
                 paper, merged = builder.add(record, source_of, report)
                 papers.add(id(paper))
@@ -299,7 +317,7 @@ def _add_records(
         report.warn(f"looks like {fmt_name} but holds no records")
 
 
-def _trim(record: Record, report: FileReport) -> None:
+def trim_record(record: Record, report: FileReport) -> None:
     """Warn about fields cut to their size limit, or cut one still too long to be what it
     claims, so that one runaway line cannot make the list or the detail pane crawl; warn
     about a number too large to be a count."""
