@@ -7,12 +7,14 @@ import re
 from datetime import date
 from email.utils import parsedate_to_datetime
 from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from papertui.corpus.model import Record
 from papertui.corpus.records import make_record
 from papertui.corpus.versions import version_of_object
 
+_FIRST_LAST_SUFFIX = itemgetter(1, 0, 2)
 _AUTHOR_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 
 
@@ -56,6 +58,11 @@ def _list(value: Any) -> list:
 def _authors(paper: dict) -> list[str]:
     parsed = paper.get("authors_parsed")  # the snapshot: [last, first, suffix], accents mostly resolved
     if isinstance(parsed, list) and parsed and all(map(isinstance, parsed, repeat(list))):
+        if min(map(len, parsed)) >= 3:  # as the snapshot gives them: joined in C, if all are strings
+            try:
+                return [" ".join(filter(None, parts)) for parts in map(_FIRST_LAST_SUFFIX, parsed)]
+            except TypeError:  # a number among them: str() it, below
+                pass
         return [" ".join(map(str, filter(None, p[1:2] + p[0:1] + p[2:3]))) for p in parsed]
     authors = paper.get("authors")
     if isinstance(authors, str):

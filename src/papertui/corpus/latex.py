@@ -107,7 +107,8 @@ def latex_to_text(text: str, tilde_is_space: bool = False) -> str:
         if "\\cite" in text:
             text = _CITE.sub(r" [\1]", text)
         text = _MATH_ACCENT.sub(lambda m: (m.group(2) or m.group(3)) + _MATH_ACCENTS[m.group(1)], text)
-        text = _DISPLAY_MATH.sub(lambda m: _math(m.group(1) or m.group(2)), text)
+        if "\\[" in text or "\\(" in text:
+            text = _DISPLAY_MATH.sub(lambda m: _math(m.group(1) or m.group(2)), text)
     if "$" in text:
         text = _MATH.sub(lambda m: _math(m.group(1)), text)
     text = _plain(text)
@@ -139,7 +140,7 @@ def _math(body: str) -> str:
 def _plain(text: str) -> str:
     if "\\" not in text:
         return _BRACES.sub("", text) if "{" in text or "}" in text else text
-    for _ in range(3):  # nested wrappers, innermost first
+    for _ in range(3 if "{" in text else 0):  # nested wrappers, innermost first; each needs a brace
         new = _FONT_SWITCH.sub(r"\1", _WRAPPER.sub(r"\1", text))
         new = _FRAC.sub(_fraction, _SQRT.sub(lambda m: "√" + _grouped(m.group(1)), new))
         if new == text:
