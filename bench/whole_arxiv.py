@@ -3,8 +3,10 @@
     python bench/whole_arxiv.py SNAPSHOT [--day DAY_FILE] [--query WORDS] [--limit N] [--python PY] [--src DIR]
 
 Each step is `papertui list --query WORDS --limit N --format jsonl` run as a whole process under
-/usr/bin/time (wall seconds and peak RSS, which counts the largest process: the parent, whose
-papers and index dwarf a reader's range), with a fresh PAPERTUI_CACHE_DIR:
+/usr/bin/time (wall seconds and peak RSS of the largest process), with a fresh PAPERTUI_CACHE_DIR;
+sampled every quarter second besides: the peak of the whole process tree's RSS (the parent and
+its reading workers together) and of the cache directory's bytes (a snapshot being built holds
+the papers' texts twice for a moment, while they are copied into its pack):
   1. first read: the snapshot read, indexed and kept in the cache (cache size measured after);
   2. restart: the same command again, from the cache;
   3. added day (with --day): DAY_FILE joins the snapshot in its directory (hard links in a
@@ -22,23 +24,71 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 
-def run(step: str, argv: list[str], env: dict[str, str]) -> None:
+def tree_rss(root: int) -> int:
+    """Bytes resident in process `root` and all its descendants (threads not counted twice)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total
+
+
+def run(step: str, argv: list[str], env: dict[str, str], cache: Path | None = None) -> None:
     load = Path("/proc/loadavg").read_text().split()[:3]
-    done = subprocess.run(["/usr/bin/time", "-f", "%e %M", *argv], env=env, capture_output=True, text=True)
-    wall, peak = done.stderr.strip().splitlines()[-1].split()
-    matches = len(done.stdout.splitlines())
-    notes = [line for line in done.stderr.splitlines()[:-1] if "note" in line or "warning" in line][:3]
-    print(f"{step:12} exit {done.returncode}  wall {float(wall):7.1f} s  peak RSS {int(peak) / 1024:8,.0f} MB  "
-          f"matches {matches:,}  load {' '.join(load)}", flush=True)
+    process = subprocess.Popen(["/usr/bin/time", "-f", "%e %M", *argv], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peaks = [0, 0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            peaks[0] = max(peaks[0], tree_rss(process.pid))
+            if cache is not None:
+                try:
+                    peaks[1] = max(peaks[1], cache_size(cache))
+                except OSError:
+                    pass
+            time.sleep(0.25)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    sampler.join()
+    wall, peak = stderr.strip().splitlines()[-1].split()
+    matches = len(stdout.splitlines())
+    notes = [line for line in stderr.splitlines()[:-1] if "note" in line or "warning" in line][:3]
+    print(f"{step:12} exit {process.returncode}  wall {float(wall):7.1f} s  peak RSS {int(peak) / 1024:8,.0f} MB  "
+          f"tree {peaks[0] / 2**20:8,.0f} MB  cache peak {peaks[1] / 1e9:.2f} GB  matches {matches:,}  load {' '.join(load)}", flush=True)
     for note in notes:
         print(f"{'':12} {note[:160]}")
 
 
 def cache_size(root: Path) -> int:
-    return sum(f.stat().st_size for f in root.rglob("*") if f.is_file() and not f.is_symlink())
+    seen, total = set(), 0
+    for f in root.rglob("*"):
+        try:
+            state = f.lstat()
+        except OSError:
+            continue
+        if f.is_file() and not f.is_symlink() and (state.st_dev, state.st_ino) not in seen:
+            seen.add((state.st_dev, state.st_ino))  # a pack linked into two snapshots is there once
+            total += state.st_size
+    return total
 
 
 def main() -> None:
@@ -64,12 +114,12 @@ def main() -> None:
             command[-1:-1] = ["--limit", str(args.limit)]
         size = args.snapshot.stat().st_size
         print(f"{args.snapshot.name}: {size / 1e9:.2f} GB; query {args.query!r}; {args.src or 'installed papertui'}")
-        run("first read", command, env)
+        run("first read", command, env, scratch / "cache")
         print(f"{'cache':12} {cache_size(scratch / 'cache') / 1e9:.2f} GB ({cache_size(scratch / 'cache') / size:.0%} of the file)")
         run("restart", command, env)
         if args.day:
             os.link(args.day, folder / args.day.name)
-            run("added day", command, env)
+            run("added day", command, env, scratch / "cache")
             run("restart", command, env)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

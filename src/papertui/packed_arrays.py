@@ -40,7 +40,9 @@ class Texts:
 
 class Blob:
     """Texts already written as one UTF-8 blob in a file of their own (`path`, its first
-    `length` bytes), with their offsets: copied into the pack by the kernel, never decoded."""
+    `length` bytes; fsynced), with their offsets: never decoded. A blob that is the whole of a
+    file beside the pack is read from that file (the manifest names it); any other is copied
+    into the pack by the kernel."""
 
     def __init__(self, path: Path, length: int, offsets: np.ndarray) -> None:
         self.path, self.length, self.offsets = path, length, offsets
@@ -103,6 +105,12 @@ def write_pack(path: Path, arrays: dict[str, np.ndarray | Texts | Blob], reuse: 
             if isinstance(value, Blob):
                 if len(value.offsets) and int(value.offsets[-1]) != value.length:
                     raise ValueError(f"{name}: offsets end at {int(value.offsets[-1])} in a blob of {value.length} bytes")
+                if value.path.parent == path.parent and value.path.stat().st_size == value.length:
+                    # Beside the pack, whole: read from where it is, as another pack (nothing copied).
+                    manifest[f"{name}.text"] = [np.dtype(np.uint8).str, 0, value.length, value.path.name]
+                    used[value.path.name] = value.length
+                    put(f"{name}.offsets", value.offsets)
+                    continue
                 start = _aligned(file)
                 file.flush()
                 with open(value.path, "rb") as source:

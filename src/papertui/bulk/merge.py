@@ -132,6 +132,8 @@ class _Merging:
                     target.write(replaced[place])
                 copied_to = place + 1
             _copy_range(source, target, int(offsets[copied_to]), int(offsets[-1]))
+            target.flush()
+            os.fsync(target.fileno())
         return Blob(path, int(new_offsets[-1]), new_offsets)
 
     def index(self) -> SearchIndex:

@@ -183,15 +183,16 @@ class FirstRead:
     def _finish(self, files_done: int, stopped: bool) -> Iterator[LoadStep]:
         from papertui.bulk.merge import merged_pack
         from papertui.corpus.stored import stored_corpus
-        from papertui.packed_arrays import read_pack, write_pack
+        from papertui.packed_arrays import PACKS, read_pack, write_pack
         from papertui.search.stored import restore_index
 
         step = self._step(files_done, stopped=stopped)
         yield LoadStep(step.progress, step.index, step.indexed, indexing=True, saving=True)  # not done: the pack is being written
         arrays, description, index_description = merged_pack(self.store, self.reports)
         pack = write_pack(self.building.where / PACK, arrays)
-        for name in ("title", "abstract", "extra"):
-            self.store.blob_path(name).unlink(missing_ok=True)
+        for name in ("title", "abstract", "extra"):  # the texts' files the pack does not read (merged into others)
+            if self.store.blob_path(name).name not in pack.get(PACKS, {}):
+                self.store.blob_path(name).unlink(missing_ok=True)
         self.building.write_meta(pack, description, index_description)
         # Opened as a restart opens it: the memory-mapped pack, no paper made.
         opened = read_pack(self.building.where / PACK, pack)

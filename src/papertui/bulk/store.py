@@ -7,6 +7,7 @@ read is a view of these (`papers`, `index`): no paper is made until it is shown.
 from __future__ import annotations
 
 import mmap
+import os
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +122,10 @@ class ColumnStore:
     def columns(self) -> dict[str, Any]:
         """The papers' arrays for the pack: the texts as the files written (closed here)."""
         for file in self._files.values():
-            file.close()
+            if not file.closed:
+                file.flush()
+                os.fsync(file.fileno())  # they are the snapshot's texts: on disk before it is published
+                file.close()
         arrays: dict[str, Any] = {
             name: Blob(self.blob_path(name), self._written[name], self.offsets[name].view()) for name in TEXTS
         }
