@@ -1,6 +1,7 @@
-"""Ranking many matches in passes over every paper (the summed keys kept between keys) and
-picking the head from a sorted copy of the keys gives exactly the rows, in exactly the order,
-of the gathers and the histogram it replaced. The old code is kept here to compare with."""
+"""Ranking many matches in passes over every paper (the summed keys kept between keys),
+picking the head from a sorted copy of the keys and keeping the phrase bonus apart from the
+keys gives exactly the rows, in exactly the order, of the gathers, the histogram and the
+widened keys it replaced. The old code is kept here to compare with."""
 
 from __future__ import annotations
 
@@ -38,6 +39,53 @@ def old_plain(self, state, words, candidates, known=0):
         keys += np.maximum(title, abstract >> 1)
         keys += (title != 0).astype(np.uint16) << 10
     return papers, keys
+
+
+def old_with_phrase_bonus(self, papers, keys, words):
+    """SearchIndex._with_phrase_bonus as it was (every key widened to hold the bonus), its
+    answer given as the bonus the new RankedRows takes."""
+    if not words or not len(papers):
+        return None, None
+    ranked = keys.astype(np.uint32)
+    count = min(len(papers), index_module.PHRASE_CHECKS if len(words) > 1 else HEAD)
+    best = old_best_first(keys, count) if count < len(papers) else np.argsort(-ranked.astype(np.int64), kind="stable")
+    phrase = index_module.Phrase(words)
+    for rank, position in enumerate(best.tolist()):
+        ranked[position] |= phrase.level(self._papers[int(papers[position])], rank < index_module.ABSTRACT_CHECKS) << 16
+    gained = np.flatnonzero(ranked >> 16)
+    bonus = (gained, ranked[gained] >> 16) if len(gained) else None
+    if count < HEAD:
+        return bonus, None
+    in_corpus_order = np.sort(best)
+    return bonus, in_corpus_order[np.argsort(-ranked[in_corpus_order].astype(np.int64), kind="stable")[:HEAD]]
+
+
+class OldRankedRows:
+    """RankedRows as it was, over keys widened to hold the phrase bonus (what the old
+    _with_phrase_bonus returned): the head up front, the full order when asked."""
+
+    def __init__(self, papers, keys, head=None, bonus=None):
+        if bonus is not None:
+            keys = keys.astype(np.uint32)
+            keys[bonus[0]] |= bonus[1] << 16
+        self._papers, self._keys, self._order = papers, keys, None
+        self._head = (head if head is not None else old_best_first(keys, HEAD)) if len(papers) > 4 * HEAD else None
+
+    def _full_order(self):
+        if self._order is None:
+            self._order = np.argsort(-self._keys.astype(np.int64), kind="stable")
+        return self._order
+
+    def __len__(self):
+        return len(self._papers)
+
+    def __getitem__(self, position):
+        if self._head is not None and position < HEAD:
+            return int(self._papers[self._head[position]])
+        return int(self._papers[self._full_order()[position]])
+
+    def __iter__(self):
+        return iter(self._papers[self._full_order()].tolist())
 
 
 WORDS = ["graph", "graphs", "neural", "network", "networks", "language", "languages", "model", "models",
@@ -119,6 +167,8 @@ def test_answers_are_the_old_ones(monkeypatch, path, dismissed_every):
     with monkeypatch.context() as old:
         old.setattr(index_module, "best_first", old_best_first)
         old.setattr(SearchIndex, "_plain", old_plain)
+        old.setattr(SearchIndex, "_with_phrase_bonus", old_with_phrase_bonus)
+        old.setattr(index_module, "RankedRows", OldRankedRows)
         expected = answers(SearchIndex(papers), marks)
     assert len(new) == len(expected)
     for number, (rows, wanted) in enumerate(zip(new, expected)):

@@ -65,22 +65,35 @@ def best_first(keys: np.ndarray, count: int) -> np.ndarray:
 class RankedRows(Sequence[int]):
     """Matching paper indices, best first. Only the first `HEAD` are sorted up front."""
 
-    def __init__(self, papers: np.ndarray, keys: np.ndarray, head: np.ndarray | None = None) -> None:
+    def __init__(
+        self, papers: np.ndarray, keys: np.ndarray, head: np.ndarray | None = None, bonus: tuple | None = None
+    ) -> None:
         self._papers = papers  # ascending paper indices
         self._keys = keys  # unsigned, higher is better
+        # (positions, phrase levels): ranked above every key. A few: kept apart, rather than
+        # every key widened to hold them (a pass over millions for each key typed).
+        self._bonus = bonus
         self._order: np.ndarray | None = None
         # `head`: the positions of the best HEAD, best first, when already known.
         self._head = None
         if len(papers) > 4 * HEAD:
             self._head = head if head is not None else self._rank_head()
 
+    def _ranked_keys(self) -> np.ndarray:
+        if self._bonus is None:
+            return self._keys
+        ranked = self._keys.astype(np.uint32)
+        positions, levels = self._bonus
+        ranked[positions] |= levels << 16
+        return ranked
+
     def _rank_head(self) -> np.ndarray:
-        return best_first(self._keys, HEAD)
+        return best_first(self._ranked_keys(), HEAD)
 
     def _full_order(self) -> np.ndarray:
         if self._order is None:
-            # Stable radix sort on 16-bit keys: ties stay in corpus order.
-            self._order = np.argsort(-self._keys.astype(np.int64), kind="stable")
+            # A stable sort: ties stay in corpus order.
+            self._order = np.argsort(-self._ranked_keys().astype(np.int64), kind="stable")
         return self._order
 
     def __len__(self) -> int:
@@ -235,11 +248,13 @@ class SearchIndex:
         them does not scatter the postings of all those words (`re`: 13 M of them at 2.7M
         papers, 35 ms; all: 1.5-2 s, 52 MB). Off the UI thread, in a pause of the keys: a search
         may run meanwhile (each field replaces its marks whole). `stop()` is asked between
-        letters; False: stopped (a call again goes on from there)."""
-        for segment in self._state.segments:
-            for postings in (segment.title, segment.abstract):
-                if not postings.prepare_word_starts(letters, segment.stop - segment.start, stop):
-                    return False
+        letters; False: stopped (a call again goes on from there). Every segment's letters
+        come first: they serve every word typed, a two-letter prefix only some."""
+        for pairs in (False, True):
+            for segment in self._state.segments:
+                for postings in (segment.title, segment.abstract):
+                    if not postings.prepare_word_starts(letters, segment.stop - segment.start, stop, pairs):
+                        return False
         return True
 
     def compact(self) -> None:
@@ -366,8 +381,8 @@ class SearchIndex:
             kept = ~self._dismissed_mask(state, marks, hiding)[papers]
             papers, keys = papers[kept], keys[kept]
             hidden = len(every_match) - len(papers)
-        keys, head = self._with_phrase_bonus(papers, keys, query.phrase_words)
-        result = SearchResult(query.text, RankedRows(papers, keys, head), terms, state.size, query.notes, papers, hidden)
+        bonus, head = self._with_phrase_bonus(papers, keys, query.phrase_words)
+        result = SearchResult(query.text, RankedRows(papers, keys, head, bonus), terms, state.size, query.notes, papers, hidden)
         self._last = self._result_cache[cache_key] = _Matched(words, every_match, result)
         if len(self._result_cache) > RESULT_CACHE:
             self._result_cache.popitem(last=False)
@@ -433,29 +448,36 @@ class SearchIndex:
 
     def _with_phrase_bonus(
         self, papers: np.ndarray, keys: np.ndarray, words: tuple[str, ...]
-    ) -> tuple[np.ndarray, np.ndarray | None]:
-        """Rank keys with the phrase above them: a title that is the query first of all, then
-        a title with the words adjacent and in order, then an abstract with them. Read for the
-        best PHRASE_CHECKS candidates by their key (the abstracts of the best ABSTRACT_CHECKS).
+    ) -> tuple[tuple | None, np.ndarray | None]:
+        """The phrase bonus, ranked above the keys: a title that is the query first of all,
+        then a title with the words adjacent and in order, then an abstract with them. Read
+        for the best PHRASE_CHECKS candidates by their key (the abstracts of the best
+        ABSTRACT_CHECKS); given as (positions, levels) of those that gain, None for none.
 
-        Also the positions of the best HEAD by the new keys, best first, when they are known
+        Also the positions of the best HEAD by key and bonus, best first, when they are known
         from those candidates: a paper left out of them has no bonus and a key no higher than
         theirs (and comes later among equal keys), so the best HEAD are among them."""
         if not words or not len(papers):
-            return keys, None
-        ranked = keys.astype(np.uint32)
+            return None, None
         # One word: only a title that is that word gains, so the best few are enough to read.
         count = min(len(papers), PHRASE_CHECKS if len(words) > 1 else HEAD)
         # The best `count` by key, ties in corpus order.
-        best = best_first(keys, count) if count < len(papers) else np.argsort(-ranked.astype(np.int64), kind="stable")
+        best = best_first(keys, count) if count < len(papers) else np.argsort(-keys.astype(np.int64), kind="stable")
         phrase = Phrase(words)
-        for rank, position in enumerate(best.tolist()):
-            ranked[position] |= phrase.level(self._papers[int(papers[position])], rank < ABSTRACT_CHECKS) << 16
+        levels = np.fromiter(
+            (phrase.level(self._papers[int(papers[position])], rank < ABSTRACT_CHECKS) for rank, position in enumerate(best.tolist())),
+            dtype=np.uint32,
+            count=len(best),
+        )
+        gained = levels != 0
+        bonus = (best[gained], levels[gained]) if gained.any() else None
         if count < HEAD:
-            return ranked, None
-        in_corpus_order = np.sort(best)
-        head = in_corpus_order[np.argsort(-ranked[in_corpus_order].astype(np.int64), kind="stable")[:HEAD]]
-        return ranked, head
+            return bonus, None
+        in_corpus_order = np.argsort(best)
+        positions = best[in_corpus_order]
+        ranked = keys[positions].astype(np.uint32) | (levels[in_corpus_order] << 16)
+        head = positions[np.argsort(-ranked.astype(np.int64), kind="stable")[:HEAD]]
+        return bonus, head
 
     def _filter_mask(self, state: _State, term: Term, marks: MarkSource | None) -> np.ndarray:
         positive = Term(term.kind, term.value, anchor=term.anchor, operator=term.operator)

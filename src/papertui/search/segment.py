@@ -153,17 +153,19 @@ class FieldPostings:
         if self._keeps(query_word, low, high, len(out)):  # `out` holds just these marks unless others came first
             self._keep_word_start(query_word, low, high, len(out), None if len(other_ids) else out)
 
-    def prepare_word_starts(self, letters: str, count: int, stop: Callable[[], bool] = lambda: False) -> bool:
-        """Keep the marks of each of `letters`, and of the two-letter prefixes starting with
-        one of them that are worth keeping (see `_keeps`); `count`: papers here. `stop()` is
-        asked between letters (a few milliseconds each); False: stopped."""
+    def prepare_word_starts(self, letters: str, count: int, stop: Callable[[], bool] = lambda: False, pairs: bool = False) -> bool:
+        """Keep the marks of each of `letters` or (`pairs`) of the two-letter prefixes
+        starting with one of them that are worth keeping (see `_keeps`); `count`: papers
+        here. `stop()` is asked between letters (a few milliseconds each); False: stopped."""
         word_of = self.vocabulary.__getitem__
         for letter in letters:
             if stop():
                 return False
             low, high = self._starting_with(letter)
-            if letter not in self.word_starts:
-                self._keep_word_start(letter, low, high, count, None)
+            if not pairs:
+                if letter not in self.word_starts:
+                    self._keep_word_start(letter, low, high, count, None)
+                continue
             if self.offsets[high] - self.offsets[low] < count // KEEP_SHARE:
                 continue  # no prefix of it can have enough postings
             if low < high and word_of(self.by_word[low]) == letter:
