@@ -103,6 +103,19 @@ def test_text_key_is_unchanged(texts: list[str]) -> None:
         assert text_key(t) == old_keys.text_key(t), repr(t)
 
 
+def test_text_key_is_unchanged_for_every_character_and_nested_runs() -> None:
+    """text_key folds each run of non-ASCII characters on its own: every code point, in
+    blocks and alone beside ASCII, and short strings of the characters that fold to something
+    else (ß, İ, ﬁ, K), vanish (dashes, quotes, marks, surrogates) or hide inside longer runs."""
+    blocks = ["".join(map(chr, range(start, start + 64))) for start in range(0, 0x110000, 64)]
+    blocks += ["a" + "-".join(map(chr, range(start, start + 64))) + "Z" for start in range(0x80, 0x3000, 64)]
+    rng = random.Random(11)
+    tricky = list("”♣“αΣÉéßẞİıﬁﬀ\u212aΩ–’\u0307\u0301\ud800\udc80１Ⅻ中") + ["a", "Z", "-", " ", "."]
+    nested = ["".join(rng.choice(tricky) for _ in range(rng.randint(1, 12))) for _ in range(20_000)]
+    for t in blocks + nested:
+        assert text_key(t) == old_keys.text_key(t), repr(t)
+
+
 @pytest.mark.parametrize("parts", [False, True])
 def test_word_set_is_unchanged(texts: list[str], parts: bool) -> None:
     for t in texts:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import filterfalse
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -63,7 +64,7 @@ def word_set(text: str, parts: bool = False) -> set[bytes]:
         # a piece holding no compound comes out as one of the words, and goes.
         joined = set(data.translate(_ASCII_WORD_BYTES, _SEPARATOR_BYTES).split()) - words
         if not ascii_only:
-            joined = {piece for piece in joined if piece.isascii()}
+            joined = set(filter(bytes.isascii, joined))
             joined.update(_mixed_compounds(data, words))
         words.update(word + JOINED_BYTE for word in joined)
     if parts:
@@ -74,7 +75,7 @@ def word_set(text: str, parts: bool = False) -> set[bytes]:
 def _read_mixed_words(words: set[bytes]) -> None:
     """Replace each piece holding non-ASCII bytes with the words `matching.WORD` finds in it
     (its ASCII letters are lowercased already, as casefold would make them)."""
-    mixed = [piece for piece in words if not piece.isascii()]
+    mixed = list(filterfalse(bytes.isascii, words))
     words.difference_update(mixed)
     for piece in mixed:
         words.update(word.casefold().encode() for word in WORD.findall(piece.decode("utf-8", "surrogatepass")))
@@ -84,12 +85,11 @@ def _mixed_compounds(data: bytes, words: set[bytes]) -> list[bytes]:
     """The joined compounds (as `matching.joined_words` makes them, unmarked) of the runs of
     word characters and separators that hold non-ASCII bytes."""
     found = []
-    for run in set(data.translate(_SPAN_BYTES).split()):
-        if not run.isascii():
-            for compound in COMPOUND.findall(run.decode("utf-8", "surrogatepass")):
-                joined = compound.translate(_NO_SEPARATORS).casefold().encode()
-                if joined not in words:
-                    found.append(joined)
+    for run in filterfalse(bytes.isascii, set(data.translate(_SPAN_BYTES).split())):
+        for compound in COMPOUND.findall(run.decode("utf-8", "surrogatepass")):
+            joined = compound.translate(_NO_SEPARATORS).casefold().encode()
+            if joined not in words:
+                found.append(joined)
     return found
 
 
