@@ -183,3 +183,42 @@ def test_a_stopped_first_read_keeps_what_it_read_and_no_cache(hostile_snapshot, 
     assert any("loading stopped" in w for w in last.corpus.warnings)
     assert len(last.index) == len(last.corpus.papers) and len(last.index.search("the").rows) > 0
     assert list((cache / "corpus").iterdir()) == []  # a part of the file is not kept as if it were the whole
+
+
+READ_IN_A_POOL = """
+import multiprocessing, sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+
+class Replaced:  # what Textual puts in place of sys.stderr while the app runs
+    def write(self, text): return len(text)
+    def flush(self): pass
+    def fileno(self): return -1
+
+
+if __name__ == "__main__":
+    from papertui.cli.browse import _ready_for_reading_workers
+
+    if sys.argv[1] == "ready":
+        _ready_for_reading_workers([Path(sys.argv[2])])
+    sys.stderr = Replaced()
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            print(pool.submit(abs, -7).result())
+    except Exception as error:
+        print(type(error).__name__, error)
+"""
+
+
+@pytest.mark.parametrize("ready", [True, False])
+def test_workers_start_inside_the_app_once_the_browser_readied_them(tmp_path, ready):
+    """Inside the app sys.stderr's fileno() is -1, and a pool's first start then fails ("bad
+    value(s) in fds_to_keep"); the browser starts what the pool needs before the app runs."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "pool.py"
+    script.write_text(READ_IN_A_POOL, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), "ready" if ready else "not", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == ("7" if ready else "ValueError bad value(s) in fds_to_keep"), done.stderr[-500:]

@@ -152,6 +152,7 @@ def run_browser(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         )
         return 2
     app = make_app(args.paths, args.query, print_mode=args.print, with_library=not args.no_library, with_zotero=not args.no_zotero)
+    _ready_for_reading_workers(args.paths)
     with drawing_on_the_terminal(papers_on_stdin=STDIN in args.paths):
         chosen = app.run()
     save_pending_marks(app.marks, stderr)
@@ -222,3 +223,22 @@ def _terminal_reachable() -> bool:
 def _flush(fd: int) -> None:
     if fd:
         (sys.stdout if fd == 1 else sys.stderr).flush()
+
+
+def _ready_for_reading_workers(paths: list[Path]) -> None:
+    """A large JSON-lines file is read by worker processes, whose start needs multiprocessing's
+    resource tracker. Started inside the app it fails ("bad value(s) in fds_to_keep"): Textual
+    has replaced sys.stderr, whose fileno() is then -1, and the tracker passes it on. So it is
+    started here, before, when a path may hold such a file (a directory, or a file that large)."""
+    from papertui.corpus.parallel_lines import PARALLEL_FROM
+
+    def large(path: Path) -> bool:
+        try:
+            return path.is_dir() or path.stat().st_size >= PARALLEL_FROM
+        except OSError:
+            return False
+
+    if any(path != STDIN and large(path) for path in paths):
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
