@@ -222,3 +222,35 @@ def test_workers_start_inside_the_app_once_the_browser_readied_them(tmp_path, re
     script.write_text(READ_IN_A_POOL, encoding="utf-8")
     done = subprocess.run([sys.executable, str(script), "ready" if ready else "not", str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == ("7" if ready else "ValueError bad value(s) in fds_to_keep"), done.stderr[-500:]
+
+
+def test_too_little_room_in_the_cache_reads_into_memory_and_says_so(hostile_snapshot, tmp_path, monkeypatch):
+    import shutil as shutil_module
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil_module, "disk_usage", lambda where: usage(10**9, 10**9 - 1000, 1000))
+    last, _ = load([hostile_snapshot], monkeypatch, bulk=True, cache=tmp_path / "full-cache")
+    notes = [step.note for step in _ if step.note]
+    assert any("free" in note and "read into memory instead" in note for note in notes), notes
+    assert len(last.corpus.papers) > 250 and isinstance(last.corpus.papers, list)  # read the usual way, into memory
+
+
+def test_a_cache_that_fills_while_reading_falls_back_to_reading_into_memory(hostile_snapshot, tmp_path, monkeypatch):
+    from papertui.bulk import store
+
+    real = store.ColumnStore.append
+    calls = []
+
+    def filling(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(store.ColumnStore, "append", filling)
+    last, steps = load([hostile_snapshot], monkeypatch, bulk=True, cache=tmp_path / "cache")
+    usual, _ = load([hostile_snapshot], monkeypatch, bulk=False, cache=tmp_path / "usual-cache")
+    assert any(step.note and "No space left on device" in step.note for step in steps)
+    assert [p.title for p in last.corpus.papers] == [p.title for p in usual.corpus.papers]
+    assert not any(entry.name.startswith(".building") for entry in (tmp_path / "cache" / "corpus").iterdir())

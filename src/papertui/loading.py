@@ -106,14 +106,20 @@ class Load:
                 yield replace(updated, after_done=True, note=save_snapshot(self.inputs, updated.corpus, updated.index))
                 return
         if self.inputs is not None:  # indexed or not: this read costs less than either usual one
-            from papertui.bulk.read import FirstRead, wanted
+            from papertui.bulk.read import FirstRead, room_wanted, wanted
             from papertui.cache.snapshot import Building
 
             if wanted(self.inputs):  # a large JSON-lines file: read by workers straight into the cache
                 building, problem = Building.begin(self.inputs)
-                if building is not None:
-                    yield from FirstRead(self.paths, self.display_root, self.stop, self.inputs, building).steps()
-                    return
+                problem = problem or (room_wanted(self.inputs, building.where) if building else None)
+                if building is not None and problem is None:
+                    try:
+                        yield from FirstRead(self.paths, self.display_root, self.stop, self.inputs, building).steps()
+                        return
+                    except OSError as error:  # the disk filled, the file was replaced: read as usual
+                        problem = f"the papers could not be read into the cache ({error}); they are read into memory instead"
+                elif building is not None:
+                    building.abandon()
                 note = note or problem
         yield from (self._read_and_index(note) if index else self._read(note))
 

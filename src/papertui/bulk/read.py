@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -40,6 +41,27 @@ def wanted(inputs: Inputs) -> bool:
 
     large = (entry[0] for entry in inputs.files if len(entry) > 2 and entry[1] >= PARALLEL_FROM)
     return any(in_parallel(Path(path)) for path in large)
+
+
+ROOM = 1.1  # the cache's room wanted for a first read, as a share of the input files' bytes
+
+
+def room_wanted(inputs: Inputs, where: Path) -> str | None:
+    """Why the cache cannot take a first read of `inputs` (too little free room), or None."""
+    from papertui.pdfs.store import human_size
+    from papertui.storage.regular_files import shown
+
+    wanted = ROOM * sum(entry[1] for entry in inputs.files if len(entry) > 2)
+    try:
+        free = shutil.disk_usage(where).free
+    except OSError:
+        return None  # not known: the read finds out, and falls back when writing fails
+    if free >= wanted:
+        return None
+    return (
+        f"the cache ({shown(where.parent)}) has {human_size(free)} free, and these papers want about {human_size(int(wanted))} "
+        "there; they are read into memory instead (point $PAPERTUI_CACHE_DIR at a disk with room for a fast start next time)"
+    )
 
 
 class _Records:
@@ -129,7 +151,16 @@ class FirstRead:
                 while len(pending) < jobs * AHEAD and position + len(pending) < len(starts) - 1:
                     low, high = starts[position + len(pending)], starts[position + len(pending) + 1]
                     pending.append(pool.submit(read_range_papers, str(path), low, high, (state.st_dev, state.st_ino)))
-                reading, part = pending.pop(0).result()
+                try:
+                    reading, part = pending.pop(0).result()
+                except (OSError, MemoryError):
+                    raise
+                except Exception as error:  # a bug, or a worker killed: the rest of this file, never the load
+                    report.warn(
+                        f"could not be read after record {report.records} ({type(error).__name__}: {error}); "
+                        "the records before it were kept. This is a bug in papertui: please report it"
+                    )
+                    break
                 for number, rest in reading.items:
                     report.warn(f"line {line_offset + number}{rest}")
                 for number, rest in part.trimmed:
