@@ -287,3 +287,19 @@ def test_version_dates_read_the_same() -> None:
     for created in CREATED + generated:
         paper = {"versions": [{"created": created}], "update_date": "2001-02-03"}
         assert json_papers._published(paper) == old_json_papers._published(paper), created
+
+
+def test_what_latex_inserts_without_accents_is_in_nfc_beside_anything() -> None:
+    """latex_to_text skips normalizing ASCII input read without accents: that holds only if
+    every symbol it can put in is NFC alone and beside ASCII or another symbol."""
+    import unicodedata
+
+    inserted = {c for value in latex._SYMBOLS.values() for c in value} | set("—“”‘’–√")
+    inserted = sorted(c for c in inserted if not c.isascii())
+    assert "α" in inserted and "√" in inserted
+    neighbours = [chr(c) for c in range(128)] + inserted
+    for char in inserted:
+        assert unicodedata.combining(char) == 0, char
+        for other in neighbours:
+            for pair in (char + other, other + char):
+                assert unicodedata.normalize("NFC", pair) == pair, repr(pair)

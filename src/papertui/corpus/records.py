@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from itertools import repeat
-from typing import Iterable
+from typing import Callable, Iterable
 
 from papertui.corpus.latex import has_latex, latex_to_text
 from papertui.corpus.model import Record
@@ -48,8 +48,8 @@ def make_record(
     cut: list[tuple[str, int]] = []
     abstract = _cut(abstract, "abstract", MAX_ABSTRACT, cut)
     title = _cut(title, "title", MAX_TITLE, cut) if title else None
-    abstract = clean(readable(abstract))
-    title = clean(readable(title)) if title else None
+    abstract = _readable(abstract, readable)
+    title = _readable(title, readable) if title else None
     link = clean(link) if link else None
     found_id = parse_arxiv_id(arxiv_id) if arxiv_id else None
     if found_id is None and link:
@@ -75,6 +75,13 @@ def make_record(
         comments=_count(comments),
         dropped_upvotes=upvotes if _whole(upvotes) and upvotes > MAX_UPVOTES else None,  # type: ignore[operator]
     )
+
+
+def _readable(text: str, readable: Callable[[str], str]) -> str:
+    """`text` read (as LaTeX, or as it is) and cleaned. What the LaTeX reader changed, it gave
+    in NFC: cleaning does not normalize it again (a lookup a character)."""
+    shown = readable(text)
+    return clean(shown, normalized=shown is not text)
 
 
 def _clean_all(texts: Iterable[str], latex: bool) -> tuple[str, ...]:

@@ -108,10 +108,14 @@ def printable(text: str) -> str:
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
-def clean(text: str) -> str:
-    """One line of display text: NFC, no controls, runs of whitespace folded to one space."""
+def clean(text: str, normalized: bool = False) -> str:
+    """One line of display text: NFC, no controls, runs of whitespace folded to one space.
+
+    `normalized`: `text` is in NFC already (the LaTeX reader gave it); then it is normalized
+    again only if a control was removed (which can join a letter to an accent)."""
     if not text.isascii():
-        text = unicodedata.normalize("NFC", strip_controls(text))
+        stripped = strip_controls(text)
+        text = stripped if normalized and stripped is text else unicodedata.normalize("NFC", stripped)
     if text.isprintable() and "  " not in text:  # the common case: at most an outer space
         return text.strip()
     spaced = text.replace("\n", " ").replace("\t", " ")
