@@ -582,7 +582,15 @@ CASES += [
     Case("word set: a letter and a digit at the end", (f"{M}:_DIGIT", f"{M}:_SPLITTABLE"), _word_set, lambda n: "é" + "a" * n + "1"),
     Case("word set: one long non-ASCII compound", (f"{M}:COMPOUND", f"{M}:WORD"), _word_set, lambda n: repeat("é-", n)),
     Case("word set: non-ASCII words between separators", (f"{M}:COMPOUND", f"{M}:WORD"), _word_set, lambda n: repeat("é–a-b ", n)),
+    Case("text key: ever more different capitals to fold", ("corpus/merge.py:_NON_WORD",), _text_key, lambda n: _distinct_capitals(n)),
 ]
+
+
+def _distinct_capitals(n: int) -> str:
+    """Pairs of non-ASCII capitals, each pair a different one, between ASCII letters."""
+    capitals = [chr(c) for c in range(0x100, 0x2000) if chr(c).isupper() and chr(c).casefold() != chr(c)]
+    pairs = (capitals[i % len(capitals)] + capitals[i // len(capitals) % len(capitals)] for i in range(n // 3))
+    return "a".join(pairs)
 
 
 # --- timing -------------------------------------------------------------------------------

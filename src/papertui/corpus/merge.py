@@ -20,6 +20,7 @@ MIN_TITLE_KEY = 10
 _ASCII_LOWER = bytes(ord(chr(c).lower()) if c < 128 else c for c in range(256))
 _ASCII_NON_WORD = bytes(c for c in range(128) if not chr(c).isalnum())
 _ASCII_TO_SPACE = bytes(0x20 if c < 128 else c for c in range(256))
+MAX_FOLDED_RUNS = 64
 
 
 def text_key(text: str) -> str:
@@ -31,7 +32,10 @@ def text_key(text: str) -> str:
     # does: each distinct run of non-ASCII characters (a few in a text) is folded on its own and
     # put in its place, longest first. A shorter run met inside a longer one is then inside
     # what the longer one folded to, and that folds to itself: it is left as it is.
-    for run in sorted(set(key.translate(_ASCII_TO_SPACE).split()), key=len, reverse=True):
+    runs = set(key.translate(_ASCII_TO_SPACE).split())
+    if len(runs) > MAX_FOLDED_RUNS:  # a replace each would cost runs × length: one pass instead
+        return _NON_WORD.sub("", text.casefold())
+    for run in sorted(runs, key=len, reverse=True):
         chars = run.decode("utf-8", "surrogatepass")
         folded = chars.casefold()
         if not folded.isalnum():
