@@ -92,7 +92,8 @@ def has_latex(text: str) -> bool:
 
 
 def latex_to_text(text: str, tilde_is_space: bool = False) -> str:
-    """`text` with its LaTeX read as plain text; unchanged when it has none.
+    """`text` with its LaTeX read as plain text, in NFC; `text` itself when it has none
+    (records.py relies on this: what comes back changed is never normalized again).
 
     `tilde_is_space`: `~` is LaTeX's unbreakable space (BibTeX); in arXiv abstracts it is
     usually "about", so it stays.
