@@ -25,11 +25,12 @@ from papertui.cache.entries import PACK
 from papertui.cache.snapshot import Building, Inputs
 from papertui.corpus.loader import DisplayRoot, LoadProgress, discover_files, display_name, in_parallel, load_file
 from papertui.corpus.model import Corpus, FileReport, Record, Source
-from papertui.corpus.parallel_lines import workers
+from papertui.corpus.parallel_lines import not_utf8_warning, workers
 from papertui.loading import LoadStep
 
 FIRST_RANGES = (4 << 20, 16 << 20)  # bytes: small ranges first, so the first papers come in a second
-RANGE = 96 << 20  # then ranges of about 50,000 lines: one index segment each
+RANGE = 0  # bytes of the later ranges; 0: about SEGMENT_LINES lines, by the head's line lengths
+SEGMENT_LINES = 60_000  # a range's papers are one index segment (at most 65,536): nearly full
 AHEAD = 2  # ranges a worker may have in flight
 BATCH = 32768  # records of a file read the usual way, appended at a time
 
@@ -139,7 +140,7 @@ class FirstRead:
         report.format = FORMAT
         source = self.store.source_number(report.path, FORMAT)
         state = os.stat(path)
-        starts = _range_starts(state.st_size)
+        starts = _range_starts(state.st_size, RANGE or _range_for(path))
         jobs = workers()
         pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
         pending: list[Future[Any]] = []
@@ -177,10 +178,7 @@ class FirstRead:
         finally:
             pool.shutdown(wait=finished, cancel_futures=True)
         if not_utf8:
-            report.warn(
-                f"{len(not_utf8)} lines are not UTF-8 (the first: line {not_utf8[0]}); read as Windows-1252, "
-                "some characters may be wrong"
-            )
+            report.warn(not_utf8_warning(not_utf8))
         self._removals(report)
         if report.records == 0 and not report.warnings:
             report.warn(f"looks like {FORMAT} but holds no records")
@@ -238,15 +236,24 @@ class FirstRead:
         yield LoadStep(progress, index, count, note=note)
 
 
-def _range_starts(size: int) -> list[int]:
-    """Where each worker's range starts, and the file's end."""
+def _range_starts(size: int, later: int) -> list[int]:
+    """Where each worker's range starts (ranges of `later` bytes after the first ones), and the file's end."""
     starts, position = [], 0
-    for length in (*FIRST_RANGES, *([RANGE] * (size // RANGE + 1))):
+    for length in (*FIRST_RANGES, *([later] * (size // later + 1))):
         if position >= size:
             break
         starts.append(position)
         position += length
     return starts + [size]
+
+
+def _range_for(path: Path) -> int:
+    """Bytes holding about SEGMENT_LINES lines, judged by the first MB of `path` (the
+    snapshot's lines are about 1.7 KB: 100 MB); between 8 and 256 MB."""
+    with open(path, "rb") as file:
+        head = file.read(1 << 20)
+    lines = max(1, head.count(b"\n"))
+    return min(256 << 20, max(8 << 20, SEGMENT_LINES * len(head) // lines))
 
 
 def _size(path: Path) -> int:

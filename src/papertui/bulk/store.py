@@ -129,13 +129,15 @@ class ColumnStore:
         arrays: dict[str, Any] = {
             name: Blob(self.blob_path(name), self._written[name], self.offsets[name].view()) for name in TEXTS
         }
-        arrays.update({
+        return {**arrays, **self._small_columns()}
+
+    def _small_columns(self) -> dict[str, np.ndarray]:
+        return {
             "source.file": self.source_file.view(),
             "source.record": self.source_record.view(),
             "first_seen": self.first_seen(),
             "has_id": self.has_id.view(),
-        })  # fmt: skip
-        return arrays
+        }
 
     def papers(self) -> StoredPapers:
         """The papers so far, read from the files written (each made when first shown)."""
@@ -145,13 +147,7 @@ class ColumnStore:
                 self._files[name].flush()
             arrays[f"{name}.text"] = _mapped(self.blob_path(name), self._written[name])
             arrays[f"{name}.offsets"] = self.offsets[name].view()
-        arrays.update({
-            "source.file": self.source_file.view(),
-            "source.record": self.source_record.view(),
-            "first_seen": self.first_seen(),
-            "has_id": self.has_id.view(),
-        })  # fmt: skip
-        return StoredPapers(arrays, self.description())
+        return StoredPapers({**arrays, **self._small_columns()}, self.description())
 
     def publish(self, papers: StoredPapers) -> SearchIndex:
         """The index over the papers so far, searchable (one index object, grown in place)."""

@@ -129,7 +129,9 @@ def read_json_lines(path: Path, report: FileReport, read: list[int], stop: Calla
         # each on their own; nothing waits for them.
         pool.shutdown(wait=finished, cancel_futures=True)
     if not_utf8:
-        report.warn(
-            f"{len(not_utf8)} lines are not UTF-8 (the first: line {not_utf8[0]}); read as Windows-1252, "
-            "some characters may be wrong"
-        )
+        report.warn(not_utf8_warning(not_utf8))
+
+
+def not_utf8_warning(lines: list[int]) -> str:
+    """The one warning about lines read as Windows-1252 (`lines`: their numbers)."""
+    return f"{len(lines)} lines are not UTF-8 (the first: line {lines[0]}); read as Windows-1252, some characters may be wrong"
