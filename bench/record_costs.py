@@ -7,7 +7,9 @@ process with nothing else going on.
     python bench/record_costs.py /work/bench-data/head-100k.jsonl --lines 20000
 
 Pieces: line_record (parse JSON, clean, LaTeX, the Record), stable_keys (merge keys), the
-title's words (word_set with parts) and the abstract's words (word_set).
+title's words (word_set with parts) and the abstract's words (word_set). Each piece's results
+are kept until it ends, as a reader keeps its records. To compare with an older version, run
+it again with PYTHONPATH pointing at that version's src (a `git worktree`), in turns.
 """
 
 from __future__ import annotations
