@@ -371,6 +371,7 @@ def test_a_long_first_read_is_not_pruned_as_stale_by_another_load(tmp_path, monk
             for entry in (cache / "corpus").iterdir():  # as if this read had begun two hours ago
                 if entry.name.startswith(".building"):
                     os.utime(entry, (time.time() - 7200, time.time() - 7200))
+        if asks[0] == 5:  # a range later (its texts written a moment ago)
             list(Load([other]).steps())  # another papertui keeps its own load meanwhile (and prunes)
         return False
 
