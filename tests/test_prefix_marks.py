@@ -48,7 +48,9 @@ def brute(seed_corpus):
 
 
 @pytest.mark.parametrize("table", [False, True])
-def test_marks_equal_a_brute_force_scoring(seed_corpus, brute, monkeypatch, table):
+@pytest.mark.parametrize("few_words", [0, 1 << 30])  # postings by an index of them all, or slice by slice
+def test_marks_equal_a_brute_force_scoring(seed_corpus, brute, monkeypatch, table, few_words):
+    monkeypatch.setattr(segment_module, "FEW_WORDS", few_words)
     if table:  # every word with others through the table
         monkeypatch.setattr(segment_module, "OTHERS_TABLE_FROM", 1)
         monkeypatch.setattr(segment_module, "OTHERS_BY_TABLE", 1 << 30)

@@ -135,21 +135,26 @@ class Dismissing:
         return np.zeros(size, dtype=bool)
 
 
-TYPED = ("language model reasoning", "graph neural network", "lang mode relu", "planing networks")
+TYPED = ("language model reasoning", "graph neural network", "lang mode relu", "planing networks", "qqq graph")
 QUERIES = ("graph OR neural", "title:language model", "-graph network", '"language model"', "languag modl",
            "model reason", "neural abstract:graph", "network -deep", "reasonig")  # fmt: skip
 
 
 def answers(index: SearchIndex, marks) -> list[list[int]]:
-    """Every answer, typed a key at a time and backspaced, then the other queries."""
+    """Every answer, typed a key at a time and backspaced, then the other queries: the first
+    rows, the count, the hidden, every row in order and the rows ascending."""
     found = []
     for query in TYPED:
         keys = [query[:end] for end in range(1, len(query) + 1)]
         for typed in keys + keys[-2::-1]:
-            found.append(list(index.search(typed, marks).rows))
-    for query in QUERIES:
-        rows = index.search(query, marks).rows
-        found.append([rows[i] for i in range(min(len(rows), HEAD + 20))] + list(rows))
+            rows = index.search(typed, marks).rows
+            found.append([rows[i] for i in range(min(len(rows), HEAD + 20))])
+    for query in (*TYPED, *QUERIES):
+        index.search("")  # not narrowed: from scratch
+        result = index.search(query, marks)
+        rows = result.rows
+        ascending = result.matched.tolist() if result.matched is not None else None
+        found.append([rows[i] for i in range(min(len(rows), HEAD + 20))] + [len(rows), result.hidden, ascending] + list(rows))
     return found
 
 
@@ -160,12 +165,13 @@ def test_answers_are_the_old_ones(monkeypatch, path, dismissed_every):
     marks = Dismissing(len(papers), dismissed_every) if dismissed_every else None
     if path == "sums":  # every narrowed search too
         monkeypatch.setattr(index_module, "SPARSE_ALWAYS", 0)
-        monkeypatch.setattr(index_module, "SPARSE_SHARE", 1)
-    else:
+        monkeypatch.setattr(index_module, "SPARSE_SHARE", 1 << 40)
+    else:  # every narrowed search gathers
         monkeypatch.setattr(index_module, "SPARSE_ALWAYS", len(papers) + 1)
     new = answers(SearchIndex(papers), marks)
     with monkeypatch.context() as old:
         old.setattr(index_module, "best_first", old_best_first)
+        old.setattr(SearchIndex, "_gathering", lambda self, state, narrowed: True)  # no sums: the old path
         old.setattr(SearchIndex, "_plain", old_plain)
         old.setattr(SearchIndex, "_with_phrase_bonus", old_with_phrase_bonus)
         old.setattr(index_module, "RankedRows", OldRankedRows)
@@ -204,4 +210,14 @@ def test_best_first_picks_what_the_histogram_picked(seed):
     if seed % 2:  # one huge tie at the top
         keys[rng.random(size) < 0.5] = spread
     for count in (1, HEAD, size // 2, size - 1):
+        assert index_module.best_first(keys, count).tolist() == old_best_first(keys, count).tolist(), count
+
+
+@pytest.mark.parametrize("start", [0, 15_000, 19_900])
+def test_best_first_finds_ties_gathered_late(start):
+    """Ties looked for in a prefix: found however unevenly they lie."""
+    keys = np.ones(20_000, dtype=np.uint16)
+    keys[start:] = 2
+    keys[::997] = 3  # a few above them
+    for count in (30, HEAD, 5_000):
         assert index_module.best_first(keys, count).tolist() == old_best_first(keys, count).tolist(), count

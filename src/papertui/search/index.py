@@ -52,13 +52,22 @@ def best_first(keys: np.ndarray, count: int) -> np.ndarray:
     """Positions of the `count` highest keys (fewer than len(keys)), best first, ties in
     corpus order. The smallest key among them is read from a sorted copy of the keys (a
     vectorised sort of 16-bit keys: a fifth of the time of a histogram at 2M keys, and linear
-    where a partition degrades on many ties); then every position at or above it, keeping
-    the first of its ties."""
-    kth = np.sort(keys)[len(keys) - count]
-    at_least = np.flatnonzero(keys >= kth)  # ascending: ties in corpus order
-    above = keys[at_least] > kth
-    ties_wanted = count - int(np.count_nonzero(above))
-    chosen = at_least[above | (np.cumsum(~above) <= ties_wanted)]
+    where a partition degrades on many ties); then every position above it, and the first of
+    its ties, looked for in a prefix of the keys long enough to hold them (a tie shared by a
+    million papers is found in the first few thousand)."""
+    ordered = np.sort(keys)
+    kth = ordered[len(keys) - count]
+    above = np.flatnonzero(keys > kth)
+    wanted = count - len(above)
+    tied = int(np.searchsorted(ordered, kth, side="right") - np.searchsorted(ordered, kth, side="left"))
+    span = min(len(keys), 2 * wanted * len(keys) // tied + 1024)  # twice the expected prefix
+    while True:
+        ties = np.flatnonzero(keys[:span] == kth)
+        if len(ties) >= wanted or span == len(keys):
+            break
+        span = min(len(keys), 4 * span)
+    chosen = np.concatenate([above, ties[:wanted]])
+    chosen.sort()
     return chosen[np.argsort(-keys[chosen].astype(np.int64), kind="stable")]
 
 
@@ -124,6 +133,55 @@ class RankedRows(Sequence[int]):
         return self._papers[self._full_order()]
 
 
+class SummedRows(RankedRows):
+    """The rows of an answer given as one rank key a paper (0: no match), its best HEAD known
+    up front: the list of the matches and their full order are made only when asked (another
+    order, a scroll past HEAD), which a key typed into the filter does not."""
+
+    def __init__(self, keys: np.ndarray, count: int, head: np.ndarray | None = None, bonus: tuple | None = None) -> None:
+        self._by_paper, self._count = keys, count
+        self._bonus_by_paper = bonus  # (papers, phrase levels)
+        self._head_papers = head if count > 4 * HEAD else None  # papers, best first
+        self._made: RankedRows | None = None
+
+    def _rows(self) -> RankedRows:
+        if self._made is None:
+            papers = np.flatnonzero(self._by_paper != 0)
+            head = None if self._head_papers is None else np.searchsorted(papers, self._head_papers)
+            bonus = self._bonus_by_paper
+            if bonus is not None:
+                bonus = (np.searchsorted(papers, bonus[0]), bonus[1])
+            self._made = RankedRows(papers, self._by_paper[papers], head, bonus)
+        return self._made
+
+    def ascending(self) -> np.ndarray:
+        return self._rows()._papers
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, position: int) -> int: ...
+    @overload
+    def __getitem__(self, position: slice) -> list[int]: ...
+    def __getitem__(self, position: int | slice) -> int | list[int]:
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError(position)
+        if self._head_papers is not None and position < HEAD:
+            return int(self._head_papers[position])
+        return self._rows()[position]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._rows())
+
+    def array(self) -> np.ndarray:
+        return self._rows().array()
+
+
 @dataclass(frozen=True)
 class SearchResult:
     query: str
@@ -131,8 +189,17 @@ class SearchResult:
     terms: Terms = field(default=NO_TERMS, repr=False)  # membership: a matched corpus word
     searched: int = 0  # how many papers the index covered (fewer while still loading)
     notes: tuple[str, ...] = ()  # how a malformed query was read
-    matched: np.ndarray | None = field(default=None, repr=False)  # the rows ascending; None: all
+    # The rows ascending (see `matched`), or what makes them when first asked.
+    ascending: np.ndarray | Callable[[], np.ndarray] | None = field(default=None, repr=False)
     hidden: int = 0  # matching papers left out because they are dismissed (the status line says so)
+
+    @property
+    def matched(self) -> np.ndarray | None:
+        """The rows ascending; None: all. An answer of millions makes them only when asked
+        (another order than relevance, a narrowed search): a key typed does not."""
+        if callable(self.ascending):
+            object.__setattr__(self, "ascending", self.ascending())
+        return self.ascending  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,11 +226,24 @@ class _WordHits:
         return (self.title | self.abstract) != 0
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class _Matched:
     words: tuple  # plain words, or ("query", groups, marks version): a prefix only narrows
-    papers: np.ndarray  # ascending, the dismissed ones too: a longer query narrows from them
+    # Ascending, the dismissed ones too: a longer query narrows from them. Or, for many, each
+    # paper's rank key (0: no match), made into them when a narrowed search wants them.
+    found: np.ndarray
     result: SearchResult
+    count: int = -1  # how many papers `found` holds
+
+    def __post_init__(self) -> None:
+        self.dense = self.count >= 0
+        if not self.dense:
+            self.count = len(self.found)
+
+    def papers(self) -> np.ndarray:
+        if self.dense:
+            self.found, self.dense = np.flatnonzero(self.found), False
+        return self.found
 
 
 class SearchIndex:
@@ -362,12 +442,15 @@ class SearchIndex:
             self._result_cache.move_to_end(cache_key)
             self._last = cached
             return _again(cached.result, query, state)
-        candidates = self._narrowed_from(words)
+        narrowed = self._narrowed_from(words)
         if plain is not None:
+            if not self._gathering(state, narrowed):
+                return self._summed_answer(state, query, words, terms, marks, hiding)
             # Narrowed: the candidates hold the last query's words already; only the new ones are checked.
-            known = len(self._last.words) if candidates is not None and self._last is not None else 0
-            papers, keys = self._plain(state, words, candidates, known)
+            candidates = narrowed.papers() if narrowed is not None else None
+            papers, keys = self._plain(state, words, candidates, len(narrowed.words) if narrowed is not None else 0)
         else:
+            candidates = narrowed.papers() if narrowed is not None else None
             evaluation = Evaluation(
                 state, self._papers, lambda word: self._word_hits(state, word),
                 lambda term: self._filter_mask(state, term, marks),
@@ -383,10 +466,36 @@ class SearchIndex:
             hidden = len(every_match) - len(papers)
         bonus, head = self._with_phrase_bonus(papers, keys, query.phrase_words)
         result = SearchResult(query.text, RankedRows(papers, keys, head, bonus), terms, state.size, query.notes, papers, hidden)
-        self._last = self._result_cache[cache_key] = _Matched(words, every_match, result)
+        self._remember(cache_key, _Matched(words, every_match, result))
+        return result
+
+    def _gathering(self, state: _State, narrowed: _Matched | None) -> bool:
+        """Whether plain words are scored by gathering candidates' scores (few of them: a
+        narrowed search) rather than summed over every paper (see SPARSE_ALWAYS)."""
+        return narrowed is not None and (narrowed.count < SPARSE_ALWAYS or narrowed.count * SPARSE_SHARE < state.size)
+
+    def _summed_answer(
+        self, state: _State, query: Query, words: tuple[str, ...], terms: Terms, marks: MarkSource | None, hiding: tuple | None
+    ) -> SearchResult:
+        """The answer to plain words from each paper's summed rank key (0: no match): its
+        count and its first HEAD rows, without a list of the millions of papers matching
+        (made when asked: another order, a scroll past the head, a narrowed search)."""
+        total = self._summed_keys(words, [self._word_hits(state, word) for word in words])
+        every = shown = int(np.count_nonzero(total))
+        keys = total
+        if hiding is not None:
+            keys = total * ~self._dismissed_mask(state, marks, hiding)
+            shown = int(np.count_nonzero(keys))
+        bonus, head = self._with_phrase_bonus(None, keys, query.phrase_words, shown)
+        rows = SummedRows(keys, shown, head, bonus)
+        result = SearchResult(query.text, rows, terms, state.size, query.notes, rows.ascending, every - shown)
+        self._remember((words, hiding), _Matched(words, total, result, every))
+        return result
+
+    def _remember(self, cache_key: tuple, matched: _Matched) -> None:
+        self._last = self._result_cache[cache_key] = matched
         if len(self._result_cache) > RESULT_CACHE:
             self._result_cache.popitem(last=False)
-        return result
 
     def _everything(self, state: _State, query: Query, marks: MarkSource | None, hiding: tuple | None) -> SearchResult:
         """The answer to an empty query: every paper in corpus order, but the dismissed."""
@@ -409,21 +518,17 @@ class SearchIndex:
     def _plain(
         self, state: _State, words: tuple[str, ...], candidates: np.ndarray | None, known: int = 0
     ) -> tuple[np.ndarray, np.ndarray]:
-        """`known`: how many of the first words every candidate is known to match."""
+        """The papers matching `words` among `candidates` (None: all) and their rank keys,
+        gathered word by word. `known`: how many of the first words every candidate is
+        known to match."""
         hits = [self._word_hits(state, word) for word in words]
-        if candidates is not None and (len(candidates) < SPARSE_ALWAYS or len(candidates) * SPARSE_SHARE < state.size):
-            # Few candidates: gathering their scores costs less than a pass over every paper.
-            papers = self._matching(hits[known:], candidates)
-            keys = np.zeros(len(papers), dtype=np.uint16)
-            for word_hits in hits:
-                title, abstract = word_hits.title[papers], word_hits.abstract[papers]
-                keys += np.maximum(title, abstract >> 1)
-                keys += (title != 0).astype(np.uint16) << 10  # a title hit outranks any score
-            return papers, keys
-        # Many: one pass over every paper per word, adding to the kept sum of the words before.
-        total = self._summed_keys(words, hits)
-        papers = np.flatnonzero(total != 0)
-        return papers, total[papers]
+        papers = self._matching(hits[known:], candidates) if candidates is not None else self._matching(hits, None)
+        keys = np.zeros(len(papers), dtype=np.uint16)
+        for word_hits in hits:
+            title, abstract = word_hits.title[papers], word_hits.abstract[papers]
+            keys += np.maximum(title, abstract >> 1)
+            keys += (title != 0).astype(np.uint16) << 10  # a title hit outranks any score
+        return papers, keys
 
     def _summed_keys(self, words: tuple[str, ...], hits: list[_WordHits]) -> np.ndarray:
         """Each paper's rank key for `words` (uint16), 0 where a word does not match. Kept for
@@ -447,7 +552,7 @@ class SearchIndex:
         return total
 
     def _with_phrase_bonus(
-        self, papers: np.ndarray, keys: np.ndarray, words: tuple[str, ...]
+        self, papers: np.ndarray | None, keys: np.ndarray, words: tuple[str, ...], matches: int = 0
     ) -> tuple[tuple | None, np.ndarray | None]:
         """The phrase bonus, ranked above the keys: a title that is the query first of all,
         then a title with the words adjacent and in order, then an abstract with them. Read
@@ -456,16 +561,26 @@ class SearchIndex:
 
         Also the positions of the best HEAD by key and bonus, best first, when they are known
         from those candidates: a paper left out of them has no bonus and a key no higher than
-        theirs (and comes later among equal keys), so the best HEAD are among them."""
-        if not words or not len(papers):
+        theirs (and comes later among equal keys), so the best HEAD are among them.
+
+        `papers` None: `keys` has one key a paper, 0 where it does not match (`matches` do),
+        and the positions are papers."""
+        if papers is not None:
+            matches = len(papers)
+        if not words or not matches:
             return None, None
         # One word: only a title that is that word gains, so the best few are enough to read.
-        count = min(len(papers), PHRASE_CHECKS if len(words) > 1 else HEAD)
+        count = min(matches, PHRASE_CHECKS if len(words) > 1 else HEAD)
         # The best `count` by key, ties in corpus order.
-        best = best_first(keys, count) if count < len(papers) else np.argsort(-keys.astype(np.int64), kind="stable")
+        if count < matches:
+            best = best_first(keys, count)
+        else:
+            among = np.arange(len(keys)) if papers is not None else np.flatnonzero(keys != 0)
+            best = among[np.argsort(-keys[among].astype(np.int64), kind="stable")]
         phrase = Phrase(words)
+        at = best if papers is None else papers[best]
         levels = np.fromiter(
-            (phrase.level(self._papers[int(papers[position])], rank < ABSTRACT_CHECKS) for rank, position in enumerate(best.tolist())),
+            (phrase.level(self._papers[paper], rank < ABSTRACT_CHECKS) for rank, paper in enumerate(at.tolist())),
             dtype=np.uint32,
             count=len(best),
         )
@@ -490,9 +605,9 @@ class SearchIndex:
                 self._filter_cache.popitem(last=False)
         return mask
 
-    def _narrowed_from(self, words: tuple[str, ...]) -> np.ndarray | None:
-        """The last result's papers when this query only adds words to it: with every word
-        required, the answer can only shrink, so there is no need to start over."""
+    def _narrowed_from(self, words: tuple[str, ...]) -> _Matched | None:
+        """The last result when this query only adds words to it: with every word required,
+        the answer can only shrink, so there is no need to start over."""
         last = self._last
         if last is None:
             return None
@@ -500,10 +615,10 @@ class SearchIndex:
             _, groups, version = words
             _, last_groups, last_version = last.words
             if version == last_version and len(groups) > len(last_groups) and groups[: len(last_groups)] == last_groups:
-                return last.papers
+                return last
             return None
         if len(words) > len(last.words) and words[: len(last.words)] == last.words:
-            return last.papers
+            return last
         return None
 
     @staticmethod
@@ -573,7 +688,7 @@ def every_paper(query: Query, papers: Sequence[Paper], marks: MarkSource | None 
 
 def _again(result: SearchResult, query: Query, state: _State) -> SearchResult:
     """A cached answer given again for `query` (the same search, typed alike or not)."""
-    return SearchResult(query.text, result.rows, result.terms, state.size, query.notes, result.matched, result.hidden)
+    return SearchResult(query.text, result.rows, result.terms, state.size, query.notes, result.ascending, result.hidden)
 
 
 PHRASE_TRY_CHARS = 200  # see Phrase: longer words after the first are tried from word starts only

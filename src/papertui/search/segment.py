@@ -31,6 +31,7 @@ WORD_STARTS_KEPT = 160
 KEPT_PREFIX = 2  # the longest prefix kept
 KEEP_SHARE = 2  # a two-letter prefix is kept with postings for at least 1/KEEP_SHARE of the papers
 OTHERS_BY_TABLE = 16  # see _mark_others
+FEW_WORDS = 32  # other words of one score whose postings are sliced one by one (see _mark_others)
 OTHERS_TABLE_FROM = 512  # other words that make a table (see others_table) worth its pass over every word id
 
 
@@ -231,7 +232,11 @@ class FieldPostings:
         for score in np.unique(scores):  # ascending, so a paper keeps its best score
             chosen = positions[scores == score]
             starts, ends = self.offsets[chosen], self.offsets[chosen + 1]
-            out[self.papers[concatenated_ranges(starts, ends)].astype(np.intp)] = score
+            if len(chosen) <= FEW_WORDS:  # copied slice by slice: no index of every posting to build
+                papers = np.concatenate([self.papers[start:end] for start, end in zip(starts.tolist(), ends.tolist())])
+            else:
+                papers = self.papers[concatenated_ranges(starts, ends)]
+            out[papers.astype(np.intp)] = score
 
     @property
     def nbytes(self) -> int:
