@@ -105,6 +105,7 @@ class Load:
                 yield replace(updated, after_done=True, saving=True)
                 yield replace(updated, after_done=True, note=save_snapshot(self.inputs, updated.corpus, updated.index))
                 return
+        keep, moved = True, False
         if self.inputs is not None:  # indexed or not: this read costs less than either usual one
             from papertui.bulk.read import FirstRead, room_wanted, wanted
             from papertui.cache.snapshot import Building
@@ -118,10 +119,13 @@ class Load:
                         return
                     except OSError as error:  # the disk filled, the file was replaced: read as usual
                         problem = f"the papers could not be read into the cache ({error}); they are read into memory instead"
+                        moved = True  # the papers shown so far go: the usual read starts from none
                 elif building is not None:
                     building.abandon()
+                keep = problem is None  # the cache said no once: it is not asked again at the end
                 note = note or problem
-        yield from (self._read_and_index(note) if index else self._read(note))
+        steps = self._read_and_index(note, keep) if index else self._read(note)
+        yield from (_first_renumbered(steps) if moved else steps)
 
     def _cached(self) -> tuple[LoadStep | None, str | None]:
         """The whole load from the cache, as one finished step; or None and why (None: no
@@ -153,8 +157,8 @@ class Load:
             yield LoadStep(progress, index, 0, note=note, unindexed=True)
             note = None
 
-    def _read_and_index(self, note: str | None) -> Iterator[LoadStep]:
-        """Every file read and indexed in batches as it loads, then kept in the cache."""
+    def _read_and_index(self, note: str | None, keep: bool = True) -> Iterator[LoadStep]:
+        """Every file read and indexed in batches as it loads, then kept in the cache (`keep`)."""
         index = SearchIndex()
         indexed = 0
         changed: list[int] = []
@@ -178,7 +182,7 @@ class Load:
         if step is None or not step.done:
             return
         index.compact()  # searches keep the batches' segments until the merged ones are ready
-        if not step.progress.stopped and self.inputs is not None:
+        if keep and not step.progress.stopped and self.inputs is not None:
             yield replace(step, after_done=True, saving=True)
             yield replace(step, after_done=True, note=save_snapshot(self.inputs, step.corpus, index))
 
@@ -188,6 +192,14 @@ def load_and_index(
 ) -> Iterator[LoadStep]:
     """Load and index (`Load.steps`); `stop()` ends the load early, and what loaded is still indexed."""
     return Load(paths, display_root, stop).steps()
+
+
+def _first_renumbered(steps: Iterator[LoadStep]) -> Iterator[LoadStep]:
+    """`steps`, the first saying that the papers shown before it are gone (`renumbered`)."""
+    first = True
+    for step in steps:
+        yield replace(step, progress=replace(step.progress, renumbered=True)) if first else step
+        first = False
 
 
 def _finished(corpus: Corpus, index: SearchIndex) -> LoadStep:

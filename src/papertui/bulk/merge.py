@@ -64,6 +64,7 @@ class _Merging:
         self.keep = np.ones(store.count, dtype=bool)
         self.merged: dict[int, Paper] = {}  # place (a first record's) -> the merged paper
         self.kept_records: dict[int, Any] = {}  # place -> its records, when more than one
+        self.places: dict[int, list[int]] = {}  # place -> the places of its records
         if len(involved):
             self._merge()
         self.keep[involved] = False
@@ -73,19 +74,25 @@ class _Merging:
 
     def _merge(self) -> None:
         papers = self.store.papers()
-        by_path = {report.path: report for report in self.reports}
-        place_of: dict[tuple[str, int], int] = {}
+        report_of = self.store.report.view()
+        # Each record's source, by identity: the builder keeps these objects in the papers it
+        # makes, and a file given twice gives two records the same path and number.
+        place_of: dict[int, int] = {}
+        sources = []
         builder = CorpusBuilder()
         for place in self.involved.tolist():
             paper = papers.read(place)
             source = paper.sources[0]
-            place_of[(source.path, source.record)] = place
-            _, merged = builder.add(record_of(paper), source, by_path[source.path])
-            by_path[source.path].merged += merged
+            sources.append(source)
+            place_of[id(source)] = place
+            report = self.reports[report_of[place]]
+            _, merged = builder.add(record_of(paper), source, report)
+            report.merged += merged
         builder.finish()
         for number, paper in enumerate(builder.papers):
-            place = min(place_of[(source.path, source.record)] for source in paper.sources)
+            place = min(place_of[id(source)] for source in paper.sources)
             self.merged[place] = paper
+            self.places[place] = [place_of[id(source)] for source in paper.sources]
             if number in builder.kept_records:
                 self.kept_records[place] = builder.kept_records[number]
 
@@ -172,11 +179,9 @@ class _Merging:
         key_hashes = [hashes[alone]]
         key_papers = [self.renumbered[owners[alone]]]
         store = self.store
-        file_of_report = {report.path: number for number, report in enumerate(self.reports)}
-        source_report = np.array([file_of_report.get(path, -1) for path, _ in store.sources] or [-1], dtype=np.int64)
-        kept_sources = store.source_file.view()[self.keep & ~np.isin(np.arange(store.count), list(self.merged))]
-        kept_places = self.renumbered[self.keep & ~np.isin(np.arange(store.count), list(self.merged))]
-        by_file = [[kept_places[source_report[kept_sources] == number]] for number in range(len(self.reports))]
+        report_of = store.report.view()
+        single = self.keep & ~np.isin(np.arange(store.count), list(self.merged))
+        by_file = [[self.renumbered[single & (report_of == number)]] for number in range(len(self.reports))]
         records_json = {}
         for place, paper in self.merged.items():
             at = int(self.renumbered[place])
@@ -184,9 +189,8 @@ class _Merging:
             keys = [key for record, _ in records for key in stable_keys(record)]
             key_hashes.append(np.array(keys, dtype=np.uint64))
             key_papers.append(np.full(len(keys), at, dtype=np.int64))
-            for path in {source.path for _, sources in records for source in sources}:
-                if path in file_of_report:
-                    by_file[file_of_report[path]].append(np.array([at], dtype=np.int64))
+            for number in {int(report_of[record]) for record in self.places[place]}:
+                by_file[number].append(np.array([at], dtype=np.int64))
             if place in self.kept_records:
                 records_json[at] = _records_json(self.kept_records[place])
         all_hashes = np.concatenate(key_hashes)

@@ -140,7 +140,7 @@ class FirstRead:
         report.format = FORMAT
         source = self.store.source_number(report.path, FORMAT)
         state = os.stat(path)
-        starts = _range_starts(state.st_size, RANGE or _range_for(path))
+        starts = _range_starts(state.st_size, RANGE or _range_for(path, state.st_size))
         jobs = workers()
         pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
         pending: list[Future[Any]] = []
@@ -169,7 +169,7 @@ class FirstRead:
                 not_utf8 += [line_offset + number for number in reading.not_utf8]
                 self.removed[0] += reading.removed[0]
                 self.removed[1] += reading.removed[1]
-                self.store.append(part, source, report.records)
+                self.store.append(part, source, report.records, len(self.reports) - 1)
                 report.records += part.count
                 report.papers = report.records
                 line_offset += reading.lines
@@ -206,7 +206,7 @@ class FirstRead:
         records, collected.records = collected.records, []
         if records:
             part = papers_part(records, trimmed=True)
-            self.store.append(part, self.store.source_number(report.path, report.format or ""), appended)
+            self.store.append(part, self.store.source_number(report.path, report.format or ""), appended, len(self.reports) - 1)
         return len(records)
 
     def _finish(self, files_done: int, stopped: bool) -> Iterator[LoadStep]:
@@ -247,13 +247,14 @@ def _range_starts(size: int, later: int) -> list[int]:
     return starts + [size]
 
 
-def _range_for(path: Path) -> int:
+def _range_for(path: Path, size: int) -> int:
     """Bytes holding about SEGMENT_LINES lines, judged by the first MB of `path` (the
-    snapshot's lines are about 1.7 KB: 100 MB); between 8 and 256 MB."""
+    snapshot's lines are about 1.7 KB: 100 MB), and at most an eighth of the file, so that
+    even a small one comes in steps; at least 8 MB, at most 256 MB."""
     with open(path, "rb") as file:
         head = file.read(1 << 20)
     lines = max(1, head.count(b"\n"))
-    return min(256 << 20, max(8 << 20, SEGMENT_LINES * len(head) // lines))
+    return min(256 << 20, max(8 << 20, min(SEGMENT_LINES * len(head) // lines, size // 8)))
 
 
 def _size(path: Path) -> int:

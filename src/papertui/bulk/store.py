@@ -54,6 +54,7 @@ class ColumnStore:
         self.offsets = {name: Growing(np.int64, (0,)) for name in TEXTS}
         self.source_file = Growing(np.int32)
         self.source_record = Growing(np.int64)
+        self.report = Growing(np.int32)  # each paper's file, by its place in the load (a file given twice is two)
         self.has_id = Growing(bool)
         self.facts = {"date": Growing(np.int64), "title": Growing(bool), "abstract": Growing(bool)}
         self._first_seen: list[tuple[int, np.ndarray]] = []  # (first paper, its part's dates) where any
@@ -73,10 +74,12 @@ class ColumnStore:
             self.sources.append((path, fmt))
         return self.sources.index((path, fmt))
 
-    def append(self, part: PapersPart, source: int, records_before: int) -> None:
+    def append(self, part: PapersPart, source: int, records_before: int, report: int) -> None:
         """Add `part`'s papers after those there; `source`: their file's number in `sources`,
-        `records_before`: that file's records before the part (their numbers follow on)."""
+        `records_before`: that file's records before the part (their numbers follow on),
+        `report`: the file's place among the load's files."""
         first = self.count
+        self.report.extend(np.full(part.count, report, dtype=np.int32))
         for name in TEXTS:
             blob, lengths = part.texts[name]
             self._files[name].write(blob)

@@ -21,9 +21,14 @@ import shutil
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from papertui.storage.regular_files import read_regular_bytes, shown, special_kind
+from papertui.storage.regular_files import open_regular, read_regular_bytes, shown, special_kind
+
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: snapshots being written are not told apart
+    fcntl = None  # type: ignore[assignment]
 
 PACK, META = "arrays.bin", "meta.json"
 MARKER = "written-by-papertui"
@@ -93,13 +98,39 @@ class Survey:
     """What the snapshots directory holds, by who wrote it; papertui's with their time of last use."""
 
     snapshots: list[tuple[float, Path]] = field(default_factory=list)  # papertui's kept loads
-    building: list[tuple[float, Path]] = field(default_factory=list)  # being written, or left by a killed process
+    building: list[tuple[float, Path]] = field(default_factory=list)  # left by a killed process, or being written
+    writing: list[Path] = field(default_factory=list)  # being written by a running papertui (`hold`): never deleted
     foreign: list[Path] = field(default_factory=list)  # what papertui did not write: never deleted
 
     def size(self) -> int:
         """Bytes on disk: a pack that several snapshots hard-link (an update's) counts once."""
         seen: set[tuple[int, int]] = set()
-        return sum(size_of(where, seen) for _, where in self.snapshots + self.building)
+        return sum(size_of(where, seen) for where in [w for _, w in self.snapshots + self.building] + self.writing)
+
+
+def hold(directory: Path) -> BinaryIO:
+    """Mark the snapshot being written in `directory` as in use for as long as the returned
+    file stays open: a lock on its marker, which pruning and clearing look for (`in_use`).
+    A first read of the arXiv snapshot writes for minutes: deleting it meanwhile would start
+    it over, into memory."""
+    file = open(directory / MARKER, "rb")
+    if fcntl is not None:
+        fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return file
+
+
+def in_use(directory: Path) -> bool:
+    """Whether a running papertui holds the snapshot being written in `directory`."""
+    if fcntl is None:
+        return False
+    try:
+        with open_regular(directory / MARKER) as file:
+            fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def survey(root: Path) -> Survey:
@@ -118,7 +149,10 @@ def survey(root: Path) -> Survey:
         if not is_ours(where):
             contents.foreign.append(where)
         elif BUILDING_NAME.match(name):
-            contents.building.append((used, where))
+            if in_use(where):
+                contents.writing.append(where)
+            else:
+                contents.building.append((used, where))
         else:
             contents.snapshots.append((used, where))
     return contents

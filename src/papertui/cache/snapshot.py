@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from papertui import __version__
-from papertui.cache.entries import BUILDING_PREFIX, META, PACK, Survey, delete, is_ours, mark, read_meta, survey, unusable
+from papertui.cache.entries import BUILDING_PREFIX, META, PACK, Survey, delete, hold, is_ours, mark, read_meta, survey, unusable
 from papertui.cache.merge_state import MergeState, merge_state_arrays
 from papertui.packed_arrays import PACKS, SIZE, MappedPack, read_pack, write_pack
 from papertui.storage.regular_files import check_regular, shown
@@ -271,6 +271,7 @@ class Building:
 
     def __init__(self, inputs: Inputs, where: Path) -> None:
         self.inputs, self.where = inputs, where
+        self._held = hold(where)  # pruning and clearing leave it alone while it is written
 
     @classmethod
     def begin(cls, inputs: Inputs) -> tuple[Building | None, str | None]:
@@ -290,11 +291,11 @@ class Building:
             root.mkdir(parents=True, exist_ok=True)
             temp = Path(tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=root))
             mark(temp)  # first: a build left by a killed process is papertui's to delete too
+            return cls(inputs, temp), None
         except OSError as error:
             if temp is not None:
                 delete(temp)
             return None, cls.failed_in(root, error)
-        return cls(inputs, temp), None
 
     def write_meta(self, pack: dict[str, Any], papers: dict[str, Any], index: dict[str, Any], pack_file: str = PACK) -> None:
         """The meta file, last: `pack` is the manifest of the pack `pack_file` in `where`."""
@@ -325,9 +326,11 @@ class Building:
         finally:
             if self.where.name.startswith(BUILDING_PREFIX):
                 delete(self.where)
+            self._held.close()
         return None
 
     def abandon(self) -> None:
+        self._held.close()
         delete(self.where)
 
     def failed(self, error: Exception) -> str:
