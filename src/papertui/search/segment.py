@@ -216,6 +216,8 @@ class FieldPostings:
             self._mark_others(ids, scores, out, table)
 
     def _mark_others(self, ids: np.ndarray, scores: np.ndarray, out: np.ndarray, table: np.ndarray | None) -> None:
+        if not len(self.ids):  # a field no paper here has a word in (title-only records): nothing to mark
+            return
         if table is not None and len(ids) * OTHERS_BY_TABLE > len(self.ids):
             # Many words (a three-letter infix is in thousands): reading the table for this
             # field's words costs less than a binary search here for each of them.
