@@ -49,8 +49,10 @@ def brute(seed_corpus):
 
 @pytest.mark.parametrize("table", [False, True])
 @pytest.mark.parametrize("few_words", [0, 1 << 30])  # postings by an index of them all, or slice by slice
-def test_marks_equal_a_brute_force_scoring(seed_corpus, brute, monkeypatch, table, few_words):
+@pytest.mark.parametrize("few_others", [0, 1 << 30])  # other words checked against each field's bits first, or not
+def test_marks_equal_a_brute_force_scoring(seed_corpus, brute, monkeypatch, table, few_words, few_others):
     monkeypatch.setattr(segment_module, "FEW_WORDS", few_words)
+    monkeypatch.setattr(segment_module, "FEW_OTHERS", few_others)
     if table:  # every word with others through the table
         monkeypatch.setattr(segment_module, "OTHERS_TABLE_FROM", 1)
         monkeypatch.setattr(segment_module, "OTHERS_BY_TABLE", 1 << 30)
@@ -87,3 +89,15 @@ def test_two_letter_prefixes_with_many_postings_are_kept(seed_corpus):
     assert "re" in abstract.word_starts and abstract.vocabulary[abstract.by_word[abstract._starting_with("r")[0]]] == "r"
     index._search(parse_query("zq"), None, lambda: False)  # a rare one is not kept on first use
     assert "zq" not in abstract.word_starts
+
+
+def test_a_fields_word_bits_say_which_words_it_has(seed_corpus):
+    index = _in_segments(seed_corpus.papers)
+    size = len(index._state.vocabulary.words)
+    asked = np.array([*range(0, size, 7), size, size + 40, 0, 3], dtype=np.int32)  # beyond: words added later
+    for segment in index._state.segments:
+        for postings in (segment.title, segment.abstract):
+            within = asked[asked <= postings.ids.max()]  # every one within its bits
+            for words in (asked, within):
+                assert postings.has_words(words).tolist() == np.isin(words, postings.ids).tolist()
+                assert postings.has_words(words).any()
