@@ -23,7 +23,7 @@ from papertui.bulk.columns import papers_part, read_range_papers
 from papertui.bulk.store import ColumnStore
 from papertui.cache.entries import PACK
 from papertui.cache.snapshot import Building, Inputs
-from papertui.corpus.loader import DisplayRoot, LoadProgress, discover_files, display_name, in_parallel, load_file
+from papertui.corpus.loader import DisplayRoot, LoadProgress, discover_files, display_name, in_parallel, load_file, stopped_warning
 from papertui.corpus.model import Corpus, FileReport, Record, Source
 from papertui.corpus.parallel_lines import not_utf8_warning, workers
 from papertui.loading import LoadStep
@@ -118,9 +118,7 @@ class FirstRead:
             self.bytes_done += size
             unread = len(found) - number - 1
             if stopped or (unread and self.stop()):
-                where = f"after record {report.records:,}; the rest of this file and" if stopped else "after this file;"
-                files = f"{unread:,} more file{'s were' if unread != 1 else ' was'}"
-                report.warn(f"loading stopped {where} {files} not read")
+                report.warn(stopped_warning(report.records if stopped else None, unread))
                 stopped = True
                 break
         yield from self._finish(len(self.reports), stopped)
@@ -176,6 +174,8 @@ class FirstRead:
                 yield reading.end
             finished = True
         finally:
+            if not finished:  # stopped: the ranges under way are of no use, and each takes seconds
+                _end_workers(pool)
             pool.shutdown(wait=finished, cancel_futures=True)
         if not_utf8:
             report.warn(not_utf8_warning(not_utf8))
@@ -234,6 +234,19 @@ class FirstRead:
             corpus, count, files_done, self.files_total, self.bytes_total, self.bytes_total, renumbered=renumbered, stopped=stopped
         )
         yield LoadStep(progress, index, count, note=note)
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool's workers now, not after the ranges they are reading."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+        return
+    for process in list(getattr(pool, "_processes", {}).values()):
+        try:
+            process.terminate()
+        except (OSError, AttributeError):
+            pass
 
 
 def _range_starts(size: int, later: int) -> list[int]:

@@ -151,9 +151,7 @@ def iter_load(
         bytes_done += size
         unread = len(found) - number - 1
         if stopped_inside or (unread and stop()):
-            where = f"after record {report.records:,}; the rest of this file and" if stopped_inside else "after this file;"
-            files = f"{unread:,} more file{'s were' if unread != 1 else ' was'}"
-            report.warn(f"loading stopped {where} {files} not read")
+            report.warn(stopped_warning(report.records if stopped_inside else None, unread))
             yield progress(number + 1, renumbered=builder.finish(), stopped=True)
             return
         if not unread:
@@ -162,6 +160,16 @@ def iter_load(
             yield progress(number + 1, renumbered=renumbered)
         else:
             yield progress(number + 1)
+
+
+def stopped_warning(records: int | None, unread: int) -> str:
+    """What a load stopped inside a file (after `records` of it; None: after the file) left
+    unread, with `unread` more files."""
+    files = f"{unread:,} more file{'s were' if unread != 1 else ' was'} not read"
+    if records is None:
+        return f"loading stopped after this file; {files}"
+    rest = f"the rest of this file and {files}" if unread else "the rest of this file was not read"
+    return f"loading stopped after record {records:,}; {rest}"
 
 
 def _size(path: Path) -> int:
