@@ -40,7 +40,7 @@ HEAD = 256  # rows ranked at once; the rest only when the list scrolls that far
 # per word, from the kept sum of the words before (at 2.7M papers a query word often matches
 # most of them, and gathers over millions cost several times a pass).
 SPARSE_ALWAYS = 1 << 16
-SPARSE_SHARE = 16
+SPARSE_SHARE = 4
 TOTALS_KEPT = 4  # summed rank keys kept (2 bytes a paper each)
 WORD_CACHE = 16
 RESULT_CACHE = 32
