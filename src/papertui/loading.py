@@ -4,6 +4,9 @@
 fresh read, and calls `papertui.cache` (which keeps and reads snapshots, and brings one up to
 date) — nothing else does.
 
+A load with a large JSON-lines file (the arXiv snapshot) is read by worker processes straight
+into the cache instead (`papertui.bulk`), searchable as each range comes.
+
 Papers are indexed in batches as they load, so a search covers most of what has loaded
 while the rest is still on its way. Batches grow with the index (small ones first, for a
 quick start; 32,768 papers once the corpus is large), which keeps the segments few.
@@ -91,7 +94,9 @@ class Load:
 
     def steps(self, index: bool = True) -> Iterator[LoadStep]:
         """The load, step by step. Without `index`, a fresh read is neither indexed nor kept
-        (a command that only prints: its steps' index stays empty)."""
+        (a command that only prints: its steps' index stays empty) — unless it holds a large
+        JSON-lines file, which is read straight into the cache either way (`bulk.read`): that
+        costs less time and memory than reading it into memory."""
         cached, note = self._cached()
         if cached is not None:
             _keep_out_of_collections()
