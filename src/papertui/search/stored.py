@@ -22,7 +22,7 @@ import numpy as np
 
 from papertui.corpus.model import Paper
 from papertui.packed_arrays import offsets_fit
-from papertui.search.index import SearchIndex, _State
+from papertui.search.index import WORD_START_LETTERS, SearchIndex, _State
 from papertui.search.segment import FieldPostings, Segment
 from papertui.search.trigrams import Trigrams
 from papertui.search.typo_keys import TypoKeys
@@ -48,6 +48,12 @@ def index_parts(index: SearchIndex, papers: Sequence[Paper], whole: bool = True)
     """Arrays and a description of everything `index` holds over `papers`; unless `whole`,
     the vocabulary in parts, the stored ones as they were read (see the module docstring)."""
     state = index._state
+    # Every field's word-start marks, kept too: a start from the cache then makes nothing
+    # before its first keys (1-2 s at 2.7M papers, which the first keys would wait on).
+    for pairs in (False, True):
+        for segment in state.segments:
+            for postings in (segment.title, segment.abstract):
+                postings.prepare_word_starts(WORD_START_LETTERS, segment.stop - segment.start, pairs=pairs)
     assert state.vocabulary is not None or not state.segments
     stored = _STORED_BLOBS.get(index._vocabulary) if not whole else None
     view = state.vocabulary
@@ -56,18 +62,43 @@ def index_parts(index: SearchIndex, papers: Sequence[Paper], whole: bool = True)
     else:
         arrays, description = _whole_vocabulary(view)
     segments = []
+    word_starts: dict[str, list[list[Any]]] = {}
     for number, segment in enumerate(state.segments):
         segments.append([segment.start, segment.stop])
         for field in FIELDS:
             postings: FieldPostings = getattr(segment, field)
             for name in FieldPostings.ARRAYS:
                 arrays[f"segment{number}.{field}.{name}"] = getattr(postings, name)
+            kept = _word_starts_parts(postings)
+            if kept is not None:
+                arrays[f"segment{number}.{field}.starts"], word_starts[f"{number}.{field}"] = kept
+    description["word_starts"] = word_starts
     facts = index._facts.moved_to(papers, state)
     for name in FACTS:
         arrays[f"facts.{name}"] = facts.get(name)
     patched = [[paper, sorted(title), sorted(abstract)] for paper, (title, abstract) in state.patched.items()]
     description.update(segments=segments, patched=patched)
     return arrays, description
+
+
+def _word_starts_parts(postings: FieldPostings) -> tuple[np.ndarray, list[list[Any]]] | None:
+    """A field's kept word-start marks as one array of their bits, one after another, and
+    each prefix with where its exact word's papers are in the field's postings."""
+    listed, bits = [], []
+    base = postings.papers.__array_interface__["data"][0]
+    for prefix, (marks, exact) in postings.word_starts.items():
+        start = (exact.__array_interface__["data"][0] - base) // postings.papers.itemsize if len(exact) else 0
+        if not 0 <= start <= start + len(exact) <= len(postings.papers):
+            continue  # not a view of these postings: made again when wanted
+        listed.append([prefix, int(start), int(start + len(exact))])
+        bits.append(marks)
+    return (np.concatenate(bits), listed) if listed else None
+
+
+def _restore_word_starts(postings: FieldPostings, bits: np.ndarray, listed: list[list[Any]], count: int) -> None:
+    size = (count + 7) // 8
+    starts = {str(prefix): (bits[i * size : (i + 1) * size], postings.papers[int(low) : int(high)]) for i, (prefix, low, high) in enumerate(listed)}
+    object.__setattr__(postings, "word_starts", starts)
 
 
 def _whole_vocabulary(view: VocabularyView | None) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -162,11 +193,16 @@ def restore_index(arrays: dict[str, np.ndarray], description: dict[str, Any], pa
         vocabulary.view = VocabularyView(words, len(words), tuple(typo_chunks), tuple(blobs), _trigrams=trigram_indexes)
     _STORED_BLOBS[vocabulary] = texts
     segments = []
+    kept_starts = description.get("word_starts", {})
     for number, (start, stop) in enumerate(description["segments"]):
         fields = [
             FieldPostings(words, *(arrays[f"segment{number}.{field}.{name}"] for name in FieldPostings.ARRAYS))
             for field in FIELDS
         ]
+        for field, postings in zip(FIELDS, fields):
+            listed = kept_starts.get(f"{number}.{field}")
+            if listed:
+                _restore_word_starts(postings, arrays[f"segment{number}.{field}.starts"], listed, stop - start)
         segments.append(Segment(int(start), int(stop), *fields))
     patched = {int(paper): (frozenset(title), frozenset(abstract)) for paper, title, abstract in description["patched"]}
     index = SearchIndex()
@@ -225,6 +261,12 @@ def check_parts(arrays: dict[str, np.ndarray], description: dict[str, Any], pape
                     raise DamagedIndex(f"segment {number} ({field}): numbers out of range")
                 if len(postings) and int(postings.max()) >= stop - start:
                     raise DamagedIndex(f"segment {number} ({field}): a paper out of range")
+                listed = description.get("word_starts", {}).get(f"{number}.{field}")
+                if listed and (
+                    len(arrays[f"segment{number}.{field}.starts"]) != len(listed) * ((stop - start + 7) // 8)
+                    or not all(isinstance(prefix, str) and 0 <= int(low) <= int(high) <= len(postings) for prefix, low, high in listed)
+                ):
+                    raise DamagedIndex(f"segment {number} ({field}): word starts that do not fit")
         if expected_stop != paper_count:
             raise DamagedIndex(f"the index covers {expected_stop:,} papers of {paper_count:,}")
         for name in FACTS:
