@@ -9,7 +9,6 @@ describe one paper are merged by the parent at the end (`bulk.merge`).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any, Sequence
@@ -19,26 +18,11 @@ import numpy as np
 from papertui.corpus.facts import date_key
 from papertui.corpus.merge import _new_paper, stable_keys
 from papertui.corpus.model import Paper, Record
+from papertui.corpus.stored import BLOBS, extra_json
 from papertui.search.segment import MAX_SEGMENT
 from papertui.search.vocabulary import word_set
 
-TEXTS = ("title", "abstract", "extra")
-EXTRA_FIELDS = (
-    "title_derived", "arxiv_id", "listed", "links", "authors", "categories", "published", "upvotes",
-    "first_seen", "github_stars", "comments", "resolved_from", "version", "doi", "venue", "collections",
-    "zotero_key", "local_pdf",
-)  # fmt: skip  -- corpus.stored's: what a paper holds besides its texts and sources
-_DEFAULTS = {name: Paper.__dataclass_fields__[name].default for name in EXTRA_FIELDS}
-
-
-def extra_fields(paper: Paper) -> dict[str, Any]:
-    """The fields of `paper` that differ from a new paper's (its stored "extra" column)."""
-    extra = {}
-    for name in EXTRA_FIELDS:
-        value = getattr(paper, name)
-        if value != _DEFAULTS[name]:
-            extra[name] = value
-    return extra
+TEXTS = BLOBS  # the columns of texts, each a file while the read goes on
 
 
 @dataclass
@@ -147,20 +131,7 @@ def _joined(arrays: list[np.ndarray], dtype: Any) -> np.ndarray:
 
 
 def _extra_json(paper: Paper) -> str:
-    extra = extra_fields(paper)
-    if not extra:
-        return ""
-    try:
-        return _fast_dumps(extra).decode("utf-8")
-    except (TypeError, ValueError):  # what orjson refuses (a number too large) the standard library writes
-        return json.dumps(extra, ensure_ascii=False)
-
-
-try:
-    from orjson import dumps as _fast_dumps  # 3 times json.dumps on a paper's fields
-except ImportError:  # the cache is the same without it, written more slowly
-    def _fast_dumps(value: Any) -> bytes:
-        return json.dumps(value, ensure_ascii=False).encode("utf-8")
+    return extra_json(paper, lambda source: 0)[0]  # a new paper has no source yet: its file is in its own column
 
 
 class _PartWords:

@@ -12,19 +12,19 @@ whose text changed is scored from its own words (the index's `patched`).
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from papertui.bulk.columns import TEXTS, extra_fields
+from papertui.bulk.columns import TEXTS
 from papertui.bulk.store import FACTS, ColumnStore
 from papertui.cache.merge_state import _records_json, records_of
 from papertui.corpus.facts import date_key
 from papertui.corpus.merge import CorpusBuilder, record_of, stable_keys
 from papertui.corpus.model import FileReport, Paper
+from papertui.corpus.stored import extra_json, file_reports
 from papertui.packed_arrays import Blob, Texts
 from papertui.search.index import SearchIndex, _State
 from papertui.search.stored import index_parts
@@ -42,7 +42,7 @@ def merged_pack(store: ColumnStore, reports: list[FileReport]) -> tuple[dict[str
     index_arrays, index_description = index_parts(index, index._papers)
     arrays.update(index_arrays)
     arrays.update(merging.merge_state(hashes, owners))
-    description = {**store.description(), "papers": merging.count, "files": [_report(r) for r in reports]}
+    description = {**store.description(), "papers": merging.count, "files": file_reports(reports)}
     return arrays, description, index_description
 
 
@@ -214,11 +214,7 @@ class _Merging:
 def _text(name: str, paper: Paper, store: ColumnStore) -> str:
     if name != "extra":
         return getattr(paper, name)
-    extra = extra_fields(paper)
-    sources = [[store.source_number(s.path, s.format), s.record] for s in paper.sources]
-    if len(sources) > 1:
-        extra["more_sources"] = sources[1:]
-    return json.dumps(extra, ensure_ascii=False) if extra else ""
+    return extra_json(paper, lambda source: store.source_number(source.path, source.format))[0]
 
 
 def _words(text: str, parts: bool) -> frozenset[str]:
@@ -240,10 +236,3 @@ def _copy_range(source: Any, target: Any, start: int, end: int) -> None:
         left -= copied
         position += copied
     target.seek(0, os.SEEK_END)
-
-
-def _report(report: FileReport) -> dict[str, Any]:
-    return {
-        "path": report.path, "format": report.format, "records": report.records, "papers": report.papers,
-        "merged": report.merged, "warnings": report.warnings,
-    }  # fmt: skip

@@ -140,30 +140,52 @@ def paper_columns(corpus: Corpus, whole: bool = True) -> tuple[dict[str, np.ndar
             "papers": len(rows),
             "any": {name: any_has(name) for name in ANY_FIELDS},
             "sources": [list(key) for key in files],
-            "files": _file_reports(corpus),
+            "files": file_reports(corpus.files),
         }
 
     return arrays, description
 
 
 def _extra(paper: Paper, files: dict[tuple[str, str], int]) -> tuple[str, list[list[int]]]:
-    """The extra column of `paper` (JSON, "" for none), and its sources as (file, record),
-    numbering new files in `files` as they come."""
+    """`extra_json` numbering new files in `files` as they come."""
+    return extra_json(paper, lambda source: files.setdefault((source.path, source.format), len(files)))
+
+
+def extra_json(paper: Paper, file_number: Callable[[Source], int]) -> tuple[str, list[list[int]]]:
+    """The extra column of `paper` (JSON, "" for none: the fields that differ from a new
+    paper's, and its sources after the first), and its sources as [file, record], each file
+    numbered by `file_number`."""
     extra = {}
     for name in _EXTRA_FIELDS:
         value = getattr(paper, name)
         if value != _DEFAULTS[name]:
             extra[name] = value
-    sources = [[files.setdefault((s.path, s.format), len(files)), s.record] for s in paper.sources]
+    sources = [[file_number(s), s.record] for s in paper.sources]
     if len(sources) > 1:
         extra["more_sources"] = sources[1:]
-    return (json.dumps(extra, ensure_ascii=False) if extra else ""), sources
+    return (_dumps(extra) if extra else ""), sources
 
 
-def _file_reports(corpus: Corpus) -> list[dict[str, Any]]:
+def _dumps(fields: dict[str, Any]) -> str:
+    try:
+        return _fast_dumps(fields).decode("utf-8")
+    except (TypeError, ValueError):  # what orjson refuses (a number too large) the standard library writes
+        return json.dumps(fields, ensure_ascii=False)
+
+
+try:
+    from orjson import dumps as _fast_dumps  # 3 times json.dumps on a paper's fields: a first read writes millions
+except ImportError:  # the same JSON without it, written more slowly
+
+    def _fast_dumps(value: Any) -> bytes:
+        return json.dumps(value, ensure_ascii=False).encode("utf-8")
+
+
+def file_reports(reports: Sequence[FileReport]) -> list[dict[str, Any]]:
+    """The files' reports as a snapshot's description keeps them."""
     return [
         {"path": r.path, "format": r.format, "records": r.records, "papers": r.papers, "merged": r.merged, "warnings": r.warnings}
-        for r in corpus.files
+        for r in reports
     ]
 
 
@@ -231,7 +253,7 @@ def _added_columns(corpus: Corpus, papers: UpdatedPapers) -> tuple[dict[str, np.
             "papers": count,
             "any": {name: stored.any_has(name) or any_new[name] for name in ANY_FIELDS},
             "sources": [list(key) for key in files],
-            "files": _file_reports(corpus),
+            "files": file_reports(corpus.files),
             "parts": [*stored.parts, len(new)],
             "rows": not identity,
         }
