@@ -12,26 +12,28 @@ a restart opens them: what stays in memory is what a restart holds.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
-from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 
 from papertui.bulk.columns import papers_part, read_range_papers
 from papertui.bulk.store import ColumnStore
 from papertui.cache.entries import PACK
 from papertui.cache.snapshot import Building, Inputs
-from papertui.corpus.loader import DisplayRoot, LoadProgress, discover_files, display_name, in_parallel, load_file, stopped_warning
+from papertui.corpus.loader import (
+    DisplayRoot, LoadProgress, discover_files, display_name, in_parallel, load_file, stopped_warning, warn_after_reading, warn_bug,
+)  # fmt: skip
 from papertui.corpus.model import Corpus, FileReport, Record, Source
-from papertui.corpus.parallel_lines import not_utf8_warning, workers
+from papertui.corpus.parallel_lines import FileLines, ranges_in_order
+from papertui.corpus.text import counting_removals
 from papertui.loading import LoadStep
 
 FIRST_RANGES = (4 << 20, 16 << 20)  # bytes: small ranges first, so the first papers come in a second
 RANGE = 0  # bytes of the later ranges; 0: about SEGMENT_LINES lines, by the head's line lengths
 SEGMENT_LINES = 60_000  # a range's papers are one index segment (at most 65,536): nearly full
-AHEAD = 2  # ranges a worker may have in flight
+AHEAD = 2  # ranges a worker may have in flight (their papers wait in memory: fewer than a usual read's)
 BATCH = 32768  # records of a file read the usual way, appended at a time
 
 
@@ -86,7 +88,6 @@ class FirstRead:
         self.bytes_done = 0
         self.bytes_total = 0
         self.files_total = 0
-        self.removed = [0, 0]
 
     def steps(self) -> Iterator[LoadStep]:
         try:
@@ -137,58 +138,29 @@ class FirstRead:
 
         report.format = FORMAT
         source = self.store.source_number(report.path, FORMAT)
-        state = os.stat(path)
-        starts = _range_starts(state.st_size, RANGE or _range_for(path, state.st_size))
-        jobs = workers()
-        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
-        pending: list[Future[Any]] = []
-        line_offset = 0
-        not_utf8: list[int] = []
-        finished = False
-        try:
-            for position in range(len(starts) - 1):
-                while len(pending) < jobs * AHEAD and position + len(pending) < len(starts) - 1:
-                    low, high = starts[position + len(pending)], starts[position + len(pending) + 1]
-                    pending.append(pool.submit(read_range_papers, str(path), low, high, (state.st_dev, state.st_ino)))
+        size = os.stat(path).st_size
+        starts = _range_starts(size, RANGE or _range_for(path, size))
+        lines = FileLines(report)
+        with counting_removals() as removed, closing(ranges_in_order(path, list(zip(starts, starts[1:])), read_range_papers, ahead=AHEAD)) as parts:
+            while True:
                 try:
-                    reading, part = pending.pop(0).result()
+                    reading, part = next(parts)
+                except StopIteration:
+                    break
                 except (OSError, MemoryError):
                     raise
                 except Exception as error:  # a bug, or a worker killed: the rest of this file, never the load
-                    report.warn(
-                        f"could not be read after record {report.records} ({type(error).__name__}: {error}); "
-                        "the records before it were kept. This is a bug in papertui: please report it"
-                    )
+                    warn_bug(report, error)
                     break
-                for number, rest in reading.items:
-                    report.warn(f"line {line_offset + number}{rest}")
+                lines.took(reading)
                 for number, rest in part.trimmed:
                     report.warn(f"record {report.records + number}{rest}")
-                not_utf8 += [line_offset + number for number in reading.not_utf8]
-                self.removed[0] += reading.removed[0]
-                self.removed[1] += reading.removed[1]
                 self.store.append(part, source, report.records, len(self.reports) - 1)
                 report.records += part.count
                 report.papers = report.records
-                line_offset += reading.lines
                 yield reading.end
-            finished = True
-        finally:
-            if not finished:  # stopped: the ranges under way are of no use, and each takes seconds
-                _end_workers(pool)
-            pool.shutdown(wait=finished, cancel_futures=True)
-        if not_utf8:
-            report.warn(not_utf8_warning(not_utf8))
-        self._removals(report)
-        if report.records == 0 and not report.warnings:
-            report.warn(f"looks like {FORMAT} but holds no records")
-
-    def _removals(self, report: FileReport) -> None:
-        if self.removed[0]:
-            report.warn(f"{self.removed[0]:,} control characters and escape sequences removed (they could drive the terminal)")
-        if self.removed[1]:
-            report.warn(f"{self.removed[1]:,} invalid characters (lone UTF-16 surrogates) replaced with \N{REPLACEMENT CHARACTER}")
-        self.removed = [0, 0]
+            lines.finish()
+            warn_after_reading(report, removed, FORMAT)
 
     def _usual(self, path: Path, report: FileReport) -> Iterator[int]:
         """Any other file, parsed as a load always parses it, its records appended in batches."""
@@ -234,19 +206,6 @@ class FirstRead:
             corpus, count, files_done, self.files_total, self.bytes_total, self.bytes_total, renumbered=renumbered, stopped=stopped
         )
         yield LoadStep(progress, index, count, note=note)
-
-
-def _end_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop the pool's workers now, not after the ranges they are reading."""
-    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
-    if terminate is not None:
-        terminate()
-        return
-    for process in list(getattr(pool, "_processes", {}).values()):
-        try:
-            process.terminate()
-        except (OSError, AttributeError):
-            pass
 
 
 def _range_starts(size: int, later: int) -> list[int]:

@@ -312,11 +312,21 @@ def _add_records(
         except (OSError, MemoryError):
             raise
         except Exception as error:  # a parser's bug costs the rest of one file, never the load
-            report.warn(
-                f"could not be read after record {report.records} ({type(error).__name__}: {error}); "
-                "the records before it were kept. This is a bug in papertui: please report it"
-            )
+            warn_bug(report, error)
     report.papers = len(papers)
+    warn_after_reading(report, removed, fmt_name)
+
+
+def warn_bug(report: FileReport, error: Exception) -> None:
+    """A reader's bug, which costs the rest of one file, never the load."""
+    report.warn(
+        f"could not be read after record {report.records} ({type(error).__name__}: {error}); "
+        "the records before it were kept. This is a bug in papertui: please report it"
+    )
+
+
+def warn_after_reading(report: FileReport, removed: list[int], fmt_name: str) -> None:
+    """What cleaning removed (`counting_removals`), and a file of the format with no record."""
     if removed[0]:
         report.warn(f"{removed[0]:,} control characters and escape sequences removed (they could drive the terminal)")
     if removed[1]:

@@ -17,10 +17,13 @@ others, and a forked child would inherit their locks.
 from __future__ import annotations
 
 import os
+from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from papertui.corpus.model import FileReport, Record
 
@@ -92,44 +95,87 @@ def read_range(path: str, start: int, stop: int, identity: tuple[int, int]) -> R
 def read_json_lines(path: Path, report: FileReport, read: list[int], stop: Callable[[], bool] = lambda: False, jobs: int = 0) -> Iterator[Record]:
     """The records of the JSON-lines file `path`, as `parse_json_lines` gives them from its
     lines (with the same warnings on `report`); `read[0]` follows the bytes read."""
-    import multiprocessing
-
-    from papertui.corpus.text import add_removals
-
-    state = os.stat(path)
-    size = state.st_size
-    jobs = jobs or workers()
-    starts = list(range(0, size, CHUNK))
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
-    pending: list[Future[RangeRead]] = []
-    line_offset = 0
-    not_utf8: list[int] = []
-    finished = False
-    try:
-        for position in range(len(starts)):
-            while len(pending) < jobs * AHEAD and position + len(pending) < len(starts):
-                begin = starts[position + len(pending)]
-                pending.append(pool.submit(read_range, str(path), begin, min(begin + CHUNK, size), (state.st_dev, state.st_ino)))
-            part = pending.pop(0).result()
-            for item in part.items:
-                if isinstance(item, tuple):
-                    number, rest = item
-                    report.warn(f"line {line_offset + number}{rest}")
-                else:
-                    yield item
-            not_utf8 += [line_offset + number for number in part.not_utf8]
-            add_removals(*part.removed)  # what the worker removed, counted as if read here
-            line_offset += part.lines
+    size = os.stat(path).st_size
+    lines = FileLines(report)
+    with closing(ranges_in_order(path, [(low, min(low + CHUNK, size)) for low in range(0, size, CHUNK)], read_range, jobs)) as parts:
+        for part in parts:
+            yield from lines.took(part)
             read[0] = max(read[0], part.end)
             if stop():
                 return
+    lines.finish()
+
+
+def ranges_in_order(
+    path: Path, ranges: list[tuple[int, int]], job: Callable[[str, int, int, tuple[int, int]], Any], jobs: int = 0, ahead: int = AHEAD
+) -> Iterator[Any]:
+    """`job(path, low, high, identity)` for each range of `path`, run by a pool of processes
+    (at most `ahead` ranges a worker in flight: their results wait in memory), its results in
+    the ranges' order. Closed early
+    (a stopping load), the workers are ended at once: the ranges under way are of no use,
+    and each takes seconds."""
+    import multiprocessing
+
+    state = os.stat(path)
+    jobs = jobs or workers()
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    pending: deque[Future[Any]] = deque()
+    waiting = iter(ranges)
+    finished = False
+    try:
+        for _ in ranges:
+            for low, high in islice(waiting, max(0, jobs * ahead - len(pending))):
+                pending.append(pool.submit(job, str(path), low, high, (state.st_dev, state.st_ino)))
+            yield pending.popleft().result()
         finished = True
     finally:
-        # Stopped early (or closed by a stopping load): the workers finish their one range
-        # each on their own; nothing waits for them.
+        if not finished:
+            _end_workers(pool)
         pool.shutdown(wait=finished, cancel_futures=True)
-    if not_utf8:
-        report.warn(not_utf8_warning(not_utf8))
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool's workers now, not after the ranges they are reading."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+        return
+    for process in list(getattr(pool, "_processes", {}).values()):
+        try:
+            process.terminate()
+        except (OSError, AttributeError):
+            pass
+
+
+class FileLines:
+    """What the ranges of one file say, as a read line by line would say it: their problems
+    numbered across the file on `report`, the lines not UTF-8 counted for one warning
+    (`finish`), what cleaning removed counted as if done here (`text.add_removals`)."""
+
+    def __init__(self, report: FileReport) -> None:
+        self.report = report
+        self.before = 0  # lines of the ranges taken so far
+        self.not_utf8: list[int] = []
+
+    def took(self, part: RangeRead) -> list[Record]:
+        """`part`'s problems said; its records."""
+        from papertui.corpus.text import add_removals
+
+        records = []
+        for item in part.items:
+            if isinstance(item, tuple):
+                number, rest = item
+                self.report.warn(f"line {self.before + number}{rest}")
+            else:
+                records.append(item)
+        self.not_utf8 += [self.before + number for number in part.not_utf8]
+        add_removals(*part.removed)
+        self.before += part.lines
+        return records
+
+    def finish(self) -> None:
+        if self.not_utf8:
+            self.report.warn(not_utf8_warning(self.not_utf8))
 
 
 def not_utf8_warning(lines: list[int]) -> str:
