@@ -19,7 +19,7 @@ from papertui.corpus.facts import date_key
 from papertui.corpus.merge import _new_paper, stable_keys
 from papertui.corpus.model import Paper, Record
 from papertui.corpus.stored import BLOBS, extra_json
-from papertui.search.segment import MAX_SEGMENT
+from papertui.search.segment import MAX_SEGMENT, sorted_postings
 from papertui.search.vocabulary import word_set
 
 TEXTS = BLOBS  # the columns of texts, each a file while the read goes on
@@ -180,13 +180,10 @@ class _PartWords:
 
 
 def _field_part(ids: np.ndarray, counts: np.ndarray) -> FieldPart:
-    local = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
-    pairs = (ids << 16) | local  # one sort: by word (numbered alphabetically), then by paper
-    pairs.sort()
-    words, counts_per_word = np.unique(pairs >> 16, return_counts=True)
-    offsets = np.zeros(len(words) + 1, dtype=np.int64)
-    np.cumsum(counts_per_word, out=offsets[1:])
-    return FieldPart(words.astype(np.int32), offsets, (pairs & 0xFFFF).astype(np.uint16))
+    """One field's postings of a segment; `ids`: each posting's word in the part's
+    (alphabetical) numbering, paper by paper, `counts`: each paper's postings."""
+    words, offsets, papers = sorted_postings(ids, counts)
+    return FieldPart(words.astype(np.int32), offsets, papers)
 
 
 def read_range_papers(path: str, start: int, stop: int, identity: tuple[int, int]) -> tuple[Any, PapersPart]:

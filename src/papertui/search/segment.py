@@ -70,7 +70,6 @@ class FieldPostings:
         ids = np.concatenate(id_chunks)
         counts = np.concatenate(count_chunks)
         del id_chunks
-        local = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
         present = np.unique(ids)
         words = vocabulary.words
         by_word = sorted(present.tolist(), key=words.__getitem__)
@@ -78,19 +77,14 @@ class FieldPostings:
         rank[by_word] = np.arange(len(by_word), dtype=np.int32)
         keys = rank[ids]
         del ids
-        # One sort orders by word, then by paper (paper numbers fit in the low 16 bits).
-        pairs = (keys.astype(np.int64) << 16) | local
-        del local
-        pairs.sort()
-        offsets = np.zeros(len(by_word) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(keys, minlength=len(by_word)), out=offsets[1:])
+        _, offsets, papers = sorted_postings(keys, counts)  # every word here has postings: ranks 0 .. n - 1
         return cls(
             vocabulary=words,
             by_word=np.asarray(by_word, dtype=np.int32),
             ids=present.astype(np.int32),
             alpha=rank[present],
             offsets=offsets,
-            papers=(pairs & 0xFFFF).astype(np.uint16),
+            papers=papers,
         )
 
     @classmethod
@@ -325,6 +319,21 @@ class Segment:
         if count == len(keep):
             return Segment(start, start + count, self.title, self.abstract)
         return Segment(start, start + count, self.title.kept(keep), self.abstract.kept(keep))
+
+
+def sorted_postings(ranks: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A field's postings from each posting's word (`ranks`, numbered in alphabetical order),
+    paper by paper, and each paper's number of postings (`counts`): the words there are
+    (ascending), their `offsets` and the `papers` of each, as `FieldPostings` keeps them."""
+    local = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    # One sort orders by word, then by paper (paper numbers fit in the low 16 bits).
+    pairs = (ranks.astype(np.int64) << 16) | local
+    del local
+    pairs.sort()
+    words = pairs >> 16
+    starts = np.flatnonzero(words[1:] != words[:-1]) + 1 if len(words) else np.zeros(0, dtype=np.int64)
+    firsts = np.concatenate([[0], starts]) if len(words) else starts
+    return words[firsts], np.append(firsts, len(words)), (pairs & 0xFFFF).astype(np.uint16)
 
 
 def alphabetical_ranks(words: Sequence[str]) -> np.ndarray:
