@@ -26,7 +26,7 @@ from papertui.corpus.merge import CorpusBuilder, record_of, stable_keys
 from papertui.corpus.model import FileReport, Paper
 from papertui.corpus.stored import extra_json, file_reports
 from papertui.packed_arrays import Blob, Texts
-from papertui.search.index import SearchIndex, _State
+from papertui.search.index import SearchIndex
 from papertui.search.stored import index_parts
 from papertui.search.vocabulary import word_set
 
@@ -160,16 +160,11 @@ class _Merging:
             before = papers.read(place)
             if (before.title, before.abstract) != (paper.title, paper.abstract):
                 patched[int(self.renumbered[place])] = (_words(paper.title, True), _words(paper.abstract, False))
-        state = _State(tuple(segments), store.vocabulary.publish(), patched)
         facts = {name: store.facts[name].view()[self.keep] for name in FACTS}
         for place, paper in self.merged.items():
             at = self.renumbered[place]
             facts["date"][at], facts["title"][at], facts["abstract"][at] = date_key(paper), paper.title.isascii(), paper.abstract.isascii()
-        with index._search_lock:
-            index._state = state
-            index._facts = index._facts.moved_to(papers, state)
-            for name in FACTS:
-                index._facts.prefill(name, facts[name])
+        index.take(store.vocabulary, segments, patched, papers, facts)
         return index
 
     def merge_state(self, hashes: np.ndarray, owners: np.ndarray) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import numpy as np
 from papertui.bulk.columns import TEXTS, PapersPart
 from papertui.corpus.stored import StoredPapers
 from papertui.packed_arrays import Blob
-from papertui.search.index import SearchIndex, _State
+from papertui.search.index import SearchIndex
 from papertui.search.segment import FieldPostings, Segment
 from papertui.search.vocabulary import Vocabulary
 
@@ -154,17 +154,9 @@ class ColumnStore:
 
     def publish(self, papers: StoredPapers) -> SearchIndex:
         """The index over the papers so far, searchable (one index object, grown in place)."""
-        index = self.index
-        state = _State(tuple(self.segments), self.vocabulary.publish(), {})
-        with index._search_lock:
-            index._vocabulary = self.vocabulary
-            index._papers = papers
-            index._state = state
-            index._facts = index._facts.moved_to(papers, state)
-            for name in FACTS:
-                index._facts.prefill(name, self.facts[name].view())
-            index.version += 1
-        return index
+        facts = {name: self.facts[name].view() for name in FACTS}
+        self.index.take(self.vocabulary, self.segments, {}, papers, facts)
+        return self.index
 
     def close(self) -> None:
         for file in self._files.values():

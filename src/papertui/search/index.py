@@ -282,6 +282,21 @@ class SearchIndex:
 
     # --- building -----------------------------------------------------------------------
 
+    def take(
+        self, vocabulary: Vocabulary, segments: Sequence[Segment], patched: dict, papers: Sequence[Paper], facts: dict[str, np.ndarray]
+    ) -> None:
+        """Search `segments` (over `papers`, words of `vocabulary`) from now on: an index built
+        elsewhere (a cache, a first read's workers), with its papers' kept facts by name."""
+        state = _State(tuple(segments), vocabulary.publish(), patched)
+        with self._search_lock:
+            self._vocabulary = vocabulary
+            self._papers = papers
+            self._state = state
+            self._facts = CorpusFacts(papers, state)
+            for name, array in facts.items():
+                self._facts.prefill(name, array)
+            self.version += 1
+
     def add(self, papers: Sequence[Paper], start: int, stop: int, changed: Sequence[int] = ()) -> None:
         """Index papers[start:stop], which must follow what is indexed already.
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from papertui.corpus.model import Paper
 from papertui.packed_arrays import offsets_fit
-from papertui.search.index import WORD_START_LETTERS, SearchIndex, _State
+from papertui.search.index import WORD_START_LETTERS, SearchIndex
 from papertui.search.segment import FieldPostings, Segment
 from papertui.search.trigrams import Trigrams
 from papertui.search.typo_keys import TypoKeys
@@ -206,13 +206,7 @@ def restore_index(arrays: dict[str, np.ndarray], description: dict[str, Any], pa
         segments.append(Segment(int(start), int(stop), *fields))
     patched = {int(paper): (frozenset(title), frozenset(abstract)) for paper, title, abstract in description["patched"]}
     index = SearchIndex()
-    index._vocabulary = vocabulary
-    index._papers = papers
-    index._state = _State(tuple(segments), vocabulary.view, patched)
-    index._facts = index._facts.moved_to(papers, index._state)
-    for name in FACTS:
-        index._facts.prefill(name, arrays[f"facts.{name}"])
-    index.version = 1
+    index.take(vocabulary, segments, patched, papers, {name: arrays[f"facts.{name}"] for name in FACTS})
     return index
 
 
